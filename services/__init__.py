@@ -1,0 +1,1 @@
+"""The five services of Fupin; each a package with its own database and migrations."""

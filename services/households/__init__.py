@@ -1,0 +1,1 @@
+"""Households service: villages, poor households, members, labour, employment and wages."""

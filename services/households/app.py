@@ -1,0 +1,24 @@
+"""The households service as its own ASGI app (distributed mode) and as a part of the embedded app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.households.api import router
+from services.households.models import Base
+from shared.service import ServiceSpec, build_app
+from shared.settings import FupinSettings
+
+SPEC = ServiceSpec(
+    name="households",
+    routers=[router],
+    metadata=Base.metadata,
+    migrations=Path(__file__).parent / "migrations",
+    description="Villages, poor households and members, labour, employment and wages.",
+)
+
+
+def create_app(settings: FupinSettings | None = None) -> FastAPI:
+    return build_app([SPEC], settings, title="Fupin — households")

@@ -1,0 +1,1 @@
+"""Ledger service: projections of the event log — household incomes by benefit type, aggregates, indicators, audit."""

@@ -1,0 +1,62 @@
+"""Projections only: everything here can be rebuilt from the event log (``fupin audit replay``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_base
+
+Base = make_base("ledger")
+
+
+class LedgerHousehold(Base):
+    __tablename__ = "ledger_household"
+
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_number: Mapped[str] = mapped_column(String(40))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    township_code: Mapped[str] = mapped_column(String(9), index=True)
+    county_code: Mapped[str] = mapped_column(String(6), index=True)
+    poverty_status: Mapped[str] = mapped_column(String(30))
+    registered_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+
+class HouseholdSize(Base):
+    """Household size history: the counts hold from ``effective_on`` until the next row."""
+
+    __tablename__ = "household_size"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    member_count: Mapped[int] = mapped_column(Integer)
+    labour_count: Mapped[int] = mapped_column(Integer)
+
+
+class IncomeEntry(Base):
+    """One entry per (source event, household, benefit type). Never updated; corrections reverse."""
+
+    __tablename__ = "income_entry"
+    __table_args__ = (
+        Index("ix_income_household_date", "household_id", "occurred_on"),
+        Index("ix_income_village_date", "village_code", "occurred_on"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    benefit_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    village_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    source: Mapped[str] = mapped_column(String(20))
+    event_type: Mapped[str] = mapped_column(String(120))
+    lineage: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    reverses_event_id: Mapped[str | None] = mapped_column(String(36))

@@ -1,0 +1,1 @@
+"""Market service: order contracts at floor prices, partner webhooks, direct supply, showcase windows, e-commerce points, cold chain."""

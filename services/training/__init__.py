@@ -1,0 +1,1 @@
+"""Training service: courses, sessions, attendance, certificates and every labourer's training file."""

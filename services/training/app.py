@@ -1,0 +1,23 @@
+"""The training service as its own ASGI app (distributed mode) and as a part of the embedded app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.training.api import router
+from services.training.models import Base
+from shared.service import ServiceSpec, build_app
+from shared.settings import FupinSettings
+
+SPEC = ServiceSpec(
+    name="training",
+    routers=[router],
+    metadata=Base.metadata,
+    migrations=Path(__file__).parent / "migrations",
+)
+
+
+def create_app(settings: FupinSettings | None = None) -> FastAPI:
+    return build_app([SPEC], settings, title="Fupin — training")

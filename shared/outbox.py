@@ -1,0 +1,161 @@
+"""Transactional outbox: a service writes its state change and the event in one database transaction.
+
+Appends are serialized per source by locking the source's head row (``SELECT … FOR UPDATE``)
+until the transaction commits, so sequence order is commit order and a relay reading
+``sequence > published`` can never skip a row that commits late. On SQLite the service's single
+writer lock gives the same guarantee.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from shared.auth import SYSTEM, Principal
+from shared.db import UTCDateTime, utcnow
+from shared.events.contracts import EventData
+from shared.events.envelope import GENESIS_HASH, canonical_json, seal
+from shared.ids import new_id
+
+PENDING_KEY = "fupin_pending_events"
+PRINCIPAL_KEY = "fupin_principal"
+
+
+def define_infrastructure_tables(metadata: MetaData) -> None:
+    """Tables every service database has: outbox, its head and relay mark, idempotency, consumption."""
+    Table(
+        "outbox",
+        metadata,
+        Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("type", String(120), nullable=False),
+        Column("subject", String(80)),
+        Column("partition_key", String(80)),
+        Column("time", UTCDateTime(), nullable=False),
+        Column("hash", String(64), nullable=False),
+        # The envelope exactly as hashed: canonical JSON, so an audit re-hashes the stored bytes.
+        Column("payload", Text, nullable=False),
+    )
+    Table(
+        "outbox_head",
+        metadata,
+        Column("source", String(40), primary_key=True),
+        Column("last_sequence", BigInteger, nullable=False),
+        Column("last_hash", String(64), nullable=False),
+    )
+    Table(
+        "outbox_relay",
+        metadata,
+        Column("source", String(40), primary_key=True),
+        Column("published_sequence", BigInteger, nullable=False),
+        Column("published_at", UTCDateTime()),
+    )
+    Table(
+        "idempotency_record",
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("content_type", String(80)),
+        Column("location", String(300)),
+        Column("body", LargeBinary, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "consumed_event",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("source", String(40), nullable=False),
+        Column("sequence", BigInteger, nullable=False),
+        Column("applied_at", UTCDateTime(), nullable=False),
+    )
+    Table(
+        "consumer_position",
+        metadata,
+        Column("source", String(40), primary_key=True),
+        Column("sequence", BigInteger, nullable=False),
+    )
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    data: EventData
+    actor: str
+    actorrole: str
+
+
+def bind_principal(session: AsyncSession, principal: Principal) -> None:
+    session.info[PRINCIPAL_KEY] = principal
+
+
+def emit(session: AsyncSession, data: EventData) -> None:
+    """Record a fact; it is appended to the outbox in the same transaction, just before commit."""
+    principal: Principal = session.info.get(PRINCIPAL_KEY, SYSTEM)
+    session.info.setdefault(PENDING_KEY, []).append(PendingEvent(data, principal.subject, str(principal.role)))
+
+
+def pending_events(session: AsyncSession) -> list[PendingEvent]:
+    return session.info.get(PENDING_KEY, [])
+
+
+async def ensure_head(conn: AsyncConnection, metadata: MetaData, source: str) -> None:
+    """Create the source's head and relay rows once (at start-up), so appends only ever update them."""
+    head = metadata.tables["outbox_head"]
+    relay = metadata.tables["outbox_relay"]
+    if (await conn.execute(select(head.c.source).where(head.c.source == source))).first() is None:
+        await conn.execute(insert(head).values(source=source, last_sequence=0, last_hash=GENESIS_HASH))
+    if (await conn.execute(select(relay.c.source).where(relay.c.source == source))).first() is None:
+        await conn.execute(insert(relay).values(source=source, published_sequence=0))
+
+
+async def append_pending(session: AsyncSession, metadata: MetaData, source: str) -> list[dict[str, Any]]:
+    """Seal the session's pending events into the outbox, chained to the source's last event."""
+    pending = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return []
+    head = metadata.tables["outbox_head"]
+    outbox = metadata.tables["outbox"]
+    await session.flush()
+    row = (
+        await session.execute(select(head.c.last_sequence, head.c.last_hash).where(head.c.source == source).with_for_update())
+    ).one()
+    sequence, prevhash = int(row.last_sequence), str(row.last_hash)
+    now = utcnow()
+    stamp = now.isoformat().replace("+00:00", "Z")
+    rows = []
+    envelopes = []
+    for item in pending:
+        sequence += 1
+        envelope = seal(
+            event_id=new_id(),
+            service=source,
+            type_=item.data.event_type,
+            time=stamp,
+            subject=item.data.subject(),
+            data=item.data.model_dump(mode="json"),
+            sequence=sequence,
+            prevhash=prevhash,
+            actor=item.actor,
+            actorrole=item.actorrole,
+            partitionkey=item.data.partition_key(),
+        )
+        prevhash = envelope["hash"]
+        envelopes.append(envelope)
+        rows.append(
+            {
+                "sequence": sequence,
+                "event_id": envelope["id"],
+                "type": envelope["type"],
+                "subject": envelope.get("subject"),
+                "partition_key": envelope.get("partitionkey"),
+                "time": now,
+                "hash": envelope["hash"],
+                "payload": canonical_json(envelope).decode(),
+            }
+        )
+    await session.execute(insert(outbox), rows)
+    await session.execute(update(head).where(head.c.source == source).values(last_sequence=sequence, last_hash=prevhash))
+    return envelopes

@@ -1,0 +1,210 @@
+"""Errors are values with a shape: the project's own exceptions, mapped once to RFC 9457 problem details.
+
+Each problem has a stable machine ``code``, a title in Chinese (the default) and English, chosen by
+``Accept-Language``, and where it applies the offending ``field`` and the policy ``rule`` broken.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("fupin.problems")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_type(code: str) -> str:
+    return f"urn:fupin:problem:{code}"
+
+
+class Problem(Exception):
+    status: int = 400
+    code: str = "bad_request"
+    title_zh: str = "请求有误"
+    title_en: str = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        detail_en: str | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or self.title_en)
+        self.detail = detail
+        self.detail_en = detail_en
+        self.field = field
+        self.rule = rule
+        self.errors = errors
+        if code:
+            self.code = code
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self, lang: str, instance: str | None = None) -> dict[str, Any]:
+        english = lang == "en"
+        body: dict[str, Any] = {
+            "type": problem_type(self.code),
+            "title": self.title_en if english else self.title_zh,
+            "status": self.status,
+            "code": self.code,
+        }
+        detail = (self.detail_en or self.detail) if english else (self.detail or self.detail_en)
+        if detail:
+            body["detail"] = detail
+        if instance:
+            body["instance"] = instance
+        if self.field:
+            body["field"] = self.field
+        if self.rule:
+            body["rule"] = self.rule
+        if self.errors:
+            body["errors"] = self.errors
+        body.update(self.extra)
+        return body
+
+
+class InvalidInput(Problem):
+    status, code, title_zh, title_en = 422, "validation_failed", "输入不合法", "Invalid input"
+
+
+class RuleViolation(Problem):
+    """A policy rule (R1–R22 of 韶扶组〔2018〕3号) was broken; ``rule`` names it."""
+
+    status, code, title_zh, title_en = 422, "policy_rule_violated", "违反政策规定", "Policy rule violated"
+
+    def __init__(self, rule: str, detail: str, **kwargs: Any) -> None:
+        super().__init__(detail, rule=rule, **kwargs)
+
+
+class NotFound(Problem):
+    status, code, title_zh, title_en = 404, "not_found", "未找到", "Not found"
+
+
+class Conflict(Problem):
+    status, code, title_zh, title_en = 409, "conflict", "与现有数据冲突", "Conflict"
+
+
+class Unauthorized(Problem):
+    status, code, title_zh, title_en = 401, "unauthorized", "未认证", "Unauthorized"
+
+    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="fupin"'})
+        super().__init__(detail, **kwargs)
+
+
+class Forbidden(Problem):
+    status, code, title_zh, title_en = 403, "forbidden", "无权操作", "Forbidden"
+
+
+class PayloadTooLarge(Problem):
+    status, code, title_zh, title_en = 413, "payload_too_large", "请求体过大", "Payload too large"
+
+
+class Unavailable(Problem):
+    status, code, title_zh, title_en = 503, "unavailable", "服务暂不可用", "Service unavailable"
+
+
+def preferred_language(request: Request) -> str:
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("zh"):
+            return "zh"
+    return "zh"
+
+
+def problem_response(request: Request, problem: Problem) -> JSONResponse:
+    body = problem.body(preferred_language(request), instance=request.url.path)
+    headers = dict(problem.headers)
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    return JSONResponse(body, status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """Render a pydantic location as the JSON path a front-end developer would write: ``members[0].id_number``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or str(loc[0] if loc else "")
+
+
+async def _problem_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(request, exc)
+
+
+async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        msg = str(err.get("msg", ""))
+        entry: dict[str, Any] = {"field": field_path(err.get("loc", ())), "message": msg, "type": err.get("type")}
+        ctx = err.get("ctx") or {}
+        if isinstance(ctx.get("rule"), str):
+            entry["rule"] = ctx["rule"]
+        errors.append(entry)
+    first = errors[0] if errors else {"field": None, "message": "invalid"}
+    problem = InvalidInput(
+        f"字段 {first['field']} 不合法：{first['message']}",
+        detail_en=f"Field {first['field']} is invalid: {first['message']}",
+        field=first["field"],
+        rule=first.get("rule"),
+        errors=errors,
+    )
+    return problem_response(request, problem)
+
+
+_STATUS_PROBLEMS = {
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: PayloadTooLarge,
+}
+
+
+async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    cls = _STATUS_PROBLEMS.get(exc.status_code)
+    if cls is None:
+        problem = Problem(str(exc.detail), code=f"http_{exc.status_code}")
+        problem.status = exc.status_code
+    else:
+        problem = cls(str(exc.detail) if exc.detail else None)
+    return problem_response(request, problem)
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    problem = Problem("服务器内部错误", detail_en="Internal server error", code="internal_error")
+    problem.status = 500
+    return problem_response(request, problem)
+
+
+def install_problem_handlers(app: Any) -> None:
+    app.add_exception_handler(Problem, _problem_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,387 @@
+"""Building a service's ASGI app: one transaction per request, outbox before commit, idempotent writes.
+
+``build_app([spec, ...])`` serves one service (distributed mode) or all five under their
+prefixes (embedded mode) from the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared import migrations
+from shared.auth import Principal, authenticate
+from shared.bus import KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable
+from shared.db import create_engine, is_sqlite, utcnow
+from shared.ids import new_id
+from shared.logging import request_id_var
+from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
+from shared.pii import PiiVault
+from shared.problems import Conflict, Problem, install_problem_handlers
+from shared.settings import FupinSettings, get_settings
+
+log = logging.getLogger("fupin.http")
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass
+class ServiceSpec:
+    """What a service brings to an app: its routes, its tables and migrations, what it listens to."""
+
+    name: str
+    routers: Sequence[APIRouter]
+    metadata: MetaData
+    migrations: Path
+    subscriptions: Sequence[Subscription] = ()
+    on_startup: Callable[["ServiceContext"], Awaitable[None]] | None = None
+    description: str = ""
+
+
+@dataclass
+class ServiceContext:
+    spec: ServiceSpec
+    settings: FupinSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    signal: Signal
+    vault: PiiVault
+    write_lock: asyncio.Lock | None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    async def commit(self, session: AsyncSession) -> list[dict[str, Any]]:
+        """Append the session's events to the outbox and commit both; then wake the relay."""
+        envelopes = await append_pending(session, self.spec.metadata, self.name)
+        await session.commit()
+        if envelopes:
+            self.signal.notify()
+        return envelopes
+
+    @asynccontextmanager
+    async def write_session(self, principal: Principal | None = None) -> AsyncIterator[AsyncSession]:
+        """A unit of work outside HTTP (imports, seeds, consumers): events and state commit together."""
+        async with _maybe_lock(self.write_lock), self.sessionmaker() as session:
+            if principal is not None:
+                session.info[PRINCIPAL_KEY] = principal
+            yield session
+            await self.commit(session)
+
+
+@asynccontextmanager
+async def _maybe_lock(lock: asyncio.Lock | None) -> AsyncIterator[None]:
+    if lock is None:
+        yield
+    else:
+        async with lock:
+            yield
+
+
+def context_of(request: Request) -> ServiceContext:
+    return request.state.ctx
+
+
+def session_of(request: Request) -> AsyncSession:
+    return request.state.session
+
+
+ContextDep = Annotated[ServiceContext, Depends(context_of)]
+SessionDep = Annotated[AsyncSession, Depends(session_of)]
+
+
+def _idempotency_id(subject: str, method: str, path: str, key: str) -> str:
+    return hashlib.sha256(f"{subject}\n{method}\n{path}\n{key}".encode()).hexdigest()
+
+
+class TransactionalRoute(APIRoute):
+    """Every request runs in one transaction; a 2xx/3xx write commits state, events and idempotency record together."""
+
+    service: str = ""
+    public: bool = False
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        original = super().get_route_handler()
+        service = self.service
+        public = self.public
+
+        async def handler(request: Request) -> Response:
+            ctx: ServiceContext = request.app.state.contexts[service]
+            request.state.ctx = ctx
+            write = request.method in WRITE_METHODS
+            principal: Principal | None = None
+            if not public and "authorization" in request.headers:
+                principal = await authenticate(request, _credentials(request))
+            key = request.headers.get("idempotency-key") if write else None
+            idem_id = body_hash = None
+            if key:
+                if len(key) > 200:
+                    raise Problem("Idempotency-Key 过长", detail_en="Idempotency-Key longer than 200 characters", field="Idempotency-Key")
+                subject = principal.subject if principal else "anonymous"
+                idem_id = _idempotency_id(subject, request.method, request.url.path, key)
+                body_hash = hashlib.sha256(await request.body()).hexdigest()
+            async with _maybe_lock(ctx.write_lock if write else None), ctx.sessionmaker() as session:
+                request.state.session = session
+                if principal is not None:
+                    session.info[PRINCIPAL_KEY] = principal
+                if idem_id:
+                    replay = await _replay(session, ctx, idem_id, body_hash)  # type: ignore[arg-type]
+                    if replay is not None:
+                        return replay
+                response = await original(request)
+                if not write:
+                    return response
+                if response.status_code >= 400:
+                    await session.rollback()
+                    return response
+                if idem_id:
+                    await session.execute(
+                        insert(ctx.spec.metadata.tables["idempotency_record"]).values(
+                            id=idem_id,
+                            request_hash=body_hash,
+                            status_code=response.status_code,
+                            content_type=response.headers.get("content-type"),
+                            location=response.headers.get("location"),
+                            body=bytes(response.body),
+                            created_at=utcnow(),
+                        )
+                    )
+                try:
+                    await ctx.commit(session)
+                except IntegrityError:
+                    if not idem_id:
+                        raise
+                    # The same key raced us and won; answer what it answered.
+                    await session.rollback()
+                    replay = await _replay(session, ctx, idem_id, body_hash)  # type: ignore[arg-type]
+                    if replay is None:
+                        raise
+                    return replay
+                return response
+
+        return handler
+
+
+def _credentials(request: Request) -> Any:
+    from fastapi.security import HTTPAuthorizationCredentials
+
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if not token:
+        return None
+    return HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip())
+
+
+async def _replay(session: AsyncSession, ctx: ServiceContext, idem_id: str, body_hash: str) -> Response | None:
+    table = ctx.spec.metadata.tables["idempotency_record"]
+    row = (await session.execute(select(table).where(table.c.id == idem_id))).first()
+    if row is None:
+        return None
+    if row.request_hash != body_hash:
+        raise Conflict(
+            "同一 Idempotency-Key 已用于不同的请求内容",
+            detail_en="this Idempotency-Key was used with a different request body",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
+    headers = {"Idempotent-Replayed": "true"}
+    if row.location:
+        headers["Location"] = row.location
+    return Response(content=row.body, status_code=row.status_code, media_type=row.content_type, headers=headers)
+
+
+def service_router(service: str, *, public: bool = False, **kwargs: Any) -> APIRouter:
+    """Router for ``/<service>/v1``: transactional, and authenticated unless ``public`` (webhooks)."""
+    route_class = type(f"{service.title()}Route", (TransactionalRoute,), {"service": service, "public": public})
+    dependencies = list(kwargs.pop("dependencies", []))
+    if not public:
+        dependencies.append(Depends(authenticate))
+    return APIRouter(prefix=f"/{service}/v1", route_class=route_class, dependencies=dependencies, **kwargs)
+
+
+class RequestContextMiddleware:
+    """Request ids in responses and logs; one structured access line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")[:100]
+                break
+        request_id = request_id or new_id()
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            path = scope.get("path", "")
+            if path not in ("/healthz", "/readyz"):
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope.get("method"),
+                        "path": path,
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token)
+
+
+def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = None, *, title: str = "Fupin") -> FastAPI:
+    settings = settings or get_settings()
+    tasks: list[asyncio.Task[None]] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        contexts: dict[str, ServiceContext] = {}
+        vault = PiiVault(settings.pii_key)
+        try:
+            for spec in specs:
+                engine = create_engine(settings.database_url(spec.name))
+                if settings.migrate_on_start:
+                    await migrations.upgrade(engine, spec)
+                async with engine.begin() as conn:
+                    await ensure_head(conn, spec.metadata, spec.name)
+                contexts[spec.name] = ServiceContext(
+                    spec=spec,
+                    settings=settings,
+                    engine=engine,
+                    sessionmaker=async_sessionmaker(engine, expire_on_commit=False),
+                    signal=Signal(),
+                    vault=vault,
+                    write_lock=asyncio.Lock() if is_sqlite(engine) else None,
+                )
+            app.state.contexts = contexts
+            app.state.relays = []
+            app.state.subscribers = []
+            for ctx in contexts.values():
+                if ctx.spec.on_startup:
+                    await ctx.spec.on_startup(ctx)
+            await _start_bus(app, settings, contexts, tasks)
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            tasks.clear()
+            for ctx in contexts.values():
+                for extra in ctx.extras.values():
+                    if hasattr(extra, "dispose"):
+                        await extra.dispose()
+                await ctx.engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        version="1.0.0",
+        lifespan=lifespan,
+        description="韶关市产业精准扶贫平台 — Shaoguan industry-based precision poverty alleviation. "
+        "Errors are RFC 9457 problem details; money is integer fen; lists page with cursors; "
+        "writes accept an `Idempotency-Key`.",
+    )
+    app.state.settings = settings
+    app.state.specs = list(specs)
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+
+    @app.get("/healthz", tags=["health"], summary="Alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/readyz", tags=["health"], summary="Databases and event bus reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, str] = {}
+        contexts: dict[str, ServiceContext] = getattr(request.app.state, "contexts", {})
+        for name, ctx in contexts.items():
+            try:
+                async with ctx.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                checks[f"{name}.database"] = "ok"
+            except Exception as exc:  # pragma: no cover - depends on the outage
+                checks[f"{name}.database"] = f"unreachable: {type(exc).__name__}"
+        if settings.mode == "distributed":
+            checks["event_bus"] = "ok" if await kafka_reachable(settings) else "unreachable"
+        else:
+            checks["event_bus"] = "ok (embedded log)"
+        ready = bool(contexts) and all(v.startswith("ok") for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+
+    for spec in specs:
+        for router in spec.routers:
+            app.include_router(router)
+    return app
+
+
+async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, ServiceContext], tasks: list[asyncio.Task[None]]) -> None:
+    if settings.mode == "embedded":
+        if not settings.run_consumers:
+            return
+        sources: dict[str, LogSource] = {
+            name: LogSource(name, ctx.engine, ctx.spec.metadata, ctx.signal) for name, ctx in contexts.items()
+        }
+        for ctx in contexts.values():
+            for sub in ctx.spec.subscriptions:
+                for source in sub.sources:
+                    if source not in sources:
+                        # A source served by another process: read its SQLite log by path, polling.
+                        from shared.db import make_base
+
+                        sources[source] = LogSource(
+                            source, create_engine(settings.database_url(source)), make_base(source).metadata, Signal()
+                        )
+                subscriber = OutboxSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, sources, settings, ctx.write_lock)
+                app.state.subscribers.append(subscriber)
+                tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))
+        return
+    for ctx in contexts.values():
+        relay = KafkaRelay(ctx.name, ctx.engine, ctx.spec.metadata, settings, ctx.signal)
+        app.state.relays.append(relay)
+        tasks.append(asyncio.create_task(relay.run(), name=f"relay:{ctx.name}"))
+    if settings.run_consumers:
+        for ctx in contexts.values():
+            for sub in ctx.spec.subscriptions:
+                subscriber = KafkaSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, settings)
+                app.state.subscribers.append(subscriber)
+                tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))

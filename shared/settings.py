@@ -1,0 +1,74 @@
+"""One settings base for every service; read from FUPIN_* environment variables (and .env)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES: tuple[str, ...] = ("funds", "households", "market", "training", "ledger")
+SERVICE_PORTS: dict[str, int] = {"funds": 8001, "households": 8002, "market": 8003, "training": 8004, "ledger": 8005}
+
+PLACEHOLDER_PREFIX = "dev-insecure"
+
+
+class FupinSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FUPIN_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    mode: Literal["embedded", "distributed"] = "embedded"
+    data_dir: Path = Path("var")
+    # Distributed mode: one database per service, e.g.
+    # postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/fupin_{service}
+    database_url_template: str = "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/fupin_{service}"
+    database_urls: dict[str, str] = Field(default_factory=dict)
+    migrate_on_start: bool = True
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    topic_prefix: str = "fupin."
+    topic_partitions: int = 3
+    consumer_group_prefix: str = "fupin."
+    run_consumers: bool = True
+    relay_batch_size: int = 1000
+    consumer_batch_size: int = 2000
+    poll_interval_seconds: float = 0.25
+
+    jwt_secret: str = "dev-insecure-jwt-secret-0000000000000000"
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwks_url: str | None = None
+    jwt_issuer: str = "fupin-dev"
+    jwt_audience: str = "fupin"
+    pii_key: str = "dev-insecure-pii-key-000000000000000000000"
+
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> "FupinSettings":
+        if self.env == "production":
+            if self.jwt_algorithm == "HS256" or not self.jwks_url:
+                raise ValueError("production verifies RS256 tokens of the identity provider: set FUPIN_JWT_ALGORITHM=RS256 and FUPIN_JWKS_URL")
+            if self.pii_key.startswith(PLACEHOLDER_PREFIX):
+                raise ValueError("FUPIN_PII_KEY is a development placeholder; set a real key in production")
+        return self
+
+    def database_url(self, service: str) -> str:
+        if service in self.database_urls:
+            return self.database_urls[service]
+        if self.mode == "embedded":
+            return f"sqlite+aiosqlite:///{self.data_dir / service}.db"
+        return self.database_url_template.format(service=service)
+
+    def topic(self, source: str) -> str:
+        return f"{self.topic_prefix}{source}"
+
+    def consumer_group(self, consumer: str) -> str:
+        return f"{self.consumer_group_prefix}{consumer}"
+
+
+@lru_cache
+def get_settings() -> FupinSettings:
+    return FupinSettings()
