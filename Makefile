@@ -1,0 +1,57 @@
+# Fupin — two commands to know: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test test-embedded infra infra-down up down migrate seed docs bench lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	@$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+venv: $(STAMP)
+
+## Embedded mode: every service in one process on http://127.0.0.1:$${PORT:-8000}, SQLite under var/.
+run: $(STAMP)
+	@$(BIN)/fupin run
+
+## The whole suite, both modes: starts PostgreSQL and Kafka when they do not answer.
+test: $(STAMP) infra
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## A quick loop without PostgreSQL and Kafka.
+test-embedded: $(STAMP)
+	@FUPIN_TEST_MODES=embedded $(BIN)/python -m pytest -m "not distributed" $(PYTEST_ARGS)
+
+infra:
+	@bash deploy/infra.sh up
+
+infra-down:
+	@bash deploy/infra.sh down
+
+## Distributed mode: PostgreSQL + Kafka, a process per service (ports 8001–8005) and the ledger consumer.
+up: $(STAMP) infra
+	@bash deploy/distributed.sh up
+
+down:
+	@bash deploy/distributed.sh down
+	@bash deploy/infra.sh down
+
+migrate: $(STAMP)
+	@$(BIN)/fupin migrate
+
+seed: $(STAMP)
+	@$(BIN)/fupin seed
+
+docs: $(STAMP)
+	@$(BIN)/python -m shared.eventdoc && echo "docs/events.md regenerated"
+
+bench: $(STAMP) infra
+	@bash bench/run.sh
+
+clean:
+	rm -rf var .pytest_cache .hypothesis
