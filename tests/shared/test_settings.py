@@ -1,0 +1,27 @@
+"""Placeholder secrets are refused outside development."""
+
+import pytest
+from pydantic import ValidationError
+
+from shared.settings import FupinSettings
+
+
+def test_production_refuses_the_development_pii_key():
+    with pytest.raises(ValidationError, match="PII_KEY"):
+        FupinSettings(env="production", jwt_algorithm="RS256", jwks_url="https://idp.example/jwks")
+
+
+def test_production_refuses_locally_signed_tokens():
+    with pytest.raises(ValidationError, match="RS256"):
+        FupinSettings(env="production", pii_key="a-real-key-from-the-vault")
+
+
+def test_production_with_real_settings_is_accepted():
+    s = FupinSettings(env="production", jwt_algorithm="RS256", jwks_url="https://idp.example/jwks", pii_key="k" * 40)
+    assert s.env == "production"
+
+
+def test_embedded_mode_puts_each_service_on_its_own_sqlite_file(tmp_path):
+    s = FupinSettings(data_dir=tmp_path)
+    urls = {s.database_url(n) for n in ("funds", "households", "market", "training", "ledger")}
+    assert len(urls) == 5 and all(u.startswith("sqlite+aiosqlite:///") for u in urls)
