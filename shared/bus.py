@@ -374,6 +374,8 @@ class KafkaSubscriber:
                     max_poll_records=self.settings.consumer_batch_size,
                     fetch_max_bytes=64 * 1024 * 1024,
                     max_partition_fetch_bytes=16 * 1024 * 1024,
+                    session_timeout_ms=self.settings.consumer_session_timeout_ms,
+                    heartbeat_interval_ms=max(1000, self.settings.consumer_session_timeout_ms // 3),
                 )
                 await consumer.start()
                 self.healthy = True

@@ -35,6 +35,8 @@ class FupinSettings(BaseSettings):
     relay_batch_size: int = 1000
     consumer_batch_size: int = 2000
     poll_interval_seconds: float = 0.25
+    # A killed consumer's partitions move to a new one after this long (Kafka's minimum is 6 s).
+    consumer_session_timeout_ms: int = 10000
 
     jwt_secret: str = "dev-insecure-jwt-secret-0000000000000000"
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
