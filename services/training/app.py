@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.training.api import router
+from services.training.consumers import apply_households_facts
 from services.training.models import Base
+from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
 
@@ -16,6 +18,8 @@ SPEC = ServiceSpec(
     routers=[router],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
+    subscriptions=[Subscription(consumer="training", sources=["households"], handler=apply_households_facts)],
+    description="Courses (R8), sessions, attendance, skill certificates and every labourer's training file (R7).",
 )
 
 

@@ -1,0 +1,191 @@
+"""Training rules, pure: no I/O. R7 (§3.2, the training file and its compliance) and R8 (§3.3, the catalogue).
+
+R7 as implemented (see ``docs/training.md``):
+
+* a completed session *counts* when the labourer attended it on ≥5 days;
+* a calendar year is *met* when ≥2 counted sessions ended in it;
+* the *run* at year Y is the number of consecutive met years ending at Y (0 when Y is not met),
+  so a gap year resets it;
+* status of year Y: ``compliant`` when the run is ≥3 and a skill was certified on or before
+  31 December of Y; ``on_track`` when Y is met but the run is still shorter than three years;
+  ``behind`` otherwise — Y is not (yet) met, or three years are done but no skill is certified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from shared.problems import InvalidInput, RuleViolation
+from shared.regions import INDUSTRIES
+
+# R7 (§3.2): 每人每年至少培训两次，每次不少于5天，连续三年，熟练掌握一门以上实用技术.
+R7_MIN_DAYS_PER_SESSION = 5
+R7_MIN_SESSIONS_PER_YEAR = 2
+R7_CONSECUTIVE_YEARS = 3
+R7_MIN_SKILLS = 1
+
+Status = Literal["compliant", "on_track", "behind"]
+
+# R8 (§3.1, §3.3): three course categories, each for its audience.
+CATEGORIES: dict[str, str] = {
+    "agricultural_technique": "农业实用技术培训 — for labourers farming at home",
+    "employment_skills": "就业技能培训 — for labourers wishing to work away",
+    "cultural_literacy": "文化素质提升培训 — for every poor person",
+}
+NON_AGRICULTURAL_INDUSTRIES = ("e_commerce", "employment_skills", "cultural_literacy")
+COURSE_INDUSTRIES: tuple[str, ...] = tuple(INDUSTRIES) + NON_AGRICULTURAL_INDUSTRIES
+LEVELS = ("primary", "intermediate", "advanced")
+VENUE_KINDS = ("industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom")
+
+# Which industries a category may teach: agricultural technique is one of the "453" industries;
+# employment skills may prepare for a post in a 453 industry's chain, e-commerce or general work;
+# cultural literacy is its own subject.
+R8_CATEGORY_INDUSTRIES: dict[str, frozenset[str]] = {
+    "agricultural_technique": frozenset(INDUSTRIES),
+    "employment_skills": frozenset(INDUSTRIES) | {"e_commerce", "employment_skills"},
+    "cultural_literacy": frozenset({"cultural_literacy"}),
+}
+# §3.3 课堂设在产业扶贫项目区、电商平台和创业就业示范基地: teaching happens where the work is.
+R8_CATEGORY_VENUES: dict[str, frozenset[str]] = {
+    "agricultural_technique": frozenset({"industry_project_area", "classroom"}),
+    "employment_skills": frozenset({"ecommerce_platform", "employment_base", "entrepreneurship_base", "industry_project_area", "classroom"}),
+    "cultural_literacy": frozenset(VENUE_KINDS),
+}
+# A course about e-commerce is taught on an e-commerce platform (or in a classroom).
+R8_INDUSTRY_VENUES: dict[str, frozenset[str]] = {"e_commerce": frozenset({"ecommerce_platform", "classroom"})}
+
+
+def check_r8_course(*, category: str, industry: str) -> None:
+    """R8: a course is set by industry, level and post; its industry must suit its category."""
+    allowed = R8_CATEGORY_INDUSTRIES[category]
+    if industry not in allowed:
+        raise RuleViolation(
+            "R8",
+            f"{category} 类课程不能设在产业 {industry} 下",
+            detail_en=f"a {category} course cannot be set in industry {industry}; allowed: {', '.join(sorted(allowed))}",
+            field="industry",
+            category=category,
+            industry=industry,
+        )
+
+
+def check_r8_venue(*, category: str, industry: str, venue_kind: str) -> None:
+    """R8: teaching happens where the work is — the venue kind must suit the course."""
+    allowed = R8_CATEGORY_VENUES[category] & R8_INDUSTRY_VENUES.get(industry, frozenset(VENUE_KINDS))
+    if venue_kind not in allowed:
+        raise RuleViolation(
+            "R8",
+            f"{category}/{industry} 课程不能在 {venue_kind} 授课",
+            detail_en=f"a {category} course in {industry} is taught at one of: {', '.join(sorted(allowed))}; not at {venue_kind}",
+            field="venue_kind",
+            venue_kind=venue_kind,
+            allowed_venue_kinds=sorted(allowed),
+        )
+
+
+def check_session_dates(*, start_date: date, end_date: date) -> None:
+    if end_date < start_date:
+        raise InvalidInput(
+            "结束日期早于开始日期",
+            detail_en=f"end_date {end_date} precedes start_date {start_date}",
+            field="end_date",
+        )
+
+
+def check_labour_capacity(*, requires_labour_capacity: bool, labour_capacity: str, field: str) -> None:
+    """A course that trains for work refuses a member without labour capacity."""
+    if requires_labour_capacity and labour_capacity not in ("full", "partial"):
+        raise InvalidInput(
+            "该课程要求学员有劳动能力",
+            detail_en=f"this course requires labour capacity; the member's is {labour_capacity}",
+            field=field,
+            code="labour_capacity_required",
+            labour_capacity=labour_capacity,
+        )
+
+
+def is_labourer(labour_capacity: str) -> bool:
+    """R7 speaks of every labourer (劳动力): full or partial labour capacity."""
+    return labour_capacity in ("full", "partial")
+
+
+def r7_session_counts(days_attended: int) -> bool:
+    """R7: a session counts towards the year only when attended on at least five days."""
+    return days_attended >= R7_MIN_DAYS_PER_SESSION
+
+
+@dataclass(frozen=True)
+class CompletedSession:
+    year: int
+    days_attended: int
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """A labourer's R7 standing for one calendar year and what is still needed in it."""
+
+    year: int
+    status: Status
+    counted_sessions: int
+    consecutive_years: int
+    has_skill: bool
+    sessions_needed: int
+    days_needed: int
+    skill_needed: bool
+    years_remaining: int
+
+
+def r7_compliance(
+    *,
+    sessions: Iterable[CompletedSession],
+    skills_certified_on: Iterable[date],
+    through_year: int,
+    from_year: int | None = None,
+) -> list[YearStatus]:
+    """R7: the labourer's status for every year from the first training (or an earlier ``from_year``) to ``through_year``."""
+    counted: dict[int, int] = {}
+    for s in sessions:
+        if r7_session_counts(s.days_attended):
+            counted[s.year] = counted.get(s.year, 0) + 1
+    skill_dates = sorted(skills_certified_on)
+    first_skill_year = skill_dates[0].year if skill_dates else None
+    activity = list(counted) + ([first_skill_year] if first_skill_year else [])
+    # Start no later than the first activity, so the run of consecutive years is always whole.
+    start = min(activity + [through_year] + ([from_year] if from_year is not None else []))
+    out: list[YearStatus] = []
+    run = 0
+    for year in range(start, through_year + 1):
+        n = counted.get(year, 0)
+        met = n >= R7_MIN_SESSIONS_PER_YEAR
+        previous_run = run
+        run = previous_run + 1 if met else 0
+        has_skill = first_skill_year is not None and first_skill_year <= year
+        if run >= R7_CONSECUTIVE_YEARS and has_skill:
+            status: Status = "compliant"
+        elif met and run < R7_CONSECUTIVE_YEARS:
+            status = "on_track"
+        else:
+            status = "behind"
+        sessions_needed = max(0, R7_MIN_SESSIONS_PER_YEAR - n)
+        out.append(
+            YearStatus(
+                year=year,
+                status=status,
+                counted_sessions=n,
+                consecutive_years=run,
+                has_skill=has_skill,
+                sessions_needed=sessions_needed,
+                days_needed=sessions_needed * R7_MIN_DAYS_PER_SESSION,
+                skill_needed=not has_skill,
+                years_remaining=max(0, R7_CONSECUTIVE_YEARS - (run if met else previous_run)),
+            )
+        )
+    return out
+
+
+def skill_key(skill: str) -> str:
+    """Two certificates name the same skill when they differ only in case and spacing."""
+    return " ".join(skill.split()).casefold()

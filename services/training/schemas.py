@@ -1,0 +1,279 @@
+"""What the training API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.events.training import ComplianceStatus, CourseCategory
+from shared.regions import division_code_problem
+
+CourseIndustry = Literal[
+    "quality_rice",
+    "vegetables",
+    "bamboo",
+    "pigs",
+    "fruit",
+    "tea",
+    "quality_fish",
+    "camellia_oil",
+    "yellow_tobacco",
+    "medicinal_herbs",
+    "flowers",
+    "sericulture",
+    "e_commerce",
+    "employment_skills",
+    "cultural_literacy",
+]
+Level = Literal["primary", "intermediate", "advanced"]
+VenueKind = Literal["industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom"]
+
+
+class CourseIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "茶叶种植与加工（初级）",
+                    "category": "agricultural_technique",
+                    "industry": "tea",
+                    "level": "primary",
+                    "post": "采茶制茶工",
+                    "standard_days": 5,
+                }
+            ]
+        }
+    )
+
+    title: str = Field(min_length=1, max_length=200)
+    category: CourseCategory = Field(description="R8: agricultural_technique (farming at home), employment_skills (working away), cultural_literacy (all)")
+    industry: CourseIndustry = Field(description='a "453" industry, or e_commerce / employment_skills / cultural_literacy')
+    level: Level
+    post: str = Field(min_length=1, max_length=100, description="the post (岗位) the course prepares for")
+    standard_days: int = Field(ge=1, le=365, description="standard length in days")
+    requires_labour_capacity: bool | None = Field(
+        None, description="refuse members without labour capacity; default: true except for cultural literacy"
+    )
+    county_code: str | None = Field(None, description="a county's own course; omitted: the city's catalogue")
+
+    @field_validator("county_code")
+    @classmethod
+    def _county(cls, value: str | None) -> str | None:
+        if value is not None and (problem := division_code_problem(value, 6)):
+            raise ValueError(f"invalid county code: {problem}")
+        return value
+
+
+class CourseOut(BaseModel):
+    id: str
+    title: str
+    category: str
+    industry: str
+    level: str
+    post: str
+    standard_days: int
+    requires_labour_capacity: bool
+    county_code: str | None
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "course_id": "0192f0a4-7c3e-7000-8000-00000000c001",
+                    "venue_kind": "industry_project_area",
+                    "venue_name": "必背村茶叶基地",
+                    "region_code": "440232100201",
+                    "start_date": "2026-04-06",
+                    "end_date": "2026-04-10",
+                    "trainer": "李老师",
+                }
+            ]
+        }
+    )
+
+    course_id: str
+    venue_kind: VenueKind
+    venue_name: str = Field(min_length=1, max_length=200)
+    region_code: str = Field(description="the county (6), township (9) or village (12 digits) where it is held")
+    start_date: date
+    end_date: date
+    trainer: str = Field(min_length=1, max_length=100)
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if len(value) not in (6, 9, 12):
+            raise ValueError("must be a 6, 9 or 12-digit division code")
+        if problem := division_code_problem(value, len(value)):
+            raise ValueError(f"invalid division code: {problem}")
+        return value
+
+
+class SessionOut(BaseModel):
+    id: str
+    course_id: str
+    course_title: str
+    category: str
+    industry: str
+    venue_kind: str
+    venue_name: str
+    region_code: str
+    start_date: date
+    end_date: date
+    days: int
+    trainer: str
+    completed_on: date | None
+    enrolled: int
+
+
+class EnrolmentIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"member_ids": ["0192f0a4-7c3e-7000-8000-00000000a001"]}]})
+
+    member_ids: list[str] = Field(min_length=1, max_length=500)
+
+
+class EnrolmentOut(BaseModel):
+    id: str
+    session_id: str
+    member_id: str
+    member_name: str
+    village_code: str
+    days_attended: int
+    counted: bool | None = Field(description="set when the session completes: ≥5 attended days (R7)")
+
+
+class AttendanceIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"days": ["2026-04-06", "2026-04-07"], "member_ids": ["0192f0a4-7c3e-7000-8000-00000000a001"]}]
+        }
+    )
+
+    days: list[date] = Field(min_length=1, max_length=366)
+    member_ids: list[str] = Field(min_length=1, max_length=500)
+
+
+class AttendanceOut(BaseModel):
+    session_id: str
+    recorded: int = Field(description="member-days newly recorded (already recorded ones are not counted twice)")
+
+
+class CertificateIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0192f0a4-7c3e-7000-8000-00000000a001",
+                    "skill": "茶叶加工",
+                    "certified_by": "乳源瑶族自治县农业农村局",
+                    "certified_on": "2026-05-20",
+                }
+            ]
+        }
+    )
+
+    member_id: str
+    skill: str = Field(min_length=1, max_length=100)
+    certified_by: str = Field(min_length=1, max_length=200)
+    certified_on: date
+
+    @field_validator("certified_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("certification date is in the future")
+        return value
+
+
+class CertificateOut(BaseModel):
+    id: str
+    member_id: str
+    skill: str
+    certified_by: str
+    certified_on: date
+
+
+class AttendedSession(BaseModel):
+    session_id: str
+    course_id: str
+    course_title: str
+    category: str
+    industry: str
+    venue_kind: str
+    start_date: date
+    end_date: date
+    days_attended: int
+    completed_on: date | None
+    counted: bool | None
+
+
+class YearStatusOut(BaseModel):
+    year: int
+    status: ComplianceStatus
+    counted_sessions: int
+    consecutive_years: int
+    has_skill: bool
+
+
+class Needs(BaseModel):
+    """What the labourer still needs in the year (R7)."""
+
+    sessions: int = Field(description="counted sessions still missing this year")
+    days: int = Field(description="attended days those sessions need at least (5 each)")
+    skill: bool = Field(description="no practical skill certified yet")
+    years_remaining: int = Field(description="compliant years still needed to reach three in a row, this one included")
+
+
+class TrainingFileOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0192f0a4-7c3e-7000-8000-00000000a001",
+                    "name": "邓某某",
+                    "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+                    "village_code": "440232100201",
+                    "labour_capacity": "full",
+                    "labourer": True,
+                    "year": 2026,
+                    "status": "on_track",
+                    "needs": {"sessions": 0, "days": 0, "skill": True, "years_remaining": 2},
+                    "years": [{"year": 2026, "status": "on_track", "counted_sessions": 2, "consecutive_years": 1, "has_skill": False}],
+                    "sessions": [],
+                    "certificates": [],
+                }
+            ]
+        }
+    )
+
+    member_id: str
+    name: str
+    household_id: str
+    village_code: str
+    labour_capacity: str
+    labourer: bool
+    year: int
+    status: ComplianceStatus
+    needs: Needs
+    years: list[YearStatusOut]
+    sessions: list[AttendedSession]
+    certificates: list[CertificateOut]
+
+
+class BehindLabourerOut(BaseModel):
+    member_id: str
+    name: str
+    household_id: str
+    village_code: str
+    village_name: str | None
+    township_code: str
+    county_code: str
+    year: int
+    counted_sessions: int
+    consecutive_years: int
+    has_skill: bool
+    needs: Needs
