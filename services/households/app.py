@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.households.api import router
+from services.households.consumers import learn_entities
 from services.households.models import Base
+from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
 
@@ -16,6 +18,8 @@ SPEC = ServiceSpec(
     routers=[router],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
+    # Employment needs the operating entities the funds service registers (never its tables).
+    subscriptions=[Subscription(consumer="households", sources=["funds"], handler=learn_entities)],
     description="Villages, poor households and members, labour, employment and wages.",
 )
 

@@ -1,10 +1,14 @@
-"""Tables of the households service (its own database; nobody else writes it)."""
+"""Tables of the households service (its own database; nobody else writes it).
+
+Nothing is deleted: members and households carry the dates they joined and left, statuses and
+labour capacities keep their history rows, so the registry can answer ``as_of`` any day.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_base, utcnow
@@ -23,7 +27,17 @@ class Village(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     paired_unit: Mapped[str | None] = mapped_column(String(200))
     characteristic_industry: Mapped[str | None] = mapped_column(String(40))
+    helpers: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VillageCategoryRow(Base):
+    """One row per (village, category): lets lists and stats filter by category in plain SQL."""
+
+    __tablename__ = "village_category"
+
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
 class Household(Base):
@@ -32,12 +46,29 @@ class Household(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_number: Mapped[str] = mapped_column(String(40), unique=True)
     village_code: Mapped[str] = mapped_column(ForeignKey("village.code"), index=True)
-    poverty_status: Mapped[str] = mapped_column(String(30))
+    # The current status; its history is in household_status.
+    poverty_status: Mapped[str] = mapped_column(String(30), index=True)
+    exit_year: Mapped[int | None] = mapped_column(Integer)
     registered_on: Mapped[date] = mapped_column(Date)
     address: Mapped[str | None] = mapped_column(String(300))
     left_on: Mapped[date | None] = mapped_column(Date)
     left_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HouseholdStatus(Base):
+    """Poverty status history: each row holds from ``effective_on`` until the next one."""
+
+    __tablename__ = "household_status"
+    __table_args__ = (Index("ix_household_status_household", "household_id", "effective_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("household.id"))
+    poverty_status: Mapped[str] = mapped_column(String(30))
+    effective_on: Mapped[date] = mapped_column(Date)
+    exit_year: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Member(Base):
@@ -47,15 +78,77 @@ class Member(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(ForeignKey("household.id"))
     name: Mapped[str] = mapped_column(String(100))
-    # The identity number is kept as a keyed hash (unique, for lookup) and as ciphertext.
-    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The identity number is kept as a keyed hash (for lookup) and as ciphertext. Not unique in the
+    # table: a person may leave one household and later join another; the service allows one
+    # current membership per person.
+    id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
     id_number_cipher: Mapped[str] = mapped_column(String(200))
     relation: Mapped[str] = mapped_column(String(20))
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(6))
-    labour_capacity: Mapped[str] = mapped_column(String(10))
+    labour_capacity: Mapped[str] = mapped_column(String(10), index=True)
     wishes_to_work_away: Mapped[bool] = mapped_column(Boolean, default=False)
     is_party_member: Mapped[bool] = mapped_column(Boolean, default=False)
     is_village_cadre: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_on: Mapped[date] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
+    left_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class MemberCapacity(Base):
+    """Labour capacity history of a member: each row holds from ``effective_on``."""
+
+    __tablename__ = "member_capacity"
+    __table_args__ = (Index("ix_member_capacity_member", "member_id", "effective_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"))
+    labour_capacity: Mapped[str] = mapped_column(String(10))
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class KnownEntity(Base):
+    """Operating entities as learned from the funds service's facts (never read from its database)."""
+
+    __tablename__ = "known_entity"
+
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    county_code: Mapped[str | None] = mapped_column(String(6))
+    village_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Employment(Base):
+    __tablename__ = "employment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("household.id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("known_entity.entity_id"), index=True)
+    post: Mapped[str] = mapped_column(String(100))
+    link: Mapped[str] = mapped_column(String(20))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WagePayment(Base):
+    __tablename__ = "wage_payment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    employment_id: Mapped[str] = mapped_column(ForeignKey("employment.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date] = mapped_column(Date)
+    reported_by: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

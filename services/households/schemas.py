@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from shared.events.households import LabourCapacity, PovertyStatus
+from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
 from shared.pii import CitizenId
 from shared.regions import Industry, division_code_problem
 
 VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
+Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
+
+
+class Helper(BaseModel):
+    """第一书记 / 驻村干部 / 技术干部 of a village (§1.2)."""
+
+    role: Literal["first_secretary", "resident_cadre", "technical_cadre"]
+    name: str = Field(min_length=1, max_length=100)
+    department: Literal["agriculture", "forestry", "livestock", "water", "fishery", "ecommerce", "photovoltaic"] | None = None
+    unit: str | None = Field(None, max_length=200, description="the unit the helper is sent by")
 
 
 class VillageIn(BaseModel):
@@ -24,6 +34,7 @@ class VillageIn(BaseModel):
                     "township_name": "必背镇",
                     "categories": ["province_poor"],
                     "characteristic_industry": "tea",
+                    "helpers": [{"role": "first_secretary", "name": "李某", "unit": "东莞市某局"}],
                 }
             ]
         }
@@ -35,6 +46,7 @@ class VillageIn(BaseModel):
     categories: list[VillageCategory] = Field(default_factory=list)
     paired_unit: str | None = Field(None, description="对口帮扶单位, for relatively poor villages")
     characteristic_industry: Industry | None = None
+    helpers: list[Helper] = Field(default_factory=list)
 
     @field_validator("code")
     @classmethod
@@ -45,21 +57,55 @@ class VillageIn(BaseModel):
         return value
 
 
+class VillagePatch(BaseModel):
+    """A correction of a village: only the given fields change."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"categories": ["relatively_poor_dongguan"], "paired_unit": "东莞市某局", "reason": "帮扶关系调整"}]}
+    )
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    township_name: str | None = None
+    categories: list[VillageCategory] | None = None
+    paired_unit: str | None = None
+    characteristic_industry: Industry | None = None
+    helpers: list[Helper] | None = None
+    reason: str | None = Field(None, max_length=300)
+
+
 class VillageOut(BaseModel):
     code: str
     name: str
     township_code: str
     township_name: str | None
     county_code: str
+    county_name: str | None = None
     categories: list[str]
     paired_unit: str | None
     characteristic_industry: str | None
+    helpers: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class MemberIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "邓某某",
+                    "id_number": "440232198003150011",
+                    "relation": "head",
+                    "birth_date": "1980-03-15",
+                    "sex": "male",
+                    "labour_capacity": "full",
+                    "wishes_to_work_away": True,
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=100)
     id_number: CitizenId = Field(description="Resident identity number (GB 11643); stored encrypted, shown masked")
-    relation: Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
+    relation: Relation
     birth_date: date
     sex: Literal["male", "female"]
     labour_capacity: LabourCapacity
@@ -73,6 +119,50 @@ class MemberIn(BaseModel):
         if value > date.today():
             raise ValueError("birth date is in the future")
         return value
+
+
+class MemberJoinIn(MemberIn):
+    """A member joining an existing household (birth, marriage, return)."""
+
+    joined_on: date
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "邓小某",
+                    "id_number": "440232202001010013",
+                    "relation": "child",
+                    "birth_date": "2020-01-01",
+                    "sex": "male",
+                    "labour_capacity": "none",
+                    "joined_on": "2026-05-01",
+                }
+            ]
+        }
+    )
+
+
+class MemberPatch(BaseModel):
+    """A change of a member's labour capacity, wishes or roles (or a name correction) from ``effective_on``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"labour_capacity": "partial", "effective_on": "2026-05-01", "reason": "因病部分丧失劳动能力"}]}
+    )
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    labour_capacity: LabourCapacity | None = None
+    wishes_to_work_away: bool | None = None
+    is_party_member: bool | None = None
+    is_village_cadre: bool | None = None
+    effective_on: date
+    reason: str | None = Field(None, max_length=300)
+
+
+class LeaveIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "婚嫁迁出", "effective_on": "2026-07-01"}]})
+
+    reason: str = Field(min_length=1, max_length=300)
+    effective_on: date
 
 
 class HouseholdIn(BaseModel):
@@ -103,13 +193,33 @@ class HouseholdIn(BaseModel):
     household_number: str = Field(min_length=1, max_length=40)
     village_code: str
     poverty_status: PovertyStatus = "registered_poor"
+    exit_year: int | None = Field(None, description="for a household registered as already exited")
     registered_on: date
     address: str | None = Field(None, max_length=300)
     members: list[MemberIn] = Field(default_factory=list)
 
 
+class HouseholdPatch(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"address": "必背村二组3号", "reason": "门牌调整"}]})
+
+    address: str | None = Field(None, max_length=300)
+    reason: str | None = Field(None, max_length=300)
+
+
+class StatusChangeIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"poverty_status": "exited", "effective_on": "2026-12-20", "exit_year": 2026, "reason": "收入达标"}]}
+    )
+
+    poverty_status: PovertyStatus
+    effective_on: date
+    exit_year: int | None = None
+    reason: str | None = Field(None, max_length=300)
+
+
 class MemberOut(BaseModel):
     id: str
+    household_id: str
     name: str
     id_number: str = Field(description="masked unless the caller's role needs the full number")
     relation: str
@@ -121,6 +231,14 @@ class MemberOut(BaseModel):
     is_village_cadre: bool
     joined_on: date
     left_on: date | None
+    left_reason: str | None = None
+
+
+class StatusRecordOut(BaseModel):
+    poverty_status: str
+    effective_on: date
+    exit_year: int | None
+    reason: str | None
 
 
 class HouseholdOut(BaseModel):
@@ -130,9 +248,177 @@ class HouseholdOut(BaseModel):
     township_code: str
     county_code: str
     poverty_status: str
+    exit_year: int | None = None
     registered_on: date
     address: str | None
     left_on: date | None
     left_reason: str | None
+    in_registry: bool = Field(True, description="false once the household has left the registry (as of the date asked)")
+    as_of: date | None = None
     members: list[MemberOut]
     household_size: int
+    labour_count: int = 0
+    status_history: list[StatusRecordOut] = Field(default_factory=list)
+
+
+class HouseholdSummary(BaseModel):
+    """A row of the household list (no members)."""
+
+    id: str
+    household_number: str
+    village_code: str
+    poverty_status: str
+    registered_on: date
+    left_on: date | None
+    household_size: int
+    labour_count: int
+
+
+class EmploymentIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e70",
+                    "entity_id": "0192f0a4-7c3e-7000-8000-000000000001",
+                    "post": "茶园管护",
+                    "link": "production",
+                    "started_on": "2026-04-01",
+                }
+            ]
+        }
+    )
+
+    member_id: str
+    entity_id: str
+    post: str = Field(min_length=1, max_length=100)
+    link: EmploymentLink = Field(description="production, processing or distribution (§5.2)")
+    started_on: date
+    ended_on: date | None = None
+
+
+class EmploymentEndIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ended_on": "2026-11-30", "reason": "季节性用工结束"}]})
+
+    ended_on: date
+    reason: str | None = Field(None, max_length=300)
+
+
+class EmploymentOut(BaseModel):
+    id: str
+    member_id: str
+    household_id: str
+    village_code: str
+    entity_id: str
+    post: str
+    link: str
+    started_on: date
+    ended_on: date | None
+    end_reason: str | None
+
+
+class WageIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "employment_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e71",
+                    "amount_fen": 240000,
+                    "period_start": "2026-04-01",
+                    "period_end": "2026-04-30",
+                    "paid_on": "2026-05-05",
+                }
+            ]
+        }
+    )
+
+    employment_id: str
+    amount_fen: StrictInt = Field(gt=0, description="integer fen (分), more than zero")
+    period_start: date
+    period_end: date
+    paid_on: date
+
+
+class WageOut(BaseModel):
+    id: str
+    employment_id: str
+    member_id: str
+    household_id: str
+    village_code: str
+    entity_id: str
+    amount_fen: int
+    period_start: date
+    period_end: date
+    paid_on: date
+    reported_by: str
+
+
+class EntityOut(BaseModel):
+    entity_id: str
+    name: str
+    kind: str
+    county_code: str | None
+    village_codes: list[str]
+
+
+class Stats(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "households": 120,
+                    "members": 431,
+                    "labourers": 210,
+                    "households_by_status": {"registered_poor": 80, "exited": 40},
+                    "members_by_labour_capacity": {"full": 150, "partial": 60, "none": 221},
+                    "households_by_category": {"province_poor": 100, "scattered_poor": 20},
+                    "labourers_by_status": {"registered_poor": 140, "exited": 70},
+                    "villages": 3,
+                }
+            ]
+        }
+    )
+
+    villages: int
+    households: int
+    members: int
+    labourers: int
+    households_by_status: dict[str, int]
+    labourers_by_status: dict[str, int]
+    members_by_labour_capacity: dict[str, int]
+    households_by_category: dict[str, int]
+
+
+class ImportError_(BaseModel):
+    row: int = Field(description="spreadsheet row number (the header is row 1)")
+    column: str | None = Field(description="the Chinese column header")
+    value: str | None = Field(description="the cell as given (identity numbers masked)")
+    reason: str
+
+
+class ImportReport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "dry_run": True,
+                    "valid": False,
+                    "applied": False,
+                    "rows": 3,
+                    "villages_new": 1,
+                    "households": 1,
+                    "members": 3,
+                    "errors": [{"row": 3, "column": "身份证号", "value": "440232********0011", "reason": "身份证号重复（第 2 行）"}],
+                }
+            ]
+        }
+    )
+
+    dry_run: bool
+    valid: bool
+    applied: bool
+    rows: int
+    villages_new: int
+    households: int
+    members: int
+    errors: list[ImportError_]

@@ -1,0 +1,469 @@
+"""Bulk import of villages, households and members from the spreadsheets village and county offices keep.
+
+One row per member, Chinese column headers (``COLUMNS``). The whole file is checked first and
+every problem reported as (row, column, value, reason); only a file without a single problem is
+applied, in one transaction, with bulk inserts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.households import domain
+from services.households.models import Household, HouseholdStatus, Member, MemberCapacity, Village
+from services.households.schemas import ImportError_, ImportReport
+from services.households.service import _taken_hashes, check_initial_status
+from shared.auth import Principal
+from shared.events.households import HouseholdRegistered, MemberRegistered, VillageRegistered
+from shared.ids import new_id
+from shared.outbox import emit
+from shared.pii import PiiVault, citizen_id_problem, mask_citizen_id
+from shared.problems import InvalidInput, Problem
+from shared.regions import COUNTIES, county_of, division_code_problem, township_of
+
+# (header, required, what it holds)
+COLUMNS: list[tuple[str, bool, str]] = [
+    ("县(区)", True, "县级区划名称或 6 位代码，如 乳源瑶族自治县 / 440232"),
+    ("乡镇", True, "乡镇名称"),
+    ("村代码", True, "12 位统计用区划代码"),
+    ("村名", True, "村名称"),
+    ("户编号", True, "户编号（同一户的每个成员行相同）"),
+    ("户主姓名", True, "户主姓名"),
+    ("姓名", True, "成员姓名"),
+    ("身份证号", True, "18 位居民身份证号"),
+    ("与户主关系", True, "户主 / 配偶 / 子女 / 父母 / 孙子女 / 兄弟姐妹 / 其他"),
+    ("性别", True, "男 / 女"),
+    ("出生日期", True, "YYYY-MM-DD"),
+    ("劳动能力", True, "全劳动力 / 半劳动力 / 无劳动力"),
+    ("是否外出务工意愿", False, "是 / 否"),
+    ("是否党员", False, "是 / 否"),
+    ("是否村干部", False, "是 / 否"),
+    ("贫困状态", True, "在册贫困户 / 已脱贫 / 返贫 / 非贫困户"),
+    ("脱贫年度", False, "已脱贫户填写，如 2019"),
+    ("登记日期", True, "YYYY-MM-DD"),
+    ("家庭住址", False, "家庭住址"),
+]
+HEADERS = [c[0] for c in COLUMNS]
+REQUIRED = [c[0] for c in COLUMNS if c[1]]
+
+EXAMPLE_ROW = [
+    "乳源瑶族自治县", "必背镇", "440232100201", "必背村", "4402321002010001", "邓某某", "邓某某",
+    "440232198003150011", "户主", "男", "1980-03-15", "全劳动力", "是", "否", "否", "在册贫困户", "", "2026-03-01", "必背村一组12号",
+]  # fmt: skip
+
+SEX = {"男": "male", "女": "female", "male": "male", "female": "female"}
+RELATION = {
+    "户主": "head", "本人": "head", "配偶": "spouse", "妻": "spouse", "夫": "spouse", "妻子": "spouse", "丈夫": "spouse",
+    "子女": "child", "子": "child", "女": "child", "儿子": "child", "女儿": "child", "之子": "child", "之女": "child",
+    "父母": "parent", "父亲": "parent", "母亲": "parent", "孙子女": "grandchild", "孙子": "grandchild", "孙女": "grandchild",
+    "兄弟姐妹": "sibling", "兄弟": "sibling", "姐妹": "sibling", "其他": "other",
+}  # fmt: skip
+LABOUR = {
+    "全劳动力": "full", "普通劳动力": "full", "技能劳动力": "full", "有劳动力": "full",
+    "半劳动力": "partial", "弱劳动力": "partial", "部分劳动力": "partial",
+    "无劳动力": "none", "丧失劳动力": "none",
+}  # fmt: skip
+YES_NO = {"是": True, "否": False, "": False, "y": True, "n": False, "yes": True, "no": False, "1": True, "0": False, "true": True, "false": False}
+STATUS = {
+    "在册贫困户": "registered_poor", "贫困户": "registered_poor", "未脱贫": "registered_poor",
+    "已脱贫": "exited", "脱贫": "exited", "返贫": "returned_to_poverty", "非贫困户": "not_poor",
+}  # fmt: skip
+COUNTY_BY_NAME = {name: code for code, name in COUNTIES.items()}
+
+MAX_BYTES = 30 * 1024 * 1024
+
+
+class PayloadTooLarge_(Problem):
+    status, code, title_zh, title_en = 413, "payload_too_large", "文件过大", "File too large"
+
+
+# ---- reading the file ---------------------------------------------------------------------------
+
+
+def read_rows(filename: str, content: bytes) -> list[list[Any]]:
+    """The sheet as rows of cells (header first), from CSV (UTF-8 with or without BOM, or GB18030) or .xlsx."""
+    if len(content) > MAX_BYTES:
+        raise PayloadTooLarge_(f"文件超过 {MAX_BYTES // 1024 // 1024} MB", detail_en="the file is too large")
+    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:
+            raise InvalidInput("无法读取 Excel 文件（须为 .xlsx）", detail_en="cannot read the Excel file (.xlsx expected)", field="file") from None
+        try:
+            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise InvalidInput("无法识别文件编码", detail_en="cannot decode the file (UTF-8 or GB18030 expected)", field="file")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _shown(column: str, value: str) -> str:
+    """Never echo a full identity number in a report."""
+    if column == "身份证号" and value:
+        return mask_citizen_id(value) if len(value) >= 10 else "*" * len(value)
+    return value
+
+
+# ---- checking -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    villages: dict[str, dict[str, Any]] = field(default_factory=dict)  # new villages only
+    households: dict[str, dict[str, Any]] = field(default_factory=dict)  # by household number
+    members: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ImportError_] = field(default_factory=list)
+    rows: int = 0
+
+    def error(self, row: int, column: str | None, value: Any, reason: str) -> None:
+        shown = _shown(column or "", _text(value)) if value is not None else None
+        self.errors.append(ImportError_(row=row, column=column, value=shown, reason=reason))
+
+
+async def check(session: AsyncSession, principal: Principal, vault: PiiVault, rows: list[list[Any]], *, today: date) -> Plan:
+    plan = Plan()
+    if not rows:
+        plan.error(1, None, None, "文件为空：第 1 行须为表头")
+        return plan
+    header = [_text(h) for h in rows[0]]
+    index = {h: i for i, h in enumerate(header) if h}
+    for column in REQUIRED:
+        if column not in index:
+            plan.error(1, column, None, f"缺少必填列「{column}」")
+    if plan.errors:
+        return plan
+
+    def cell(raw: list[Any], column: str) -> Any:
+        i = index.get(column)
+        return raw[i] if i is not None and i < len(raw) else None
+
+    seen_ids: dict[str, int] = {}
+    village_names: dict[str, tuple[str, str, int]] = {}
+    by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for offset, raw in enumerate(rows[1:]):
+        rowno = offset + 2
+        if all(_text(v) == "" for v in raw):
+            continue
+        plan.rows += 1
+        before = len(plan.errors)
+        values = {c: _text(cell(raw, c)) for c in HEADERS}
+        for column in REQUIRED:
+            if values[column] == "":
+                plan.error(rowno, column, "", f"「{column}」为必填")
+        if len(plan.errors) > before:
+            continue
+        record: dict[str, Any] = {"row": rowno}
+        code = values["村代码"]
+        problem = division_code_problem(code)
+        if problem:
+            plan.error(rowno, "村代码", code, f"村代码无效：{problem}")
+        else:
+            county = values["县(区)"]
+            county_code = county if county.isdigit() else COUNTY_BY_NAME.get(county)
+            if county_code != county_of(code):
+                plan.error(rowno, "县(区)", county, f"县(区)与村代码不符（村代码属于 {COUNTIES.get(county_of(code), county_of(code))}）")
+            if not principal.region_allows(code):
+                plan.error(rowno, "村代码", code, "超出您的管辖范围")
+            first = village_names.setdefault(code, (values["村名"], values["乡镇"], rowno))
+            if first[0] != values["村名"]:
+                plan.error(rowno, "村名", values["村名"], f"同一村代码的村名与第 {first[2]} 行不一致")
+        record["village_code"] = code
+        id_number = values["身份证号"].upper()
+        id_problem = citizen_id_problem(id_number)
+        if id_problem:
+            plan.error(rowno, "身份证号", id_number, f"身份证号无效：{id_problem}")
+        elif id_number in seen_ids:
+            plan.error(rowno, "身份证号", id_number, f"身份证号与第 {seen_ids[id_number]} 行重复")
+        else:
+            seen_ids[id_number] = rowno
+        record["id_number"] = id_number
+        for column, mapping, key in (("性别", SEX, "sex"), ("与户主关系", RELATION, "relation"), ("劳动能力", LABOUR, "labour_capacity"), ("贫困状态", STATUS, "poverty_status")):
+            mapped = mapping.get(values[column])
+            if mapped is None:
+                allowed = " / ".join(k for k in mapping if not k.isascii())
+                plan.error(rowno, column, values[column], f"取值无效，可填：{allowed}")
+            record[key] = mapped
+        for column, key in (("是否外出务工意愿", "wishes_to_work_away"), ("是否党员", "is_party_member"), ("是否村干部", "is_village_cadre")):
+            flag = YES_NO.get(values[column].lower())
+            if flag is None:
+                plan.error(rowno, column, values[column], "取值无效，可填：是 / 否")
+            record[key] = bool(flag)
+        birth = _date(cell(raw, "出生日期"))
+        if birth is None:
+            plan.error(rowno, "出生日期", values["出生日期"], "日期格式无效，应为 YYYY-MM-DD")
+        elif birth > today:
+            plan.error(rowno, "出生日期", values["出生日期"], "出生日期不能晚于今天")
+        elif not id_problem and id_number[6:14] != birth.strftime("%Y%m%d"):
+            plan.error(rowno, "出生日期", values["出生日期"], "出生日期与身份证号不符")
+        record["birth_date"] = birth
+        registered = _date(cell(raw, "登记日期"))
+        if registered is None:
+            plan.error(rowno, "登记日期", values["登记日期"], "日期格式无效，应为 YYYY-MM-DD")
+        elif registered > today:
+            plan.error(rowno, "登记日期", values["登记日期"], "登记日期不能晚于今天")
+        record["registered_on"] = registered
+        exit_year: int | None = None
+        if values["脱贫年度"]:
+            if values["脱贫年度"].isdigit():
+                exit_year = int(values["脱贫年度"])
+            else:
+                plan.error(rowno, "脱贫年度", values["脱贫年度"], "脱贫年度须为 4 位年份")
+        record["exit_year"] = exit_year
+        if record["poverty_status"] and registered is not None:
+            try:
+                check_initial_status(record["poverty_status"], exit_year, registered)
+            except InvalidInput as exc:
+                plan.error(rowno, "脱贫年度", values["脱贫年度"], exc.detail or "脱贫年度不合理")
+        record["name"] = values["姓名"]
+        record["head_name"] = values["户主姓名"]
+        record["address"] = values["家庭住址"] or None
+        record["household_number"] = values["户编号"]
+        if len(values["户编号"]) > 40:
+            plan.error(rowno, "户编号", values["户编号"], "户编号过长（最多 40 个字符）")
+        if len(values["姓名"]) > 100:
+            plan.error(rowno, "姓名", values["姓名"], "姓名过长")
+        if len(plan.errors) == before:
+            by_household[values["户编号"]].append(record)
+
+    # Household-level consistency: every row of a household agrees, and it has exactly one head.
+    for number, members in by_household.items():
+        first = members[0]
+        for m in members[1:]:
+            for key, column in (("village_code", "村代码"), ("poverty_status", "贫困状态"), ("registered_on", "登记日期"), ("address", "家庭住址"), ("head_name", "户主姓名"), ("exit_year", "脱贫年度")):
+                if m[key] != first[key]:
+                    plan.error(m["row"], column, m[key] if not isinstance(m[key], date) else m[key].isoformat(), f"同一户编号的「{column}」与第 {first['row']} 行不一致")
+        heads = [m for m in members if m["relation"] == "head"]
+        if len(heads) != 1:
+            plan.error(first["row"], "与户主关系", None, f"户 {number} 须有且只有一名户主（现有 {len(heads)} 名）")
+        elif heads[0]["name"] != first["head_name"]:
+            plan.error(heads[0]["row"], "户主姓名", first["head_name"], "户主姓名与户主行的姓名不一致")
+
+    # Against the registry: villages, household numbers and identity numbers already there.
+    codes = sorted(village_names)
+    known: dict[str, str] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        known.update((await session.execute(select(Village.code, Village.name).where(Village.code.in_(chunk)))).tuples().all())
+    for code, (name, township, rowno) in village_names.items():
+        if code in known:
+            if known[code] != name:
+                plan.error(rowno, "村名", name, f"村名与已登记的「{known[code]}」不一致")
+        elif not division_code_problem(code):
+            plan.villages[code] = {"code": code, "name": name, "township_name": township}
+    numbers = list(by_household)
+    existing: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        existing.update((await session.execute(select(Household.household_number).where(Household.household_number.in_(chunk)))).scalars())
+    for number in existing:
+        plan.error(by_household[number][0]["row"], "户编号", number, "户编号已登记")
+    all_members = [m for ms in by_household.values() for m in ms]
+    for m in all_members:
+        m["id_hash"] = vault.lookup_hash(m["id_number"])
+    taken = await _taken_hashes(session, [m["id_hash"] for m in all_members])
+    for m in all_members:
+        if m["id_hash"] in taken:
+            plan.error(m["row"], "身份证号", m["id_number"], "该身份证号已是其他在册户的成员")
+    plan.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else -1))
+    if not plan.errors:
+        for number, members in by_household.items():
+            plan.households[number] = members[0]
+        plan.members = all_members
+    return plan
+
+
+# ---- applying -----------------------------------------------------------------------------------
+
+
+async def apply(session: AsyncSession, vault: PiiVault, plan: Plan) -> None:
+    """Bulk-insert the checked plan and record its facts (village, household, member registered)."""
+    village_rows = [
+        {"code": v["code"], "name": v["name"], "township_code": township_of(v["code"]), "township_name": v["township_name"],
+         "county_code": county_of(v["code"]), "categories": [], "helpers": []}
+        for v in plan.villages.values()
+    ]  # fmt: skip
+    household_ids = {number: new_id() for number in plan.households}
+    household_rows = [
+        {"id": household_ids[n], "household_number": n, "village_code": h["village_code"], "poverty_status": h["poverty_status"],
+         "exit_year": h["exit_year"], "registered_on": h["registered_on"], "address": h["address"]}
+        for n, h in plan.households.items()
+    ]  # fmt: skip
+    status_rows = [
+        {"id": new_id(), "household_id": r["id"], "poverty_status": r["poverty_status"], "effective_on": r["registered_on"], "exit_year": r["exit_year"]}
+        for r in household_rows
+    ]
+    member_rows = []
+    for m in plan.members:
+        member_rows.append(
+            {
+                "id": new_id(),
+                "household_id": household_ids[m["household_number"]],
+                "name": m["name"],
+                "id_number_hash": m["id_hash"],
+                "id_number_cipher": vault.encrypt(m["id_number"]),
+                "relation": m["relation"],
+                "birth_date": m["birth_date"],
+                "sex": m["sex"],
+                "labour_capacity": m["labour_capacity"],
+                "wishes_to_work_away": m["wishes_to_work_away"],
+                "is_party_member": m["is_party_member"],
+                "is_village_cadre": m["is_village_cadre"],
+                "joined_on": m["registered_on"],
+            }
+        )
+    capacity_rows = [{"id": new_id(), "member_id": r["id"], "labour_capacity": r["labour_capacity"], "effective_on": r["joined_on"]} for r in member_rows]
+    for model, rows in ((Village, village_rows), (Household, household_rows), (HouseholdStatus, status_rows), (Member, member_rows), (MemberCapacity, capacity_rows)):
+        for start in range(0, len(rows), 5000):
+            await session.execute(insert(model), rows[start : start + 5000])
+
+    for v in village_rows:
+        emit(session, VillageRegistered(village_code=v["code"], name=v["name"], township_code=v["township_code"], county_code=v["county_code"], township_name=v["township_name"]))
+    members_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in member_rows:
+        members_of[r["household_id"]].append(r)
+    for h in household_rows:
+        members = members_of[h["id"]]
+        emit(
+            session,
+            HouseholdRegistered(
+                household_id=h["id"],
+                household_number=h["household_number"],
+                village_code=h["village_code"],
+                poverty_status=h["poverty_status"],
+                registered_on=h["registered_on"],
+                member_count=len(members),
+                labour_count=sum(1 for m in members if m["labour_capacity"] in domain.WITH_LABOUR),
+            ),
+        )
+        for m in members:
+            emit(
+                session,
+                MemberRegistered(
+                    member_id=m["id"],
+                    household_id=h["id"],
+                    village_code=h["village_code"],
+                    name=m["name"],
+                    birth_year=m["birth_date"].year,
+                    sex=m["sex"],
+                    labour_capacity=m["labour_capacity"],
+                    wishes_to_work_away=m["wishes_to_work_away"],
+                    is_party_member=m["is_party_member"],
+                    is_village_cadre=m["is_village_cadre"],
+                    joined_on=m["joined_on"],
+                    relation=m["relation"],
+                ),
+            )
+
+
+async def run_import(
+    session: AsyncSession, principal: Principal, vault: PiiVault, *, filename: str, content: bytes, dry_run: bool, today: date
+) -> ImportReport:
+    rows = read_rows(filename, content)
+    plan = await check(session, principal, vault, rows, today=today)
+    report = ImportReport(
+        dry_run=dry_run,
+        valid=not plan.errors,
+        applied=False,
+        rows=plan.rows,
+        villages_new=len(plan.villages),
+        households=len(plan.households) if not plan.errors else len({m for m in _numbers(rows)}),
+        members=len(plan.members) if not plan.errors else plan.rows,
+        errors=plan.errors,
+    )
+    if plan.errors and not dry_run:
+        raise InvalidInput(
+            f"导入文件有 {len(plan.errors)} 处错误，未导入任何数据",
+            detail_en=f"the file has {len(plan.errors)} problems; nothing was imported",
+            field="file",
+            code="import_rejected",
+            errors=[e.model_dump() for e in plan.errors],
+            report=report.model_dump(mode="json"),
+        )
+    if not dry_run:
+        await apply(session, vault, plan)
+        report.applied = True
+    return report
+
+
+def _numbers(rows: list[list[Any]]) -> list[str]:
+    if not rows:
+        return []
+    header = [_text(h) for h in rows[0]]
+    if "户编号" not in header:
+        return []
+    i = header.index("户编号")
+    return [_text(r[i]) for r in rows[1:] if i < len(r) and _text(r[i])]
+
+
+# ---- the template -------------------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    writer.writerow(EXAMPLE_ROW)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "户籍成员"
+    sheet.append(HEADERS)
+    sheet.append(EXAMPLE_ROW)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for col in sheet.columns:
+        sheet.column_dimensions[col[0].column_letter].width = 16
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "是否必填", "填写说明"])
+    for header, required, what in COLUMNS:
+        notes.append([header, "必填" if required else "选填", what])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
