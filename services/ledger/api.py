@@ -1,18 +1,23 @@
-"""HTTP routes of the ledger: read-only projections of the event log."""
+"""HTTP routes of the ledger: read-only projections of the event log, and the audit for auditors."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query, Request
+from fastapi.responses import StreamingResponse
 
-from services.ledger import service
-from services.ledger.schemas import HouseholdIncome
-from shared.auth import CurrentPrincipal
+from services.ledger import audit, service
+from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators
+from shared.auth import CurrentPrincipal, Principal, Role
+from shared.paging import Page, PageParams, page_params
+from shared.problems import Forbidden
 from shared.service import SessionDep, service_router
 
 router = service_router("ledger", tags=["ledger"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
 @router.get("/households/{household_id}/income", summary="A household's income by benefit type")
@@ -20,8 +25,85 @@ async def household_income(
     household_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    year: Year,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
-    as_of: Annotated[date | None, Query(description="what the ledger knew at the end of this day")] = None,
+    as_of: Annotated[date | None, Query(description="what the ledger knew at the end of this day (UTC)")] = None,
 ) -> HouseholdIncome:
-    return await service.household_income(session=session, principal=principal, household_id=household_id, year=year, month=month, as_of=as_of)
+    return await service.household_income(
+        session=session, principal=principal, household_id=household_id, year=year, month=month, as_of=as_of
+    )
+
+
+@router.get("/households/{household_id}/income/entries", summary="A household's income entries, with their lineage")
+async def household_income_entries(
+    household_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    month: Annotated[int | None, Query(ge=1, le=12)] = None,
+    as_of: Annotated[date | None, Query(description="what the ledger knew at the end of this day (UTC)")] = None,
+) -> Page[IncomeEntryOut]:
+    return await service.household_entries(
+        session=session, principal=principal, household_id=household_id, page=page, year=year, month=month, as_of=as_of
+    )
+
+
+@router.get("/aggregates", summary="Incomes of a village, township, county or the city by benefit type")
+async def aggregates(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    level: Literal["village", "township", "county", "city"],
+    code: str,
+    year: Year,
+) -> Aggregate:
+    return await service.aggregate(session=session, principal=principal, level=level, code=code, year=year, page=page)
+
+
+@router.get("/indicators/villages/{code}", summary="The policy's indicators for a village")
+async def village_indicators(code: str, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
+    return await service.village_indicators(session=session, principal=principal, code=code, year=year)
+
+
+@router.get("/indicators/counties/{code}", summary="The policy's indicators for a county")
+async def county_indicators(code: str, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
+    return await service.county_indicators(session=session, principal=principal, code=code, year=year)
+
+
+# ---- audit ------------------------------------------------------------------------------------------
+
+
+async def auditor(principal: CurrentPrincipal) -> Principal:
+    """The audit routes read the whole log: auditors and city administrators only."""
+    if principal.role not in (Role.auditor, Role.city_admin):
+        raise Forbidden("仅审计人员和市级管理员可审计日志", detail_en="only auditors and city administrators audit the log", code="role_not_allowed")
+    return principal
+
+
+@router.get("/audit/verify", summary="Check every source's sequence and hash chain", dependencies=[Depends(auditor)])
+async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"] = "auto") -> ChainReport:
+    result = await audit.verify_log(request.app.state.settings, log)
+    return ChainReport(**result.as_dict())
+
+
+@router.get(
+    "/audit/export",
+    summary="The log as NDJSON of CloudEvents (streamed)",
+    dependencies=[Depends(auditor)],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}}},
+)
+async def audit_export(
+    request: Request,
+    source: Annotated[list[str] | None, Query()] = None,
+    type: Annotated[list[str] | None, Query()] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    household: str | None = None,
+    log: Literal["auto", "outbox", "kafka"] = "auto",
+) -> StreamingResponse:
+    flt = audit.ExportFilter(tuple(source or ()), tuple(type or ()), since, until, household)
+    entries = await audit.read_log(request.app.state.settings, log, flt.sources or audit.SOURCES)
+    headers = {"X-Fupin-Export": "complete" if flt.complete else "filtered"}
+    return StreamingResponse(audit.export_lines(entries, flt), media_type="application/x-ndjson", headers=headers)

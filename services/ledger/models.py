@@ -1,8 +1,13 @@
-"""Projections only: everything here can be rebuilt from the event log (``fupin audit replay``)."""
+"""Projections only: everything here can be rebuilt from the event log (``fupin audit replay``).
+
+Every table is insert-mostly and order-independent across sources (within a source the log's
+order is kept), so a replay in any interleaving of sources reaches the same rows.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,3 +65,27 @@ class IncomeEntry(Base):
     event_type: Mapped[str] = mapped_column(String(120))
     lineage: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     reverses_event_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PolicyFact(Base):
+    """Every other fact of the log, kept as it was said, for the policy indicators.
+
+    The indicators read facts by type and place; a contract that lands later needs no migration,
+    and a replay rebuilds this table like any other.
+    """
+
+    __tablename__ = "policy_fact"
+    __table_args__ = (
+        Index("ix_policy_fact_village_type", "village_code", "fact"),
+        Index("ix_policy_fact_county_type", "county_code", "fact"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    fact: Mapped[str] = mapped_column(String(80), index=True)  # e.g. "village_registered" (type without prefix/version)
+    event_type: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str | None] = mapped_column(String(80))
+    village_code: Mapped[str | None] = mapped_column(String(12))
+    county_code: Mapped[str | None] = mapped_column(String(6))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,85 +1,167 @@
-"""Applies facts from the log to the ledger's projections, a batch at a time, with bulk inserts."""
+"""Applies facts from the log to the ledger's projections, a batch at a time, with bulk inserts.
+
+Deterministic: every value comes from the event (its envelope time is the "recorded" time), never
+from the clock, so a replay rebuilds identical rows. Only inserts and updates, inside the session
+it is given; the framework commits them with the consumed event ids.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold
+from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
 from shared.bus import Delivered
-from shared.events.households import HouseholdLeftRegistry, HouseholdRegistered, HouseholdSizeChanged, HouseholdStatusChanged
 from shared.regions import county_of, township_of
 
+log = logging.getLogger("fupin.ledger")
 
-def _recorded_at(d: Delivered) -> datetime:
-    return datetime.fromisoformat(str(d.envelope["time"]).replace("Z", "+00:00"))
+
+def recorded_at(envelope: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(envelope["time"]).replace("Z", "+00:00"))
+
+
+def fact_name(event_type: str) -> str:
+    """``fupin.funds.allocation_recorded.v1`` → ``allocation_recorded``."""
+    parts = event_type.split(".")
+    return parts[2] if len(parts) >= 4 else event_type
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+class Rows:
+    """The rows one batch adds or changes, gathered from the raw envelopes."""
+
+    def __init__(self) -> None:
+        self.households: list[dict[str, Any]] = []
+        self.sizes: list[dict[str, Any]] = []
+        self.incomes: list[dict[str, Any]] = []
+        self.facts: list[dict[str, Any]] = []
+        # Later facts about a household registered in the same or an earlier batch; applied after inserts.
+        self.status: dict[str, str] = {}
+        self.left: dict[str, date] = {}
+
+    def add(self, envelope: dict[str, Any]) -> None:
+        try:
+            self._add(envelope)
+        except (KeyError, ValueError, TypeError):
+            # A fact this version cannot read must not stall the ledger: keep it as said, and log it.
+            log.exception("unreadable fact kept as a policy fact", extra={"event_id": envelope.get("id"), "event_type": envelope.get("type")})
+            self._fact(envelope, envelope.get("data") if isinstance(envelope.get("data"), dict) else {})
+
+    def _add(self, envelope: dict[str, Any]) -> None:
+        data: dict[str, Any] = envelope.get("data") or {}
+        event_type = str(envelope["type"])
+        fact = fact_name(event_type)
+        when = recorded_at(envelope)
+        income = data.get("income")
+        if isinstance(income, dict):
+            village = str(income["village_code"])
+            self.incomes.append(
+                {
+                    "event_id": envelope["id"],
+                    "household_id": str(income["household_id"]),
+                    "benefit_type": str(income["benefit_type"]),
+                    "amount_fen": int(income["amount_fen"]),
+                    "occurred_on": _date(income["occurred_on"]),
+                    "recorded_at": when,
+                    "village_code": village,
+                    "township_code": township_of(village),
+                    "county_code": county_of(village),
+                    "source": str(envelope["source"]).rsplit("/", 1)[-1],
+                    "event_type": event_type,
+                    "lineage": {k: v for k, v in (income.get("lineage") or {}).items() if v is not None},
+                    "reverses_event_id": income.get("reverses_event_id"),
+                }
+            )
+            return
+        source = str(envelope["source"]).rsplit("/", 1)[-1]
+        if source == "households" and fact == "household_registered":
+            hid = str(data["household_id"])
+            self.households.append(
+                {
+                    "household_id": hid,
+                    "household_number": data["household_number"],
+                    "village_code": data["village_code"],
+                    "township_code": township_of(data["village_code"]),
+                    "county_code": county_of(data["village_code"]),
+                    "poverty_status": data["poverty_status"],
+                    "registered_on": _date(data["registered_on"]),
+                    "left_on": None,
+                }
+            )
+            self.sizes.append(_size(envelope, hid, data["registered_on"], data["member_count"], data["labour_count"]))
+        elif source == "households" and fact == "household_size_changed":
+            self.sizes.append(_size(envelope, str(data["household_id"]), data["effective_on"], data["member_count"], data["labour_count"]))
+        elif source == "households" and fact == "household_status_changed":
+            self.status[str(data["household_id"])] = str(data["poverty_status"])
+        elif source == "households" and fact == "household_left_registry":
+            self.left[str(data["household_id"])] = _date(data["effective_on"])  # type: ignore[assignment]
+        self._fact(envelope, data)
+
+    def _fact(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        event_type = str(envelope["type"])
+        village = data.get("village_code") if isinstance(data.get("village_code"), str) else None
+        county = data.get("county_code") if isinstance(data.get("county_code"), str) else None
+        self.facts.append(
+            {
+                "event_id": envelope["id"],
+                "source": str(envelope["source"]).rsplit("/", 1)[-1],
+                "fact": fact_name(event_type),
+                "event_type": event_type,
+                "subject": envelope.get("subject"),
+                "village_code": village,
+                "county_code": county or (county_of(village) if village else None),
+                "recorded_at": recorded_at(envelope),
+                "data": data,
+            }
+        )
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.households:
+            await session.execute(insert(LedgerHousehold), self.households)
+        if self.sizes:
+            await session.execute(insert(HouseholdSize), self.sizes)
+        if self.incomes:
+            await session.execute(insert(IncomeEntry), self.incomes)
+        if self.facts:
+            await session.execute(insert(PolicyFact), self.facts)
+        table = LedgerHousehold.__table__
+        if self.status:
+            stmt = update(table).where(table.c.household_id == bindparam("hid")).values(poverty_status=bindparam("status"))
+            await session.execute(stmt, [{"hid": h, "status": s} for h, s in self.status.items()])
+        if self.left:
+            stmt = update(table).where(table.c.household_id == bindparam("hid")).values(left_on=bindparam("on"))
+            await session.execute(stmt, [{"hid": h, "on": d} for h, d in self.left.items()])
+
+
+def rows_of(envelopes: Iterable[dict[str, Any]]) -> Rows:
+    rows = Rows()
+    for envelope in envelopes:
+        rows.add(envelope)
+    return rows
 
 
 async def project(session: AsyncSession, batch: list[Delivered]) -> None:
-    households: list[dict[str, Any]] = []
-    sizes: list[dict[str, Any]] = []
-    incomes: list[dict[str, Any]] = []
-    for d in batch:
-        data = d.data
-        income = getattr(data, "income", None)
-        if income is not None:
-            incomes.append(
-                {
-                    "event_id": d.id,
-                    "household_id": income.household_id,
-                    "benefit_type": str(income.benefit_type),
-                    "amount_fen": income.amount_fen,
-                    "occurred_on": income.occurred_on,
-                    "recorded_at": _recorded_at(d),
-                    "village_code": income.village_code,
-                    "township_code": township_of(income.village_code),
-                    "county_code": county_of(income.village_code),
-                    "source": d.source,
-                    "event_type": d.type,
-                    "lineage": income.lineage.model_dump(exclude_none=True),
-                    "reverses_event_id": income.reverses_event_id,
-                }
-            )
-        elif isinstance(data, HouseholdRegistered):
-            households.append(
-                {
-                    "household_id": data.household_id,
-                    "household_number": data.household_number,
-                    "village_code": data.village_code,
-                    "township_code": township_of(data.village_code),
-                    "county_code": county_of(data.village_code),
-                    "poverty_status": data.poverty_status,
-                    "registered_on": data.registered_on,
-                }
-            )
-            sizes.append(_size(d, data.household_id, data.registered_on, data.member_count, data.labour_count))
-        elif isinstance(data, HouseholdSizeChanged):
-            sizes.append(_size(d, data.household_id, data.effective_on, data.member_count, data.labour_count))
-        elif isinstance(data, (HouseholdStatusChanged, HouseholdLeftRegistry)):
-            if households:  # keep insert order: flush pending registrations first
-                await session.execute(insert(LedgerHousehold), households)
-                households = []
-            values: dict[str, Any] = (
-                {"poverty_status": data.poverty_status} if isinstance(data, HouseholdStatusChanged) else {"left_on": data.effective_on}
-            )
-            await session.execute(update(LedgerHousehold).where(LedgerHousehold.household_id == data.household_id).values(**values))
-    if households:
-        await session.execute(insert(LedgerHousehold), households)
-    if sizes:
-        await session.execute(insert(HouseholdSize), sizes)
-    if incomes:
-        await session.execute(insert(IncomeEntry), incomes)
+    """The ledger's subscription handler: one batch, a handful of bulk statements."""
+    await rows_of(d.envelope for d in batch).write(session)
 
 
-def _size(d: Delivered, household_id: str, on: date, members: int, labour: int) -> dict[str, Any]:
+def _size(envelope: dict[str, Any], household_id: str, on: Any, members: int, labour: int) -> dict[str, Any]:
     return {
-        "event_id": d.id,
+        "event_id": envelope["id"],
         "household_id": household_id,
-        "effective_on": on,
-        "recorded_at": _recorded_at(d),
-        "member_count": members,
-        "labour_count": labour,
+        "effective_on": _date(on),
+        "recorded_at": recorded_at(envelope),
+        "member_count": int(members),
+        "labour_count": int(labour),
     }
