@@ -6,16 +6,34 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.market.api import router
+from services.market.api import public_router, router
+from services.market.consumers import SUBSCRIPTION
 from services.market.models import Base
-from shared.service import ServiceSpec, build_app
+from services.market.partners import seed_partners
+from shared.service import ServiceContext, ServiceSpec, build_app
 from shared.settings import FupinSettings
+
+
+async def on_startup(ctx: ServiceContext) -> None:
+    """Seed the eight §6.1 partner platforms (idempotent; a concurrent replica's insert wins harmlessly)."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        async with ctx.write_session() as session:
+            await seed_partners(session)
+    except IntegrityError:
+        pass
+
 
 SPEC = ServiceSpec(
     name="market",
-    routers=[router],
+    routers=[public_router, router],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
+    subscriptions=[SUBSCRIPTION],
+    on_startup=on_startup,
+    description="Order contracts at floor prices (R12), partner webhooks, direct supply (R18), showcase windows (R19), "
+    "e-commerce points (R20), cold chain (R21).",
 )
 
 

@@ -1,0 +1,239 @@
+"""Partner order webhooks: authenticate the raw bytes first, then parse, then store once.
+
+Order of checks (each refusal writes nothing): body size (413) → partner known (401) →
+timestamp within the window and a valid signature over the raw bytes (401) → partner enabled
+(403) → payload valid (422) → ``webhook-id`` already accepted (the first response again) →
+partner order id already stored (same content: answered as a duplicate; different content: 409).
+The order, its lines, its event and the ``webhook-id`` record commit in the request's one
+transaction before the response leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.market import domain
+from services.market.models import KnownEntity, KnownVillage, PartnerOrder, PartnerOrderLine, WebhookMessage
+from services.market.partners import PartnerAuth, cache_of
+from services.market.schemas import WebhookPayload
+from services.market.settings import get_market_settings
+from services.market.signing import SignatureError, check_timestamp, parse_timestamp, verify
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.events.envelope import canonical_json
+from shared.events.market import OrderLineFact, PartnerOrderReceived
+from shared.ids import new_id
+from shared.outbox import PRINCIPAL_KEY, emit
+from shared.problems import Conflict, Forbidden, InvalidInput, PayloadTooLarge, Unauthorized
+from shared.service import ServiceContext
+
+JSON = "application/json"
+KNOWN_VILLAGES_KEY = "market.known_villages"
+
+
+def _unauthorized(detail_en: str, code: str) -> Unauthorized:
+    # No WWW-Authenticate: Bearer here; the signature, not a token, authenticates a webhook.
+    return Unauthorized("Webhook 认证失败", detail_en=detail_en, code=code, headers={})
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The raw body, refusing (413) before reading when declared too large and while reading a chunked one."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise PayloadTooLarge(f"请求体超过 {limit} 字节", detail_en=f"body larger than {limit} bytes", limit_bytes=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"请求体超过 {limit} 字节", detail_en=f"body larger than {limit} bytes", limit_bytes=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def authenticate(partner: PartnerAuth | None, headers: Any, body: bytes, *, tolerance: int, now: float) -> str:
+    """The verified ``webhook-id``; raises 401 for an unknown partner, a stale timestamp or a bad signature."""
+    if partner is None:
+        raise _unauthorized("unknown partner", "webhook_unknown_partner")
+    msg_id = headers.get("webhook-id") or ""
+    if not msg_id or len(msg_id) > 200:
+        raise _unauthorized("webhook-id missing or longer than 200 characters", "webhook_id_missing")
+    try:
+        timestamp = parse_timestamp(headers.get("webhook-timestamp"))
+        check_timestamp(timestamp, now, tolerance)
+        verify(list(partner.keys), msg_id, timestamp, body, headers.get("webhook-signature"))
+    except SignatureError as exc:
+        raise _unauthorized(str(exc), "webhook_signature_invalid") from None
+    return msg_id
+
+
+def parse_payload(body: bytes) -> WebhookPayload:
+    try:
+        return WebhookPayload.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
+def _response(status: int, body: dict[str, Any]) -> tuple[int, bytes]:
+    return status, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def _insert_ignore(session: AsyncSession, ctx: ServiceContext, table: Any, values: dict[str, Any], keys: list[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row is new. On PostgreSQL a concurrent insert of the same key waits for the other transaction."""
+    if ctx.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    return (await session.execute(stmt)).first() is not None
+
+
+async def _village_known(session: AsyncSession, ctx: ServiceContext, code: str) -> bool:
+    known: set[str] = ctx.extras.setdefault(KNOWN_VILLAGES_KEY, set())  # type: ignore[assignment]
+    if code in known:
+        return True  # villages are never removed, so a positive answer can be kept
+    if await session.get(KnownVillage, code) is not None:
+        known.add(code)
+        return True
+    return False
+
+
+async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Request, partner_code: str) -> Response:
+    settings = get_market_settings()
+    body = await read_capped(request, settings.webhook_max_body_bytes)
+    partner = await cache_of(ctx.extras).get(session, ctx.vault, partner_code)
+    msg_id = authenticate(partner, request.headers, body, tolerance=settings.webhook_tolerance_seconds, now=time.time())
+    assert partner is not None
+    if not partner.enabled:
+        raise Forbidden("该合作平台已停用", detail_en=f"partner {partner_code} is switched off", code="partner_disabled")
+    payload = parse_payload(body)
+    order = payload.data
+
+    lines: list[dict[str, Any]] = []
+    for i, line in enumerate(order.lines):
+        field = f"data.lines[{i}]"
+        if line.product not in partner.allowed_products:
+            raise InvalidInput(
+                f"该平台无权订购 {line.product}", detail_en=f"partner {partner_code} may not order {line.product}", field=f"{field}.product"
+            )
+        milli = domain.parse_quantity(line.quantity, field=f"{field}.quantity")
+        lines.append(
+            {
+                "line_no": line.line_no,
+                "product": line.product,
+                "product_name": line.product_name,
+                "quantity_milli": milli,
+                "unit": line.unit,
+                "unit_price_fen": line.unit_price_fen,
+                "amount_fen": domain.line_amount_fen(milli, line.unit_price_fen),
+                "filled_milli": 0,
+            }
+        )
+    supply = order.supply
+    if supply.village_code and not await _village_known(session, ctx, supply.village_code):
+        raise InvalidInput("供货村未登记", detail_en=f"unknown village {supply.village_code}", field="data.supply.village_code")
+    if supply.entity_id and await session.get(KnownEntity, supply.entity_id) is None:
+        raise InvalidInput("供货经营主体未登记", detail_en=f"unknown operating entity {supply.entity_id}", field="data.supply.entity_id")
+
+    order_hash = hashlib.sha256(canonical_json(order.model_dump(mode="json"))).hexdigest()
+    order_id = new_id()
+    status, content = _response(200, {"order_id": order_id, "partner_order_id": order.partner_order_id, "status": "accepted"})
+    fresh_message = await _insert_ignore(
+        session,
+        ctx,
+        WebhookMessage.__table__,
+        {"partner": partner_code, "webhook_id": msg_id, "body_hash": order_hash, "status_code": status, "response": content, "order_id": order_id},
+        ["partner", "webhook_id"],
+    )
+    if not fresh_message:
+        first = (
+            await session.execute(
+                select(WebhookMessage.status_code, WebhookMessage.response).where(
+                    WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id
+                )
+            )
+        ).one()
+        return Response(first.response, status_code=first.status_code, media_type=JSON, headers={"Webhook-Replayed": "true"})
+
+    placed = order.placed_at
+    total = sum(line["amount_fen"] for line in lines)
+    fresh_order = await _insert_ignore(
+        session,
+        ctx,
+        PartnerOrder.__table__,
+        {
+            "id": order_id,
+            "partner": partner_code,
+            "partner_order_id": order.partner_order_id,
+            "body_hash": order_hash,
+            "buyer_kind": order.buyer.kind,
+            "buyer_name": order.buyer.name,
+            "village_code": supply.village_code,
+            "entity_id": supply.entity_id,
+            "total_fen": total,
+            "placed_at": placed if placed.tzinfo else placed.replace(tzinfo=utcnow().tzinfo),
+            "received_at": utcnow(),
+        },
+        ["partner", "partner_order_id"],
+    )
+    if not fresh_order:
+        existing = (
+            await session.execute(
+                select(PartnerOrder.id, PartnerOrder.body_hash).where(
+                    PartnerOrder.partner == partner_code, PartnerOrder.partner_order_id == order.partner_order_id
+                )
+            )
+        ).one()
+        if existing.body_hash != order_hash:
+            raise Conflict(
+                "该平台订单号已用于内容不同的订单",
+                detail_en=f"partner order {order.partner_order_id} was already received with different content",
+                code="partner_order_conflict",
+                field="data.partner_order_id",
+                order_id=existing.id,
+            )
+        status, content = _response(200, {"order_id": existing.id, "partner_order_id": order.partner_order_id, "status": "duplicate"})
+        await session.execute(
+            update(WebhookMessage)
+            .where(WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id)
+            .values(response=content, order_id=existing.id)
+        )
+        return Response(content, status_code=status, media_type=JSON)
+
+    await session.execute(insert(PartnerOrderLine), [{"order_id": order_id, **line} for line in lines])
+    session.info[PRINCIPAL_KEY] = Principal(subject=f"partner:{partner_code}", role="partner")  # type: ignore[arg-type]
+    emit(
+        session,
+        PartnerOrderReceived(
+            order_id=order_id,
+            partner=partner_code,
+            partner_order_id=order.partner_order_id,
+            buyer_kind=order.buyer.kind,
+            village_code=supply.village_code,
+            entity_id=supply.entity_id,
+            lines=[
+                OrderLineFact(
+                    line_no=line["line_no"],
+                    product=line["product"],
+                    quantity=domain.format_quantity(line["quantity_milli"]),
+                    unit=line["unit"],
+                    unit_price_fen=line["unit_price_fen"],
+                    amount_fen=line["amount_fen"],
+                )
+                for line in lines
+            ],
+            total_fen=total,
+            placed_on=placed.date(),
+        ),
+    )
+    return Response(content, status_code=status, media_type=JSON)

@@ -1,0 +1,248 @@
+"""Partner order webhooks: Standard Webhooks signatures, replay window, size limit, idempotency, rotation."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.market.signing import sign, secret_key
+from tests.helpers import unique_number
+from tests.market.helpers import (
+    make_partner,
+    make_village,
+    market_events,
+    new_partner_secret,
+    order_payload,
+    orders_with,
+    post_webhook,
+    signed_headers,
+)
+
+
+async def test_order_signed_with_the_standardwebhooks_reference_library_is_accepted_and_stored(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("JD-")
+    r = await post_webhook(platform, partner, order_payload(po, village=code, quantity="12.5", unit_price_fen=16000), secret)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "accepted"
+    order_id = r.json()["order_id"]
+
+    got = await platform.client.get(f"/market/v1/orders/{order_id}", headers=platform.admin)
+    assert got.status_code == 200, got.text
+    order = got.json()
+    assert order["partner_order_id"] == po and order["village_code"] == code
+    assert order["total_fen"] == 200000  # 12.5 kg × 160.00 yuan
+    assert order["lines"][0]["quantity"] == "12.5" and order["lines"][0]["filled"] == "0"
+    facts = [e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["order_id"] == order_id]
+    assert len(facts) == 1 and facts[0]["partner"] == partner and facts[0]["total_fen"] == 200000
+
+
+async def test_seeded_partners_of_section_6_1_are_registered(platform):
+    r = await platform.client.get("/market/v1/partners", params={"limit": 500}, headers=platform.admin)
+    assert r.status_code == 200, r.text
+    names = {p["code"]: p["name"] for p in r.json()["items"]}
+    for code in ("jd", "suning", "lecuntao", "rural_taobao", "supply_marketing_coop", "rcc_xiantehui", "cmcc_lingnan_youpin", "china_post"):
+        assert code in names
+    assert names["jd"] == "京东"
+
+
+async def test_seeded_partner_accepts_orders_once_it_has_a_secret(platform):
+    code = await make_village(platform)
+    secret = (await new_partner_secret(platform, "china_post"))["secret"]
+    r = await post_webhook(platform, "china_post", order_payload(unique_number("CP-"), village=code), secret)
+    assert r.status_code == 200, r.text
+
+
+async def test_unknown_partner_is_401_and_nothing_is_stored(platform):
+    code = await make_village(platform)
+    _, secret = await make_partner(platform)
+    po = unique_number("X-")
+    r = await post_webhook(platform, "no_such_partner", order_payload(po, village=code), secret)
+    assert r.status_code == 401, r.text
+    assert r.json()["code"] == "webhook_unknown_partner"
+    assert await orders_with(platform, "no_such_partner", po) == []
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["wrong_secret", "missing_signature", "tampered_body", "stale_timestamp", "future_timestamp", "missing_id", "not_v1"],
+)
+async def test_bad_signature_or_timestamp_is_401_and_nothing_is_stored(platform, tamper):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    _, other_secret = await make_partner(platform)
+    po = unique_number("B-")
+    body = json.dumps(order_payload(po, village=code)).encode()
+    when = datetime.now(UTC)
+    if tamper == "stale_timestamp":
+        when -= timedelta(minutes=6)
+    if tamper == "future_timestamp":
+        when += timedelta(minutes=6)
+    headers = signed_headers(other_secret if tamper == "wrong_secret" else secret, body, when=when)
+    if tamper == "missing_signature":
+        del headers["webhook-signature"]
+    if tamper == "missing_id":
+        del headers["webhook-id"]
+    if tamper == "not_v1":
+        headers["webhook-signature"] = headers["webhook-signature"].replace("v1,", "v1a,")
+    if tamper == "tampered_body":
+        body = body.replace(b'"12.5"', b'"125.0"')
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert r.status_code == 401, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert await orders_with(platform, partner, po) == []
+
+
+async def test_timestamp_inside_the_window_is_accepted(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    when = datetime.now(UTC) - timedelta(minutes=4)
+    r = await post_webhook(platform, partner, order_payload(unique_number("W-"), village=code), secret, when=when)
+    assert r.status_code == 200, r.text
+
+
+async def test_one_of_several_space_separated_signatures_matching_is_enough(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    body = json.dumps(order_payload(unique_number("M-"), village=code)).encode()
+    headers = signed_headers(secret, body)
+    bogus = sign(secret_key("whsec_" + "QUJD" * 8), headers["webhook-id"], int(headers["webhook-timestamp"]), body)
+    headers["webhook-signature"] = f"{bogus} v2,abc {headers['webhook-signature']}"
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert r.status_code == 200, r.text
+
+
+async def test_body_over_256_kib_is_413_before_signature_checks(platform):
+    partner, secret = await make_partner(platform)
+    body = b'{"pad":"' + b"x" * (256 * 1024) + b'"}'
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body))
+    assert r.status_code == 413, r.text
+    assert r.json()["code"] == "payload_too_large"
+
+
+async def test_chunked_body_over_256_kib_is_413(platform):
+    partner, secret = await make_partner(platform)
+    body = b'{"pad":"' + b"x" * (300 * 1024) + b'"}'
+    headers = signed_headers(secret, body)
+
+    async def chunks():
+        for start in range(0, len(body), 16 * 1024):
+            yield body[start : start + 16 * 1024]
+
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=chunks(), headers=headers)
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.status_code == 413, r.text
+
+
+async def test_redelivery_with_the_same_webhook_id_returns_the_first_response_and_writes_nothing(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("R-")
+    body = json.dumps(order_payload(po, village=code)).encode()
+    headers = signed_headers(secret, body)
+    first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body, msg_id=headers["webhook-id"]))
+    assert again.status_code == 200, again.text
+    assert again.content == first.content
+    assert again.headers.get("webhook-replayed") == "true"
+    assert len(await orders_with(platform, partner, po)) == 1
+    order_id = first.json()["order_id"]
+    facts = [e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["order_id"] == order_id]
+    assert len(facts) == 1
+
+
+async def test_same_partner_order_with_a_new_webhook_id_and_same_content_is_a_duplicate_not_a_new_order(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("D-")
+    first = await post_webhook(platform, partner, order_payload(po, village=code), secret)
+    second = await post_webhook(platform, partner, order_payload(po, village=code), secret)
+    assert second.status_code == 200, second.text
+    assert second.json() == {**first.json(), "status": "duplicate"}
+    assert len(await orders_with(platform, partner, po)) == 1
+
+
+async def test_same_partner_order_id_with_a_different_body_is_409_and_nothing_changes(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("C-")
+    first = await post_webhook(platform, partner, order_payload(po, village=code, quantity="12.5"), secret)
+    assert first.status_code == 200, first.text
+    r = await post_webhook(platform, partner, order_payload(po, village=code, quantity="99"), secret)
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "partner_order_conflict" and r.json()["field"] == "data.partner_order_id"
+    orders = await orders_with(platform, partner, po)
+    assert len(orders) == 1 and orders[0]["lines"][0]["quantity"] == "12.5"
+
+
+async def test_secret_rotation_keeps_both_secrets_active_until_the_old_one_is_revoked(platform):
+    code = await make_village(platform)
+    partner, old = await make_partner(platform)
+    old_id = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()[0]["id"]
+    new = (await new_partner_secret(platform, partner))["secret"]
+    for secret in (old, new):
+        r = await post_webhook(platform, partner, order_payload(unique_number("ROT-"), village=code), secret)
+        assert r.status_code == 200, r.text
+    r = await platform.client.delete(f"/market/v1/partners/{partner}/secrets/{old_id}", headers=platform.admin)
+    assert r.status_code == 200 and r.json()["revoked_at"], r.text
+    refused = await post_webhook(platform, partner, order_payload(unique_number("ROT-"), village=code), old)
+    assert refused.status_code == 401, refused.text
+    accepted = await post_webhook(platform, partner, order_payload(unique_number("ROT-"), village=code), new)
+    assert accepted.status_code == 200, accepted.text
+
+
+async def test_secrets_are_listed_masked_and_only_admins_manage_them(platform):
+    partner, secret = await make_partner(platform)
+    listed = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()
+    assert len(listed) == 1 and secret not in json.dumps(listed) and listed[0]["masked"].endswith(secret[-4:])
+    officer = platform.as_("county_officer", "440232")
+    assert (await platform.client.post(f"/market/v1/partners/{partner}/secrets", headers=officer)).status_code == 403
+    assert (await platform.client.post(f"/market/v1/partners/{partner}/secrets", headers=platform.as_("auditor"))).status_code == 403
+
+
+async def test_switched_off_partner_is_refused_with_403(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    r = await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers=platform.admin)
+    assert r.status_code == 200 and r.json()["enabled"] is False, r.text
+    po = unique_number("OFF-")
+    refused = await post_webhook(platform, partner, order_payload(po, village=code), secret)
+    assert refused.status_code == 403 and refused.json()["code"] == "partner_disabled", refused.text
+    assert await orders_with(platform, partner, po) == []
+
+
+async def test_product_the_partner_may_not_order_is_422_naming_the_line(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform, products=["tea"])
+    r = await post_webhook(platform, partner, order_payload(unique_number("P-"), village=code, product="pigs", unit="head"), secret)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "data.lines[0].product"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (b"{not json", None),
+        (b'{"type":"order.created","data":{"partner_order_id":"x"}}', "data.placed_at"),
+        ("fractional_fen", "data.lines[0].unit_price_fen"),
+        ("unknown_village", "data.supply.village_code"),
+        ("too_many_decimals", "data.lines[0].quantity"),
+    ],
+)
+async def test_signed_but_invalid_payload_is_422_naming_the_field(platform, payload, field):
+    partner, secret = await make_partner(platform)
+    code = await make_village(platform)
+    if payload == "fractional_fen":
+        payload = order_payload(unique_number("F-"), village=code, unit_price_fen=160.5)
+    elif payload == "unknown_village":
+        payload = order_payload(unique_number("F-"), village=code[:-3] + "999")
+    elif payload == "too_many_decimals":
+        payload = order_payload(unique_number("F-"), village=code, quantity="1.0005")
+    r = await post_webhook(platform, partner, payload, secret)
+    assert r.status_code == 422, r.text
+    if field:
+        assert r.json()["field"] == field
