@@ -138,17 +138,18 @@ def _village_registered(village: Village) -> VillageRegistered:
     )
 
 
-async def get_village(*, session: AsyncSession, principal: Principal, code: str) -> Village:
+async def get_village(*, session: AsyncSession, principal: Principal, code: str, write: bool = False) -> Village:
     village = await session.get(Village, code)
     if village is None:
         raise NotFound("村不存在", detail_en=f"village {code} not found")
+    if write:
+        ensure_writable(principal, region=code)
     ensure_readable(principal, region=code, what="村")
     return village
 
 
 async def update_village(*, session: AsyncSession, principal: Principal, code: str, data: VillagePatch) -> VillageOut:
-    village = await get_village(session=session, principal=principal, code=code)
-    ensure_writable(principal, region=code)
+    village = await get_village(session=session, principal=principal, code=code, write=True)
     given = data.model_dump(exclude_unset=True, exclude={"reason"})
     if not given:
         raise InvalidInput("没有要更正的内容", detail_en="nothing to change", field="body")
@@ -432,9 +433,9 @@ async def load_household(*, session: AsyncSession, principal: Principal, househo
     household = await session.get(Household, household_id)
     if household is None:
         raise NotFound("户不存在", detail_en=f"household {household_id} not found")
-    ensure_readable(principal, region=household.village_code, what="户")
-    if write:
+    if write:  # a write outside the scope is refused (403), a read outside it does not exist (404)
         ensure_writable(principal, region=household.village_code)
+    ensure_readable(principal, region=household.village_code, what="户")
     return household
 
 
@@ -489,11 +490,11 @@ async def add_member(*, session: AsyncSession, principal: Principal, vault: PiiV
     return member_out(member, vault=vault, principal=principal)
 
 
-async def _load_member(session: AsyncSession, principal: Principal, member_id: str) -> tuple[Member, Household]:
+async def _load_member(session: AsyncSession, principal: Principal, member_id: str, *, write: bool = False) -> tuple[Member, Household]:
     member = await session.get(Member, member_id)
     if member is None:
         raise NotFound("成员不存在", detail_en=f"member {member_id} not found")
-    household = await load_household(session=session, principal=principal, household_id=member.household_id)
+    household = await load_household(session=session, principal=principal, household_id=member.household_id, write=write)
     return member, household
 
 
@@ -503,8 +504,7 @@ async def get_member(*, session: AsyncSession, principal: Principal, vault: PiiV
 
 
 async def update_member(*, session: AsyncSession, principal: Principal, vault: PiiVault, member_id: str, data: MemberPatch) -> MemberOut:
-    member, household = await _load_member(session, principal, member_id)
-    ensure_writable(principal, region=household.village_code)
+    member, household = await _load_member(session, principal, member_id, write=True)
     _ensure_in_registry(household)
     if member.left_on is not None:
         raise Conflict("该成员已离户", detail_en=f"the member left the household on {member.left_on}", code="member_left")
@@ -547,8 +547,7 @@ async def update_member(*, session: AsyncSession, principal: Principal, vault: P
 
 
 async def member_leaves(*, session: AsyncSession, principal: Principal, vault: PiiVault, member_id: str, data: LeaveIn) -> MemberOut:
-    member, household = await _load_member(session, principal, member_id)
-    ensure_writable(principal, region=household.village_code)
+    member, household = await _load_member(session, principal, member_id, write=True)
     _ensure_in_registry(household)
     if member.left_on is not None:
         raise Conflict("该成员已离户", detail_en=f"the member left the household on {member.left_on}", code="member_left")
@@ -770,9 +769,9 @@ async def load_employment(*, session: AsyncSession, principal: Principal, employ
     employment = await session.get(Employment, employment_id)
     if employment is None:
         raise NotFound("务工记录不存在", detail_en=f"employment {employment_id} not found")
-    ensure_readable(principal, region=employment.village_code, entity_id=employment.entity_id, what="务工记录")
     if write:
         ensure_writable(principal, region=employment.village_code, entity_id=employment.entity_id)
+    ensure_readable(principal, region=employment.village_code, entity_id=employment.entity_id, what="务工记录")
     return employment
 
 
