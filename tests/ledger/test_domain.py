@@ -1,0 +1,186 @@
+"""The policy's indicators as pure functions: each rule met, not met, and without data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.ledger import domain
+from services.ledger.domain import Facts, Thresholds
+
+T = Thresholds()
+V = "440232100201"
+ALL_KNOWN = frozenset(
+    {
+        "allocation_recorded", "project_registered", "agreement_signed", "distribution_approved", "shares_quantified",
+        "asset_registered", "asset_handed_over", "lease_back_agreed", "entity_registered", "employment_started",
+        "session_completed", "certificate_issued", "labourer_compliance_changed", "direct_supply_channel_opened",
+        "showcase_window_opened", "ecommerce_point_registered", "cold_chain_facility_registered", "member_registered",
+    }
+)  # fmt: skip
+
+
+def facts(known: frozenset[str] = ALL_KNOWN, households: list[dict[str, Any]] | None = None, income: set[str] | None = None, **by_name: list[dict[str, Any]]) -> Facts:
+    numbered = {name: [{"event_id": f"{name}-{i}"} | item for i, item in enumerate(items)] for name, items in by_name.items()}
+    return Facts(by_name=numbered, known=known, households=households or [], income_households=frozenset(income or ()), year=2026)
+
+
+def poor(hid: str, labour: int = 1) -> dict[str, Any]:
+    return {"household_id": hid, "poverty_status": "registered_poor", "labour_count": labour, "left_on": None}
+
+
+def test_r1_industry_share_met_at_sixty_percent_of_the_net_special_fund():
+    f = facts(allocation_recorded=[{"amount_fen": 400, "purpose": "education"}, {"amount_fen": 600, "purpose": "industry"}, {"amount_fen": 400, "purpose": "other"}])
+    r = domain.r1_industry_share(f, T)
+    assert r.status == "met" and r.numbers["share_bp"] == 6000 and len(r.evidence) == 3
+
+
+def test_r1_industry_share_not_met_below_sixty_percent():
+    f = facts(allocation_recorded=[{"amount_fen": 599, "purpose": "industry"}, {"amount_fen": 401, "purpose": "other"}])
+    r = domain.r1_industry_share(f, T)
+    assert r.status == "not_met" and r.numbers["share_bp"] == 5990
+
+
+def test_r1_no_data_without_allocations_and_threshold_is_configurable():
+    assert domain.r1_industry_share(facts(), T).status == "no_data"
+    f = facts(allocation_recorded=[{"amount_fen": 599, "purpose": "industry"}, {"amount_fen": 401, "purpose": "other"}])
+    assert domain.r1_industry_share(f, Thresholds(r1_industry_share_bp=5000)).status == "met"
+
+
+def test_r3_relatively_poor_village_needs_sixty_percent_to_poor_households():
+    ok = facts(distribution_approved=[{"total_fen": 1000, "poor_households_fen": 600, "guidance_fund": True}])
+    low = facts(distribution_approved=[{"total_fen": 1000, "poor_households_fen": 599, "guidance_fund": True}])
+    assert domain.r3_relatively_poor_share(ok, T, ["relatively_poor_dongguan"]).status == "met"
+    r = domain.r3_relatively_poor_share(low, T, ["relatively_poor_shaoguan"])
+    assert r.status == "not_met" and r.evidence == ["distribution_approved-0"] and r.numbers["poor_share_bp"] == 5990
+    assert domain.r3_relatively_poor_share(ok, T, ["province_poor"]).status == "no_data"
+
+
+def _r4_base(area: int) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "project_registered": [{"project_id": "p", "area_tenth_mu": area, "contiguous": True, "entity_id": "e", "funded_by": ["a"], "funding_fen": 1}],
+        "session_completed": [{"member_id": "m"}],
+        "direct_supply_channel_opened": [{"village_code": V}],
+    }
+
+
+def test_r4_characteristic_industry_of_fifty_mu_with_funding_entity_training_and_channel():
+    assert domain.r4_characteristic_industry(facts(**_r4_base(500)), T, ["province_poor"]).status == "met"
+    r = domain.r4_characteristic_industry(facts(**_r4_base(499)), T, ["province_poor"])
+    assert r.status == "not_met" and r.numbers["at_least_area"] == 0
+    no_channel = _r4_base(800) | {"direct_supply_channel_opened": []}
+    assert domain.r4_characteristic_industry(facts(**no_channel), T, ["province_poor"]).status == "not_met"
+
+
+def test_r5_joint_stock_entity_or_cooperative_serving_the_village():
+    coop = facts(entity_registered=[{"entity_id": "e1", "kind": "cooperative", "village_codes": [V]}])
+    farm = facts(entity_registered=[{"entity_id": "e2", "kind": "family_farm", "village_codes": [V]}])
+    assert domain.r5_joint_stock_entity(coop, V).status == "met"
+    assert domain.r5_joint_stock_entity(farm, V).status == "not_met"
+    assert domain.r5_joint_stock_entity(facts(known=frozenset()), V).status == "no_data"
+
+
+def test_r6_every_poor_household_with_labour_holds_shares():
+    hs = [poor("h1"), poor("h2"), poor("h3", labour=0)]
+    r = domain.r6_households_in_joint_stock(facts(households=hs, shares_quantified=[{"household_id": "h1"}]))
+    assert r.status == "not_met" and r.evidence == ["h2"]
+    assert domain.r6_households_in_joint_stock(facts(households=hs, shares_quantified=[{"household_id": "h1"}, {"household_id": "h2"}])).status == "met"
+    assert domain.r6_households_in_joint_stock(facts()).status == "no_data"
+
+
+def _labourer(mid: str) -> dict[str, Any]:
+    return {"member_id": mid, "labour_capacity": "full"}
+
+
+def test_r7_labourer_trained_twice_a_year_five_days_three_years_with_a_skill():
+    sessions = [{"member_id": "m1", "year": y, "days_attended": 5, "counted": True} for y in (2024, 2025, 2026) for _ in range(2)]
+    good = facts(member_registered=[_labourer("m1")], session_completed=sessions, certificate_issued=[{"member_id": "m1"}])
+    assert domain.r7_labourers_trained(good, T).status == "met"
+    short = facts(member_registered=[_labourer("m1")], session_completed=sessions[:-1], certificate_issued=[{"member_id": "m1"}])
+    r = domain.r7_labourers_trained(short, T)
+    assert r.status == "not_met" and r.evidence == ["m1"]
+    verdict = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[{"member_id": "m1", "year": 2026, "status": "compliant"}])
+    assert domain.r7_labourers_trained(verdict, T).status == "met"
+
+
+def test_r9_three_rights_project_needs_agreement_and_half_to_poor_households():
+    base = {"project_registered": [{"project_id": "p"}], "distribution_approved": [{"project_id": "p", "total_fen": 100, "poor_households_fen": 50}]}
+    assert domain.r9_three_rights(facts(**base, agreement_signed=[{"project_id": "p"}]), T).status == "met"
+    assert domain.r9_three_rights(facts(**base), T).status == "not_met"
+    low = base | {"distribution_approved": [{"project_id": "p", "total_fen": 100, "poor_households_fen": 49}]}
+    assert domain.r9_three_rights(facts(**low, agreement_signed=[{"project_id": "p"}]), T).status == "not_met"
+
+
+def test_r10_assets_handed_over_and_half_of_income_to_poor_households():
+    assets = {"asset_registered": [{"asset_id": "a"}]}
+    assert domain.r10_assets(facts(**assets), T).status == "not_met"
+    handed = assets | {"asset_handed_over": [{"asset_id": "a", "mode": "lease"}], "distribution_approved": [{"asset_id": "a", "total_fen": 10, "poor_households_fen": 5}]}
+    assert domain.r10_assets(facts(**handed), T).status == "met"
+
+
+def test_r13_entities_supported_by_poverty_funds_hire_poor_households():
+    f = facts(households=[poor("h1")], allocation_recorded=[{"entity_id": "e1", "amount_fen": 1}], employment_started=[{"entity_id": "e1", "household_id": "h1", "member_id": "m"}])
+    assert domain.r13_supported_entities_hire_poor(f).status == "met"
+    f2 = facts(households=[poor("h1")], allocation_recorded=[{"entity_id": "e2", "amount_fen": 1}])
+    r = domain.r13_supported_entities_hire_poor(f2)
+    assert r.status == "not_met" and r.evidence == ["e2"]
+
+
+def test_r14_lease_back_agreement_covers_disaster_risks():
+    assert domain.r14_lease_back_risk(facts(lease_back_agreed=[{"has_disaster_terms": True}])).status == "met"
+    assert domain.r14_lease_back_risk(facts(lease_back_agreed=[{"has_disaster_terms": False}])).status == "not_met"
+    assert domain.r14_lease_back_risk(facts()).status == "no_data"
+
+
+def test_r17_dividends_half_to_poor_households():
+    ok = facts(distribution_approved=[{"benefit_type": "equity_dividend", "total_fen": 200, "poor_households_fen": 100}])
+    low = facts(distribution_approved=[{"benefit_type": "equity_dividend", "total_fen": 200, "poor_households_fen": 99}])
+    assert domain.r17_dividends(ok, T).status == "met"
+    assert domain.r17_dividends(low, T).status == "not_met"
+
+
+def test_r18_to_r21_market_linkage_per_village():
+    f = facts(
+        direct_supply_channel_opened=[{"village_code": V}],
+        showcase_window_opened=[{"village_code": "440232100202"}],
+        ecommerce_point_registered=[{"covered_village_codes": [V]}],
+        cold_chain_facility_registered=[],
+    )
+    assert domain.r18_direct_supply(f, V).status == "met"
+    assert domain.r19_showcase_window(f, V).status == "not_met"
+    assert domain.r20_ecommerce_station(f, V).status == "met"
+    assert domain.r21_cold_chain(f, V).status == "not_met"
+    assert domain.r21_cold_chain(facts(known=frozenset()), V).status == "no_data"
+
+
+def test_r22_income_project_led_by_village_cadre_or_party_member():
+    assert domain.r22_cadre_led_project(facts(project_registered=[{"led_by": "party_member"}])).status == "met"
+    assert domain.r22_cadre_led_project(facts(project_registered=[{"led_by": "none"}])).status == "not_met"
+    led = facts(project_registered=[{"led_by": "none", "leader_member_id": "m1"}], member_registered=[{"member_id": "m1", "is_village_cadre": True}])
+    assert domain.r22_cadre_led_project(led).status == "met"
+
+
+def test_every_household_has_income_project():
+    f = facts(households=[poor("h1"), poor("h2")], income={"h1"})
+    r = domain.every_household_has_income_project(f)
+    assert r.status == "not_met" and r.evidence == ["h2"]
+    assert domain.every_household_has_income_project(facts(households=[poor("h1")], income={"h1"})).status == "met"
+
+
+def test_every_labourer_has_a_way_by_employment_or_training():
+    employed = facts(member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x", "entity_id": "e", "household_id": "h"}])
+    assert domain.every_labourer_has_a_way(employed, T).status == "met"
+    ended = facts(member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x"}], employment_ended=[{"employment_id": "x"}])
+    assert domain.every_labourer_has_a_way(ended, T).status == "not_met"
+    trained = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[{"member_id": "m1", "year": 2026, "status": "compliant"}])
+    assert domain.every_labourer_has_a_way(trained, T).status == "met"
+
+
+def test_shares_in_basis_points_sum_to_ten_thousand():
+    shares = domain.shares_bp({"a": 1, "b": 1, "c": 1})
+    assert sum(shares.values()) == 10000 and sorted(shares.values()) == [3333, 3333, 3334]
+    assert domain.shares_bp({"a": 0}) == {"a": 0}
+
+
+def test_evaluate_answers_every_indicator_the_policy_names():
+    rules = [i.rule for i in domain.evaluate(facts(), T, village_code=V, categories=[])]
+    assert rules == list(domain.INDICATORS)
