@@ -11,7 +11,7 @@ from services.funds.domain import credit_code_problem
 from shared.events.funds import Contribution, EntityKind, FundKind, HandoverMode, LedBy, LoanUse, Purpose, RecipientKind
 from shared.regions import Industry, division_code_problem
 
-Fen = Field(gt=0, description="integer fen (0.01 yuan)")
+Fen = Field(gt=0, strict=True, description="integer fen (0.01 yuan); a string or a decimal is refused")
 _V = "440232100201"
 _ID = "0192f0a4-7c3e-7000-8000-0000000000a1"
 
@@ -288,7 +288,7 @@ class HandoverIn(BaseModel):
 
     mode: HandoverMode
     entity_id: str
-    annual_fee_fen: int = Field(ge=0)
+    annual_fee_fen: int = Field(strict=True, ge=0)
     start_on: date
     end_on: date
 
@@ -332,8 +332,8 @@ class DistributionIn(BaseModel):
     project_id: str | None = None
     asset_id: str | None = None
     period: str = Field(min_length=4, max_length=20, pattern=r"^\d{4}(-(H[12]|Q[1-4]|\d{2}))?$", description="2026, 2026-H1, 2026-Q3 or 2026-07")
-    total_fen: int = Field(gt=0, description="profit or asset income declared for the period, fen")
-    poor_households_fen: int | None = Field(None, ge=0, description="omit to take the floor the rules set")
+    total_fen: int = Field(strict=True, gt=0, description="profit or asset income declared for the period, fen")
+    poor_households_fen: int | None = Field(None, strict=True, ge=0, description="omit to take the floor the rules set")
     paid_on: date
 
     @model_validator(mode="after")
@@ -393,7 +393,7 @@ class LandTransferIn(BaseModel):
     as_shares: bool = False
     start_on: date
     end_on: date
-    annual_rent_fen: int = Field(ge=0)
+    annual_rent_fen: int = Field(strict=True, ge=0)
     policy_income_household_bp: int | None = Field(None, ge=0, le=10000, description="R15: the household's share of policy income on this land")
 
 
@@ -489,7 +489,7 @@ class LoanIn(BaseModel):
     use: LoanUse
     entity_id: str | None = None
     poverty_responsibility: str | None = Field(None, max_length=2000, description="R11: the entity's responsibility for lifting the household out of poverty")
-    guaranteed_return_fen_per_year: int | None = Field(None, ge=0)
+    guaranteed_return_fen_per_year: int | None = Field(None, strict=True, ge=0)
 
 
 class LoanOut(BaseModel):
@@ -597,7 +597,7 @@ class FundLink(BaseModel):
     fund_id: str
     fund_kind: str
     allocation_id: str
-    amount_fen: int = Field(description="what this allocation put into the project or asset")
+    amount_fen: int = Field(strict=True, description="what this allocation put into the project or asset")
 
 
 class DistributionLineage(BaseModel):
