@@ -78,3 +78,19 @@ def test_verify_accepts_any_active_key_and_refuses_others():
         verify([a, c], "m", 1, b"x", header)
     with pytest.raises(SignatureError):
         verify([a, b], "m", 2, b"x", header)
+
+
+def test_the_python_signer_in_docs_webhooks_md_matches_the_reference_library():
+    import re
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from standardwebhooks.webhooks import Webhook
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    source = re.search(r"(def sign\(.*?\n)\n", text, re.S).group(1)
+    namespace: dict = {"base64": base64, "hashlib": hashlib, "hmac": hmac}
+    exec(source, namespace)
+    secret = new_secret()
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    assert namespace["sign"](secret, "msg_9", int(when.timestamp()), b'{"x":1}') == Webhook(secret).sign("msg_9", when, '{"x":1}')

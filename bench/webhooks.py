@@ -1,0 +1,223 @@
+"""Benchmark: signed, durable partner-order webhooks against a bare endpoint of the same app.
+
+Starts the market service alone under uvicorn on 127.0.0.1 in distributed mode on a fresh
+PostgreSQL database (the relay publishes to Kafka when it answers, and retries otherwise), then
+drives, with bounded concurrency and a bounded count, the same number of requests at
+
+- ``POST /market/v1/webhooks/_echo`` — the bare endpoint: same app, router, transactional route
+  and body reading, no signature, no database (served only with ``MARKET_BENCH_ECHO=1``);
+- ``POST /market/v1/webhooks/{partner}`` — a distinct, validly signed order each time, verified,
+  parsed and committed (order, lines, outbox event, webhook-id record) before the 200.
+
+It prints requests per second, p50 and p99 latency for both and the ratio of throughputs. It is a
+measurement, not a test: nothing asserts on timings. Run:
+
+    .venv/bin/python bench/webhooks.py --requests 3000 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
+PG_URL = "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}"
+VILLAGE = "440232100201"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def create_db(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def drop_db(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def seed_known_village(url: str) -> None:
+    """The bench bypasses the households service: market learns of one village directly."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from services.market.models import KnownVillage
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(KnownVillage.__table__.insert().values(code=VILLAGE, name="必背村", categories=["province_poor"], paired_unit=None))
+    finally:
+        await engine.dispose()
+
+
+def payload(n: int, run: str) -> bytes:
+    return json.dumps(
+        {
+            "type": "order.created",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "data": {
+                "partner_order_id": f"BENCH-{run}-{n:07d}",
+                "placed_at": "2026-03-01T07:59:12Z",
+                "buyer": {"kind": "enterprise", "name": "东莞某食品有限公司"},
+                "supply": {"village_code": VILLAGE},
+                "lines": [
+                    {"line_no": 1, "product": "tea", "product_name": "必背红茶 250g", "quantity": "12.5", "unit": "kg", "unit_price_fen": 16000},
+                    {"line_no": 2, "product": "fruit", "quantity": "3", "unit": "box", "unit_price_fen": 8800},
+                ],
+            },
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+async def drive(base: str, requests: list[tuple[str, bytes, dict[str, str]]], concurrency: int) -> tuple[float, list[float], dict[int, int]]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue: asyncio.Queue[tuple[str, bytes, dict[str, str]]] = asyncio.Queue()
+    for r in requests:
+        queue.put_nowait(r)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            while True:
+                try:
+                    path, body, headers = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                r = await client.post(path, content=body, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies, statuses
+
+
+def summary(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int]) -> float:
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    rps = len(latencies) / elapsed
+    print(f"{name:<28} {rps:8.0f} req/s   p50 {q[49] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   statuses {statuses}")
+    return rps
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (bounded; the run stops by itself)")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    from standardwebhooks.webhooks import Webhook
+
+    from shared.auth import mint_token
+    from shared.settings import FupinSettings
+
+    run = uuid.uuid4().hex[:8]
+    db = f"bench_market_{run}"
+    url = PG_URL.format(db=db)
+    await create_db(db)
+    port = free_port()
+    env = {
+        **os.environ,
+        "FUPIN_MODE": "distributed",
+        "FUPIN_ENV": "development",
+        "FUPIN_DATABASE_URLS": json.dumps({"market": url}),
+        "FUPIN_TOPIC_PREFIX": f"bench{run}.",
+        "FUPIN_CONSUMER_GROUP_PREFIX": f"bench{run}.",
+        "FUPIN_RUN_CONSUMERS": "false",
+        "FUPIN_LOG_LEVEL": "WARNING",
+        "MARKET_BENCH_ECHO": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "services.market.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                raise SystemExit("market service did not start")
+            await seed_known_village(url)
+            admin = {"Authorization": f"Bearer {mint_token(FupinSettings(), role='city_admin', subject='bench')}"}
+            r = await client.post("/market/v1/partners/jd/secrets", headers=admin)
+            r.raise_for_status()
+            secret = r.json()["secret"]
+
+        hook = Webhook(secret)
+        total = args.warmup + args.requests
+        signed = []
+        for n in range(2 * total):  # distinct orders for warm-up and both measured passes
+            body = payload(n, run)
+            msg_id = f"msg_{run}_{n}"
+            now = datetime.now(UTC)
+            headers = {
+                "content-type": "application/json",
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": hook.sign(msg_id, now, body.decode()),
+            }
+            signed.append(("/market/v1/webhooks/jd", body, headers))
+        bare = [("/market/v1/webhooks/_echo", body, {"content-type": "application/json"}) for _, body, _ in signed]
+
+        await drive(base, bare[: args.warmup], args.concurrency)
+        await drive(base, signed[: args.warmup], args.concurrency)
+        print(f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}")
+        bare_rps = summary("bare POST …/webhooks/_echo", *await drive(base, bare[args.warmup : total], args.concurrency))
+        signed_rps = summary("signed durable webhook", *await drive(base, signed[args.warmup : total], args.concurrency))
+        print(f"ratio signed/bare throughput: {signed_rps / bare_rps:.2f} (target ≥ 0.50)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if not args.keep_db:
+            await drop_db(db)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
