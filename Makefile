@@ -54,4 +54,5 @@ bench: $(STAMP) infra
 	@bash bench/run.sh
 
 clean:
+	@bash deploy/distributed.sh down; bash deploy/infra.sh down
 	rm -rf var .pytest_cache .hypothesis
