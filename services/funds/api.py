@@ -19,11 +19,13 @@ from services.funds.schemas import (
     DistributionOut,
     EntityIn,
     EntityOut,
+    EntityUpdateIn,
     FundIn,
     FundOut,
     FundReach,
     HandoverIn,
     IncomePaymentOut,
+    KnownHouseholdOut,
     LandTransferIn,
     LandTransferOut,
     LeaseBackIn,
@@ -154,6 +156,11 @@ async def register_entity(body: EntityIn, session: SessionDep, principal: Curren
 async def list_entities(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[EntityOut]:
     stmt = select(Entity).where(visible(principal, region=Entity.county_code, entity=Entity.id))
     return await paginate(session, stmt, key=Entity.id, params=page, to_item=service.entity_out)
+
+
+@router.patch("/entities/{entity_id}", dependencies=[require_roles(*FUND_OFFICERS)], summary="Rename an entity or change the villages it works in")
+async def update_entity(entity_id: str, body: EntityUpdateIn, session: SessionDep, principal: CurrentPrincipal) -> EntityOut:
+    return await service.update_entity(session=session, principal=principal, entity_id=entity_id, data=body)
 
 
 @router.get("/entities/{entity_id}")
@@ -328,6 +335,15 @@ async def pay_loan_return(loan_id: str, body: LoanReturnIn, session: SessionDep,
 
 
 # ---- lineage -------------------------------------------------------------------------------------------------------
+
+
+@router.get("/households/{household_id}", summary="What funds knows of a household (from the households service's facts)")
+async def get_known_household(household_id: str, session: SessionDep, principal: CurrentPrincipal) -> KnownHouseholdOut:
+    household = await session.get(KnownHousehold, household_id)
+    if household is None:
+        raise NotFound("户不存在", detail_en=f"household {household_id} not known to funds")
+    ensure_readable(principal, region=household.village_code, what="户")
+    return service.known_household_out(household)
 
 
 @router.get("/households/{household_id}/income-lines", summary="A household's income lines from funds, each with its lineage")

@@ -166,6 +166,20 @@ class EntityIn(BaseModel):
         return value
 
 
+class EntityUpdateIn(BaseModel):
+    model_config = _examples({"name": "乳源必背茶叶专业合作社", "village_codes": [_V, "440232100202"]})
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    village_codes: list[str] | None = Field(None, description="the villages it works in, replacing the list")
+
+    @field_validator("village_codes")
+    @classmethod
+    def _villages(cls, value: list[str] | None) -> list[str] | None:
+        for v in value or []:
+            _village(v)
+        return value
+
+
 class EntityOut(BaseModel):
     model_config = _examples({"id": _ID, "name": "乳源必背茶叶专业合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234XP", "county_code": "440232", "village_codes": [_V]})
 
@@ -523,6 +537,18 @@ class OverdueIn(BaseModel):
 class LoanReturnIn(BaseModel):
     amount_fen: int = Fen
     paid_on: date
+
+
+class KnownHouseholdOut(BaseModel):
+    """What the funds service knows of a household (learnt from the households service's facts)."""
+
+    model_config = _examples({"id": _ID, "village_code": _V, "poverty_status": "registered_poor", "left_on": None, "takes_poor_portion": True})
+
+    id: str
+    village_code: str
+    poverty_status: str
+    left_on: date | None
+    takes_poor_portion: bool = Field(description="whether a distribution's poor households' portion reaches it")
 
 
 class IncomePaymentOut(BaseModel):

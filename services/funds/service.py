@@ -45,6 +45,7 @@ from services.funds.schemas import (
     DistributionOut,
     EntityIn,
     EntityOut,
+    EntityUpdateIn,
     FundIn,
     FundLink,
     FundOut,
@@ -52,6 +53,7 @@ from services.funds.schemas import (
     FundingOut,
     HandoverIn,
     IncomePaymentOut,
+    KnownHouseholdOut,
     LandTransferIn,
     LandTransferOut,
     LeaseBackIn,
@@ -87,6 +89,7 @@ from shared.events.funds import (
     DistributionPaidToHousehold,
     DistributionProposed,
     EntityRegistered,
+    EntityUpdated,
     FundReceived,
     LandRentPaid,
     LandTransferred,
@@ -144,8 +147,9 @@ async def _entity(session: AsyncSession, entity_id: str | None, *, field: str = 
     return entity
 
 
-async def _get(session: AsyncSession, model: Any, object_id: str, what: str) -> Any:
-    obj = await session.get(model, object_id)
+async def _get(session: AsyncSession, model: Any, object_id: str, what: str, *, lock: bool = False) -> Any:
+    """The object or 404; ``lock`` holds its row until commit (PostgreSQL), so checks on its totals do not race."""
+    obj = await session.get(model, object_id, with_for_update=lock)
     if obj is None:
         raise NotFound(f"{what}不存在", detail_en=f"{model.__tablename__} {object_id} not found")
     return obj
@@ -247,7 +251,7 @@ async def _special_fund_totals(session: AsyncSession, county_code: str) -> dict[
 
 
 async def record_allocation(*, session: AsyncSession, principal: Principal, data: AllocationIn) -> AllocationOut:
-    fund = await session.get(Fund, data.fund_id)
+    fund = await session.get(Fund, data.fund_id, with_for_update=True)
     if fund is None:
         raise InvalidInput("资金不存在", detail_en=f"fund {data.fund_id} not found", field="fund_id")
     village_code = data.village_code
@@ -276,6 +280,8 @@ async def record_allocation(*, session: AsyncSession, principal: Principal, data
     allocated = (await session.execute(select(func.coalesce(func.sum(Allocation.amount_fen), 0)).where(Allocation.fund_id == fund.id))).scalar_one()
     domain.check_allocation_within_fund(fund_fen=fund.amount_fen, allocated_fen=int(allocated), amount_fen=data.amount_fen)
     if fund.kind == "provincial_special":
+        # R1 is a county total: hold every special fund row of the county while checking it.
+        await session.execute(select(Fund.id).where(Fund.county_code == fund.county_code, Fund.kind == "provincial_special").with_for_update())
         t = await _special_fund_totals(session, fund.county_code)
         t[data.purpose] += data.amount_fen
         domain.check_r1_industry_share(received_fen=t["received"], education_fen=t["education"], medical_fen=t["medical"], other_fen=t["other"])
@@ -366,6 +372,22 @@ async def register_entity(*, session: AsyncSession, principal: Principal, data: 
     return entity_out(entity)
 
 
+async def update_entity(*, session: AsyncSession, principal: Principal, entity_id: str, data: EntityUpdateIn) -> EntityOut:
+    entity = await _get(session, Entity, entity_id, "经营主体", lock=True)
+    ensure_readable(principal, region=entity.county_code, entity_id=entity.id, what="经营主体")
+    ensure_writable(principal, region=entity.county_code)
+    if data.village_codes is not None:
+        for i, v in enumerate(data.village_codes):
+            if county_of(v) != entity.county_code:
+                raise InvalidInput("村不在该县", detail_en=f"village {v} is not in county {entity.county_code}", field=f"village_codes[{i}]")
+        entity.village_codes = list(dict.fromkeys(data.village_codes))
+    if data.name is not None:
+        entity.name = data.name
+    await session.flush()
+    emit(session, EntityUpdated(entity_id=entity.id, name=entity.name, kind=entity.kind, village_codes=list(entity.village_codes)))  # type: ignore[arg-type]
+    return entity_out(entity)
+
+
 async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: str) -> EntityOut:
     entity = await _get(session, Entity, entity_id, "经营主体")
     ensure_readable(principal, region=entity.county_code, entity_id=entity.id, what="经营主体")
@@ -401,7 +423,7 @@ async def project_out(session: AsyncSession, p: Project) -> ProjectOut:
 
 
 async def _commit_allocation(session: AsyncSession, *, allocation_id: str, amount_fen: int, village_code: str, field: str) -> Allocation:
-    allocation = await session.get(Allocation, allocation_id)
+    allocation = await session.get(Allocation, allocation_id, with_for_update=True)
     if allocation is None:
         raise InvalidInput("分配不存在", detail_en=f"allocation {allocation_id} not found", field=f"{field}.allocation_id")
     if allocation.county_code != county_of(village_code) or (allocation.village_code and allocation.village_code != village_code):
@@ -610,7 +632,7 @@ async def hand_over_asset(*, session: AsyncSession, principal: Principal, asset_
 
 
 async def transfer_asset_rights(*, session: AsyncSession, principal: Principal, asset_id: str, data: RightsTransferIn) -> AssetOut:
-    asset = await _get(session, Asset, asset_id, "资产")
+    asset = await _get(session, Asset, asset_id, "资产", lock=True)
     ensure_readable(principal, region=asset.village_code, what="资产")
     ensure_writable(principal, region=asset.village_code)
     flag = f"{data.rights}_rights_to_collective"
@@ -752,7 +774,7 @@ def _primary(fundings: list[Funding]) -> Funding | None:
 
 
 async def approve_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionOut:
-    d = await _get(session, Distribution, distribution_id, "分配")
+    d = await _get(session, Distribution, distribution_id, "分配", lock=True)
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     ensure_writable(principal, region=d.village_code)
     ensure_different_person(d.proposed_by, principal, what="收益分配")
@@ -1056,7 +1078,7 @@ async def grant_loan(*, session: AsyncSession, principal: Principal, data: LoanI
 
 
 async def _loan_for_write(session: AsyncSession, principal: Principal, loan_id: str, *, entity_may_write: bool = False) -> Loan:
-    loan = await _get(session, Loan, loan_id, "贷款")
+    loan = await _get(session, Loan, loan_id, "贷款", lock=True)
     ensure_readable(principal, region=loan.village_code, entity_id=loan.entity_id, what="贷款")
     ensure_writable(principal, region=loan.village_code, entity_id=loan.entity_id if entity_may_write else None)
     return loan
@@ -1131,7 +1153,7 @@ def payment_request_out(r: PaymentRequest) -> PaymentRequestOut:
 
 
 async def request_payment(*, session: AsyncSession, principal: Principal, allocation_id: str, data: PaymentRequestIn) -> PaymentRequestOut:
-    allocation = await _get(session, Allocation, allocation_id, "分配")
+    allocation = await _get(session, Allocation, allocation_id, "分配", lock=True)
     ensure_readable(principal, region=allocation.region_code, what="分配")
     ensure_writable(principal, region=allocation.region_code)
     _ordered(allocation.allocated_on, data.requested_on, "requested_on")
@@ -1159,7 +1181,7 @@ async def request_payment(*, session: AsyncSession, principal: Principal, alloca
 
 
 async def _request_for_write(session: AsyncSession, principal: Principal, request_id: str) -> PaymentRequest:
-    request = await _get(session, PaymentRequest, request_id, "报账申请")
+    request = await _get(session, PaymentRequest, request_id, "报账申请", lock=True)
     ensure_readable(principal, region=request.region_code, what="报账申请")
     ensure_writable(principal, region=request.region_code)
     return request
@@ -1187,7 +1209,7 @@ async def pay_request(*, session: AsyncSession, principal: Principal, request_id
     if request.status != "approved":
         raise Conflict("未经审批不能拨款", detail_en=f"only an approved request is paid; this one is {request.status}", code="not_approved")
     _ordered(request.requested_on, paid_on, "paid_on")
-    allocation = await session.get(Allocation, request.allocation_id)
+    allocation = await session.get(Allocation, request.allocation_id, with_for_update=True)
     assert allocation is not None
     domain.check_r10_within_allocation(allocated_fen=allocation.amount_fen, requested_fen=allocation.paid_fen, amount_fen=request.amount_fen)
     allocation.paid_fen += request.amount_fen
@@ -1203,6 +1225,16 @@ async def pay_request(*, session: AsyncSession, principal: Principal, request_id
 
 
 # ---- lineage -----------------------------------------------------------------------------------------------------
+
+
+def known_household_out(h: KnownHousehold) -> KnownHouseholdOut:
+    return KnownHouseholdOut(
+        id=h.id,
+        village_code=h.village_code,
+        poverty_status=h.poverty_status,
+        left_on=h.left_on,
+        takes_poor_portion=h.left_on is None and h.poverty_status in domain.BENEFICIARY_STATUSES,
+    )
 
 
 def income_payment_out(p: IncomePayment) -> IncomePaymentOut:

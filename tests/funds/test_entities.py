@@ -42,3 +42,16 @@ async def test_entity_villages_must_lie_in_its_county(platform):
         f"{V1}/entities", json={"name": "x", "kind": "family_farm", "credit_code": credit_code(), "county_code": "440232", "village_codes": [elsewhere]}, headers=platform.admin
     )
     problem(r, 422, field="village_codes[0]")
+
+
+async def test_entity_villages_can_be_changed_within_its_county_by_its_county(platform):
+    village, second = await make_village(platform), await make_village(platform)
+    entity = await post(platform, "/entities", {"name": "合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": "440232", "village_codes": [village]})
+    other_county = platform.as_("county_officer", "440233", subject="officer-other")
+    problem(await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [second]}, headers=other_county), 404)
+    own = platform.as_("county_officer", "440232", subject="officer-own")
+    r = await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [village, second], "name": "新合作社"}, headers=own)
+    assert r.status_code == 200, r.text
+    assert r.json()["village_codes"] == [village, second] and r.json()["name"] == "新合作社"
+    got = (await platform.client.get(f"{V1}/entities/{entity['id']}", headers=platform.admin)).json()
+    assert got["village_codes"] == [village, second]
