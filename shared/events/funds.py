@@ -61,6 +61,7 @@ class EntityUpdated(EventData):
     name: str
     kind: EntityKind
     village_codes: list[str] = Field(default_factory=list)
+    example = {"entity_id": _E, "name": "乳源瑶族自治县必背茶叶专业合作社", "kind": "cooperative", "village_codes": [_V, "440232100202"]}
 
 
 # ---- fund sources and allocations (R1, R2) -------------------------------------------------
@@ -280,6 +281,7 @@ class DistributionProposed(EventData):
     poor_households_fen: int = Field(ge=0)
     poor_share_bp: int = Field(ge=0, le=10000, description="the floor applied: max(agreed share, 50 %, 60 % for guidance funds)")
     guidance_fund: bool = False
+    example = {"distribution_id": _D, "project_id": _P, "asset_id": None, "entity_id": _E, "village_code": _V, "period": "2026", "total_fen": 1_000_000, "poor_households_fen": 600_000, "poor_share_bp": 6000, "guidance_fund": False}
 
 
 @contract("funds", "distribution_approved", 1, subject="distribution_id")
@@ -380,6 +382,7 @@ class LandRentPaid(EventData):
     land_transfer_id: str
     period: str
     income: IncomeLine
+    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000e6", "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "period": "2026", "income": {"household_id": _H, "village_code": _V, "benefit_type": "asset_income", "amount_fen": 210000, "occurred_on": "2026-12-20", "lineage": {"land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E}}}
 
 
 @contract("funds", "lease_back_agreed", 1, subject="lease_back_id")
@@ -414,6 +417,7 @@ class LeaseBackIncomePaid(EventData):
     lease_back_id: str
     period: str
     income: IncomeLine
+    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000e8", "lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7", "period": "2026-Q3", "income": {"household_id": _H, "village_code": _V, "benefit_type": "lease_back", "amount_fen": 88000, "occurred_on": "2026-09-30", "lineage": {"lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7", "entity_id": _E}}}
 
 
 @contract("funds", "subsidy_paid", 1, subject="line_id")
@@ -427,6 +431,7 @@ class SubsidyPaid(EventData):
     entity_fen: int = Field(ge=0)
     land_transfer_id: str | None = None
     income: IncomeLine
+    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000ea", "subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb", "name": "耕地地力保护补贴", "total_fen": 10_001, "entity_fen": 3_000, "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "income": {"household_id": _H, "village_code": _V, "benefit_type": "policy_support", "amount_fen": 7001, "occurred_on": "2026-06-30", "lineage": {"subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb", "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E}}}
 
 
 # ---- microcredit (R11) ------------------------------------------------------------------------
@@ -469,6 +474,7 @@ class LoanRepaid(EventData):
     amount_fen: int = Field(gt=0)
     paid_on: date
     outstanding_fen: int = Field(ge=0)
+    example = {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "household_id": _H, "amount_fen": 1_000_000, "paid_on": "2027-03-01", "outstanding_fen": 4_000_000}
 
 
 @contract("funds", "loan_marked_overdue", 1, subject="loan_id")
@@ -477,6 +483,7 @@ class LoanMarkedOverdue(EventData):
     household_id: str
     overdue_since: date
     outstanding_fen: int = Field(ge=0)
+    example = {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "household_id": _H, "overdue_since": "2029-03-02", "outstanding_fen": 4_000_000}
 
 
 @contract("funds", "loan_return_paid", 1, subject="line_id")
@@ -487,6 +494,7 @@ class LoanReturnPaid(EventData):
     loan_id: str
     entity_id: str
     income: IncomeLine
+    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000ca", "loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "entity_id": _E, "income": {"household_id": _H, "village_code": _V, "benefit_type": "equity_dividend", "amount_fen": 400000, "occurred_on": "2026-12-31", "lineage": {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "entity_id": _E}}}
 
 
 # ---- disbursement against accounts, 拨款报账 (R10) ---------------------------------------------
@@ -516,6 +524,7 @@ class PaymentApproved(EventData):
     allocation_id: str
     amount_fen: int = Field(gt=0)
     approved_by: str
+    example = {"request_id": "0192f0a4-7c3e-7000-8000-0000000000b9", "allocation_id": _A, "amount_fen": 1_200_000, "approved_by": "officer-440232-02"}
 
 
 @contract("funds", "payment_made", 1, subject="request_id")
@@ -526,3 +535,4 @@ class PaymentMade(EventData):
     amount_fen: int = Field(gt=0)
     paid_on: date
     disbursed_fen: int = Field(ge=0, description="all paid against the allocation so far")
+    example = {"request_id": "0192f0a4-7c3e-7000-8000-0000000000b9", "allocation_id": _A, "fund_id": _F, "amount_fen": 1_200_000, "paid_on": "2026-04-10", "disbursed_fen": 1_200_000}
