@@ -273,6 +273,9 @@ async def record_allocation(*, session: AsyncSession, principal: Principal, data
         if not village_code:
             raise InvalidInput("分配给村集体须指明村", detail_en="an allocation to a village collective names the village", field="village_code")
         recipient_id = village_code
+    _ordered(fund.received_on, data.allocated_on, "allocated_on")
+    if fund.village_code and village_code != fund.village_code:
+        raise InvalidInput("该资金只用于其指定的村", detail_en=f"this fund is for village {fund.village_code}", field="village_code")
     if village_code and county_of(village_code) != fund.county_code:
         raise InvalidInput("村不在资金所属县", detail_en=f"village {village_code} is not in the fund's county {fund.county_code}", field="village_code")
     region = village_code or fund.county_code
@@ -713,6 +716,8 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
             code="period_already_distributed",
             field="period",
         )
+    if data.paid_on.year < int(data.period[:4]):
+        raise InvalidInput("支付日期早于分配期间", detail_en=f"paid_on is before the period {data.period}", field="paid_on")
     minimum = domain.portion_at_least(data.total_fen, floor.bp)
     poor_fen = minimum if data.poor_households_fen is None else data.poor_households_fen
     domain.check_poor_households_portion(total_fen=data.total_fen, poor_households_fen=poor_fen, floor=floor)
@@ -949,6 +954,7 @@ async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, 
     lease_back = await _get(session, LeaseBack, lease_back_id, "反租倒包")
     ensure_readable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id, what="反租倒包")
     ensure_writable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id)
+    _ordered(lease_back.start_on, data.paid_on, "paid_on")
     household = await _household(session, lease_back.household_id)
     line_id, income = _record_payment(
         session,
@@ -1121,6 +1127,7 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
     loan = await _loan_for_write(session, principal, loan_id, entity_may_write=True)
     if loan.use != "entrusted" or not loan.entity_id:
         raise InvalidInput("户贷户用的贷款没有经营主体收益", detail_en="only a loan entrusted to an entity pays returns", field="loan_id")
+    _ordered(loan.granted_on, data.paid_on, "paid_on")
     household = await _household(session, loan.household_id)
     line_id, income = _record_payment(
         session,

@@ -88,3 +88,13 @@ async def test_county_officer_acts_in_their_county_only(platform):
     auditor = platform.as_("auditor", subject="auditor-1")
     assert (await platform.client.get(f"{V1}/funds/{fund}", headers=auditor)).status_code == 200
     assert problem(await platform.client.post(f"{V1}/allocations", json=allocation(fund, village, "industry", 10), headers=auditor), 403)["code"] == "role_not_allowed"
+
+
+async def test_dates_are_ordered_and_a_village_fund_stays_in_its_village(platform):
+    village, other = await make_village(platform), await make_village(platform)
+    fund = await make_fund(platform)  # received 2026-02-01
+    early = allocation(fund, village, "industry", 10) | {"allocated_on": "2026-01-31"}
+    problem(await platform.client.post(f"{V1}/allocations", json=early, headers=platform.admin), 422, field="allocated_on")
+    guidance = await make_fund(platform, kind="dongguan_guidance", village=village)
+    problem(await platform.client.post(f"{V1}/allocations", json=allocation(guidance, other, "industry", 10), headers=platform.admin), 422, field="village_code")
+    assert (await post(platform, "/allocations", allocation(guidance, village, "industry", 10)))["village_code"] == village

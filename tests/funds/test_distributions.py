@@ -149,3 +149,11 @@ async def test_r10_asset_income_is_split_with_at_least_half_to_poor_households_a
         assert (await ledger_income(platform, hid))["by_type"]["asset_income"] == 50_000
 
     await eventually(booked)
+
+
+async def test_a_distribution_is_not_paid_before_its_period(platform):
+    s = await project_with_shares(platform, units=[1])
+    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2027", "total_fen": 100, "paid_on": "2026-12-31"}, headers=platform.admin)
+    problem(r, 422, field="paid_on")
+    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=platform.admin)
+    problem(r, 422, field="period")
