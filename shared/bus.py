@@ -130,6 +130,18 @@ async def apply_batch(
             from shared.outbox import append_pending  # handlers may emit facts of their own
 
             await append_pending(session, metadata, metadata.info["service"])
+        if fresh:
+            log.info(
+                "events applied",
+                extra={
+                    "consumer": metadata.info["service"],
+                    "event_ids": [d.id for d in fresh[:50]],
+                    "count": len(fresh),
+                    "skipped_as_already_applied": len(batch) - len(fresh),
+                },
+            )
+        elif batch:
+            log.info("redelivered events skipped", extra={"consumer": metadata.info["service"], "count": len(batch), "first_event_id": batch[0].id})
         if positions:
             position = metadata.tables["consumer_position"]
             for source, seq in positions.items():
@@ -344,7 +356,10 @@ class KafkaRelay:
         async with self.engine.begin() as conn:
             await conn.execute(update(relay).where(relay.c.source == self.service).values(published_sequence=last, published_at=utcnow()))
         self.published += len(rows)
-        log.debug("relayed", extra={"service": self.service, "count": len(rows), "through_sequence": last})
+        log.info(
+            "events published",
+            extra={"service": self.service, "topic": topic, "count": len(rows), "event_ids": [r.event_id for r in rows[:50]], "through_sequence": last},
+        )
         return len(rows)
 
 

@@ -19,19 +19,21 @@ GIVEN = ["建国", "秀英", "志强", "桂兰", "国华", "丽娟", "海燕", "
 CATEGORIES = ["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
 
 
-async def seed(url: str, *, households_per_village: int = 10, villages_per_county: int = 3) -> int:
+async def seed(
+    url: str, *, households_per_village: int = 10, villages_per_county: int = 3, transport: httpx.AsyncBaseTransport | None = None, quiet: bool = False
+) -> int:
     rng = random.Random(20180303)
     token = mint_token(get_settings(), role="city_admin", subject="seed")
     headers = {"Authorization": f"Bearer {token}"}
     total = len(COUNTIES) * villages_per_county * (1 + households_per_village)
     serial = 0
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30, transport=transport) as client:
         try:
             await client.get("/healthz")
         except httpx.HTTPError:
             print(f"fupin seed: nothing answers at {url}; start it with `make run`", file=sys.stderr)
             return 1
-        with tqdm(total=total, desc="seeding", unit="rec") as bar:
+        with tqdm(total=total, desc="seeding", unit="rec", disable=quiet) as bar:
             for county, county_name in COUNTIES.items():
                 for v in range(1, villages_per_county + 1):
                     code = f"{county}{100 + v:03d}{200 + v:03d}"

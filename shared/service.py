@@ -75,6 +75,16 @@ class ServiceContext:
         await session.commit()
         if envelopes:
             self.signal.notify()
+            log.info(
+                "events recorded",
+                extra={
+                    "service": self.name,
+                    "event_ids": [e["id"] for e in envelopes[:50]],
+                    "event_types": sorted({e["type"] for e in envelopes}),
+                    "count": len(envelopes),
+                    "through_sequence": envelopes[-1]["sequence"],
+                },
+            )
         return envelopes
 
     @asynccontextmanager
