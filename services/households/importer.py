@@ -284,7 +284,7 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
     known: dict[str, str] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        known.update((await session.execute(select(Village.code, Village.name).where(Village.code.in_(chunk)))).tuples().all())
+        known.update({code: name for code, name in (await session.execute(select(Village.code, Village.name).where(Village.code.in_(chunk)))).all()})
     for code, (name, township, rowno) in village_names.items():
         if code in known:
             if known[code] != name:

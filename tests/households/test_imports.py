@@ -1,0 +1,198 @@
+"""Bulk import (issue 4, item 4): template, dry run, row-by-row error report, all or nothing, CSV and .xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook, load_workbook
+
+from services.households.importer import HEADERS
+from tests.helpers import citizen_id, unique_number, village_code
+from tests.households.support import V1, make_household, make_village, member, outbox_count, outbox_events
+
+COUNTY = "440281"  # 乐昌市
+
+
+def row(village: str, number: str, *, name: str, relation: str = "户主", head: str | None = None, id_number: str | None = None, birth: date = date(1975, 5, 6), **over: str) -> dict[str, str]:
+    values = {
+        "县(区)": "乐昌市",
+        "乡镇": "坪石镇",
+        "村代码": village,
+        "村名": "导入村",
+        "户编号": number,
+        "户主姓名": head or name,
+        "姓名": name,
+        "身份证号": id_number or citizen_id(COUNTY, birth),
+        "与户主关系": relation,
+        "性别": "男",
+        "出生日期": birth.isoformat(),
+        "劳动能力": "全劳动力",
+        "是否外出务工意愿": "是",
+        "是否党员": "否",
+        "是否村干部": "否",
+        "贫困状态": "在册贫困户",
+        "脱贫年度": "",
+        "登记日期": "2026-02-01",
+        "家庭住址": "一组1号",
+    }
+    values.update(over)
+    return values
+
+
+def as_csv(rows: list[dict[str, str]], *, bom: bool = True) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADERS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode()
+
+
+def as_xlsx(rows: list[dict[str, str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for r in rows:
+        sheet.append([date.fromisoformat(r[h]) if h in ("出生日期", "登记日期") else r[h] for h in HEADERS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def upload(platform, content: bytes, *, dry_run: bool, filename: str = "户籍.csv", headers=None):
+    return await platform.client.post(
+        f"{V1}/imports", params={"dry_run": str(dry_run).lower()}, files={"file": (filename, content)}, headers=headers or platform.admin
+    )
+
+
+def family(village: str) -> tuple[str, list[dict[str, str]]]:
+    number = unique_number("IMP")
+    return number, [
+        row(village, number, name="黄大"),
+        row(village, number, name="李二", relation="配偶", head="黄大", 性别="女", 劳动能力="半劳动力", birth=date(1978, 1, 2)),
+        row(village, number, name="黄三", relation="子女", head="黄大", 劳动能力="无劳动力", 是否外出务工意愿="否", birth=date(2012, 9, 9)),
+    ]
+
+
+async def test_template_has_the_chinese_headers_in_csv_and_xlsx(platform):
+    r = await platform.client.get(f"{V1}/imports/template", params={"format": "csv"}, headers=platform.admin)
+    assert r.status_code == 200 and r.content.startswith("\ufeff".encode())
+    header = next(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert header == HEADERS and "身份证号" in header and "劳动能力" in header
+    r = await platform.client.get(f"{V1}/imports/template", params={"format": "xlsx"}, headers=platform.admin)
+    book = load_workbook(io.BytesIO(r.content), read_only=True)
+    assert [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))] == HEADERS
+    assert book.sheetnames[1] == "填写说明"
+
+
+async def test_dry_run_reports_and_writes_nothing_then_import_applies_csv(platform):
+    village = village_code(COUNTY)
+    number, rows = family(village)
+    before = await outbox_count(platform)
+    r = await upload(platform, as_csv(rows), dry_run=True)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["valid"] is True and report["applied"] is False and report["errors"] == []
+    assert (report["rows"], report["households"], report["members"], report["villages_new"]) == (3, 1, 3, 1)
+    assert await outbox_count(platform) == before
+    assert (await platform.client.get(f"{V1}/villages/{village}", headers=platform.admin)).status_code == 404
+
+    r = await upload(platform, as_csv(rows, bom=False), dry_run=False)
+    assert r.status_code == 201, r.text
+    assert r.json()["applied"] is True
+    listed = (await platform.client.get(f"{V1}/households", params={"village": village}, headers=platform.admin)).json()["items"]
+    assert [h["household_number"] for h in listed] == [number]
+    assert (listed[0]["household_size"], listed[0]["labour_count"]) == (3, 2)
+    hh = (await platform.client.get(f"{V1}/households/{listed[0]['id']}", headers=platform.admin)).json()
+    assert {m["name"]: (m["relation"], m["labour_capacity"], m["sex"]) for m in hh["members"]} == {
+        "黄大": ("head", "full", "male"),
+        "李二": ("spouse", "partial", "female"),
+        "黄三": ("child", "none", "male"),
+    }
+    assert hh["address"] == "一组1号" and hh["registered_on"] == "2026-02-01"
+    registered = await outbox_events(platform, "household_registered", subject=listed[0]["id"])
+    assert registered[0]["data"]["member_count"] == 3 and registered[0]["data"]["labour_count"] == 2
+    assert (await outbox_events(platform, "village_registered", subject=village))[0]["data"]["name"] == "导入村"
+
+
+async def test_xlsx_import_applies(platform):
+    village = village_code(COUNTY)
+    number, rows = family(village)
+    r = await upload(platform, as_xlsx(rows), dry_run=False, filename="户籍.xlsx")
+    assert r.status_code == 201, r.text
+    listed = (await platform.client.get(f"{V1}/households", params={"village": village}, headers=platform.admin)).json()["items"]
+    assert [h["household_number"] for h in listed] == [number] and listed[0]["household_size"] == 3
+
+
+async def test_error_report_names_row_column_value_reason_and_nothing_is_applied(platform):
+    existing_village = await make_village(platform, county=COUNTY)
+    taken = member(county=COUNTY)
+    await make_household(platform, existing_village, members=[taken])
+    village = village_code(COUNTY)
+    good_number, good = family(village)
+    bad_number = unique_number("IMP")
+    dup = citizen_id(COUNTY, date(1990, 1, 1))
+    future = date.today().replace(year=date.today().year + 1)
+    rows = good + [
+        row(village, bad_number, name="周一", id_number=dup, birth=date(1990, 1, 1)),                      # row 5
+        row(village, bad_number, name="周二", relation="配偶", head="周一", id_number=dup, birth=date(1990, 1, 1)),  # row 6: duplicate id
+        row(village, bad_number, name="周三", relation="子女", head="周一", 出生日期=future.isoformat()),        # row 7: future birth
+        row("440281000001", unique_number("IMP"), name="吴某"),                                              # row 8: invalid code
+        row(village, unique_number("IMP"), name="郑某", 劳动能力="很能干"),                                     # row 9: unknown value
+        row(existing_village, unique_number("IMP"), name="某某", id_number=taken["id_number"], birth=date(1980, 3, 15)),  # row 10: in another household
+    ]
+    before = await outbox_count(platform)
+    r = await upload(platform, as_csv(rows), dry_run=False)
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["field"] == "file" and body["code"] == "import_rejected"
+    errors = {(e["row"], e["column"]): e for e in body["errors"]}
+    assert (6, "身份证号") in errors and "第 5 行" in errors[(6, "身份证号")]["reason"]
+    assert (7, "出生日期") in errors
+    assert (8, "村代码") in errors and errors[(8, "村代码")]["value"] == "440281000001"
+    assert (9, "劳动能力") in errors and errors[(9, "劳动能力")]["value"] == "很能干"
+    assert (10, "身份证号") in errors
+    # Identity numbers are never echoed in full.
+    assert dup not in r.text and taken["id_number"] not in r.text
+    assert errors[(6, "身份证号")]["value"] == dup[:6] + "********" + dup[-4:]
+    assert all(e["row"] >= 5 for e in body["errors"])  # the good family has no problem
+    assert await outbox_count(platform) == before
+    listed = (await platform.client.get(f"{V1}/households", params={"village": village}, headers=platform.admin)).json()["items"]
+    assert listed == []
+
+    dry = await upload(platform, as_csv(rows), dry_run=True)
+    assert dry.status_code == 200 and dry.json()["valid"] is False
+    assert {(e["row"], e["column"]) for e in dry.json()["errors"]} == set(errors)
+
+
+async def test_household_rows_must_agree_and_have_one_head(platform):
+    village = village_code(COUNTY)
+    number = unique_number("IMP")
+    rows = [
+        row(village, number, name="甲"),
+        row(village, number, name="乙", relation="配偶", head="甲", 登记日期="2026-03-01"),
+        row(village, unique_number("IMP"), name="丙", relation="子女", head="丙"),
+    ]
+    r = await upload(platform, as_csv(rows), dry_run=True)
+    keys = {(e["row"], e["column"]) for e in r.json()["errors"]}
+    assert (3, "登记日期") in keys and (4, "与户主关系") in keys
+
+
+async def test_missing_required_column_is_reported_on_the_header_row(platform):
+    content = "\ufeff村代码,户编号,姓名\n440281100101,H1,某\n".encode()
+    r = await upload(platform, content, dry_run=True)
+    assert r.status_code == 200
+    errors = r.json()["errors"]
+    assert errors and all(e["row"] == 1 for e in errors)
+    assert "身份证号" in {e["column"] for e in errors}
+
+
+async def test_import_outside_scope_is_reported_and_auditor_may_not_import(platform):
+    village = village_code(COUNTY)
+    _, rows = family(village)
+    officer = platform.as_("county_officer", "440203")
+    r = await upload(platform, as_csv(rows), dry_run=True, headers=officer)
+    assert r.status_code == 200 and {e["column"] for e in r.json()["errors"]} == {"村代码"}
+    assert (await upload(platform, as_csv(rows), dry_run=False, headers=officer)).status_code == 422
+    assert (await upload(platform, as_csv(rows), dry_run=True, headers=platform.as_("auditor"))).status_code == 403
