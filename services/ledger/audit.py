@@ -62,7 +62,7 @@ async def read_topic(settings: FupinSettings, source: str) -> list[dict[str, Any
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, group_id=None, fetch_max_bytes=64 * 1024 * 1024)
     await consumer.start()
     try:
-        partitions = await consumer.partitions_for_topic(topic) if topic in await consumer.topics() else None
+        partitions = await topic_partitions(consumer, topic)
         if not partitions:
             return []
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
@@ -93,6 +93,12 @@ async def read_topic(settings: FupinSettings, source: str) -> list[dict[str, Any
             unique.append(env)
     unique.sort(key=lambda e: (e.get("sequence") if isinstance(e.get("sequence"), int) else -1))
     return unique
+
+
+async def topic_partitions(consumer: Any, topic: str) -> set[int] | None:
+    """A topic's partitions from fresh cluster metadata (``partitions_for_topic`` only knows subscribed topics)."""
+    cluster = await consumer._client.fetch_all_metadata()
+    return cluster.partitions_for_topic(topic)
 
 
 def log_kind(settings: FupinSettings, kind: LogKind) -> Literal["outbox", "kafka"]:
@@ -295,11 +301,45 @@ async def replay_into(
     for source in sorted(log):
         events = log[source]
         for start in range(0, len(events), batch_size):
-            batch = [Delivered(env, None) for env in events[start : start + batch_size]]
-            applied += await apply_batch(sessionmaker, Base.metadata, project, batch)
+            chunk = events[start : start + batch_size]
+            if engine.dialect.name == "postgresql":
+                applied += await copy_batch(engine, chunk)
+            else:
+                applied += await apply_batch(sessionmaker, Base.metadata, project, [Delivered(env, None) for env in chunk])
             if progress is not None:
-                progress.update(len(batch))
+                progress.update(len(chunk))
     return applied
+
+
+async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> int:
+    """Apply a batch to an empty-or-replaying PostgreSQL ledger in one transaction with COPY.
+
+    The same rows as the consumer's ``project`` (the same ``Rows``), plus the consumed event ids,
+    so the result compares equal table by table. Events already applied are skipped, as in
+    ``apply_batch``.
+    """
+    from services.ledger.projector import rows_of
+    from shared.db import utcnow
+
+    async with engine.begin() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        ids = [str(e["id"]) for e in envelopes]
+        seen = {r[0] for r in await raw.fetch("SELECT event_id FROM consumed_event WHERE event_id = ANY($1::text[])", ids)}
+        fresh, kept = [], set()
+        for env in envelopes:
+            if env["id"] not in seen and env["id"] not in kept:
+                kept.add(env["id"])
+                fresh.append(env)
+        if not fresh:
+            return 0
+        await rows_of(fresh).copy(raw)
+        now = utcnow()
+        await raw.copy_records_to_table(
+            "consumed_event",
+            records=[(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in fresh],
+            columns=["event_id", "source", "sequence", "applied_at"],
+        )
+    return len(fresh)
 
 
 @asynccontextmanager

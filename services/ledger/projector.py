@@ -7,12 +7,13 @@ it is given; the framework commits them with the consumed event ids.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import JSON, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
@@ -142,6 +143,21 @@ class Rows:
         if self.left:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(left_on=bindparam("on"))
             await session.execute(stmt, [{"hid": h, "on": d} for h, d in self.left.items()])
+
+
+    async def copy(self, raw: Any) -> None:
+        """The same rows through PostgreSQL's COPY (asyncpg ``copy_records_to_table``): the replay's fast path."""
+        for table, rows in ((LedgerHousehold, self.households), (HouseholdSize, self.sizes), (IncomeEntry, self.incomes), (PolicyFact, self.facts)):
+            if not rows:
+                continue
+            columns = [c.name for c in table.__table__.columns]
+            json_columns = {c.name for c in table.__table__.columns if isinstance(c.type, JSON)}
+            records = [tuple(json.dumps(r[c], sort_keys=True, ensure_ascii=False) if c in json_columns else r.get(c) for c in columns) for r in rows]
+            await raw.copy_records_to_table(table.__tablename__, records=records, columns=columns)
+        if self.status:
+            await raw.executemany("UPDATE ledger_household SET poverty_status = $2 WHERE household_id = $1", list(self.status.items()))
+        if self.left:
+            await raw.executemany("UPDATE ledger_household SET left_on = $2 WHERE household_id = $1", list(self.left.items()))
 
 
 def rows_of(envelopes: Iterable[dict[str, Any]]) -> Rows:
