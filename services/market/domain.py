@@ -134,19 +134,20 @@ def check_r12_delivery_within_contract(
 
 
 def check_fill(*, line_product: str, delivery_product: str, line_unit: str, delivery_unit: str,
-               quantity_milli: int, line_open_milli: int, delivery_open_milli: int) -> None:
+               quantity_milli: int, line_open_milli: int, delivery_open_milli: int,
+               match_field: str = "delivery_id", quantity_field: str = "quantity") -> None:
     """A partner order line is filled only with the same product, in the same unit, within what both still have open."""
     if line_product != delivery_product:
-        raise InvalidInput("交付的产品与订单行不符", detail_en=f"delivery is {delivery_product}, order line wants {line_product}", field="delivery_id")
+        raise InvalidInput("交付的产品与订单行不符", detail_en=f"delivery is {delivery_product}, order line wants {line_product}", field=match_field)
     if line_unit != delivery_unit:
-        raise InvalidInput("计量单位不一致", detail_en=f"delivery is in {delivery_unit}, order line in {line_unit}", field="delivery_id")
+        raise InvalidInput("计量单位不一致", detail_en=f"delivery is in {delivery_unit}, order line in {line_unit}", field=match_field)
     if quantity_milli > line_open_milli:
         raise InvalidInput(
-            "超过订单行未满足的数量", detail_en=f"only {format_quantity(line_open_milli)} of the line is still open", field="quantity"
+            "超过订单行未满足的数量", detail_en=f"only {format_quantity(line_open_milli)} of the line is still open", field=quantity_field
         )
     if quantity_milli > delivery_open_milli:
         raise InvalidInput(
-            "超过该交付未分配的数量", detail_en=f"only {format_quantity(delivery_open_milli)} of the delivery is unallocated", field="quantity"
+            "超过该交付未分配的数量", detail_en=f"only {format_quantity(delivery_open_milli)} of the delivery is unallocated", field=quantity_field
         )
 
 

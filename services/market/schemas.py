@@ -230,15 +230,35 @@ class ContractOut(BaseModel):
     settled_fen: int
 
 
+class OrderLineRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    order_id: str = Field(max_length=36)
+    line_no: int = Field(ge=1)
+
+
 class DeliveryIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"quantity": "20.5", "grade": "first", "delivered_on": "2026-04-10", "market_price_fen": 11000}]},
+        json_schema_extra={
+            "examples": [
+                {"quantity": "20.5", "grade": "first", "delivered_on": "2026-04-10", "market_price_fen": 11000},
+                {
+                    "quantity": "12.5",
+                    "grade": "first",
+                    "delivered_on": "2026-04-10",
+                    "market_price_fen": 11000,
+                    "order_line": {"order_id": "0192f0a4-7c3e-7000-8000-00000000a001", "line_no": 1},
+                },
+            ]
+        },
     )
     quantity: Quantity = Field(max_length=20)
     grade: Grade = "ungraded"
     delivered_on: date
     market_price_fen: int = Field(ge=0, le=100_000_000, strict=True, description="market price of the day, fen per unit")
+    order_line: OrderLineRef | None = Field(
+        None, description="the partner order line this whole delivery fills; the income's lineage then names the order"
+    )
 
 
 class DeliveryOut(BaseModel):

@@ -195,6 +195,16 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
     contract.delivered_milli += quantity
     contract.settled_fen += settlement.amount_fen
     await session.flush()
+    order_id = None
+    if data.order_line is not None:
+        order = await session.get(PartnerOrder, data.order_line.order_id)
+        if order is None:
+            raise InvalidInput("订单不存在", detail_en=f"unknown order {data.order_line.order_id}", field="order_line.order_id")
+        order_id = order.id
+        await _fill(
+            session, order, data.order_line.line_no, delivery, quantity,
+            line_field="order_line.line_no", match_field="order_line.order_id", quantity_field="quantity",
+        )
     emit(
         session,
         DeliverySettled(
@@ -216,7 +226,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
                 benefit_type=BenefitType.order_production,
                 amount_fen=settlement.amount_fen,
                 occurred_on=data.delivered_on,
-                lineage=Lineage(entity_id=contract.entity_id, contract_id=contract.id, delivery_id=delivery.id),
+                lineage=Lineage(entity_id=contract.entity_id, contract_id=contract.id, delivery_id=delivery.id, order_id=order_id),
             ),
         ),
     )
@@ -282,18 +292,25 @@ async def fill_order_line(*, session: AsyncSession, principal: Principal, order_
     order = await session.get(PartnerOrder, order_id)
     if order is None:
         raise NotFound("订单不存在", detail_en=f"order {order_id} not found")
-    line = await session.get(PartnerOrderLine, (order_id, data.line_no), with_for_update=True)
-    if line is None:
-        raise InvalidInput("订单行不存在", detail_en=f"order has no line {data.line_no}", field="line_no")
     delivery = await session.get(Delivery, data.delivery_id, with_for_update=True)
     if delivery is None:
         raise InvalidInput("交付记录不存在", detail_en=f"unknown delivery {data.delivery_id}", field="delivery_id")
     ensure_writable(principal, region=delivery.village_code, entity_id=delivery.entity_id)
-    if order.village_code and delivery.village_code != order.village_code:
-        raise InvalidInput("交付不属于订单的供货村", detail_en="the delivery is not from the order's supplying village", field="delivery_id")
-    if order.entity_id and delivery.entity_id != order.entity_id:
-        raise InvalidInput("交付不属于订单的供货主体", detail_en="the delivery was not bought by the order's supplying entity", field="delivery_id")
     quantity = domain.parse_quantity(data.quantity, field="quantity")
+    fill = await _fill(session, order, data.line_no, delivery, quantity, line_field="line_no", match_field="delivery_id", quantity_field="quantity")
+    return fill_out(fill)
+
+
+async def _fill(
+    session: AsyncSession, order: PartnerOrder, line_no: int, delivery: Delivery, quantity: int, *, line_field: str, match_field: str, quantity_field: str
+) -> OrderFill:
+    line = await session.get(PartnerOrderLine, (order.id, line_no), with_for_update=True)
+    if line is None:
+        raise InvalidInput("订单行不存在", detail_en=f"order has no line {line_no}", field=line_field)
+    if order.village_code and delivery.village_code != order.village_code:
+        raise InvalidInput("交付不属于订单的供货村", detail_en="the delivery is not from the order's supplying village", field=match_field)
+    if order.entity_id and delivery.entity_id != order.entity_id:
+        raise InvalidInput("交付不属于订单的供货主体", detail_en="the delivery was not bought by the order's supplying entity", field=match_field)
     domain.check_fill(
         line_product=line.product,
         delivery_product=delivery.product,
@@ -302,6 +319,8 @@ async def fill_order_line(*, session: AsyncSession, principal: Principal, order_
         quantity_milli=quantity,
         line_open_milli=line.quantity_milli - line.filled_milli,
         delivery_open_milli=delivery.quantity_milli - delivery.filled_milli,
+        match_field=match_field,
+        quantity_field=quantity_field,
     )
     line.filled_milli += quantity
     delivery.filled_milli += quantity
@@ -335,7 +354,7 @@ async def fill_order_line(*, session: AsyncSession, principal: Principal, order_
             unit=line.unit,  # type: ignore[arg-type]
         ),
     )
-    return fill_out(fill)
+    return fill
 
 
 # ---- market linkage (R18–R21) -----------------------------------------------------------------

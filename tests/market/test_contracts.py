@@ -171,3 +171,36 @@ async def test_fill_with_another_product_is_refused(platform):
         f"/market/v1/orders/{order_id}/fills", json={"line_no": 1, "delivery_id": delivery["id"], "quantity": "1"}, headers=platform.admin
     )
     assert fill.status_code == 422 and fill.json()["field"] == "delivery_id", fill.text
+
+
+async def test_r12_delivery_that_fills_a_partner_order_line_names_the_order_in_the_income_lineage(platform):
+    contract = await _contract(platform)
+    partner, secret = await make_partner(platform)
+    r = await post_webhook(platform, partner, order_payload(unique_number("DL-"), village=contract["village_code"], quantity="30"), secret)
+    order_id = r.json()["order_id"]
+    body = {"quantity": "12.5", "delivered_on": "2026-04-10", "market_price_fen": 11000, "order_line": {"order_id": order_id, "line_no": 1}}
+    operator = platform.as_("entity_operator", contract["entity_id"])
+    d = await platform.client.post(f"/market/v1/contracts/{contract['id']}/deliveries", json=body, headers=operator)
+    assert d.status_code == 201, d.text
+    assert d.json()["unallocated"] == "0" and d.json()["amount_fen"] == 150000
+    facts = [e for e in await market_events(platform, "fupin.market.delivery_settled.v1") if e["delivery_id"] == d.json()["id"]]
+    assert facts[0]["income"]["lineage"]["order_id"] == order_id
+    order = (await platform.client.get(f"/market/v1/orders/{order_id}", headers=platform.admin)).json()
+    assert order["lines"][0]["filled"] == "12.5"
+    missing_line = await platform.client.post(
+        f"/market/v1/contracts/{contract['id']}/deliveries", json=body | {"order_line": {"order_id": order_id, "line_no": 9}}, headers=operator
+    )
+    assert missing_line.status_code == 422 and missing_line.json()["field"] == "order_line.line_no", missing_line.text
+    got = (await platform.client.get(f"/market/v1/contracts/{contract['id']}", headers=platform.admin)).json()
+    assert got["delivered"] == "12.5"  # the refused delivery wrote nothing
+
+
+async def test_lists_show_only_what_the_caller_may_see(platform):
+    mine = await _contract(platform)
+    theirs = await _contract(platform)
+    cadre = platform.as_("village_cadre", mine["village_code"])
+    ids = {c["id"] for c in (await platform.client.get("/market/v1/contracts", params={"limit": 500}, headers=cadre)).json()["items"]}
+    assert mine["id"] in ids and theirs["id"] not in ids
+    operator = platform.as_("entity_operator", theirs["entity_id"])
+    ids = {c["id"] for c in (await platform.client.get("/market/v1/contracts", params={"limit": 500}, headers=operator)).json()["items"]}
+    assert ids == {theirs["id"]}
