@@ -246,3 +246,26 @@ async def test_signed_but_invalid_payload_is_422_naming_the_field(platform, payl
     assert r.status_code == 422, r.text
     if field:
         assert r.json()["field"] == field
+
+
+async def test_concurrent_redeliveries_store_one_order_and_all_get_the_same_answer(platform):
+    import asyncio
+
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("CC-")
+    body = json.dumps(order_payload(po, village=code)).encode()
+    msg_id = f"msg_{po}"
+    same_id = [signed_headers(secret, body, msg_id=msg_id) for _ in range(4)]
+    new_ids = [signed_headers(secret, body) for _ in range(4)]
+    responses = await asyncio.gather(
+        *(platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=h) for h in same_id + new_ids)
+    )
+    assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+    assert len({r.json()["order_id"] for r in responses}) == 1
+    assert len({r.content for r in responses[:4]}) == 1  # one webhook-id, one answer
+    # Exactly one message (the shared webhook-id or one of the new ones) created the order.
+    assert sum(r.json()["status"] == "accepted" for r in [responses[0], *responses[4:]]) == 1
+    assert len(await orders_with(platform, partner, po)) == 1
+    order_id = responses[0].json()["order_id"]
+    assert len([e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["order_id"] == order_id]) == 1
