@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, insert, update
+from sqlalchemy import JSON, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
@@ -129,7 +129,15 @@ class Rows:
 
     async def write(self, session: AsyncSession) -> None:
         if self.households:
-            await session.execute(insert(LedgerHousehold), self.households)
+            # A household registered twice (a producer's retry under a new event id) must not stall the ledger.
+            ids = [h["household_id"] for h in self.households]
+            known = set((await session.execute(select(LedgerHousehold.household_id).where(LedgerHousehold.household_id.in_(ids)))).scalars())
+            fresh: dict[str, dict[str, Any]] = {}
+            for h in self.households:
+                if h["household_id"] not in known:
+                    fresh.setdefault(h["household_id"], h)
+            if fresh:
+                await session.execute(insert(LedgerHousehold), list(fresh.values()))
         if self.sizes:
             await session.execute(insert(HouseholdSize), self.sizes)
         if self.incomes:
@@ -147,7 +155,15 @@ class Rows:
 
     async def copy(self, raw: Any) -> None:
         """The same rows through PostgreSQL's COPY (asyncpg ``copy_records_to_table``): the replay's fast path."""
-        for table, rows in ((LedgerHousehold, self.households), (HouseholdSize, self.sizes), (IncomeEntry, self.incomes), (PolicyFact, self.facts)):
+        households = self.households
+        if households:
+            known = {r[0] for r in await raw.fetch("SELECT household_id FROM ledger_household WHERE household_id = ANY($1::text[])", [h["household_id"] for h in households])}
+            fresh: dict[str, dict[str, Any]] = {}
+            for h in households:
+                if h["household_id"] not in known:
+                    fresh.setdefault(h["household_id"], h)
+            households = list(fresh.values())
+        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (IncomeEntry, self.incomes), (PolicyFact, self.facts)):
             if not rows:
                 continue
             columns = [c.name for c in table.__table__.columns]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import domain
@@ -21,7 +21,7 @@ from services.ledger.schemas import (
     Indicators,
     NoIncomeHouseholds,
 )
-from shared.auth import Principal, ensure_readable, visible
+from shared.auth import Principal, ensure_readable
 from shared.events.contracts import REGISTRY
 from shared.paging import Page, PageParams, decode_cursor, encode_cursor, paginate
 from shared.problems import InvalidInput, NotFound
@@ -56,19 +56,27 @@ async def _household(session: AsyncSession, principal: Principal, household_id: 
 async def household_income(
     *, session: AsyncSession, principal: Principal, household_id: str, year: int, month: int | None = None, as_of: date | None = None
 ) -> HouseholdIncome:
-    await _household(session, principal, household_id)
+    """One round trip: the household's place, its size at the period's end and its sums by type."""
     start, end = period(year, month)
-    stmt = (
-        select(IncomeEntry.benefit_type, func.sum(IncomeEntry.amount_fen))
-        .where(IncomeEntry.household_id == household_id, IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end)
-        .group_by(IncomeEntry.benefit_type)
+    size = select(HouseholdSize.member_count).where(HouseholdSize.household_id == household_id, HouseholdSize.effective_on < end)
+    sums = select(IncomeEntry.benefit_type.label("k"), func.sum(IncomeEntry.amount_fen).label("v")).where(
+        IncomeEntry.household_id == household_id, IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end
     )
-    size_stmt = select(HouseholdSize.member_count).where(HouseholdSize.household_id == household_id, HouseholdSize.effective_on < end)
     if as_of is not None:
-        stmt = stmt.where(IncomeEntry.recorded_at < known_until(as_of))
-        size_stmt = size_stmt.where(HouseholdSize.recorded_at < known_until(as_of))
-    totals = domain.by_type((b, int(a or 0)) for b, a in (await session.execute(stmt)).all())
-    size = (await session.execute(size_stmt.order_by(HouseholdSize.effective_on.desc(), HouseholdSize.recorded_at.desc()).limit(1))).scalar()
+        size = size.where(HouseholdSize.recorded_at < known_until(as_of))
+        sums = sums.where(IncomeEntry.recorded_at < known_until(as_of))
+    size = size.order_by(HouseholdSize.effective_on.desc(), HouseholdSize.recorded_at.desc()).limit(1).scalar_subquery()
+    place = select(literal("@household").label("k"), func.coalesce(size, 0).label("v"), LedgerHousehold.village_code.label("w")).where(
+        LedgerHousehold.household_id == household_id
+    )
+    stmt = union_all(place, sums.add_columns(literal(None, String).label("w")).group_by(IncomeEntry.benefit_type))
+    rows = (await session.execute(stmt)).all()
+    village = next((r.w for r in rows if r.k == "@household"), None)
+    if village is None:
+        raise NotFound("户不存在", detail_en=f"household {household_id} not found")
+    ensure_readable(principal, region=village, what="户")
+    members = int(next(r.v for r in rows if r.k == "@household") or 0)
+    totals = domain.by_type((r.k, int(r.v or 0)) for r in rows if r.k != "@household")
     total = sum(totals.values())
     return HouseholdIncome(
         household_id=household_id,
@@ -77,8 +85,8 @@ async def household_income(
         as_of=as_of,
         by_type=totals,
         total_fen=total,
-        household_size=int(size or 0),
-        per_capita_fen=domain.per_capita(total, int(size or 0)),
+        household_size=members,
+        per_capita_fen=domain.per_capita(total, members),
     )
 
 

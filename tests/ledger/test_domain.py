@@ -138,17 +138,32 @@ def test_r17_dividends_half_to_poor_households():
     assert domain.r17_dividends(low, T).status == "not_met"
 
 
-def test_r18_to_r21_market_linkage_per_village():
-    f = facts(
-        direct_supply_channel_opened=[{"village_code": V}],
-        showcase_window_opened=[{"village_code": "440232100202"}],
-        ecommerce_point_registered=[{"covered_village_codes": [V]}],
-        cold_chain_facility_registered=[],
-    )
-    assert domain.r18_direct_supply(f, V).status == "met"
-    assert domain.r19_showcase_window(f, V).status == "not_met"
-    assert domain.r20_ecommerce_station(f, V).status == "met"
-    assert domain.r21_cold_chain(f, V).status == "not_met"
+MARKET = dict(
+    direct_supply_channel_opened=[{"village_code": V}],
+    showcase_window_opened=[{"village_code": "440232100202"}],
+    ecommerce_point_registered=[{"covered_village_codes": [V]}],
+    cold_chain_facility_registered=[],
+)
+
+
+def test_r18_direct_supply_channel_for_the_village():
+    assert domain.r18_direct_supply(facts(**MARKET), V).status == "met"
+    assert domain.r18_direct_supply(facts(**MARKET), "440232100202").status == "not_met"
+
+
+def test_r19_showcase_window_for_the_village():
+    assert domain.r19_showcase_window(facts(**MARKET), V).status == "not_met"
+    assert domain.r19_showcase_window(facts(**MARKET), "440232100202").status == "met"
+
+
+def test_r20_ecommerce_station_covering_the_village():
+    assert domain.r20_ecommerce_station(facts(**MARKET), V).status == "met"
+    assert domain.r20_ecommerce_station(facts(**MARKET), "440232100203").status == "not_met"
+
+
+def test_r21_cold_chain_covering_the_village():
+    assert domain.r21_cold_chain(facts(**MARKET), V).status == "not_met"
+    assert domain.r21_cold_chain(facts(cold_chain_facility_registered=[{"covered_village_codes": [V]}]), V).status == "met"
     assert domain.r21_cold_chain(facts(known=frozenset()), V).status == "no_data"
 
 
