@@ -816,12 +816,12 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             benefit_type=d.benefit_type,  # type: ignore[arg-type]
         ),
     )
+    households = {h.id: h for h in (await session.execute(select(KnownHousehold).where(KnownHousehold.id.in_(list(split))))).scalars()}
     for household_id, (units, amount) in sorted(split.items()):
         if amount == 0:  # a share too small for a fen this period: nothing is paid, nothing is booked
             continue
-        household = await session.get(KnownHousehold, household_id)
         line_id, income = _record_payment(
-            session, household=household, benefit_type=BenefitType(d.benefit_type), amount_fen=amount, occurred_on=d.paid_on, lineage=lineage, units=units  # type: ignore[arg-type]
+            session, household=households[household_id], benefit_type=BenefitType(d.benefit_type), amount_fen=amount, occurred_on=d.paid_on, lineage=lineage, units=units
         )
         emit(session, DistributionPaidToHousehold(line_id=line_id, distribution_id=d.id, household_id=household_id, units=units, income=income))
     await session.flush()

@@ -98,3 +98,16 @@ async def test_dates_are_ordered_and_a_village_fund_stays_in_its_village(platfor
     guidance = await make_fund(platform, kind="dongguan_guidance", village=village)
     problem(await platform.client.post(f"{V1}/allocations", json=allocation(guidance, other, "industry", 10), headers=platform.admin), 422, field="village_code")
     assert (await post(platform, "/allocations", allocation(guidance, village, "industry", 10)))["village_code"] == village
+
+
+async def test_allocations_page_with_cursors_and_an_operator_sees_those_naming_its_entity(platform):
+    village = await make_village(platform)
+    entity = await make_entity(platform, villages=[village])
+    fund = await make_fund(platform)
+    made = [(await post(platform, "/allocations", allocation(fund, village, "industry", 10 + i, recipient_kind="operating_entity", recipient_id=entity)))["id"] for i in range(3)]
+    await post(platform, "/allocations", allocation(fund, village, "industry", 5))  # to the collective: not the operator's
+    operator = platform.as_("entity_operator", entity, subject="op-pages")
+    first = (await platform.client.get(f"{V1}/allocations", params={"limit": 2}, headers=operator)).json()
+    assert [a["id"] for a in first["items"]] == made[:2] and first["next_cursor"]
+    second = (await platform.client.get(f"{V1}/allocations", params={"limit": 2, "cursor": first["next_cursor"]}, headers=operator)).json()
+    assert [a["id"] for a in second["items"]] == made[2:] and second["next_cursor"] is None
