@@ -18,6 +18,7 @@ from services.market.models import (
     OrderFill,
     Partner,
     PartnerOrder,
+    PartnerSecret,
     ShowcaseWindow,
 )
 from services.market.schemas import (
@@ -148,8 +149,10 @@ async def add_secret(code: str, session: SessionDep, ctx: ContextDep, principal:
 
 
 @router.get("/partners/{code}/secrets", dependencies=[require_roles(*ADMIN)], summary="A partner's secrets, masked")
-async def list_secrets(code: str, session: SessionDep) -> list[SecretOut]:
-    return await partners.list_secrets(session=session, code=code)
+async def list_secrets(code: str, session: SessionDep, page: PageDep) -> Page[SecretOut]:
+    await partners.get_partner(session=session, code=code)
+    stmt = select(PartnerSecret).where(PartnerSecret.partner == code)
+    return await paginate(session, stmt, key=PartnerSecret.id, params=page, to_item=partners.secret_out)
 
 
 @router.delete("/partners/{code}/secrets/{secret_id}", dependencies=[require_roles(*ADMIN)], summary="Revoke a webhook secret")

@@ -170,12 +170,6 @@ async def add_secret(*, session: AsyncSession, principal: Principal, vault: PiiV
     return SecretCreated(**secret_out(row).model_dump(), secret=secret)
 
 
-async def list_secrets(*, session: AsyncSession, code: str) -> list[SecretOut]:
-    await get_partner(session=session, code=code)
-    rows = (await session.execute(select(PartnerSecret).where(PartnerSecret.partner == code).order_by(PartnerSecret.id))).scalars()
-    return [secret_out(r) for r in rows]
-
-
 async def revoke_secret(*, session: AsyncSession, cache: PartnerCache, code: str, secret_id: str) -> SecretOut:
     row = await session.get(PartnerSecret, secret_id)
     if row is None or row.partner != code:

@@ -182,7 +182,7 @@ async def test_same_partner_order_id_with_a_different_body_is_409_and_nothing_ch
 async def test_secret_rotation_keeps_both_secrets_active_until_the_old_one_is_revoked(platform):
     code = await make_village(platform)
     partner, old = await make_partner(platform)
-    old_id = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()[0]["id"]
+    old_id = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()["items"][0]["id"]
     new = (await new_partner_secret(platform, partner))["secret"]
     for secret in (old, new):
         r = await post_webhook(platform, partner, order_payload(unique_number("ROT-"), village=code), secret)
@@ -197,7 +197,7 @@ async def test_secret_rotation_keeps_both_secrets_active_until_the_old_one_is_re
 
 async def test_secrets_are_listed_masked_and_only_admins_manage_them(platform):
     partner, secret = await make_partner(platform)
-    listed = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()
+    listed = (await platform.client.get(f"/market/v1/partners/{partner}/secrets", headers=platform.admin)).json()["items"]
     assert len(listed) == 1 and secret not in json.dumps(listed) and listed[0]["masked"].endswith(secret[-4:])
     officer = platform.as_("county_officer", "440232")
     assert (await platform.client.post(f"/market/v1/partners/{partner}/secrets", headers=officer)).status_code == 403
