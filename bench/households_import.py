@@ -1,0 +1,149 @@
+"""Bulk import throughput: 10,000 households with ~4 members each, through the real HTTP route.
+
+    .venv/bin/python bench/households_import.py [--households 10000] [--no-pg]
+
+Generates one CSV (Chinese headers, one row per member, 乐昌市 villages), then for each target —
+the embedded app (SQLite) and, when reachable, PostgreSQL — starts a fresh app, runs the dry run
+and the real import through ``POST /households/v1/imports`` (ASGI transport, auth, one
+transaction), and prints seconds and rows/s. Consumers are off so the figure is the import
+itself (the check, the bulk inserts, and the ~50,000 facts sealed into the outbox).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from services.households.importer import HEADERS  # noqa: E402
+from shared.pii import make_citizen_id  # noqa: E402
+from shared.settings import SERVICES, FupinSettings  # noqa: E402
+
+COUNTY = "440281"
+PG_ADMIN = "postgresql://fupin:fupin@127.0.0.1:5432/postgres"
+PG_URL = "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}"
+
+
+def generate(households: int, members_per: int) -> tuple[bytes, int]:
+    """A CSV of ``households`` households; member counts cycle 2..(2*members_per-2) around the mean."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    rows = 0
+    serial = 0
+    relations = ["配偶", "子女", "子女", "父母", "父母", "孙子女"]
+    labour = ["全劳动力", "半劳动力", "无劳动力"]
+    for h in range(households):
+        village = f"{COUNTY}{100 + h // 50_000 % 900:03d}{100 + (h // 25) % 900:03d}"
+        number = f"B{uuid.uuid4().hex[:12]}{h:06d}"
+        size = 2 + (h % (2 * members_per - 3)) if members_per > 1 else 1
+        head = f"户主{h}"
+        for m in range(size):
+            serial += 1
+            # (birth date, serial % 1000) is unique per person for up to 22 million people.
+            birth = date(1950, 1, 1) + timedelta(days=(serial // 1000) * 97 % 22000 + serial % 7)
+            id_number = make_citizen_id(COUNTY, birth, serial)
+            writer.writerow(
+                [
+                    "乐昌市", "坪石镇", village, f"村{village[-6:]}", number, head, head if m == 0 else f"成员{h}-{m}",
+                    id_number, "户主" if m == 0 else relations[m % len(relations)], "男" if m % 2 == 0 else "女",
+                    birth.isoformat(), labour[(h + m) % 3], "是" if m == 1 else "否", "否", "否",
+                    "在册贫困户", "", "2026-02-01", f"{h % 9 + 1}组{h % 97}号",
+                ]
+            )  # fmt: skip
+            rows += 1
+    return ("\ufeff" + out.getvalue()).encode(), rows
+
+
+async def pg_databases(run_id: str) -> dict[str, str] | None:
+    try:
+        import asyncpg
+
+        conn = await asyncio.wait_for(asyncpg.connect(PG_ADMIN), 3)
+    except Exception:
+        return None
+    try:
+        urls = {}
+        for service in SERVICES:
+            await conn.execute(f'CREATE DATABASE "b_{run_id}_{service}"')
+            urls[service] = PG_URL.format(db=f"b_{run_id}_{service}")
+        return urls
+    finally:
+        await conn.close()
+
+
+async def drop_pg(run_id: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        for service in SERVICES:
+            await conn.execute(f'DROP DATABASE IF EXISTS "b_{run_id}_{service}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def run(label: str, settings: FupinSettings, content: bytes, rows: int, households: int) -> None:
+    import httpx
+
+    from services.embedded import create_app
+    from tests.helpers import bearer
+
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
+            headers = bearer(settings, "city_admin", subject="bench")
+            for dry in (True, False):
+                started = time.perf_counter()
+                r = await client.post(
+                    "/households/v1/imports", params={"dry_run": str(dry).lower()}, files={"file": ("bench.csv", content)}, headers=headers
+                )
+                seconds = time.perf_counter() - started
+                body = r.json()
+                assert r.status_code in (200, 201), r.text[:2000]
+                assert body["households"] == households and body["members"] == rows and not body["errors"]
+                what = "dry run" if dry else "import "
+                print(f"{label:10s} {what}: {households} households, {rows} members in {seconds:6.1f} s = {rows / seconds:8.0f} rows/s")
+            stats = await client.get("/households/v1/stats", headers=headers)
+            assert stats.json()["households"] == households, stats.text
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=4, help="mean members per household")
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    content, rows = generate(args.households, args.members)
+    print(f"generated {args.households} households, {rows} member rows, {len(content) / 1e6:.1f} MB CSV")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = FupinSettings(env="test", mode="embedded", data_dir=Path(tmp), run_consumers=False)
+        await run("sqlite", settings, content, rows, args.households)
+    if args.no_pg:
+        return
+    run_id = uuid.uuid4().hex[:10]
+    urls = await pg_databases(run_id)
+    if urls is None:
+        print("postgresql not reachable: skipped")
+        return
+    try:
+        settings = FupinSettings(
+            env="test", mode="distributed", database_urls=urls, run_consumers=False, topic_prefix=f"b{run_id}.", consumer_group_prefix=f"b{run_id}."
+        )
+        await run("postgresql", settings, content, rows, args.households)
+    finally:
+        await drop_pg(run_id)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
