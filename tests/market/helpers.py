@@ -9,9 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from services.market.models import KnownEntity, KnownHousehold, KnownVillage
-from shared.events.funds import EntityRegistered
 from shared.ids import new_id
-from shared.outbox import emit
 from tests.helpers import citizen_id, eventually, unique_number, village_code
 
 
@@ -40,20 +38,14 @@ async def make_household(platform: Any, code: str) -> str:
 
 
 async def make_entity(platform: Any, village_codes: list[str]) -> str:
-    """An operating entity registered the way the funds service publishes it (until POST /funds/v1/entities exists)."""
-    entity_id = new_id()
-    async with platform.context("funds").write_session() as session:
-        emit(
-            session,
-            EntityRegistered(
-                entity_id=entity_id,
-                name="测试茶叶专业合作社",
-                kind="cooperative",
-                credit_code="93440232MA4W1234X5",
-                county_code=village_codes[0][:6] if village_codes else None,
-                village_codes=village_codes,
-            ),
-        )
+    """An operating entity registered through the funds API; market learns of it from ``entity_registered``."""
+    from tests.funds.support import credit_code
+
+    body = {"name": "测试茶叶专业合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": village_codes[0][:6],
+            "village_codes": village_codes}
+    r = await platform.client.post("/funds/v1/entities", json=body, headers=platform.admin)
+    assert r.status_code == 201, r.text
+    entity_id = r.json()["id"]
     await _known(platform, KnownEntity, KnownEntity.id, entity_id)
     return entity_id
 
