@@ -19,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.households import domain
 from services.households.models import Household, HouseholdStatus, Member, MemberCapacity, Village
-from services.households.schemas import ImportError_, ImportReport
+from services.households.schemas import ImportProblem, ImportReport
 from services.households.service import _taken_hashes, check_initial_status
 from shared.auth import Principal
 from shared.events.households import HouseholdRegistered, MemberRegistered, VillageRegistered
 from shared.ids import new_id
 from shared.outbox import emit
 from shared.pii import PiiVault, citizen_id_problem, mask_citizen_id
-from shared.problems import InvalidInput, Problem
+from shared.problems import InvalidInput, PayloadTooLarge
 from shared.regions import COUNTIES, county_of, division_code_problem, township_of
 
 # (header, required, what it holds)
@@ -81,17 +81,13 @@ COUNTY_BY_NAME = {name: code for code, name in COUNTIES.items()}
 MAX_BYTES = 30 * 1024 * 1024
 
 
-class PayloadTooLarge_(Problem):
-    status, code, title_zh, title_en = 413, "payload_too_large", "文件过大", "File too large"
-
-
 # ---- reading the file ---------------------------------------------------------------------------
 
 
 def read_rows(filename: str, content: bytes) -> list[list[Any]]:
     """The sheet as rows of cells (header first), from CSV (UTF-8 with or without BOM, or GB18030) or .xlsx."""
     if len(content) > MAX_BYTES:
-        raise PayloadTooLarge_(f"文件超过 {MAX_BYTES // 1024 // 1024} MB", detail_en="the file is too large")
+        raise PayloadTooLarge(f"文件超过 {MAX_BYTES // 1024 // 1024} MB", detail_en="the file is too large")
     if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -160,12 +156,12 @@ class Plan:
     villages: dict[str, dict[str, Any]] = field(default_factory=dict)  # new villages only
     households: dict[str, dict[str, Any]] = field(default_factory=dict)  # by household number
     members: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[ImportError_] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
     rows: int = 0
 
     def error(self, row: int, column: str | None, value: Any, reason: str) -> None:
         shown = _shown(column or "", _text(value)) if value is not None else None
-        self.errors.append(ImportError_(row=row, column=column, value=shown, reason=reason))
+        self.errors.append(ImportProblem(row=row, column=column, value=shown, reason=reason))
 
 
 async def check(session: AsyncSession, principal: Principal, vault: PiiVault, rows: list[list[Any]], *, today: date) -> Plan:

@@ -74,6 +74,8 @@ class VillagePatch(BaseModel):
 
 
 class VillageOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'code': '440232100201', 'name': '必背村', 'township_code': '440232100', 'township_name': '必背镇', 'county_code': '440232', 'county_name': '乳源瑶族自治县', 'categories': ['province_poor'], 'paired_unit': None, 'characteristic_industry': 'tea', 'helpers': [{'role': 'first_secretary', 'name': '李某', 'department': None, 'unit': '东莞市某局'}]}]})
+
     code: str
     name: str
     township_code: str
@@ -218,6 +220,8 @@ class StatusChangeIn(BaseModel):
 
 
 class MemberOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'name': '邓某某', 'id_number': '440232********0011', 'relation': 'head', 'birth_date': '1980-03-15', 'sex': 'male', 'labour_capacity': 'full', 'wishes_to_work_away': True, 'is_party_member': False, 'is_village_cadre': False, 'joined_on': '2026-03-01', 'left_on': None, 'left_reason': None}]})
+
     id: str
     household_id: str
     name: str
@@ -242,6 +246,8 @@ class StatusRecordOut(BaseModel):
 
 
 class HouseholdOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'household_number': '4402321002010001', 'village_code': '440232100201', 'township_code': '440232100', 'county_code': '440232', 'poverty_status': 'exited', 'exit_year': 2026, 'registered_on': '2026-03-01', 'address': '必背村一组12号', 'left_on': None, 'left_reason': None, 'in_registry': True, 'as_of': '2026-12-31', 'members': [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'name': '邓某某', 'id_number': '440232********0011', 'relation': 'head', 'birth_date': '1980-03-15', 'sex': 'male', 'labour_capacity': 'full', 'wishes_to_work_away': True, 'is_party_member': False, 'is_village_cadre': False, 'joined_on': '2026-03-01', 'left_on': None, 'left_reason': None}], 'household_size': 1, 'labour_count': 1, 'status_history': [{'poverty_status': 'registered_poor', 'effective_on': '2026-03-01', 'exit_year': None, 'reason': None}, {'poverty_status': 'exited', 'effective_on': '2026-12-20', 'exit_year': 2026, 'reason': '收入达标'}]}]})
+
     id: str
     household_number: str
     village_code: str
@@ -262,6 +268,8 @@ class HouseholdOut(BaseModel):
 
 
 class HouseholdSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'household_number': '4402321002010001', 'village_code': '440232100201', 'poverty_status': 'registered_poor', 'registered_on': '2026-03-01', 'left_on': None, 'household_size': 4, 'labour_count': 2}]})
+
     """A row of the household list (no members)."""
 
     id: str
@@ -305,6 +313,8 @@ class EmploymentEndIn(BaseModel):
 
 
 class EmploymentOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e71', 'member_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'village_code': '440232100201', 'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'post': '茶园管护', 'link': 'production', 'started_on': '2026-04-01', 'ended_on': None, 'end_reason': None}]})
+
     id: str
     member_id: str
     household_id: str
@@ -340,6 +350,8 @@ class WageIn(BaseModel):
 
 
 class WageOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e72', 'employment_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e71', 'member_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'village_code': '440232100201', 'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'amount_fen': 240000, 'period_start': '2026-04-01', 'period_end': '2026-04-30', 'paid_on': '2026-05-05', 'reported_by': 'entity'}]})
+
     id: str
     employment_id: str
     member_id: str
@@ -354,6 +366,8 @@ class WageOut(BaseModel):
 
 
 class EntityOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'name': '乳源瑶族自治县必背茶叶专业合作社', 'kind': 'cooperative', 'county_code': '440232', 'village_codes': ['440232100201']}]})
+
     entity_id: str
     name: str
     kind: str
@@ -389,7 +403,7 @@ class Stats(BaseModel):
     households_by_category: dict[str, int]
 
 
-class ImportError_(BaseModel):
+class ImportProblem(BaseModel):
     row: int = Field(description="spreadsheet row number (the header is row 1)")
     column: str | None = Field(description="the Chinese column header")
     value: str | None = Field(description="the cell as given (identity numbers masked)")
@@ -421,4 +435,4 @@ class ImportReport(BaseModel):
     villages_new: int
     households: int
     members: int
-    errors: list[ImportError_]
+    errors: list[ImportProblem]

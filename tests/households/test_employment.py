@@ -143,3 +143,18 @@ async def test_r13_entity_operator_reports_wages_only_for_its_own_employees(plat
     assert (await c.post(f"{V1}/wages", json=body, headers=platform.as_("auditor"))).status_code == 403
     own = (await c.get(f"{V1}/employments", headers=platform.as_("entity_operator", entity))).json()["items"]
     assert [e["id"] for e in own] == [emp["id"]]
+
+
+async def test_entity_updated_fact_refreshes_the_known_entity(platform):
+    from shared.events.funds import EntityUpdated
+    from shared.outbox import emit
+
+    entity = await register_entity(platform, name="旧名称合作社")
+    async with platform.context("funds").write_session() as session:
+        emit(session, EntityUpdated(entity_id=entity, name="新名称合作社", kind="joint_stock_company", village_codes=[]))
+
+    async def renamed():
+        r = await platform.client.get(f"{V1}/entities/{entity}", headers=platform.admin)
+        assert r.json()["name"] == "新名称合作社" and r.json()["kind"] == "joint_stock_company"
+
+    await eventually(renamed)

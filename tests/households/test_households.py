@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.helpers import unique_number, village_code
+from tests.helpers import eventually, unique_number, village_code
 from tests.households.support import V1, make_household, make_village, member, outbox_count, outbox_events, tomorrow
 
 
@@ -263,3 +263,18 @@ async def test_village_cadre_registers_only_in_its_village(platform):
         f"{V1}/households", json={"household_number": unique_number(), "village_code": other, "registered_on": "2026-01-01", "members": [member()]}, headers=cadre
     )
     assert no.status_code == 403
+
+
+async def test_ledger_follows_household_size_changes_for_per_capita_income(platform):
+    c, h = platform.client, platform.admin
+    village = await make_village(platform)
+    hid = (await make_household(platform, village, registered_on="2026-01-01"))["id"]
+    r = await c.post(f"{V1}/households/{hid}/members", json={**member(relation="child", labour="none", birth=date(2026, 1, 20)), "joined_on": "2026-01-20"}, headers=h)
+    assert r.status_code == 201
+
+    async def size():
+        r = await c.get(f"/ledger/v1/households/{hid}/income", params={"year": 2026}, headers=h)
+        assert r.status_code == 200, r.text
+        assert r.json()["household_size"] == 3
+
+    await eventually(size)
