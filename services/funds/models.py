@@ -169,6 +169,8 @@ class Distribution(Base):
     guidance_fund: Mapped[bool] = mapped_column(Boolean, default=False)
     benefit_type: Mapped[str] = mapped_column(String(20))
     paid_on: Mapped[date] = mapped_column(Date)
+    # The split as proposed, {household_id: [units, fen]}: the approver approves exactly this.
+    split: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="proposed")
     proposed_by: Mapped[str] = mapped_column(String(120))
     approved_by: Mapped[str | None] = mapped_column(String(120))

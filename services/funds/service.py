@@ -741,6 +741,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
         proposed_by=principal.subject,
     )
     split = await _split(session, distribution)  # R17: refused when no poor household holds shares
+    distribution.split = {h: [u, a] for h, (u, a) in split.items()}
     session.add(distribution)
     await session.flush()
     emit(
@@ -761,16 +762,14 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
     return distribution_out(distribution, split)
 
 
-async def _payments_split(session: AsyncSession, distribution_id: str) -> dict[str, tuple[int, int]]:
-    rows = (await session.execute(select(IncomePayment).where(IncomePayment.distribution_id == distribution_id))).scalars()
-    return {p.household_id: (p.units or 0, p.amount_fen) for p in rows}
+def _frozen_split(d: Distribution) -> dict[str, tuple[int, int]]:
+    return {h: (int(u), int(a)) for h, (u, a) in (d.split or {}).items()}
 
 
 async def get_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionOut:
     d = await _get(session, Distribution, distribution_id, "分配")
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
-    split = await _payments_split(session, d.id) if d.status == "approved" else await _split(session, d)
-    return distribution_out(d, split)
+    return distribution_out(d, _frozen_split(d))
 
 
 def _primary(fundings: list[Funding]) -> Funding | None:
@@ -785,7 +784,7 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
     ensure_different_person(d.proposed_by, principal, what="收益分配")
     if d.status != "proposed":
         raise Conflict("该分配已审批", detail_en="this distribution has already been approved", code="already_approved")
-    split = await _split(session, d)
+    split = _frozen_split(d)
     d.status, d.approved_by = "approved", principal.subject
     primary = _primary(await _fundings(session, project_id=d.project_id) if d.project_id else await _fundings(session, asset_id=d.asset_id))
     lineage = Lineage(
@@ -1285,7 +1284,7 @@ async def distribution_lineage(*, session: AsyncSession, principal: Principal, d
     d = await _get(session, Distribution, distribution_id, "分配")
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     payments = list((await session.execute(select(IncomePayment).where(IncomePayment.distribution_id == d.id).order_by(IncomePayment.household_id))).scalars())
-    split = {p.household_id: (p.units or 0, p.amount_fen) for p in payments} if d.status == "approved" else await _split(session, d)
+    split = _frozen_split(d)
     fundings = await _fundings(session, project_id=d.project_id) if d.project_id else await _fundings(session, asset_id=d.asset_id)
     project = await session.get(Project, d.project_id) if d.project_id else None
     asset = await session.get(Asset, d.asset_id) if d.asset_id else None

@@ -157,3 +157,14 @@ async def test_a_distribution_is_not_paid_before_its_period(platform):
     problem(r, 422, field="paid_on")
     r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=platform.admin)
     problem(r, 422, field="period")
+
+
+async def test_r17_the_approver_approves_exactly_the_proposed_split(platform):
+    s = await project_with_shares(platform, units=[1, 1])
+    d = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 10_000, "paid_on": "2026-12-31"}, headers=cadre(platform, s["village"], "a"))
+    late = await make_household(platform, s["village"])
+    await post(platform, f"/projects/{s['project']}/shares", {"household_id": late, "units": 5})  # after the proposal
+    approved = await post(platform, f"/distributions/{d['id']}/approve", {}, headers=cadre(platform, s["village"]), expect=200)
+    assert approved["split"] == d["split"] and late not in {line["household_id"] for line in approved["split"]}
+    lines = (await platform.client.get(f"{V1}/households/{late}/income-lines", headers=platform.admin)).json()["items"]
+    assert lines == []

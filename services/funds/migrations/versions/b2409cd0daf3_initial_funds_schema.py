@@ -1,8 +1,8 @@
 """initial funds schema
 
-Revision ID: c036a9289f87
+Revision ID: b2409cd0daf3
 Revises: 
-Create Date: 2026-11-28 23:58:24.578912
+Create Date: 2026-11-29 00:11:12.065776
 """
 from typing import Sequence, Union
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import shared.db
 
 
-revision: str = 'c036a9289f87'
+revision: str = 'b2409cd0daf3'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('guidance_fund', sa.Boolean(), nullable=False),
     sa.Column('benefit_type', sa.String(length=20), nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('split', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('proposed_by', sa.String(length=120), nullable=False),
     sa.Column('approved_by', sa.String(length=120), nullable=True),
