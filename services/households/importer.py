@@ -262,10 +262,9 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
         record["head_name"] = values["户主姓名"]
         record["address"] = values["家庭住址"] or None
         record["household_number"] = values["户编号"]
-        if len(values["户编号"]) > 40:
-            plan.error(rowno, "户编号", values["户编号"], "户编号过长（最多 40 个字符）")
-        if len(values["姓名"]) > 100:
-            plan.error(rowno, "姓名", values["姓名"], "姓名过长")
+        for column, limit in (("户编号", 40), ("姓名", 100), ("户主姓名", 100), ("村名", 100), ("乡镇", 100), ("家庭住址", 300)):
+            if len(values[column]) > limit:
+                plan.error(rowno, column, values[column][:50], f"「{column}」过长（最多 {limit} 个字符）")
         if len(plan.errors) == before:
             by_household[values["户编号"]].append(record)
 
@@ -344,6 +343,7 @@ async def apply(session: AsyncSession, vault: PiiVault, plan: Plan) -> None:
                 "household_id": household_ids[m["household_number"]],
                 "name": m["name"],
                 "id_number_hash": m["id_hash"],
+                "current_id_hash": m["id_hash"],
                 "id_number_cipher": vault.encrypt(m["id_number"]),
                 "relation": m["relation"],
                 "birth_date": m["birth_date"],

@@ -82,6 +82,9 @@ class Member(Base):
     # table: a person may leave one household and later join another; the service allows one
     # current membership per person.
     id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The same hash while the person is a current member of a household in the registry, else NULL:
+    # the database itself then refuses one person in two households, even under concurrent writes.
+    current_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     id_number_cipher: Mapped[str] = mapped_column(String(200))
     relation: Mapped[str] = mapped_column(String(20))
     birth_date: Mapped[date] = mapped_column(Date)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.households import domain
@@ -318,12 +318,7 @@ async def _taken_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(hashes), 500):
         chunk = hashes[start : start + 500]
-        stmt = (
-            select(Member.id_number_hash)
-            .join(Household, Household.id == Member.household_id)
-            .where(Member.id_number_hash.in_(chunk), Member.left_on.is_(None), Household.left_on.is_(None))
-        )
-        taken.update((await session.execute(stmt)).scalars())
+        taken.update((await session.execute(select(Member.current_id_hash).where(Member.current_id_hash.in_(chunk)))).scalars())
     return taken
 
 
@@ -333,6 +328,7 @@ def _new_member(household_id: str, m: MemberIn, *, vault: PiiVault, id_hash: str
         household_id=household_id,
         name=m.name,
         id_number_hash=id_hash,
+        current_id_hash=id_hash,
         id_number_cipher=vault.encrypt(m.id_number),
         relation=m.relation,
         birth_date=m.birth_date,
@@ -554,6 +550,7 @@ async def member_leaves(*, session: AsyncSession, principal: Principal, vault: P
     domain.check_change_date(data.effective_on, not_before=member.joined_on, today=today())
     member.left_on = data.effective_on
     member.left_reason = data.reason
+    member.current_id_hash = None
     await session.flush()
     emit(session, MemberLeft(member_id=member.id, household_id=household.id, village_code=household.village_code, reason=data.reason, effective_on=data.effective_on))
     await _emit_size(session, household, data.effective_on)
@@ -603,6 +600,8 @@ async def leave_registry(*, session: AsyncSession, principal: Principal, vault: 
     domain.check_change_date(data.effective_on, not_before=household.registered_on, today=today())
     household.left_on = data.effective_on
     household.left_reason = data.reason
+    # Its members are free to be registered elsewhere; their membership dates stay as they were.
+    await session.execute(update(Member).where(Member.household_id == household.id).values(current_id_hash=None))
     await session.flush()
     emit(session, HouseholdLeftRegistry(household_id=household.id, village_code=household.village_code, reason=data.reason, effective_on=data.effective_on))
     return await household_view(session, household, vault=vault, principal=principal)

@@ -278,3 +278,18 @@ async def test_ledger_follows_household_size_changes_for_per_capita_income(platf
         assert r.json()["household_size"] == 3
 
     await eventually(size)
+
+
+async def test_members_of_a_household_that_left_may_be_registered_elsewhere(platform):
+    c, h = platform.client, platform.admin
+    village = await make_village(platform)
+    person = member()
+    old = await make_household(platform, village, members=[person])
+    body = {"household_number": unique_number(), "village_code": village, "registered_on": "2026-05-01", "members": [person]}
+    assert (await c.post(f"{V1}/households", json=body, headers=h)).status_code == 422
+    assert (await c.post(f"{V1}/households/{old['id']}/leave", json={"reason": "分户", "effective_on": "2026-04-30"}, headers=h)).status_code == 200
+    r = await c.post(f"{V1}/households", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    # The old household's history still lists the person.
+    past = (await c.get(f"{V1}/households/{old['id']}", params={"as_of": "2026-03-01"}, headers=h)).json()
+    assert [m["name"] for m in past["members"]] == [person["name"]]

@@ -196,3 +196,14 @@ async def test_import_outside_scope_is_reported_and_auditor_may_not_import(platf
     assert r.status_code == 200 and {e["column"] for e in r.json()["errors"]} == {"村代码"}
     assert (await upload(platform, as_csv(rows), dry_run=False, headers=officer)).status_code == 422
     assert (await upload(platform, as_csv(rows), dry_run=True, headers=platform.as_("auditor"))).status_code == 403
+
+
+async def test_overlong_cells_are_reported_not_failed_on(platform):
+    village = village_code(COUNTY)
+    number, rows = family(village)
+    rows[0]["家庭住址"] = "很" * 301
+    for r in rows:
+        r["家庭住址"] = rows[0]["家庭住址"]
+    r = await upload(platform, as_csv(rows), dry_run=False)
+    assert r.status_code == 422
+    assert (2, "家庭住址") in {(e["row"], e["column"]) for e in r.json()["errors"]}

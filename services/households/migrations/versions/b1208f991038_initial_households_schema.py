@@ -1,8 +1,8 @@
 """initial households schema
 
-Revision ID: 0bedc6f4dbac
+Revision ID: b1208f991038
 Revises: 
-Create Date: 2026-11-28 23:57:41.969561
+Create Date: 2026-11-29 00:11:49.740789
 """
 from typing import Sequence, Union
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import shared.db
 
 
-revision: str = '0bedc6f4dbac'
+revision: str = 'b1208f991038'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -138,6 +138,7 @@ def upgrade() -> None:
     sa.Column('household_id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('id_number_hash', sa.String(length=64), nullable=False),
+    sa.Column('current_id_hash', sa.String(length=64), nullable=True),
     sa.Column('id_number_cipher', sa.String(length=200), nullable=False),
     sa.Column('relation', sa.String(length=20), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=False),
@@ -150,7 +151,8 @@ def upgrade() -> None:
     sa.Column('left_on', sa.Date(), nullable=True),
     sa.Column('left_reason', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_member_household_id_household')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_member'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
+    sa.UniqueConstraint('current_id_hash', name=op.f('uq_member_current_id_hash'))
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index('ix_member_household', ['household_id'], unique=False)
