@@ -135,6 +135,20 @@ async def test_chunked_body_over_256_kib_is_413(platform):
     r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=chunks(), headers=headers)
     assert "content-length" not in {k.lower() for k in r.request.headers}
     assert r.status_code == 413, r.text
+    # Even when an Idempotency-Key makes the framework read the body before the webhook handler does.
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=chunks(), headers=headers | {"Idempotency-Key": "k1"})
+    assert r.status_code == 413, r.text
+    huge = body * 8
+    sent = []
+
+    async def huge_chunks():
+        for start in range(0, len(huge), 64 * 1024):
+            sent.append(start)
+            yield huge[start : start + 64 * 1024]
+
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=huge_chunks(), headers=headers | {"Idempotency-Key": "k2"})
+    assert r.status_code == 413, r.text
+    assert len(sent) * 64 * 1024 <= 4 * 256 * 1024 + 64 * 1024  # reading stopped at the backstop, not at the end
 
 
 async def test_redelivery_with_the_same_webhook_id_returns_the_first_response_and_writes_nothing(platform):
