@@ -158,3 +158,23 @@ async def test_entity_updated_fact_refreshes_the_known_entity(platform):
         assert r.json()["name"] == "新名称合作社" and r.json()["kind"] == "joint_stock_company"
 
     await eventually(renamed)
+
+
+async def test_r13_entity_registered_through_the_funds_api_can_employ_members(platform):
+    from tests.funds.support import credit_code
+
+    village = await make_village(platform)
+    hh = await make_household(platform, village)
+    body = {"name": "必背生态农业股份有限公司", "kind": "joint_stock_company", "credit_code": credit_code(), "county_code": village[:6], "village_codes": [village]}
+    r = await platform.client.post("/funds/v1/entities", json=body, headers=platform.admin)
+    assert r.status_code == 201, r.text
+    entity = r.json()["id"]
+
+    async def known():
+        assert (await platform.client.get(f"{V1}/entities/{entity}", headers=platform.admin)).status_code == 200
+
+    await eventually(known)
+    employment = {"member_id": hh["members"][0]["id"], "entity_id": entity, "post": "包装", "link": "processing", "started_on": "2026-03-01"}
+    r = await platform.client.post(f"{V1}/employments", json=employment, headers=platform.admin)
+    assert r.status_code == 201, r.text
+    assert r.json()["entity_id"] == entity and r.json()["link"] == "processing"
