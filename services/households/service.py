@@ -304,13 +304,20 @@ async def household_view(
         left_reason=left_reason,
         in_registry=left_on is None or left_on > day,
         as_of=as_of,
-        members=[member_out(m, vault=vault, principal=principal, labour_capacity=capacities[m.id]) for m in shown],
+        members=[_member_on(member_out(m, vault=vault, principal=principal, labour_capacity=capacities[m.id]), as_of) for m in shown],
         household_size=domain.household_size_on(facts, day),
         labour_count=domain.labour_count_on(facts, day),
         status_history=[
             StatusRecordOut(poverty_status=s.poverty_status, effective_on=s.effective_on, exit_year=s.exit_year, reason=s.reason) for s in statuses
         ],
     )
+
+
+def _member_on(out: MemberOut, as_of: date | None) -> MemberOut:
+    """As the registry stood on ``as_of``: a later departure was not yet known."""
+    if as_of is not None and out.left_on is not None and out.left_on > as_of:
+        return out.model_copy(update={"left_on": None, "left_reason": None})
+    return out
 
 
 async def _taken_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:

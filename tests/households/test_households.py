@@ -155,6 +155,7 @@ async def test_members_join_change_and_leave_with_size_events_and_history(platfo
     assert (may["household_size"], may["labour_count"]) == (3, 1)
     assert next(m for m in may["members"] if m["id"] == spouse["id"])["labour_capacity"] == "none"
     assert next(m for m in mar["members"] if m["id"] == spouse["id"])["labour_capacity"] == "full"
+    assert next(m for m in may["members"] if m["id"] == spouse["id"])["left_on"] is None  # not yet left on that day
     assert (now["household_size"], now["labour_count"]) == (2, 1) and spouse["id"] not in [m["id"] for m in now["members"]]
     # Nothing is deleted: the current view still lists the member who left, with the date.
     full = (await c.get(f"{V1}/households/{hid}", headers=h)).json()
