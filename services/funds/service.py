@@ -692,7 +692,7 @@ async def _split(session: AsyncSession, d: Distribution) -> dict[str, tuple[int,
 async def propose_distribution(*, session: AsyncSession, principal: Principal, data: DistributionIn) -> DistributionOut:
     agreement_id: str | None = None
     if data.project_id:
-        project = await _get(session, Project, data.project_id, "项目")
+        project = await _get(session, Project, data.project_id, "项目", lock=True)  # one proposal per period at a time
         ensure_readable(principal, region=project.village_code, entity_id=project.entity_id, what="项目")
         ensure_writable(principal, region=project.village_code, entity_id=project.entity_id)
         agreement = (await session.execute(select(Agreement).where(Agreement.project_id == project.id))).scalar_one_or_none()
@@ -701,7 +701,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
         floor = domain.poor_share_floor(agreed_bp=agreement.poor_share_bp if agreement else None, guidance_fund=guidance, asset=False)
         benefit = BenefitType.equity_dividend
     else:
-        asset = await _get(session, Asset, data.asset_id, "资产")  # type: ignore[arg-type]
+        asset = await _get(session, Asset, data.asset_id, "资产", lock=True)  # type: ignore[arg-type]
         ensure_readable(principal, region=asset.village_code, entity_id=asset.entity_id, what="资产")
         ensure_writable(principal, region=asset.village_code, entity_id=asset.entity_id)
         allocation = await session.get(Allocation, asset.allocation_id)
