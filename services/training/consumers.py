@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.training import domain, service
 from services.training.models import Compliance, KnownMember, KnownVillage
 from shared.bus import Delivered
 from shared.events.households import MemberLeft, MemberRegistered, MemberUpdated, VillageRegistered
 
+MEMBER_FACTS = (MemberRegistered, MemberUpdated, MemberLeft)
+M = TypeVar("M")
+
 
 async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) -> None:
+    """Apply a batch in log order; members and villages the batch names are loaded once, up front."""
+    member_ids = {d.data.member_id for d in batch if isinstance(d.data, MEMBER_FACTS)}
+    village_codes = {d.data.village_code for d in batch if isinstance(d.data, VillageRegistered)}
+    members = await _load(session, KnownMember, KnownMember.id, member_ids)
+    villages = await _load(session, KnownVillage, KnownVillage.code, village_codes)
+    year = service.this_year()
+    # Added after the members they refer to are flushed (no ORM relationship orders the inserts).
+    first_statuses: list[Compliance] = []
     for d in batch:
         data = d.data
         if isinstance(data, VillageRegistered):
-            village = await session.get(KnownVillage, data.village_code)
+            village = villages.get(data.village_code)
             if village is None:
-                session.add(
-                    KnownVillage(code=data.village_code, name=data.name, township_code=data.township_code, county_code=data.county_code)
-                )
-                await session.flush()
+                village = KnownVillage(code=data.village_code, name=data.name, township_code=data.township_code, county_code=data.county_code)
+                villages[village.code] = village
+                session.add(village)
             else:
                 village.name = data.name
         elif isinstance(data, MemberRegistered):
-            if await session.get(KnownMember, data.member_id) is not None:
+            if data.member_id in members:
                 continue
             member = KnownMember(
                 id=data.member_id,
@@ -35,24 +49,24 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
                 wishes_to_work_away=data.wishes_to_work_away,
                 joined_on=data.joined_on,
             )
+            members[member.id] = member
             session.add(member)
-            await session.flush()  # a later fact of the same batch finds it
             if domain.is_labourer(member.labour_capacity):
                 # A new labourer has no training yet: this year they are behind (R7), and the ledger should know.
-                st = domain.r7_compliance(sessions=[], skills_certified_on=[], through_year=service.this_year())[-1]
-                session.add(
+                [st] = domain.r7_compliance(sessions=[], skills_certified_on=[], through_year=year)
+                first_statuses.append(
                     Compliance(
                         member_id=member.id,
                         year=st.year,
                         status=st.status,
-                        counted_sessions=0,
-                        consecutive_years=0,
-                        has_skill=False,
+                        counted_sessions=st.counted_sessions,
+                        consecutive_years=st.consecutive_years,
+                        has_skill=st.has_skill,
                     )
                 )
                 service.emit_compliance(session, member, st)
         elif isinstance(data, MemberUpdated):
-            member = await session.get(KnownMember, data.member_id)
+            member = members.get(data.member_id)
             if member is None:
                 continue
             became_labourer = not domain.is_labourer(member.labour_capacity) and domain.is_labourer(data.labour_capacity)
@@ -61,10 +75,21 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
             member.household_id = data.household_id
             member.village_code = data.village_code
             if became_labourer:
-                await session.flush()
                 await service.refresh_compliance(session=session, member=member)
         elif isinstance(data, MemberLeft):
-            member = await session.get(KnownMember, data.member_id)
+            member = members.get(data.member_id)
             if member is not None:
                 member.left_on = data.effective_on
     await session.flush()
+    if first_statuses:
+        session.add_all(first_statuses)
+        await session.flush()
+
+
+async def _load(session: AsyncSession, model: type[M], key: InstrumentedAttribute[str], ids: set[str]) -> dict[str, M]:
+    found: dict[str, M] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        for row in (await session.execute(select(model).where(key.in_(wanted[start : start + 500])))).scalars():
+            found[getattr(row, key.key)] = row
+    return found
