@@ -94,7 +94,7 @@ class MemberIn(BaseModel):
             "examples": [
                 {
                     "name": "邓某某",
-                    "id_number": "440232198003150011",
+                    "id_number": "440232198003150013",
                     "relation": "head",
                     "birth_date": "1980-03-15",
                     "sex": "male",
@@ -132,7 +132,7 @@ class MemberJoinIn(MemberIn):
             "examples": [
                 {
                     "name": "邓小某",
-                    "id_number": "440232202001010013",
+                    "id_number": "440232202001010016",
                     "relation": "child",
                     "birth_date": "2020-01-01",
                     "sex": "male",
@@ -180,7 +180,7 @@ class HouseholdIn(BaseModel):
                     "members": [
                         {
                             "name": "邓某某",
-                            "id_number": "440232198003150011",
+                            "id_number": "440232198003150013",
                             "relation": "head",
                             "birth_date": "1980-03-15",
                             "sex": "male",

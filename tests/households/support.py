@@ -21,10 +21,13 @@ def tomorrow() -> str:
 
 
 def member(*, relation: str = "head", labour: str = "full", county: str = DEFAULT_COUNTY, **kw: Any) -> dict[str, Any]:
-    birth = kw.pop("birth", date(1980, 3, 15))
+    # Without an explicit birth date the helper's own (varying) one is used, so numbers never repeat.
+    birth = kw.pop("birth", None)
+    id_number = kw.pop("id_number", None) or citizen_id(county, birth)
+    birth = birth or date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     return {
         "name": kw.pop("name", "邓某"),
-        "id_number": kw.pop("id_number", None) or citizen_id(county, birth),
+        "id_number": id_number,
         "relation": relation,
         "birth_date": birth.isoformat(),
         "sex": kw.pop("sex", "male"),

@@ -15,7 +15,9 @@ from tests.households.support import V1, make_household, make_village, member, o
 COUNTY = "440281"  # 乐昌市
 
 
-def row(village: str, number: str, *, name: str, relation: str = "户主", head: str | None = None, id_number: str | None = None, birth: date = date(1975, 5, 6), **over: str) -> dict[str, str]:
+def row(village: str, number: str, *, name: str, relation: str = "户主", head: str | None = None, id_number: str | None = None, birth: date | None = None, **over: str) -> dict[str, str]:
+    id_number = id_number or citizen_id(COUNTY, birth)
+    birth = birth or date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     values = {
         "县(区)": "乐昌市",
         "乡镇": "坪石镇",
@@ -24,7 +26,7 @@ def row(village: str, number: str, *, name: str, relation: str = "户主", head:
         "户编号": number,
         "户主姓名": head or name,
         "姓名": name,
-        "身份证号": id_number or citizen_id(COUNTY, birth),
+        "身份证号": id_number,
         "与户主关系": relation,
         "性别": "男",
         "出生日期": birth.isoformat(),
@@ -140,7 +142,7 @@ async def test_error_report_names_row_column_value_reason_and_nothing_is_applied
         row(village, bad_number, name="周三", relation="子女", head="周一", 出生日期=future.isoformat()),        # row 7: future birth
         row("440281000001", unique_number("IMP"), name="吴某"),                                              # row 8: invalid code
         row(village, unique_number("IMP"), name="郑某", 劳动能力="很能干"),                                     # row 9: unknown value
-        row(existing_village, unique_number("IMP"), name="某某", id_number=taken["id_number"], birth=date(1980, 3, 15)),  # row 10: in another household
+        row(existing_village, unique_number("IMP"), name="某某", id_number=taken["id_number"]),  # row 10: in another household
     ]
     before = await outbox_count(platform)
     r = await upload(platform, as_csv(rows), dry_run=False)
@@ -207,3 +209,14 @@ async def test_overlong_cells_are_reported_not_failed_on(platform):
     r = await upload(platform, as_csv(rows), dry_run=False)
     assert r.status_code == 422
     assert (2, "家庭住址") in {(e["row"], e["column"]) for e in r.json()["errors"]}
+
+
+async def test_template_example_row_passes_the_dry_run(platform):
+    r = await platform.client.get(f"{V1}/imports/template", params={"format": "csv"}, headers=platform.admin)
+    header, example = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    values = dict(zip(header, example, strict=True))
+    # Fresh registry keys, so the check is about the example's values, not about earlier tests' data.
+    values |= {"村代码": village_code(values["村代码"][:6]), "户编号": unique_number("TPL"), "身份证号": citizen_id(values["村代码"][:6], date.fromisoformat(values["出生日期"]))}
+    report = (await upload(platform, as_csv([values]), dry_run=True)).json()
+    assert report["valid"] is True, report["errors"]
+    assert report["households"] == 1 and report["members"] == 1
