@@ -67,6 +67,24 @@ class CourseIn(BaseModel):
 
 
 class CourseOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0192f0a4-7c3e-7000-8000-00000000c001",
+                    "title": "茶叶种植与加工（初级）",
+                    "category": "agricultural_technique",
+                    "industry": "tea",
+                    "level": "primary",
+                    "post": "采茶制茶工",
+                    "standard_days": 5,
+                    "requires_labour_capacity": True,
+                    "county_code": None,
+                }
+            ]
+        }
+    )
+
     id: str
     title: str
     category: str
@@ -114,6 +132,29 @@ class SessionIn(BaseModel):
 
 
 class SessionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0192f0a4-7c3e-7000-8000-00000000b001",
+                    "course_id": "0192f0a4-7c3e-7000-8000-00000000c001",
+                    "course_title": "茶叶种植与加工（初级）",
+                    "category": "agricultural_technique",
+                    "industry": "tea",
+                    "venue_kind": "industry_project_area",
+                    "venue_name": "必背村茶叶基地",
+                    "region_code": "440232100201",
+                    "start_date": "2026-04-06",
+                    "end_date": "2026-04-10",
+                    "days": 5,
+                    "trainer": "李老师",
+                    "completed_on": None,
+                    "enrolled": 12,
+                }
+            ]
+        }
+    )
+
     id: str
     course_id: str
     course_title: str
@@ -137,6 +178,22 @@ class EnrolmentIn(BaseModel):
 
 
 class EnrolmentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0192f0a4-7c3e-7000-8000-00000000e001",
+                    "session_id": "0192f0a4-7c3e-7000-8000-00000000b001",
+                    "member_id": "0192f0a4-7c3e-7000-8000-00000000a001",
+                    "member_name": "邓某某",
+                    "village_code": "440232100201",
+                    "days_attended": 5,
+                    "counted": True,
+                }
+            ]
+        }
+    )
+
     id: str
     session_id: str
     member_id: str
@@ -158,6 +215,8 @@ class AttendanceIn(BaseModel):
 
 
 class AttendanceOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"session_id": "0192f0a4-7c3e-7000-8000-00000000b001", "recorded": 10}]})
+
     session_id: str
     recorded: int = Field(description="member-days newly recorded (already recorded ones are not counted twice)")
 
@@ -190,6 +249,20 @@ class CertificateIn(BaseModel):
 
 
 class CertificateOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0192f0a4-7c3e-7000-8000-00000000d001",
+                    "member_id": "0192f0a4-7c3e-7000-8000-00000000a001",
+                    "skill": "茶叶加工",
+                    "certified_by": "乳源瑶族自治县农业农村局",
+                    "certified_on": "2026-05-20",
+                }
+            ]
+        }
+    )
+
     id: str
     member_id: str
     skill: str
@@ -265,6 +338,27 @@ class TrainingFileOut(BaseModel):
 
 
 class BehindLabourerOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0192f0a4-7c3e-7000-8000-00000000a001",
+                    "name": "邓某某",
+                    "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+                    "village_code": "440232100201",
+                    "village_name": "必背村",
+                    "township_code": "440232100",
+                    "county_code": "440232",
+                    "year": 2026,
+                    "counted_sessions": 1,
+                    "consecutive_years": 0,
+                    "has_skill": False,
+                    "needs": {"sessions": 1, "days": 5, "skill": True, "years_remaining": 3},
+                }
+            ]
+        }
+    )
+
     member_id: str
     name: str
     household_id: str
