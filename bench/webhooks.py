@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
-PG_URL = "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
 VILLAGE = "440232100201"
 
 
@@ -126,18 +126,36 @@ async def drive(base: str, requests: list[tuple[str, bytes, dict[str, str]]], co
     return elapsed, latencies, statuses
 
 
-def summary(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int]) -> float:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to compare cost per request independently of machine load."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def summary(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int], cpu: float) -> float:
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     rps = len(latencies) / elapsed
-    print(f"{name:<28} {rps:8.0f} req/s   p50 {q[49] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   statuses {statuses}")
+    print(
+        f"{name:<28} {rps:8.0f} req/s   p50 {q[49] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   "
+        f"server CPU {cpu / len(latencies) * 1000:5.2f} ms/req   statuses {statuses}"
+    )
     return rps
+
+
+async def measured(server_pid: int, base: str, requests: list[tuple[str, bytes, dict[str, str]]], concurrency: int) -> tuple:
+    before = cpu_seconds(server_pid)
+    elapsed, latencies, statuses = await drive(base, requests, concurrency)
+    return elapsed, latencies, statuses, cpu_seconds(server_pid) - before
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint (bounded; the run stops by itself)")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=1000)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
@@ -204,9 +222,10 @@ async def main() -> int:
 
         await drive(base, bare[: args.warmup], args.concurrency)
         await drive(base, signed[: args.warmup], args.concurrency)
-        print(f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}")
-        bare_rps = summary("bare POST …/webhooks/_echo", *await drive(base, bare[args.warmup : total], args.concurrency))
-        signed_rps = summary("signed durable webhook", *await drive(base, signed[args.warmup : total], args.concurrency))
+        print(f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}, "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        bare_rps = summary("bare POST …/webhooks/_echo", *await measured(server.pid, base, bare[args.warmup : total], args.concurrency))
+        signed_rps = summary("signed durable webhook", *await measured(server.pid, base, signed[args.warmup : total], args.concurrency))
         print(f"ratio signed/bare throughput: {signed_rps / bare_rps:.2f} (target ≥ 0.50)")
     finally:
         server.terminate()
