@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Response, status
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from services.training.schemas import (
     BehindLabourerOut,
     CertificateIn,
     CertificateOut,
+    ComplianceSummaryOut,
     CourseIn,
     CourseOut,
     EnrolmentIn,
@@ -123,3 +124,15 @@ async def labourers_behind(
     region: Annotated[str | None, Query(description="county (6), township (9) or village (12-digit) code")] = None,
 ) -> Page[BehindLabourerOut]:
     return await service.labourers_behind(session=session, principal=principal, year=year, region=region, page=page)
+
+
+@router.get("/labourers/summary", summary="R7 by county, township or village: labourers compliant, on track and behind")
+async def compliance_summary(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    year: YearQuery = None,
+    by: Literal["county", "township", "village"] = "village",
+    region: Annotated[str | None, Query(description="only inside this county, township or village")] = None,
+) -> Page[ComplianceSummaryOut]:
+    return await service.compliance_summary(session=session, principal=principal, year=year, region=region, by=by, page=page)

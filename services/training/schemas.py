@@ -371,3 +371,20 @@ class BehindLabourerOut(BaseModel):
     consecutive_years: int
     has_skill: bool
     needs: Needs
+
+
+class ComplianceSummaryOut(BaseModel):
+    """R7 in one division for a year: how many labourers are compliant, on track and behind."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"code": "440232100", "year": 2026, "labourers": 120, "compliant": 30, "on_track": 50, "behind": 40}]
+        }
+    )
+
+    code: str = Field(description="county (6), township (9) or village (12-digit) code")
+    year: int
+    labourers: int
+    compliant: int
+    on_track: int
+    behind: int

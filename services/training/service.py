@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training import domain
@@ -18,6 +18,7 @@ from services.training.schemas import (
     BehindLabourerOut,
     CertificateIn,
     CertificateOut,
+    ComplianceSummaryOut,
     CourseIn,
     CourseOut,
     EnrolmentIn,
@@ -503,23 +504,66 @@ async def training_file(*, session: AsyncSession, principal: Principal, member_i
     )
 
 
+def _check_region(region: str | None) -> None:
+    if region is not None and (not region.isdigit() or len(region) not in (4, 6, 9, 12)):
+        raise InvalidInput("区域代码无效", detail_en="region must be a 6, 9 or 12-digit division code", field="region")
+
+
+def _labourers_in(year: int) -> ColumnElement[bool]:
+    """Labourers still in their household at the end of ``year`` and registered by then."""
+    return and_(
+        KnownMember.labour_capacity.in_(("full", "partial")),
+        or_(KnownMember.left_on.is_(None), KnownMember.left_on > date(year, 12, 31)),
+        KnownMember.joined_on <= date(year, 12, 31),
+    )
+
+
+DIVISION_DIGITS = {"county": 6, "township": 9, "village": 12}
+
+
+async def compliance_summary(
+    *, session: AsyncSession, principal: Principal, year: int | None, region: str | None, by: str, page: PageParams
+) -> Page[ComplianceSummaryOut]:
+    """R7 by county, township or village: labourers compliant, on track and behind in ``year``."""
+    year = year or this_year()
+    _check_region(region)
+    code = func.substr(KnownMember.village_code, 1, DIVISION_DIGITS[by]).label("code")
+    status = Compliance.status
+    stmt = (
+        select(
+            code,
+            func.count().label("labourers"),
+            func.sum(case((status == "compliant", 1), else_=0)).label("compliant"),
+            func.sum(case((status == "on_track", 1), else_=0)).label("on_track"),
+        )
+        .select_from(KnownMember)
+        .outerjoin(Compliance, and_(Compliance.member_id == KnownMember.id, Compliance.year == year))
+        .where(_labourers_in(year), visible(principal, region=KnownMember.village_code))
+        .group_by(code)
+    )
+    if region:
+        stmt = stmt.where(KnownMember.village_code.startswith(region, autoescape=True))
+
+    def item(r: object) -> ComplianceSummaryOut:
+        m = r._mapping  # type: ignore[attr-defined]
+        labourers, compliant, on_track = int(m["labourers"]), int(m["compliant"] or 0), int(m["on_track"] or 0)
+        return ComplianceSummaryOut(
+            code=m["code"], year=year, labourers=labourers, compliant=compliant, on_track=on_track, behind=labourers - compliant - on_track
+        )
+
+    return await paginate(session, stmt, key=code, params=page, to_item=item, scalars=False)
+
+
 async def labourers_behind(
     *, session: AsyncSession, principal: Principal, year: int | None, region: str | None, page: PageParams
 ) -> Page[BehindLabourerOut]:
     """R7: labourers (still in their household, joined by the end of ``year``) not compliant nor on track in ``year``."""
     year = year or this_year()
-    if region is not None and (not region.isdigit() or len(region) not in (4, 6, 9, 12)):
-        raise InvalidInput("区域代码无效", detail_en="region must be a 6, 9 or 12-digit division code", field="region")
+    _check_region(region)
     fine = exists().where(
         and_(Compliance.member_id == KnownMember.id, Compliance.year == year, Compliance.status.in_(("compliant", "on_track")))
     )
-    stmt = select(KnownMember).where(
-        KnownMember.labour_capacity.in_(("full", "partial")),
-        or_(KnownMember.left_on.is_(None), KnownMember.left_on > date(year, 12, 31)),
-        KnownMember.joined_on <= date(year, 12, 31),
-        visible(principal, region=KnownMember.village_code),
-        ~fine,
-    )
+    stmt = select(KnownMember).where(_labourers_in(year), visible(principal, region=KnownMember.village_code), ~fine)
     if region:
         stmt = stmt.where(KnownMember.village_code.startswith(region, autoescape=True))
     raw = await paginate(session, stmt, key=KnownMember.id, params=page, to_item=lambda m: m)

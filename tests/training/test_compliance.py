@@ -103,3 +103,39 @@ async def test_r7_members_without_labour_capacity_are_not_listed_behind(platform
     assert await behind(platform, 2025, village.code) == []
     file = await training_file(platform, village.member_ids[0], 2025)
     assert file["labourer"] is False
+
+
+async def test_r7_summary_counts_compliant_on_track_and_behind_by_village_township_and_county(platform):
+    village = await labourers(platform, 3)
+    done, started, idle = village.member_ids
+    cid = await course(platform)
+    for year in (2023, 2024, 2025):
+        await trained(platform, cid, village, date(year, 3, 6), days=5, members=[done])
+        await trained(platform, cid, village, date(year, 10, 9), days=5, members=[done] if year < 2025 else [done, started])
+    await trained(platform, cid, village, date(2025, 5, 5), days=5, members=[started])
+    await certify(platform, done, on="2024-01-10")
+
+    r = await platform.client.get("/training/v1/labourers/summary", params={"year": 2025, "by": "village", "region": village.code}, headers=platform.admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["items"] == [{"code": village.code, "year": 2025, "labourers": 3, "compliant": 1, "on_track": 1, "behind": 1}]
+    for by, digits in (("township", 9), ("county", 6)):
+        r = await platform.client.get("/training/v1/labourers/summary", params={"year": 2025, "by": by, "limit": 500}, headers=platform.admin)
+        [row] = [i for i in r.json()["items"] if i["code"] == village.code[:digits]]
+        assert row["labourers"] >= 3 and row["compliant"] >= 1 and row["labourers"] == row["compliant"] + row["on_track"] + row["behind"]
+    outsider = platform.as_("county_officer", "440233")
+    r = await platform.client.get("/training/v1/labourers/summary", params={"year": 2025, "by": "county"}, headers=outsider)
+    assert all(i["code"] == "440233" for i in r.json()["items"])
+
+
+async def test_r7_summary_pages_by_division_code(platform):
+    village = await labourers(platform)
+    codes: list[str] = []
+    params = {"year": 2025, "by": "village", "region": village.code[:6], "limit": 2}
+    while True:
+        r = await platform.client.get("/training/v1/labourers/summary", params=params, headers=platform.admin)
+        assert r.status_code == 200, r.text
+        codes += [i["code"] for i in r.json()["items"]]
+        if not r.json()["next_cursor"]:
+            break
+        params["cursor"] = r.json()["next_cursor"]
+    assert village.code in codes and codes == sorted(set(codes))
