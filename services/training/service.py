@@ -392,6 +392,8 @@ async def refresh_compliance(*, session: AsyncSession, member: KnownMember) -> N
     """Recompute a labourer's R7 status for every year of their file; announce the years that changed."""
     if not domain.is_labourer(member.labour_capacity):
         return
+    # One recomputation per member at a time (PostgreSQL), so two writers cannot both insert a year.
+    await session.execute(select(KnownMember.id).where(KnownMember.id == member.id).with_for_update())
     history, skills = await _history(session, [member.id])
     statuses = domain.r7_compliance(
         sessions=history[member.id], skills_certified_on=skills[member.id], through_year=_through(this_year(), history[member.id], skills[member.id])
