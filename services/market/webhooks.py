@@ -211,7 +211,7 @@ async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Reques
         return Response(content, status_code=status, media_type=JSON)
 
     # One multi-row INSERT for all lines: one round trip whatever the order's size.
-    await session.execute(insert(PartnerOrderLine).values([{"order_id": order_id, **line} for line in lines]))
+    await session.execute(insert(PartnerOrderLine.__table__).values([{"order_id": order_id, **line} for line in lines]))
     session.info[PRINCIPAL_KEY] = Principal(subject=f"partner:{partner_code}", role="partner")  # type: ignore[arg-type]
     emit(
         session,
