@@ -173,7 +173,7 @@ def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[s
     return _distribution_check("R3", guided, t.r3_poor_share_bp)
 
 
-def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence[str]) -> Indicator:
+def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence[str], village_code: str | None = None) -> Indicator:
     """R4 §1.2: ≥1 contiguous characteristic industry of ≥50 mu with funding, an entity, training and a sales channel."""
     if categories and "province_poor" not in categories:
         return Indicator("R4", NO_DATA, note="not a province-designated poor village")
@@ -186,7 +186,7 @@ def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence
     funded = [p for p in large if p.get("funded_by") or int(p.get("funding_fen") or 0) > 0]
     with_entity = [p for p in funded if p.get("entity_id")]
     training = [f for n in TRAINING_FACTS for f in facts.of(n)]
-    channels = [f for n in SALES_CHANNEL_FACTS for f in facts.of(n)]
+    channels = [f for n in SALES_CHANNEL_FACTS for f in facts.of(n) if village_code is None or _covers(f, village_code)]
     numbers = {"projects": len(projects), "at_least_area": len(large), "funded_with_entity": len(with_entity), "training_facts": len(training), "sales_channels": len(channels), "min_area_tenth_mu": t.r4_min_area_tenth_mu}
     ok = bool(with_entity) and bool(training) and bool(channels)
     evidence = _ids(with_entity or large or projects) + _ids(training[:5]) + _ids(channels[:5])
@@ -444,7 +444,7 @@ def evaluate(facts: Facts, t: Thresholds, *, village_code: str | None, categorie
     return [
         r1_industry_share(facts, t),
         r3_relatively_poor_share(facts, t, categories),
-        r4_characteristic_industry(facts, t, categories),
+        r4_characteristic_industry(facts, t, categories, village_code),
         r5_joint_stock_entity(facts, village_code),
         r6_households_in_joint_stock(facts),
         r7_labourers_trained(facts, t),

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, insert, select, update
@@ -24,7 +25,58 @@ log = logging.getLogger("fupin.ledger")
 
 
 def recorded_at(envelope: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(str(envelope["time"]).replace("Z", "+00:00"))
+    return _instant(str(envelope["time"]))
+
+
+@lru_cache(maxsize=4096)
+def _instant(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+INCOME_COLUMNS = [c.name for c in IncomeEntry.__table__.columns]
+LINEAGE = INCOME_COLUMNS.index("lineage")
+_NO_LINEAGE = "{}"
+
+
+def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any, ...]:
+    """One income entry as a row in ``INCOME_COLUMNS`` order; the lineage as canonical JSON text."""
+    village = str(income["village_code"])
+    if len(village) != 12:
+        raise ValueError(f"village code {village!r} is not 12 digits")
+    lineage = income.get("lineage")
+    return (
+        envelope["id"],
+        str(income["household_id"]),
+        str(income["benefit_type"]),
+        int(income["amount_fen"]),
+        _date(income["occurred_on"]),
+        _instant(str(envelope["time"])),
+        village,
+        village[:9],
+        village[:6],
+        _source(str(envelope["source"])),
+        str(envelope["type"]),
+        _lineage_text(tuple(lineage.items())) if lineage else _NO_LINEAGE,
+        income.get("reverses_event_id"),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _lineage_text(items: tuple[tuple[str, Any], ...]) -> str:
+    """Canonical JSON of the lineage refs that are set; a distribution's lines share theirs, hence the cache."""
+    return json.dumps({k: v for k, v in items if v is not None}, sort_keys=True, ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def _source(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1]
+
+
+# The tuple above is written in this order; a new column must be added to both.
+assert INCOME_COLUMNS == [
+    "event_id", "household_id", "benefit_type", "amount_fen", "occurred_on", "recorded_at", "village_code",
+    "township_code", "county_code", "source", "event_type", "lineage", "reverses_event_id",
+], INCOME_COLUMNS  # fmt: skip
 
 
 def fact_name(event_type: str) -> str:
@@ -36,7 +88,12 @@ def fact_name(event_type: str) -> str:
 def _date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    return _day(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 class Rows:
@@ -45,7 +102,7 @@ class Rows:
     def __init__(self) -> None:
         self.households: list[dict[str, Any]] = []
         self.sizes: list[dict[str, Any]] = []
-        self.incomes: list[dict[str, Any]] = []
+        self.incomes: list[tuple[Any, ...]] = []  # in INCOME_COLUMNS order: the replay COPYs them as they are
         self.facts: list[dict[str, Any]] = []
         # Later facts about a household registered in the same or an earlier batch; applied after inserts.
         self.status: dict[str, str] = {}
@@ -61,30 +118,11 @@ class Rows:
 
     def _add(self, envelope: dict[str, Any]) -> None:
         data: dict[str, Any] = envelope.get("data") or {}
-        event_type = str(envelope["type"])
-        fact = fact_name(event_type)
-        when = recorded_at(envelope)
         income = data.get("income")
         if isinstance(income, dict):
-            village = str(income["village_code"])
-            self.incomes.append(
-                {
-                    "event_id": envelope["id"],
-                    "household_id": str(income["household_id"]),
-                    "benefit_type": str(income["benefit_type"]),
-                    "amount_fen": int(income["amount_fen"]),
-                    "occurred_on": _date(income["occurred_on"]),
-                    "recorded_at": when,
-                    "village_code": village,
-                    "township_code": township_of(village),
-                    "county_code": county_of(village),
-                    "source": str(envelope["source"]).rsplit("/", 1)[-1],
-                    "event_type": event_type,
-                    "lineage": {k: v for k, v in (income.get("lineage") or {}).items() if v is not None},
-                    "reverses_event_id": income.get("reverses_event_id"),
-                }
-            )
+            self.incomes.append(income_record(envelope, income))
             return
+        fact = fact_name(str(envelope["type"]))
         source = str(envelope["source"]).rsplit("/", 1)[-1]
         if source == "households" and fact == "household_registered":
             hid = str(data["household_id"])
@@ -141,7 +179,9 @@ class Rows:
         if self.sizes:
             await session.execute(insert(HouseholdSize), self.sizes)
         if self.incomes:
-            await session.execute(insert(IncomeEntry), self.incomes)
+            await session.execute(
+                insert(IncomeEntry), [dict(zip(INCOME_COLUMNS, r, strict=True)) | {"lineage": json.loads(r[LINEAGE])} for r in self.incomes]
+            )
         if self.facts:
             await session.execute(insert(PolicyFact), self.facts)
         table = LedgerHousehold.__table__
@@ -163,7 +203,9 @@ class Rows:
                 if h["household_id"] not in known:
                     fresh.setdefault(h["household_id"], h)
             households = list(fresh.values())
-        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (IncomeEntry, self.incomes), (PolicyFact, self.facts)):
+        if self.incomes:
+            await raw.copy_records_to_table("income_entry", records=self.incomes, columns=INCOME_COLUMNS)
+        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts)):
             if not rows:
                 continue
             columns = [c.name for c in table.__table__.columns]
