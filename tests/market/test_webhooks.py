@@ -283,3 +283,30 @@ async def test_concurrent_redeliveries_store_one_order_and_all_get_the_same_answ
     assert len(await orders_with(platform, partner, po)) == 1
     order_id = responses[0].json()["order_id"]
     assert len([e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["order_id"] == order_id]) == 1
+
+
+async def test_order_supplied_by_a_cooperative_names_a_registered_entity(platform):
+    from tests.market.helpers import make_entity
+
+    code = await make_village(platform)
+    entity = await make_entity(platform, [code])
+    partner, secret = await make_partner(platform)
+    ok = await post_webhook(platform, partner, order_payload(unique_number("E-"), entity=entity), secret)
+    assert ok.status_code == 200, ok.text
+    order = (await platform.client.get(f"/market/v1/orders/{ok.json()['order_id']}", headers=platform.as_("entity_operator", entity))).json()
+    assert order["entity_id"] == entity and order["village_code"] is None
+    unknown = await post_webhook(platform, partner, order_payload(unique_number("E-"), entity="0192f0a4-7c3e-7000-8000-000000000000"), secret)
+    assert unknown.status_code == 422 and unknown.json()["field"] == "data.supply.entity_id", unknown.text
+
+
+async def test_openapi_documents_the_webhook_payload_headers_and_errors(platform):
+    spec = (await platform.client.get("/openapi.json")).json()
+    op = spec["paths"]["/market/v1/webhooks/{partner}"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    line = schema["properties"]["data"]["properties"]["lines"]["items"]
+    assert {"product", "quantity", "unit", "unit_price_fen"} <= set(line["properties"])
+    assert schema["examples"][0]["data"]["lines"][0]["unit_price_fen"] == 16000
+    assert {p["name"] for p in op["parameters"]} >= {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    assert {"401", "409", "413", "422"} <= set(op["responses"])
+    assert "security" not in op or op["security"] == []
+    assert "/market/v1/webhooks/_echo" not in spec["paths"]
