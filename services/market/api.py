@@ -22,6 +22,7 @@ from services.market.models import (
     ShowcaseWindow,
 )
 from services.market.schemas import (
+    BaseLinksOut,
     ChannelIn,
     ChannelOut,
     ColdChainIn,
@@ -296,3 +297,10 @@ async def village_links(
     village_code: str, session: SessionDep, principal: CurrentPrincipal, on: Annotated[date | None, Query()] = None
 ) -> VillageLinksOut:
     return await service.village_links(session=session, principal=principal, village_code=village_code, on=on or date.today())
+
+
+@router.get("/bases/{base_code}/market-links", summary="R20/R21 for one industry base (pre-cooling at large bases)")
+async def base_links(
+    base_code: str, session: SessionDep, principal: CurrentPrincipal, on: Annotated[date | None, Query()] = None
+) -> BaseLinksOut:
+    return await service.base_links(session=session, principal=principal, base_code=base_code, on=on or date.today())

@@ -201,6 +201,11 @@ def check_r21_cold_chain(covering_facilities_count: int) -> bool:
     return covering_facilities_count >= 1
 
 
+def check_r21_pre_cooling(*, is_large_base: bool, pre_cooling_count: int) -> bool:
+    """R21: every large (township) production base has pre-cooling; other bases need none for this check."""
+    return pre_cooling_count >= 1 or not is_large_base
+
+
 def check_ecommerce_point_location(*, level: str, county_code: str, township_code: str | None, village_code: str | None) -> None:
     """R20: a county centre sits in a county, a township station in a township, a village shop in a village."""
     needed = {"township_station": ("township_code", township_code), "village_shop": ("village_code", village_code)}.get(level)

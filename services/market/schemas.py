@@ -546,3 +546,30 @@ class VillageLinksOut(BaseModel):
     r19_showcase_window: IndicatorOut
     r20_ecommerce_station: IndicatorOut
     r21_cold_chain: IndicatorOut
+
+
+class BaseLinksOut(BaseModel):
+    """E-commerce and cold-chain coverage of one industry base (R20, R21) as the market service holds it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "base_code": "RY-TEA-01",
+                    "name": "必背茶叶基地",
+                    "is_large": True,
+                    "on": "2026-06-01",
+                    "r20_ecommerce_station": {"rule": "R20", "met": True, "count": 1},
+                    "r21_cold_chain": {"rule": "R21", "met": True, "count": 2},
+                    "r21_pre_cooling": {"rule": "R21", "met": True, "count": 1},
+                }
+            ]
+        }
+    )
+    base_code: str
+    name: str | None
+    is_large: bool
+    on: date
+    r20_ecommerce_station: IndicatorOut
+    r21_cold_chain: IndicatorOut
+    r21_pre_cooling: IndicatorOut

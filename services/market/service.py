@@ -41,10 +41,11 @@ from services.market.schemas import (
     OrderLineOut,
     OrderOut,
     VillageLinksOut,
+    BaseLinksOut,
     WindowIn,
     WindowOut,
 )
-from shared.auth import Principal, ensure_readable, ensure_writable
+from shared.auth import Principal, ensure_readable, ensure_writable, visible
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.events.market import (
     ColdChainFacilityRegistered,
@@ -613,3 +614,41 @@ async def village_links(*, session: AsyncSession, principal: Principal, village_
         r21_cold_chain=IndicatorOut(rule="R21", met=domain.check_r21_cold_chain(facilities), count=facilities),
     )
 
+
+
+async def base_links(*, session: AsyncSession, principal: Principal, base_code: str, on: date) -> BaseLinksOut:
+    """R20/R21 for one industry base: the e-commerce points and cold-chain facilities (pre-cooling apart) covering it."""
+    points = list(
+        (
+            await session.execute(
+                select(EcommercePoint)
+                .join(Coverage, Coverage.facility_id == EcommercePoint.id)
+                .where(Coverage.base_code == base_code, EcommercePoint.opened_on <= on, visible(principal, region=EcommercePoint.county_code))
+            )
+        ).scalars().unique()
+    )
+    facilities = list(
+        (
+            await session.execute(
+                select(ColdChainFacility)
+                .join(Coverage, Coverage.facility_id == ColdChainFacility.id)
+                .where(Coverage.base_code == base_code, ColdChainFacility.opened_on <= on, visible(principal, region=ColdChainFacility.county_code))
+            )
+        ).scalars().unique()
+    )
+    described = [CoveredBase.model_validate(b) for f in [*points, *facilities] for b in (f.covered_bases or []) if b.get("base_code") == base_code]
+    if not described:
+        raise NotFound("基地不存在", detail_en=f"no e-commerce point or cold-chain facility covers base {base_code}")
+    is_large = any(b.is_large for b in described)
+    pre_cooling = sum(1 for f in facilities if f.kind == "pre_cooling")
+    return BaseLinksOut(
+        base_code=base_code,
+        name=described[0].name,
+        is_large=is_large,
+        on=on,
+        r20_ecommerce_station=IndicatorOut(rule="R20", met=domain.check_r20_ecommerce_station(len(points)), count=len(points)),
+        r21_cold_chain=IndicatorOut(rule="R21", met=domain.check_r21_cold_chain(len(facilities)), count=len(facilities)),
+        r21_pre_cooling=IndicatorOut(
+            rule="R21", met=domain.check_r21_pre_cooling(is_large_base=is_large, pre_cooling_count=pre_cooling), count=pre_cooling
+        ),
+    )

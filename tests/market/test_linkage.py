@@ -147,3 +147,25 @@ async def test_r21_cold_chain_coverage_outside_the_county_is_refused(platform):
         "/market/v1/cold-chain-facilities", json=body | {"county_code": code[:6]}, headers=platform.as_("county_officer", "440281")
     )
     assert officer.status_code == 403, officer.text
+
+
+async def test_r21_large_base_needs_pre_cooling_and_r20_a_station(platform):
+    code = await make_village(platform)
+    base = {"base_code": f"B-{code}", "name": "某茶叶基地", "industry": "tea", "township_code": code[:9], "is_large": True}
+    storage = {"kind": "storage", "name": "冷库", "county_code": code[:6], "covered_bases": [base], "opened_on": "2026-03-01"}
+    assert (await platform.client.post("/market/v1/cold-chain-facilities", json=storage, headers=platform.admin)).status_code == 201
+    url = f"/market/v1/bases/{base['base_code']}/market-links"
+    links = (await platform.client.get(url, params={"on": "2026-06-01"}, headers=platform.admin)).json()
+    assert links["is_large"] is True
+    assert links["r21_cold_chain"] == {"rule": "R21", "met": True, "count": 1}
+    assert links["r21_pre_cooling"] == {"rule": "R21", "met": False, "count": 0}
+    assert links["r20_ecommerce_station"]["met"] is False
+    pre = storage | {"kind": "pre_cooling", "name": "预冷库"}
+    assert (await platform.client.post("/market/v1/cold-chain-facilities", json=pre, headers=platform.admin)).status_code == 201
+    station = {"level": "county_centre", "name": "县电商中心", "county_code": code[:6], "covered_bases": [base], "opened_on": "2026-03-01"}
+    assert (await platform.client.post("/market/v1/ecommerce-points", json=station, headers=platform.admin)).status_code == 201
+    links = (await platform.client.get(url, params={"on": "2026-06-01"}, headers=platform.admin)).json()
+    assert links["r21_pre_cooling"] == {"rule": "R21", "met": True, "count": 1}
+    assert links["r21_cold_chain"]["count"] == 2 and links["r20_ecommerce_station"]["met"] is True
+    unknown = await platform.client.get("/market/v1/bases/NO-SUCH-BASE/market-links", headers=platform.admin)
+    assert unknown.status_code == 404
