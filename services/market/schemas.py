@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.events.market import BuyerKind, ChannelKind, ColdChainKind, CoveredBase, EcommerceLevel, Grade, Unit, WindowForm
 from shared.regions import INDUSTRIES, division_code_problem
@@ -83,7 +83,7 @@ class WebhookLine(BaseModel):
 class WebhookOrder(BaseModel):
     model_config = ConfigDict(extra="forbid")
     partner_order_id: str = Field(min_length=1, max_length=100)
-    placed_at: datetime
+    placed_at: AwareDatetime = Field(description="ISO 8601 with a time zone")
     buyer: WebhookBuyer
     supply: WebhookSupply
     lines: list[WebhookLine] = Field(min_length=1, max_length=500)

@@ -181,7 +181,7 @@ async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Reques
             "village_code": supply.village_code,
             "entity_id": supply.entity_id,
             "total_fen": total,
-            "placed_at": placed if placed.tzinfo else placed.replace(tzinfo=utcnow().tzinfo),
+            "placed_at": placed,
             "received_at": utcnow(),
         },
         ["partner", "partner_order_id"],

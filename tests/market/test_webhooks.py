@@ -245,6 +245,8 @@ async def test_product_the_partner_may_not_order_is_422_naming_the_line(platform
         ("fractional_fen", "data.lines[0].unit_price_fen"),
         ("unknown_village", "data.supply.village_code"),
         ("too_many_decimals", "data.lines[0].quantity"),
+        ("naive_time", "data.placed_at"),
+        ("extra_field", "data.lines[0].discount"),
     ],
 )
 async def test_signed_but_invalid_payload_is_422_naming_the_field(platform, payload, field):
@@ -256,6 +258,11 @@ async def test_signed_but_invalid_payload_is_422_naming_the_field(platform, payl
         payload = order_payload(unique_number("F-"), village=code[:-3] + "999")
     elif payload == "too_many_decimals":
         payload = order_payload(unique_number("F-"), village=code, quantity="1.0005")
+    elif payload == "naive_time":
+        payload = order_payload(unique_number("F-"), village=code)
+        payload["data"]["placed_at"] = "2026-03-01T07:59:12"
+    elif payload == "extra_field":
+        payload = order_payload(unique_number("F-"), village=code, discount=5)
     r = await post_webhook(platform, partner, payload, secret)
     assert r.status_code == 422, r.text
     if field:
