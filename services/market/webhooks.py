@@ -114,6 +114,33 @@ async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Reques
     partner = await cache_of(ctx.extras).get(session, ctx.vault, partner_code)
     msg_id = authenticate(partner, request.headers, body, tolerance=settings.webhook_tolerance_seconds, now=time.time())
     assert partner is not None
+    try:
+        return await _ingest(session=session, ctx=ctx, partner=partner, partner_code=partner_code, msg_id=msg_id, body=body)
+    except (Forbidden, InvalidInput, RequestValidationError):
+        # A message accepted before is answered as it was, even if the partner was switched off or its
+        # products changed since; the happy path pays nothing for this look-up.
+        replay = await _replay(session, partner_code, msg_id)
+        if replay is None:
+            raise
+        return replay
+
+
+async def _replay(session: AsyncSession, partner_code: str, msg_id: str) -> Response | None:
+    first = (
+        await session.execute(
+            select(WebhookMessage.status_code, WebhookMessage.response).where(
+                WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id
+            )
+        )
+    ).first()
+    if first is None:
+        return None
+    return Response(first.response, status_code=first.status_code, media_type=JSON, headers={"Webhook-Replayed": "true"})
+
+
+async def _ingest(
+    *, session: AsyncSession, ctx: ServiceContext, partner: PartnerAuth, partner_code: str, msg_id: str, body: bytes
+) -> Response:
     if not partner.enabled:
         raise Forbidden("该合作平台已停用", detail_en=f"partner {partner_code} is switched off", code="partner_disabled")
     payload = parse_payload(body)
@@ -156,14 +183,9 @@ async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Reques
         ["partner", "webhook_id"],
     )
     if not fresh_message:
-        first = (
-            await session.execute(
-                select(WebhookMessage.status_code, WebhookMessage.response).where(
-                    WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id
-                )
-            )
-        ).one()
-        return Response(first.response, status_code=first.status_code, media_type=JSON, headers={"Webhook-Replayed": "true"})
+        replay = await _replay(session, partner_code, msg_id)
+        assert replay is not None
+        return replay
 
     placed = order.placed_at
     total = sum(line["amount_fen"] for line in lines)

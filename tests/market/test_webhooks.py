@@ -317,3 +317,17 @@ async def test_openapi_documents_the_webhook_payload_headers_and_errors(platform
     assert {"401", "409", "413", "422"} <= set(op["responses"])
     assert "security" not in op or op["security"] == []
     assert "/market/v1/webhooks/_echo" not in spec["paths"]
+
+
+async def test_redelivery_of_an_accepted_message_is_answered_as_before_even_after_the_partner_is_switched_off(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    body = json.dumps(order_payload(unique_number("AS-"), village=code)).encode()
+    headers = signed_headers(secret, body)
+    first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False, "allowed_products": ["pigs"]}, headers=platform.admin)
+    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body, msg_id=headers["webhook-id"]))
+    assert again.status_code == 200 and again.content == first.content, again.text
+    fresh = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body))
+    assert fresh.status_code == 403, fresh.text
