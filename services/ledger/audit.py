@@ -337,12 +337,26 @@ async def bulk_load(engine: AsyncEngine) -> AsyncIterator[None]:
 
 
 async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> int:
-    """Apply a batch to an empty-or-replaying PostgreSQL ledger in one transaction with COPY.
+    """Apply a batch to a PostgreSQL ledger being rebuilt, in one transaction, with COPY.
 
     The same rows as the consumer's ``project`` (the same ``Rows``), plus the consumed event ids,
-    so the result compares equal table by table. Events already applied are skipped, as in
-    ``apply_batch``.
+    so the result compares equal table by table. Optimistic: the batch is copied as it is, and
+    ``consumed_event``'s key refuses an event applied before (a relay may publish one twice); then
+    the batch is redone without the events already applied, as ``apply_batch`` does.
     """
+    import asyncpg
+
+    unique: dict[str, dict[str, Any]] = {}
+    for env in envelopes:
+        unique.setdefault(str(env["id"]), env)
+    fresh = list(unique.values())
+    try:
+        return await _copy(engine, fresh, check=False)
+    except asyncpg.exceptions.UniqueViolationError:
+        return await _copy(engine, fresh, check=True)
+
+
+async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: bool) -> int:
     from services.ledger.projector import rows_of
     from shared.db import utcnow
 
@@ -350,23 +364,19 @@ async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> in
         raw = (await conn.get_raw_connection()).driver_connection
         # A rebuild that crashes is simply run again: its commits need not wait for the WAL fsync.
         await raw.execute("SET LOCAL synchronous_commit TO OFF")
-        ids = [str(e["id"]) for e in envelopes]
-        seen = {r[0] for r in await raw.fetch("SELECT event_id FROM consumed_event WHERE event_id = ANY($1::text[])", ids)}
-        fresh, kept = [], set()
-        for env in envelopes:
-            if env["id"] not in seen and env["id"] not in kept:
-                kept.add(env["id"])
-                fresh.append(env)
-        if not fresh:
+        if check:
+            seen = {r[0] for r in await raw.fetch("SELECT event_id FROM consumed_event WHERE event_id = ANY($1::text[])", [e["id"] for e in envelopes])}
+            envelopes = [e for e in envelopes if e["id"] not in seen]
+        if not envelopes:
             return 0
-        await rows_of(fresh).copy(raw)
         now = utcnow()
         await raw.copy_records_to_table(
             "consumed_event",
-            records=[(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in fresh],
+            records=[(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in envelopes],
             columns=["event_id", "source", "sequence", "applied_at"],
         )
-    return len(fresh)
+        await rows_of(envelopes).copy(raw)
+    return len(envelopes)
 
 
 @asynccontextmanager

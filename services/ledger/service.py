@@ -256,8 +256,15 @@ async def _facts(session: AsyncSession, *, county: str, village: str | None, yea
     )
 
 
+EVIDENCE_LIMIT = 500
+
+
 def _indicator_out(i: domain.Indicator) -> IndicatorOut:
-    return IndicatorOut(rule=i.rule, status=i.status, evidence=i.evidence, numbers=i.numbers, note=i.note or None)
+    """A county's evidence can name thousands of households: the first EVIDENCE_LIMIT, and how many there are."""
+    numbers = dict(i.numbers)
+    if len(i.evidence) > EVIDENCE_LIMIT:
+        numbers["evidence_count"] = len(i.evidence)
+    return IndicatorOut(rule=i.rule, status=i.status, evidence=i.evidence[:EVIDENCE_LIMIT], numbers=numbers, note=i.note or None)
 
 
 async def village_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int) -> Indicators:
