@@ -291,8 +291,10 @@ class KafkaRelay:
                 sent = await self.publish_pending()
                 self.healthy = True
                 backoff = 0.5
-                if sent == 0:
+                if sent < self.settings.relay_batch_size:
                     await wait_for(wake, self.settings.poll_interval_seconds)
+                    # Let commits that arrive together go out together: one read, one send, one mark.
+                    await asyncio.sleep(self.settings.relay_linger_seconds)
             except asyncio.CancelledError:
                 await self._close()
                 raise

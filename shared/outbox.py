@@ -119,38 +119,43 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
     head = metadata.tables["outbox_head"]
     outbox = metadata.tables["outbox"]
     await session.flush()
+    # Everything that does not depend on the chain is prepared before the head row is locked,
+    # so the lock (held until commit) covers as little work as possible.
+    now = utcnow()
+    stamp = now.isoformat().replace("+00:00", "Z")
+    prepared = [
+        (new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending
+    ]
     row = (
         await session.execute(select(head.c.last_sequence, head.c.last_hash).where(head.c.source == source).with_for_update())
     ).one()
     sequence, prevhash = int(row.last_sequence), str(row.last_hash)
-    now = utcnow()
-    stamp = now.isoformat().replace("+00:00", "Z")
     rows = []
     envelopes = []
-    for item in pending:
+    for event_id, item, subject, partitionkey, data in prepared:
         sequence += 1
         envelope = seal(
-            event_id=new_id(),
+            event_id=event_id,
             service=source,
             type_=item.data.event_type,
             time=stamp,
-            subject=item.data.subject(),
-            data=item.data.model_dump(mode="json"),
+            subject=subject,
+            data=data,
             sequence=sequence,
             prevhash=prevhash,
             actor=item.actor,
             actorrole=item.actorrole,
-            partitionkey=item.data.partition_key(),
+            partitionkey=partitionkey,
         )
         prevhash = envelope["hash"]
         envelopes.append(envelope)
         rows.append(
             {
                 "sequence": sequence,
-                "event_id": envelope["id"],
+                "event_id": event_id,
                 "type": envelope["type"],
-                "subject": envelope.get("subject"),
-                "partition_key": envelope.get("partitionkey"),
+                "subject": subject,
+                "partition_key": partitionkey,
                 "time": now,
                 "hash": envelope["hash"],
                 "payload": canonical_json(envelope).decode(),

@@ -140,7 +140,8 @@ class TransactionalRoute(APIRoute):
             principal: Principal | None = None
             if not public and "authorization" in request.headers:
                 principal = await authenticate(request, _credentials(request))
-            key = request.headers.get("idempotency-key") if write else None
+            # Public routes (partner webhooks) deduplicate by their own message ids.
+            key = request.headers.get("idempotency-key") if write and not public else None
             idem_id = body_hash = None
             if key:
                 if len(key) > 200:

@@ -33,6 +33,7 @@ class FupinSettings(BaseSettings):
     consumer_group_prefix: str = "fupin."
     run_consumers: bool = True
     relay_batch_size: int = 1000
+    relay_linger_seconds: float = 0.005
     consumer_batch_size: int = 2000
     poll_interval_seconds: float = 0.25
     # A killed consumer's partitions move to a new one after this long (Kafka's minimum is 6 s).
