@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, MetaData, event, make_url
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -77,6 +77,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cur.close()
 
         return engine
+    parsed = make_url(url)
+    if parsed.drivername.endswith("asyncpg") and "ssl" not in parsed.query and parsed.host in ("127.0.0.1", "localhost", "::1"):
+        # TLS to a server on the same machine only costs CPU; remote servers keep the driver's default.
+        kwargs.setdefault("connect_args", {"ssl": False})
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     # No pre-ping: it costs a round trip on every checkout; stale connections are recycled instead.

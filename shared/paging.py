@@ -27,7 +27,7 @@ class PageParams(BaseModel):
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
 ) -> PageParams:

@@ -106,11 +106,12 @@ async def _maybe_lock(lock: asyncio.Lock | None) -> AsyncIterator[None]:
             yield
 
 
-def context_of(request: Request) -> ServiceContext:
+# Dependencies are coroutines on purpose: FastAPI runs plain functions in a thread pool.
+async def context_of(request: Request) -> ServiceContext:
     return request.state.ctx
 
 
-def session_of(request: Request) -> AsyncSession:
+async def session_of(request: Request) -> AsyncSession:
     return request.state.session
 
 
