@@ -121,8 +121,11 @@ async def produce(bootstrap: str, prefix: str, events: int, households: int, par
     return hids, time.perf_counter() - started
 
 
-async def consume(bootstrap: str, prefix: str, on_batch: Any, batch: int) -> tuple[int, float]:
-    """Read every partition of the topics from the beginning to the end offsets; ``on_batch`` gets decoded envelopes."""
+async def consume(bootstrap: str, prefix: str, on_batch: Any, batch: int, share: tuple[int, int] = (0, 1)) -> tuple[int, float]:
+    """Read the partitions (``share`` = (i, n): every n-th from the i-th) from the beginning to the end offsets.
+
+    ``on_batch`` gets the decoded envelopes of each fetch.
+    """
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     from services.ledger.audit import topic_partitions
@@ -139,6 +142,7 @@ async def consume(bootstrap: str, prefix: str, on_batch: Any, batch: int) -> tup
                 break
             await asyncio.sleep(0.5)
         tps = [TopicPartition(f"{prefix}{s}", p) for s, parts in zip(SOURCES, known, strict=True) for p in sorted(parts or [])]
+        tps = tps[share[0] :: share[1]]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
@@ -160,15 +164,93 @@ async def consume(bootstrap: str, prefix: str, on_batch: Any, batch: int) -> tup
         await consumer.stop()
 
 
+async def replay_share(bootstrap: str, prefix: str, url: str, batch: int, inflight_max: int, share: tuple[int, int]) -> int:
+    """One ledger consumer's replay of its share of the partitions: a batch per fetch, one transaction each."""
+    from services.ledger.audit import copy_batch
+    from shared.db import create_engine
+
+    engine = create_engine(url)
+    inflight: list[asyncio.Task[int]] = []
+
+    async def apply(envelopes: list[dict[str, Any]]) -> None:
+        # Decoding the next fetch overlaps the database's work on this one.
+        envelopes.sort(key=lambda e: (e["source"], e["sequence"]))
+        inflight.append(asyncio.create_task(copy_batch(engine, envelopes)))
+        if len(inflight) >= inflight_max:
+            await inflight.pop(0)
+
+    try:
+        count, _ = await consume(bootstrap, prefix, apply, batch, share)
+        for task in inflight:
+            await task
+        return count
+    finally:
+        await engine.dispose()
+
+
+def _replay_process(*args: Any) -> int:
+    return asyncio.run(replay_share(*args))
+
+
+async def replay(args: argparse.Namespace, prefix: str, workers: int, total_events: int) -> tuple[str, str, float, int]:
+    """Replay every topic into a fresh database with ``workers`` consumer processes (a consumer group's members)."""
+    import asyncpg
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from sqlalchemy import text
+
+    from services.ledger.app import SPEC
+    from services.ledger.audit import bulk_load
+    from shared import migrations
+    from shared.db import create_engine
+
+    db = f"bench_ledger_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(args.pg_admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{db}"')
+    await admin.close()
+    url = args.pg_url.format(db=db)
+    engine = create_engine(url)
+    try:
+        await migrations.upgrade(engine, SPEC)
+        if workers > 1:
+            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            # Warm the processes (imports) before the clock starts.
+            await asyncio.gather(*[asyncio.get_running_loop().run_in_executor(pool, _warm) for _ in range(workers)])
+        started = time.perf_counter()
+        async with bulk_load(engine):  # the indexes built at the end are part of the replay
+            if workers == 1:
+                count = await replay_share(args.bootstrap, prefix, url, args.batch, args.inflight, (0, 1))
+            else:
+                loop = asyncio.get_running_loop()
+                counts = await asyncio.gather(
+                    *[loop.run_in_executor(pool, _replay_process, args.bootstrap, prefix, url, args.batch, args.inflight, (i, workers)) for i in range(workers)]
+                )
+                count = sum(counts)
+        seconds = time.perf_counter() - started
+        if workers > 1:
+            pool.shutdown()
+        async with engine.connect() as conn:
+            await conn.execute(text("ANALYZE"))
+            applied = (await conn.execute(text("SELECT count(*) FROM consumed_event"))).scalar_one()
+        assert applied == total_events == count, f"replay applied {applied} of {total_events}"
+        return db, url, seconds, count
+    finally:
+        await engine.dispose()
+
+
+def _warm() -> None:
+    import services.ledger.audit  # noqa: F401
+
+
 async def main(args: argparse.Namespace) -> None:
+    import logging
+
+    logging.getLogger("fupin").setLevel(logging.ERROR)  # the query phase's app starts a relay nobody needs here
     import asyncpg
     import httpx
 
-    from services.ledger.app import SPEC
-    from shared import migrations
-    from shared.db import create_engine
     from shared.settings import FupinSettings
-    from services.ledger.audit import bulk_load, copy_batch
     from tests.helpers import bearer
 
     prefix = f"bench{uuid.uuid4().hex[:8]}."
@@ -180,41 +262,14 @@ async def main(args: argparse.Namespace) -> None:
     raw_count, raw_s = await consume(args.bootstrap, prefix, None, args.batch)
     raw_rate = raw_count / raw_s
 
-    db = f"bench_ledger_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.pg_admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{db}"')
-    await admin.close()
-    url = args.pg_url.format(db=db)
-    engine = create_engine(url)
+    replays: list[tuple[int, float, int]] = []
+    databases: list[str] = []
     try:
-        await migrations.upgrade(engine, SPEC)
-        inflight: list[asyncio.Task[int]] = []
-        waited = 0.0
-
-        async def apply(envelopes: list[dict[str, Any]]) -> None:
-            # Decode of the next batch overlaps the database's work on this one (two in flight at most).
-            envelopes.sort(key=lambda e: (e["source"], e["sequence"]))
-            inflight.append(asyncio.create_task(copy_batch(engine, envelopes)))
-            if len(inflight) >= args.inflight:
-                nonlocal waited
-                t0 = time.perf_counter()
-                await inflight.pop(0)
-                waited += time.perf_counter() - t0
-
-        async with bulk_load(engine):
-            replay_count, replay_s = await consume(args.bootstrap, prefix, apply, args.batch)
-            started = time.perf_counter()
-            for task in inflight:
-                await task
-        replay_s += time.perf_counter() - started  # the indexes built at the end are part of the replay
-        replay_rate = replay_count / replay_s
-        print(f"replay waited {waited:.1f}s of {replay_s:.1f}s on the database", file=sys.stderr)
-        async with engine.connect() as conn:
-            from sqlalchemy import text
-
-            await conn.execute(text("ANALYZE"))
-            applied = (await conn.execute(text("SELECT count(*) FROM consumed_event"))).scalar_one()
-        assert applied == total_events, f"replay applied {applied} of {total_events}"
+        for workers in args.workers:
+            db, url, seconds, count = await replay(args, prefix, workers, total_events)
+            databases.append(db)
+            replays.append((workers, seconds, count))
+            print(f"replay with {workers} consumer process(es): {count:,} events in {seconds:.1f}s", file=sys.stderr)
 
         settings = FupinSettings(env="test", mode="distributed", database_urls={"ledger": url}, run_consumers=False, kafka_bootstrap=args.bootstrap, topic_prefix=prefix)
         from services.ledger.app import create_app
@@ -237,10 +292,10 @@ async def main(args: argparse.Namespace) -> None:
         p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
         p50 = statistics.median(latencies)
     finally:
-        await engine.dispose()
         if not args.keep:
             admin = await asyncpg.connect(args.pg_admin_dsn)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            for db in databases:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             await admin.close()
             from aiokafka.admin import AIOKafkaAdminClient
 
@@ -251,14 +306,17 @@ async def main(args: argparse.Namespace) -> None:
             finally:
                 await ka.close()
 
-    ratio = replay_rate / raw_rate
     rows = [
         ("events in the log", f"{total_events:,} ({args.events:,} income, {args.households:,} households)"),
-        ("(a) raw aiokafka consume + JSON decode", f"{raw_rate:,.0f} events/s ({raw_count:,} in {raw_s:.1f}s)"),
-        ("(b) ledger replay into PostgreSQL", f"{replay_rate:,.0f} events/s ({replay_count:,} in {replay_s:.1f}s)"),
-        ("(c) b/a (target ≥ 0.5)", f"{ratio:.2f} {'OK' if ratio >= 0.5 else 'BELOW TARGET'}"),
-        ("(d) household income query p99 (target ≤ 20 ms)", f"{p99:.2f} ms (p50 {p50:.2f} ms, {len(latencies)} queries) {'OK' if p99 <= 20 else 'ABOVE TARGET'}"),
+        ("(a) raw aiokafka consume + JSON decode", f"{raw_rate:,.0f} events/s ({raw_count:,} in {raw_s:.1f}s, one consumer)"),
     ]
+    for workers, seconds, count in replays:
+        rate = count / seconds
+        ratio = rate / raw_rate
+        who = "one consumer" if workers == 1 else f"{workers} consumer processes, partitions shared"
+        rows.append((f"(b) ledger replay into PostgreSQL [{who}]", f"{rate:,.0f} events/s ({count:,} in {seconds:.1f}s, indexes included)"))
+        rows.append((f"(c) b/a [{who}] (target ≥ 0.5)", f"{ratio:.2f} {'OK' if ratio >= 0.5 else 'BELOW TARGET'}"))
+    rows.append(("(d) household income query p99 (target ≤ 20 ms)", f"{p99:.2f} ms (p50 {p50:.2f} ms, {len(latencies)} queries) {'OK' if p99 <= 20 else 'ABOVE TARGET'}"))
     width = max(len(k) for k, _ in rows)
     print(f"command: {' '.join([os.path.relpath(sys.executable), *sys.argv])}")
     print(f"machine: {os.cpu_count()} cores; batch {args.batch}; partitions {args.partitions}")
@@ -273,7 +331,8 @@ if __name__ == "__main__":
     p.add_argument("--partitions", type=int, default=3)
     p.add_argument("--batch", type=int, default=20000, help="events per replay batch (one transaction each)")
     p.add_argument("--queries", type=int, default=2000)
-    p.add_argument("--inflight", type=int, default=2, help="batches whose transactions may be open at once")
+    p.add_argument("--inflight", type=int, default=2, help="batches whose transactions may be open at once, per consumer")
+    p.add_argument("--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="consumer processes for the replay, e.g. 1,2 (each a fresh database)")
     p.add_argument("--bootstrap", default=os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
     p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
     p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")

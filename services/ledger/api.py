@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from services.ledger import audit, service
-from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators
+from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
 from shared.auth import CurrentPrincipal, Principal, Role
 from shared.paging import Page, PageParams, page_params
 from shared.problems import Forbidden
@@ -107,3 +107,13 @@ async def audit_export(
     entries = await audit.read_log(request.app.state.settings, log, flt.sources or audit.SOURCES)
     headers = {"X-Fupin-Export": "complete" if flt.complete else "filtered"}
     return StreamingResponse(audit.export_lines(entries, flt), media_type="application/x-ndjson", headers=headers)
+
+
+@router.get(
+    "/audit/replay",
+    summary="Rebuild every projection from the first event into a scratch database and compare, table by table",
+    dependencies=[Depends(auditor)],
+)
+async def audit_replay(request: Request, log: Literal["auto", "outbox", "kafka"] = "auto") -> ReplayReport:
+    result = await audit.replay_compare(request.app.state.settings, log)
+    return ReplayReport(**result.as_dict())

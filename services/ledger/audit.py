@@ -255,6 +255,17 @@ class TableDiff:
     def ok(self) -> bool:
         return not (self.missing_in_live or self.extra_in_live or self.changed)
 
+    def as_dict(self, limit: int = 100) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "identical": self.ok,
+            "live_rows": self.live_rows,
+            "replay_rows": self.replay_rows,
+            "missing_in_live": [list(k) for k in self.missing_in_live[:limit]],
+            "only_in_live": [list(k) for k in self.extra_in_live[:limit]],
+            "changed": [{"key": list(k), "columns": {c: {"live": a, "replay": b} for c, (a, b) in cols.items()}} for k, cols in self.changed[:limit]],
+        }
+
     def report(self, limit: int = 10) -> str:
         head = f"{self.table}: live {self.live_rows} rows, replay {self.replay_rows} rows"
         if self.ok:
@@ -311,9 +322,17 @@ async def replay_into(
     return applied
 
 
+BULK_TABLES = ("income_entry", "consumed_event")
+
+
 @asynccontextmanager
-async def bulk_load(engine: AsyncEngine) -> AsyncIterator[None]:
-    """For a rebuild into an empty PostgreSQL ledger: secondary indexes are built once at the end, not row by row."""
+async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncIterator[None]:
+    """For a rebuild into an empty PostgreSQL ledger: indexes are built once at the end, not row by row.
+
+    A ``scratch`` database (replay --compare, dropped afterwards) keeps its big tables out of the
+    write-ahead log altogether; a real rebuild keeps them logged (SET LOGGED afterwards would cost
+    more than it saves, measured).
+    """
     from services.ledger.models import IncomeEntry
 
     indexes = list(IncomeEntry.__table__.indexes) if engine.dialect.name == "postgresql" else []
@@ -322,6 +341,9 @@ async def bulk_load(engine: AsyncEngine) -> AsyncIterator[None]:
         async with engine.begin() as conn:
             # Entries are unique by construction here: each event is applied once (consumed_event keeps its key).
             await conn.exec_driver_sql(f"ALTER TABLE income_entry DROP CONSTRAINT {pk.name}")
+            if scratch:
+                for table in BULK_TABLES:
+                    await conn.exec_driver_sql(f"ALTER TABLE {table} SET UNLOGGED")
             for ix in indexes:
                 await conn.run_sync(ix.drop, checkfirst=True)
     try:
@@ -428,6 +450,9 @@ class CompareResult:
     def ok(self) -> bool:
         return all(t.ok for t in self.tables)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "tables": [t.as_dict() for t in self.tables]}
+
     def report(self) -> str:
         lines = [f"replayed {self.events} events from the first one"]
         lines += [t.report() for t in self.tables]
@@ -450,7 +475,7 @@ async def replay_compare(
         bar = tqdm(total=total, unit="ev", desc="replay", dynamic_ncols=True)
     try:
         async with scratch_database(settings) as scratch:
-            async with bulk_load(scratch):
+            async with bulk_load(scratch, scratch=True):
                 await replay_into(scratch, log, batch_size=settings.consumer_batch_size, progress=bar)
             live = create_engine(settings.database_url("ledger"))
             try:

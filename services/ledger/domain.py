@@ -325,11 +325,16 @@ def r10_assets(facts: Facts, t: Thresholds) -> Indicator:
     return Indicator("R10", shares.status if shares.status != NO_DATA else MET, shares.evidence or _ids(assets), numbers)
 
 
-def r13_supported_entities_hire_poor(facts: Facts) -> Indicator:
-    """R13 §5.2: every entity supported by poverty funds employs poor household members."""
+def r13_supported_entities_hire_poor(facts: Facts, village_code: str | None = None) -> Indicator:
+    """R13 §5.2: every entity supported by poverty funds (in the village, or the county) employs poor household members."""
     if not facts.published("allocation_recorded", "project_registered"):
         return _unpublished("R13", "allocation_recorded", "project_registered")
-    supported = {str(f["entity_id"]) for n in ("allocation_recorded", "project_registered") for f in facts.of(n) if f.get("entity_id")}
+    supported = {
+        str(f["entity_id"])
+        for n in ("allocation_recorded", "project_registered")
+        for f in facts.of(n)
+        if f.get("entity_id") and (village_code is None or f.get("village_code") == village_code)
+    }
     if not supported:
         return Indicator("R13", NO_DATA, note="no entity supported by poverty funds")
     poor = {h["household_id"] for h in facts.households if h.get("poverty_status") in POOR_STATUSES}
@@ -450,7 +455,7 @@ def evaluate(facts: Facts, t: Thresholds, *, village_code: str | None, categorie
         r7_labourers_trained(facts, t),
         r9_three_rights(facts, t),
         r10_assets(facts, t),
-        r13_supported_entities_hire_poor(facts),
+        r13_supported_entities_hire_poor(facts, village_code),
         r14_lease_back_risk(facts),
         r17_dividends(facts, t),
         r18_direct_supply(facts, village_code),

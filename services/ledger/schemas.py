@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -167,3 +167,31 @@ class ChainReport(BaseModel):
     filtered: bool = False
     counts: dict[str, int]
     breaks: list[dict[str, str | int | None]] = Field(default_factory=list, description="the first break of each broken source")
+
+
+class ReplayReport(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ok": False,
+                    "events": 1834,
+                    "tables": [
+                        {
+                            "table": "income_entry",
+                            "identical": False,
+                            "live_rows": 812,
+                            "replay_rows": 812,
+                            "missing_in_live": [],
+                            "only_in_live": [],
+                            "changed": [{"key": ["0192…", "0192…", "equity_dividend"], "columns": {"amount_fen": {"live": 701, "replay": 700}}}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    ok: bool
+    events: int = Field(description="events replayed from the first one")
+    tables: list[dict[str, Any]] = Field(description="per projection table: identical?, row counts, and up to 100 differing keys of each kind")

@@ -170,6 +170,10 @@ async def test_replay_compare_finds_a_projection_row_changed_by_hand(platform):
         (diff,) = [t for t in result.tables if not t.ok]
         assert diff.table == "income_entry" and diff.changed[0][1] == {"amount_fen": (row.amount_fen + 1, row.amount_fen)}
         assert f"changed ('{row.event_id}', '{hid}', 'equity_dividend') amount_fen: live={row.amount_fen + 1} replay={row.amount_fen}" in result.report()
+        r = await platform.client.get("/ledger/v1/audit/replay", headers=platform.as_("auditor"))
+        assert r.status_code == 200 and r.json()["ok"] is False
+        (table,) = [t for t in r.json()["tables"] if not t["identical"]]
+        assert table["table"] == "income_entry" and table["changed"][0]["columns"] == {"amount_fen": {"live": row.amount_fen + 1, "replay": row.amount_fen}}
         done = await fupin(platform, "audit", "replay", "--compare")
         assert done.returncode != 0 and "income_entry" in done.stdout and "MISMATCH" in done.stdout, done.stdout + done.stderr
     finally:
