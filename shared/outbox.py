@@ -21,6 +21,8 @@ from shared.events.envelope import GENESIS_HASH, canonical_json, seal
 from shared.ids import new_id
 
 PENDING_KEY = "fupin_pending_events"
+# Appends up to this many events go out as one multi-row statement; larger ones (imports) as executemany.
+SMALL_APPEND = 200
 PRINCIPAL_KEY = "fupin_principal"
 
 
@@ -126,10 +128,22 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
     prepared = [
         (new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending
     ]
-    row = (
-        await session.execute(select(head.c.last_sequence, head.c.last_hash).where(head.c.source == source).with_for_update())
-    ).one()
-    sequence, prevhash = int(row.last_sequence), str(row.last_hash)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # One round trip both locks the head (until commit) and reserves the sequence numbers.
+        row = (
+            await session.execute(
+                update(head)
+                .where(head.c.source == source)
+                .values(last_sequence=head.c.last_sequence + len(prepared))
+                .returning(head.c.last_sequence - len(prepared), head.c.last_hash)
+            )
+        ).one()
+    else:
+        row = (
+            await session.execute(select(head.c.last_sequence, head.c.last_hash).where(head.c.source == source).with_for_update())
+        ).one()
+    sequence, prevhash = int(row[0]), str(row[1])
     rows = []
     envelopes = []
     for event_id, item, subject, partitionkey, data in prepared:
@@ -161,6 +175,12 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
                 "payload": canonical_json(envelope).decode(),
             }
         )
-    await session.execute(insert(outbox), rows)
-    await session.execute(update(head).where(head.c.source == source).values(last_sequence=sequence, last_hash=prevhash))
+    if postgres and len(rows) <= SMALL_APPEND:
+        # The rows and the head's new hash in one statement (a data-modifying CTE): the lock taken
+        # above is held for two round trips and the commit.
+        appended = insert(outbox).values(rows).cte("appended")
+        await session.execute(update(head).where(head.c.source == source).values(last_hash=prevhash).add_cte(appended))
+    else:
+        await session.execute(insert(outbox), rows)
+        await session.execute(update(head).where(head.c.source == source).values(last_sequence=sequence, last_hash=prevhash))
     return envelopes
