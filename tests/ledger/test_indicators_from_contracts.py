@@ -22,6 +22,13 @@ async def test_a_village_meeting_r1_to_r22_and_both_goals_then_r3_broken_by_a_lo
     m = member(h, party=True)
     entity, project, asset, alloc = new_id(), new_id(), new_id(), new_id()
     await append(platform, village(code, ["province_poor", "relatively_poor_dongguan"]), h, m)
+
+    async def training_knows_the_labourer():
+        # Training states every new labourer "behind" first; our verdict must come after its own.
+        r = await platform.client.get(f"/training/v1/members/{m.member_id}/training-file", headers=platform.admin)
+        assert r.status_code == 200, r.text
+
+    await eventually(training_knows_the_labourer)
     await append(
         platform,
         fact("fupin.funds.entity_registered.v1", entity_id=entity, kind="cooperative", county_code=COUNTY, village_codes=[code]),
