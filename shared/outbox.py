@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, insert, select, update
+from functools import lru_cache
+
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, TextClause, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.auth import SYSTEM, Principal
@@ -79,6 +81,23 @@ def define_infrastructure_tables(metadata: MetaData) -> None:
         metadata,
         Column("source", String(40), primary_key=True),
         Column("sequence", BigInteger, nullable=False),
+    )
+
+
+_OUTBOX_COLUMNS = ("sequence", "event_id", "type", "subject", "partition_key", "time", "hash", "payload")
+
+
+@lru_cache(maxsize=SMALL_APPEND)
+def _append_statement(n: int) -> TextClause:
+    """``WITH appended AS (INSERT … n rows) UPDATE outbox_head …`` as plain SQL, built once per n.
+
+    SQLAlchemy cannot cache the compiled form of a data-modifying CTE, so the Core construct
+    would be compiled on every request.
+    """
+    values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in _OUTBOX_COLUMNS) + ")" for i in range(n))
+    return text(
+        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}) "
+        "UPDATE outbox_head SET last_hash = :last_hash WHERE source = :source"
     )
 
 
@@ -178,8 +197,10 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
     if postgres and len(rows) <= SMALL_APPEND:
         # The rows and the head's new hash in one statement (a data-modifying CTE): the lock taken
         # above is held for two round trips and the commit.
-        appended = insert(outbox).values(rows).cte("appended")
-        await session.execute(update(head).where(head.c.source == source).values(last_hash=prevhash).add_cte(appended))
+        params: dict[str, Any] = {"last_hash": prevhash, "source": source}
+        for i, r in enumerate(rows):
+            params.update({f"{key}_{i}": value for key, value in r.items()})
+        await session.execute(_append_statement(len(rows)), params)
     else:
         await session.execute(insert(outbox), rows)
         await session.execute(update(head).where(head.c.source == source).values(last_sequence=sequence, last_hash=prevhash))
