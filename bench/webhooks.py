@@ -161,12 +161,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+_client_cpu = [time.process_time()]
+
+
 def summary(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int], cpu: float) -> float:
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     rps = len(latencies) / elapsed
+    client = time.process_time() - _client_cpu[0]
+    _client_cpu[0] = time.process_time()
     print(
         f"{name:<28} {rps:8.0f} req/s   p50 {q[49] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   "
-        f"server CPU {cpu / len(latencies) * 1000:5.2f} ms/req   statuses {statuses}"
+        f"server CPU {cpu / len(latencies) * 1000:5.2f} ms/req   load generator CPU {client / elapsed:4.0%}   statuses {statuses}"
     )
     return rps
 
@@ -248,6 +253,7 @@ async def main() -> int:
 
         await drive(base, bare[: args.warmup], args.concurrency)
         await drive(base, signed[: args.warmup], args.concurrency)
+        _client_cpu[0] = time.process_time()
         print(f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}, "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         bare_rps = summary("bare POST …/webhooks/_echo", *await measured(server.pid, base, bare[args.warmup : total], args.concurrency))
@@ -256,6 +262,7 @@ async def main() -> int:
         # The latency target holds "at that load": offer the signed path half the bare throughput.
         rate = 0.5 * bare_rps
         before = cpu_seconds(server.pid)
+        _client_cpu[0] = time.process_time()
         elapsed, latencies, statuses = await open_loop(base, signed[total : total + args.requests], rate)
         summary(f"signed, open loop {rate:.0f}/s", elapsed, latencies, statuses, cpu_seconds(server.pid) - before)
         q = statistics.quantiles(latencies, n=100, method="inclusive")

@@ -63,6 +63,10 @@ class ServiceContext:
     signal: Signal
     vault: PiiVault
     write_lock: asyncio.Lock | None
+    # Admission control for write requests: SQLite's single writer, or a few concurrent
+    # transactions on PostgreSQL (they all meet on the outbox head lock; more only queue there,
+    # holding connections, and the lock holder's next statement waits behind them).
+    write_gate: asyncio.Semaphore | asyncio.Lock | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -98,7 +102,7 @@ class ServiceContext:
 
 
 @asynccontextmanager
-async def _maybe_lock(lock: asyncio.Lock | None) -> AsyncIterator[None]:
+async def _maybe_lock(lock: asyncio.Lock | asyncio.Semaphore | None) -> AsyncIterator[None]:
     if lock is None:
         yield
     else:
@@ -150,7 +154,7 @@ class TransactionalRoute(APIRoute):
                 subject = principal.subject if principal else "anonymous"
                 idem_id = _idempotency_id(subject, request.method, request.url.path, key)
                 body_hash = hashlib.sha256(await request.body()).hexdigest()
-            async with _maybe_lock(ctx.write_lock if write else None), ctx.sessionmaker() as session:
+            async with _maybe_lock(ctx.write_gate if write else None), ctx.sessionmaker() as session:
                 request.state.session = session
                 if principal is not None:
                     session.info[PRINCIPAL_KEY] = principal
@@ -289,6 +293,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
                     await migrations.upgrade(engine, spec)
                 async with engine.begin() as conn:
                     await ensure_head(conn, spec.metadata, spec.name)
+                write_lock = asyncio.Lock() if is_sqlite(engine) else None
                 contexts[spec.name] = ServiceContext(
                     spec=spec,
                     settings=settings,
@@ -296,7 +301,8 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
                     sessionmaker=async_sessionmaker(engine, expire_on_commit=False),
                     signal=Signal(),
                     vault=vault,
-                    write_lock=asyncio.Lock() if is_sqlite(engine) else None,
+                    write_lock=write_lock,
+                    write_gate=write_lock or asyncio.Semaphore(settings.max_concurrent_writes),
                 )
             app.state.contexts = contexts
             app.state.relays = []

@@ -34,6 +34,8 @@ class FupinSettings(BaseSettings):
     run_consumers: bool = True
     relay_batch_size: int = 1000
     relay_linger_seconds: float = 0.005
+    # Write requests in one transaction at a time per process, on PostgreSQL (SQLite: one).
+    max_concurrent_writes: int = 6
     consumer_batch_size: int = 2000
     poll_interval_seconds: float = 0.25
     # A killed consumer's partitions move to a new one after this long (Kafka's minimum is 6 s).
