@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
 mkdir -p bench/out
-echo "== households import (issue 4) ==";          $py bench/households_import.py "$@" | tee bench/out/households_import.txt
+echo "== households import (issue 4) ==";          $py bench/households_import.py | tee bench/out/households_import.txt
 echo "== signed webhook ingestion (issue 6) ==";    $py bench/webhooks.py | tee bench/out/webhooks.txt
 echo "== ledger replay vs raw consumption (issue 8) =="; $py bench/ledger_replay.py | tee bench/out/ledger_replay.txt
