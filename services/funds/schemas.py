@@ -526,15 +526,21 @@ class LoanOut(BaseModel):
 
 
 class RepaymentIn(BaseModel):
+    model_config = _examples({"amount_fen": 500000, "paid_on": "2026-12-20"})
+
     amount_fen: int = Fen
     paid_on: date
 
 
 class OverdueIn(BaseModel):
+    model_config = _examples({"overdue_since": "2027-01-10"})
+
     overdue_since: date
 
 
 class LoanReturnIn(BaseModel):
+    model_config = _examples({"amount_fen": 240000, "paid_on": "2026-12-31"})
+
     amount_fen: int = Fen
     paid_on: date
 
@@ -596,6 +602,8 @@ class PaymentRequestIn(BaseModel):
 
 
 class PayIn(BaseModel):
+    model_config = _examples({"paid_on": "2026-06-30"})
+
     paid_on: date
 
 

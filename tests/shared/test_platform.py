@@ -45,3 +45,19 @@ async def test_seed_loads_every_county_through_the_api(platform):
         assert any(v["name"].endswith("示范1村") for v in page["items"]), county
     # seeding again changes nothing (idempotency keys)
     assert await seed("http://fupin.test", households_per_village=2, villages_per_county=1, transport=transport, quiet=True) == 0
+
+
+async def test_every_json_request_body_in_openapi_has_an_example(platform):
+    doc = (await platform.client.get("/openapi.json")).json()
+    schemas = doc["components"]["schemas"]
+    missing = []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            for media_type, media in op.get("requestBody", {}).get("content", {}).items():
+                if media_type != "application/json":
+                    continue  # file uploads are described by their template endpoint
+                schema = media.get("schema", {})
+                schema = schemas[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+                if not ({"example", "examples"} & (set(media) | set(schema))):
+                    missing.append(f"{method.upper()} {path}")
+    assert missing == []
