@@ -61,3 +61,29 @@ async def test_every_json_request_body_in_openapi_has_an_example(platform):
                 if not ({"example", "examples"} & (set(media) | set(schema))):
                     missing.append(f"{method.upper()} {path}")
     assert missing == []
+
+
+async def test_topics_are_kept_forever_in_distributed_mode(platform):
+    """The topics are the audit log: created with unlimited retention, one per source service."""
+    if platform.mode != "distributed":
+        return  # the embedded log is the outbox tables, never truncated
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    from tests.helpers import eventually, village_code
+
+    assert (await platform.client.post("/households/v1/villages", json={"code": village_code(), "name": "留存村"}, headers=platform.admin)).status_code == 201
+    admin = AIOKafkaAdminClient(bootstrap_servers=platform.settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        topic = platform.settings.topic("households")
+
+        async def created():
+            assert topic in await admin.list_topics()
+
+        await eventually(created)
+        described = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        configs = {entry[0]: entry[1] for resource in described[0].resources for entry in resource[4]}
+        assert configs["retention.ms"] == "-1" and configs["retention.bytes"] == "-1"
+    finally:
+        await admin.close()
