@@ -86,6 +86,8 @@ class Member(Base):
     # the database itself then refuses one person in two households, even under concurrent writes.
     current_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     id_number_cipher: Mapped[str] = mapped_column(String(200))
+    # A contact phone, like the identity number only ever stored encrypted.
+    phone_cipher: Mapped[str | None] = mapped_column(String(200))
     relation: Mapped[str] = mapped_column(String(20))
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(6))

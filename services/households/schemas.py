@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
-from shared.pii import CitizenId
+from shared.pii import CitizenId, PhoneNumber
 from shared.regions import Industry, division_code_problem
 
 VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
@@ -100,6 +100,7 @@ class MemberIn(BaseModel):
                     "sex": "male",
                     "labour_capacity": "full",
                     "wishes_to_work_away": True,
+                    "phone": "13812345678",
                 }
             ]
         }
@@ -107,6 +108,7 @@ class MemberIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     id_number: CitizenId = Field(description="Resident identity number (GB 11643); stored encrypted, shown masked")
+    phone: PhoneNumber | None = Field(None, description="Contact phone; stored encrypted, shown masked, never in events")
     relation: Relation
     birth_date: date
     sex: Literal["male", "female"]
@@ -226,6 +228,7 @@ class MemberOut(BaseModel):
     household_id: str
     name: str
     id_number: str = Field(description="masked unless the caller's role needs the full number")
+    phone: str | None = Field(None, description="masked unless the caller's role needs the full number")
     relation: str
     birth_date: date
     sex: str

@@ -63,7 +63,7 @@ from shared.events.households import (
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
-from shared.pii import PiiVault, mask_citizen_id
+from shared.pii import PiiVault, mask_citizen_id, mask_phone
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.regions import COUNTIES, county_of, township_of
 
@@ -210,6 +210,7 @@ def member_out(m: Member, *, vault: PiiVault, principal: Principal, labour_capac
         household_id=m.household_id,
         name=m.name,
         id_number=number if principal.sees_full_pii else mask_citizen_id(number),
+        phone=_phone_out(m, vault=vault, principal=principal),
         relation=m.relation,
         birth_date=m.birth_date,
         sex=m.sex,
@@ -221,6 +222,13 @@ def member_out(m: Member, *, vault: PiiVault, principal: Principal, labour_capac
         left_on=m.left_on,
         left_reason=m.left_reason,
     )
+
+
+def _phone_out(m: Member, *, vault: PiiVault, principal: Principal) -> str | None:
+    if not m.phone_cipher:
+        return None
+    phone = vault.decrypt(m.phone_cipher)
+    return phone if principal.sees_full_pii else mask_phone(phone)
 
 
 class _MemberOn:
@@ -337,6 +345,7 @@ def _new_member(household_id: str, m: MemberIn, *, vault: PiiVault, id_hash: str
         id_number_hash=id_hash,
         current_id_hash=id_hash,
         id_number_cipher=vault.encrypt(m.id_number),
+        phone_cipher=vault.encrypt(m.phone) if m.phone else None,
         relation=m.relation,
         birth_date=m.birth_date,
         sex=m.sex,

@@ -1,4 +1,4 @@
-"""Identity numbers never appear in plain text in the databases, the event log or the logs."""
+"""Identity numbers (and phone numbers) never appear in plain text in the databases, the event log or the logs."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ async def test_identity_numbers_are_not_stored_logged_or_published_in_plain_text
         code = village_code()
         await platform.client.post("/households/v1/villages", json={"code": code, "name": "隐私村"}, headers=platform.admin)
         number = citizen_id()
-        member = {"name": "隐私", "id_number": number, "relation": "head", "birth_date": "1982-02-02", "sex": "female", "labour_capacity": "full"}
+        phone = "13912345678"
+        member = {"name": "隐私", "id_number": number, "phone": phone, "relation": "head", "birth_date": "1982-02-02", "sex": "female", "labour_capacity": "full"}
         r = await platform.client.post(
             "/households/v1/households",
             json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": [member]},
@@ -71,11 +72,11 @@ async def test_identity_numbers_are_not_stored_logged_or_published_in_plain_text
         await eventually(reached_ledger)
         stored = await _all_stored_text(platform)
         assert household in stored  # the scan really sees the data
-        assert number not in stored
+        assert number not in stored and phone not in stored
         if platform.mode == "distributed":
             published = await _kafka_text(platform, platform.settings.topic("households"))
-            assert household in published and number not in published
-        assert number not in stream.getvalue()
+            assert household in published and number not in published and phone not in published
+        assert number not in stream.getvalue() and phone not in stream.getvalue()
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
@@ -85,7 +86,7 @@ async def test_identity_number_is_masked_for_roles_that_do_not_need_it(platform)
     code = village_code()
     await platform.client.post("/households/v1/villages", json={"code": code, "name": "掩码村"}, headers=platform.admin)
     number = citizen_id()
-    member = {"name": "掩码", "id_number": number, "relation": "head", "birth_date": "1982-02-02", "sex": "male", "labour_capacity": "none"}
+    member = {"name": "掩码", "id_number": number, "phone": "13700001234", "relation": "head", "birth_date": "1982-02-02", "sex": "male", "labour_capacity": "none"}
     r = await platform.client.post(
         "/households/v1/households",
         json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": [member]},
@@ -98,6 +99,8 @@ async def test_identity_number_is_masked_for_roles_that_do_not_need_it(platform)
     audited = (await platform.client.get(f"/households/v1/households/{hid}", headers=platform.as_("auditor"))).json()
     assert full["members"][0]["id_number"] == number
     assert masked["members"][0]["id_number"] == audited["members"][0]["id_number"] == f"{number[:6]}********{number[-4:]}"
+    assert full["members"][0]["phone"] == "13700001234"
+    assert masked["members"][0]["phone"] == audited["members"][0]["phone"] == "137****1234"
 
 
 async def test_invalid_identity_number_is_a_422_naming_the_field(platform):

@@ -1,8 +1,8 @@
 """initial households schema
 
-Revision ID: b1208f991038
+Revision ID: 00d6dfb30c83
 Revises: 
-Create Date: 2026-11-29 00:11:49.740789
+Create Date: 2026-11-29 01:10:01.840536
 """
 from typing import Sequence, Union
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import shared.db
 
 
-revision: str = 'b1208f991038'
+revision: str = '00d6dfb30c83'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -140,6 +140,7 @@ def upgrade() -> None:
     sa.Column('id_number_hash', sa.String(length=64), nullable=False),
     sa.Column('current_id_hash', sa.String(length=64), nullable=True),
     sa.Column('id_number_cipher', sa.String(length=200), nullable=False),
+    sa.Column('phone_cipher', sa.String(length=200), nullable=True),
     sa.Column('relation', sa.String(length=20), nullable=False),
     sa.Column('birth_date', sa.Date(), nullable=False),
     sa.Column('sex', sa.String(length=6), nullable=False),
