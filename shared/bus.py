@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.db import utcnow
 from shared.events.contracts import EventData, parse_data
 from shared.events.envelope import service_of
+from shared.outbox import append_pending
 from shared.settings import FupinSettings
 
 log = logging.getLogger("fupin.bus")
@@ -110,7 +112,7 @@ async def apply_batch(
 ) -> int:
     """Apply a batch in one transaction; events already applied are skipped. Returns how many were new."""
     consumed = metadata.tables["consumed_event"]
-    async with _maybe(lock), sessionmaker() as session, session.begin():
+    async with maybe_locked(lock), sessionmaker() as session, session.begin():
         ids = [d.id for d in batch]
         seen: set[str] = set()
         for start in range(0, len(ids), 500):
@@ -127,8 +129,7 @@ async def apply_batch(
             await session.execute(
                 insert(consumed), [{"event_id": d.id, "source": d.source, "sequence": d.sequence, "applied_at": now} for d in fresh]
             )
-            from shared.outbox import append_pending  # handlers may emit facts of their own
-
+            # Handlers may emit facts of their own; they join the same transaction.
             await append_pending(session, metadata, metadata.info["service"])
         if fresh:
             log.info(
@@ -151,17 +152,14 @@ async def apply_batch(
     return len(fresh)
 
 
-class _maybe:
-    def __init__(self, lock: asyncio.Lock | None) -> None:
-        self.lock = lock
-
-    async def __aenter__(self) -> None:
-        if self.lock:
-            await self.lock.acquire()
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self.lock:
-            self.lock.release()
+@asynccontextmanager
+async def maybe_locked(lock: asyncio.Lock | asyncio.Semaphore | None) -> AsyncIterator[None]:
+    """Hold ``lock`` (a writer lock or an admission gate) when there is one."""
+    if lock is None:
+        yield
+    else:
+        async with lock:
+            yield
 
 
 # ---- embedded: the outboxes are the log -------------------------------------------------------
@@ -322,10 +320,7 @@ class KafkaRelay:
     async def _close(self) -> None:
         if self._producer is not None:
             producer, self._producer = self._producer, None
-            try:
-                await asyncio.wait_for(producer.stop(), 5)
-            except Exception:
-                pass
+            await _stop_quietly(producer)
 
     async def publish_pending(self) -> int:
         outbox = self.metadata.tables["outbox"]
@@ -412,11 +407,7 @@ class KafkaSubscriber:
                     # Only after our own transaction has committed.
                     await consumer.commit(offsets)
             except asyncio.CancelledError:
-                if consumer is not None:
-                    try:
-                        await asyncio.wait_for(consumer.stop(), 5)
-                    except Exception:
-                        pass
+                await _stop_quietly(consumer)
                 raise
             except Exception as exc:
                 self.healthy = False
@@ -424,13 +415,19 @@ class KafkaSubscriber:
                     "subscriber lost the broker or failed a batch; will retry",
                     extra={"consumer": self.subscription.consumer, "error": repr(exc), "retry_in_s": backoff},
                 )
-                if consumer is not None:
-                    try:
-                        await asyncio.wait_for(consumer.stop(), 5)
-                    except Exception:
-                        pass
+                await _stop_quietly(consumer)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+
+async def _stop_quietly(client: Any) -> None:
+    """Stop a Kafka client that may already be broken; a lost broker must not block shutdown or retry."""
+    if client is None:
+        return
+    try:
+        await asyncio.wait_for(client.stop(), 5)
+    except Exception:
+        pass
 
 
 async def kafka_reachable(settings: FupinSettings, timeout: float = 1.0) -> bool:

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import migrations
 from shared.auth import Principal, authenticate
-from shared.bus import KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable
+from shared.bus import KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
 from shared.db import create_engine, is_sqlite, utcnow
 from shared.ids import new_id
 from shared.logging import request_id_var
@@ -94,20 +94,11 @@ class ServiceContext:
     @asynccontextmanager
     async def write_session(self, principal: Principal | None = None) -> AsyncIterator[AsyncSession]:
         """A unit of work outside HTTP (imports, seeds, consumers): events and state commit together."""
-        async with _maybe_lock(self.write_lock), self.sessionmaker() as session:
+        async with maybe_locked(self.write_lock), self.sessionmaker() as session:
             if principal is not None:
                 session.info[PRINCIPAL_KEY] = principal
             yield session
             await self.commit(session)
-
-
-@asynccontextmanager
-async def _maybe_lock(lock: asyncio.Lock | asyncio.Semaphore | None) -> AsyncIterator[None]:
-    if lock is None:
-        yield
-    else:
-        async with lock:
-            yield
 
 
 # Dependencies are coroutines on purpose: FastAPI runs plain functions in a thread pool.
@@ -154,7 +145,7 @@ class TransactionalRoute(APIRoute):
                 subject = principal.subject if principal else "anonymous"
                 idem_id = _idempotency_id(subject, request.method, request.url.path, key)
                 body_hash = hashlib.sha256(await request.body()).hexdigest()
-            async with _maybe_lock(ctx.write_gate if write else None), ctx.sessionmaker() as session:
+            async with maybe_locked(ctx.write_gate if write else None), ctx.sessionmaker() as session:
                 request.state.session = session
                 if principal is not None:
                     session.info[PRINCIPAL_KEY] = principal
