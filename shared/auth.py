@@ -187,6 +187,22 @@ def require_roles(*roles: Role):
     return Depends(dependency)
 
 
+def readable_by(*roles: Role):
+    """A dependency for read routes open to the named roles only (e.g. the audit log: auditors, city admins)."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(
+                f"角色 {principal.role} 无权查看此内容",
+                detail_en=f"only {', '.join(sorted(allowed))} may read this",
+                code="role_not_allowed",
+            )
+        return principal
+
+    return Depends(dependency)
+
+
 # ---- region scope: the one place where it is decided ----------------------------------------
 
 

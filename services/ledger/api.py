@@ -10,9 +10,8 @@ from fastapi.responses import StreamingResponse
 
 from services.ledger import audit, service
 from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
-from shared.auth import CurrentPrincipal, Principal, Role
+from shared.auth import CurrentPrincipal, Role, readable_by
 from shared.paging import Page, PageParams, page_params
-from shared.problems import Forbidden
 from shared.service import SessionDep, service_router
 
 router = service_router("ledger", tags=["ledger"])
@@ -74,14 +73,11 @@ async def county_indicators(code: str, session: SessionDep, principal: CurrentPr
 # ---- audit ------------------------------------------------------------------------------------------
 
 
-async def auditor(principal: CurrentPrincipal) -> Principal:
-    """The audit routes read the whole log: auditors and city administrators only."""
-    if principal.role not in (Role.auditor, Role.city_admin):
-        raise Forbidden("仅审计人员和市级管理员可审计日志", detail_en="only auditors and city administrators audit the log", code="role_not_allowed")
-    return principal
+# The audit routes read the whole log: auditors and city administrators only.
+AUDITORS = readable_by(Role.auditor, Role.city_admin)
 
 
-@router.get("/audit/verify", summary="Check every source's sequence and hash chain", dependencies=[Depends(auditor)])
+@router.get("/audit/verify", summary="Check every source's sequence and hash chain", dependencies=[AUDITORS])
 async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"] = "auto") -> ChainReport:
     result = await audit.verify_log(request.app.state.settings, log)
     return ChainReport(**result.as_dict())
@@ -90,7 +86,7 @@ async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"]
 @router.get(
     "/audit/export",
     summary="The log as NDJSON of CloudEvents (streamed)",
-    dependencies=[Depends(auditor)],
+    dependencies=[AUDITORS],
     response_class=StreamingResponse,
     responses={200: {"content": {"application/x-ndjson": {}}}},
 )
@@ -112,7 +108,7 @@ async def audit_export(
 @router.get(
     "/audit/replay",
     summary="Rebuild every projection from the first event into a scratch database and compare, table by table",
-    dependencies=[Depends(auditor)],
+    dependencies=[AUDITORS],
 )
 async def audit_replay(request: Request, log: Literal["auto", "outbox", "kafka"] = "auto") -> ReplayReport:
     result = await audit.replay_compare(request.app.state.settings, log)
