@@ -8,25 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.events.training import ComplianceStatus, CourseCategory
+from services.training.domain import COURSE_INDUSTRIES
 from shared.regions import division_code_problem
 
-CourseIndustry = Literal[
-    "quality_rice",
-    "vegetables",
-    "bamboo",
-    "pigs",
-    "fruit",
-    "tea",
-    "quality_fish",
-    "camellia_oil",
-    "yellow_tobacco",
-    "medicinal_herbs",
-    "flowers",
-    "sericulture",
-    "e_commerce",
-    "employment_skills",
-    "cultural_literacy",
-]
+CourseIndustry = Literal[*COURSE_INDUSTRIES]  # type: ignore[valid-type]
 Level = Literal["primary", "intermediate", "advanced"]
 VenueKind = Literal["industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom"]
 
