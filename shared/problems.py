@@ -112,6 +112,12 @@ class PayloadTooLarge(Problem):
     status, code, title_zh, title_en = 413, "payload_too_large", "请求体过大", "Payload too large"
 
 
+class PreconditionRequired(Problem):
+    """428: a money write without an ``Idempotency-Key`` (a retry could count twice), or a PATCH without ``If-Match``."""
+
+    status, code, title_zh, title_en = 428, "precondition_required", "缺少必需的请求头", "Precondition required"
+
+
 class Unavailable(Problem):
     status, code, title_zh, title_en = 503, "unavailable", "服务暂不可用", "Service unavailable"
 
