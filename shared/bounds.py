@@ -18,7 +18,6 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Header
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
 
 # ---- money (integer fen) ---------------------------------------------------------------------
@@ -137,31 +136,3 @@ class StrictInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-
-# ---- writes that create money facts ----------------------------------------------------------
-
-
-async def _require_idempotency_key(
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            max_length=200,
-            description="required: a retry with the same key answers the first response and never counts twice",
-        ),
-    ] = None,
-) -> None:
-    if not idempotency_key:
-        from shared.problems import PreconditionRequired
-
-        raise PreconditionRequired(
-            "创建资金事实的请求必须带 Idempotency-Key 请求头",
-            detail_en="a write that creates a money fact requires an Idempotency-Key header",
-            code="idempotency_key_required",
-            field="Idempotency-Key",
-        )
-
-
-# ``@router.post(..., dependencies=[IdempotencyKeyRequired])`` on every write that creates money facts
-# (wages, payments, distributions, subsidies, rent, loan returns): a 428 problem without the header.
-IdempotencyKeyRequired = Depends(_require_idempotency_key)

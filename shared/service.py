@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, insert, select, text
@@ -112,6 +112,35 @@ async def session_of(request: Request) -> AsyncSession:
 
 ContextDep = Annotated[ServiceContext, Depends(context_of)]
 SessionDep = Annotated[AsyncSession, Depends(session_of)]
+
+
+# ---- writes that create money facts ----------------------------------------------------------
+
+
+async def _require_idempotency_key(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="required: a retry with the same key answers the first response and never counts twice",
+        ),
+    ] = None,
+) -> None:
+    if not idempotency_key:
+        from shared.problems import PreconditionRequired
+
+        raise PreconditionRequired(
+            "创建资金事实的请求必须带 Idempotency-Key 请求头",
+            detail_en="a write that creates a money fact requires an Idempotency-Key header",
+            code="idempotency_key_required",
+            field="Idempotency-Key",
+        )
+
+
+# ``@router.post(..., dependencies=[IdempotencyKeyRequired])`` on every write that creates money facts
+# (wages, payments, distributions, subsidies, rent, loan returns): a 428 problem without the header.
+IdempotencyKeyRequired = Depends(_require_idempotency_key)
 
 
 def _idempotency_id(subject: str, method: str, path: str, key: str) -> str:
