@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -33,12 +34,15 @@ from shared.ids import new_id
 from shared.logging import request_id_var
 from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
 from shared.pii import PiiVault
-from shared.problems import Conflict, Problem, install_problem_handlers
+from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, install_problem_handlers
 from shared.settings import FupinSettings, get_settings
 
 log = logging.getLogger("fupin.http")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Household imports carry a whole village's sheet: ``@router.post(..., max_body_size=IMPORT_MAX_BODY_BYTES)``.
+IMPORT_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -153,18 +157,30 @@ class TransactionalRoute(APIRoute):
     service: str = ""
     public: bool = False
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, max_body_size: int | None = None, **kwargs: Any) -> None:
+        # A route's ``max_body_size`` is enforced here, not by the framework's limiter, so that a refusal
+        # is our problem document (the framework's answers ``text/plain`` when Content-Length is too large).
+        self.body_limit = max_body_size
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         original = super().get_route_handler()
         service = self.service
         public = self.public
+        declared_query = declared_query_parameters(self)
+        route_body_limit = self.body_limit
 
         async def handler(request: Request) -> Response:
             ctx: ServiceContext = request.app.state.contexts[service]
             request.state.ctx = ctx
             write = request.method in WRITE_METHODS
+            await read_bounded_body(request, route_body_limit or ctx.settings.max_body_bytes, read=write)
             principal: Principal | None = None
             if not public and "authorization" in request.headers:
                 principal = await authenticate(request, _credentials(request))
+            # Anonymous calls to a protected route are refused by its dependency (401) first.
+            if public or principal is not None:
+                refuse_unknown_query_parameters(request, declared_query)
             # Public routes (partner webhooks) deduplicate by their own message ids.
             key = request.headers.get("idempotency-key") if write and not public else None
             idem_id = body_hash = None
@@ -214,6 +230,98 @@ class TransactionalRoute(APIRoute):
                 return response
 
         return handler
+
+
+# ---- body size -------------------------------------------------------------------------------
+
+BODY_LIMIT_KEY = "fupin.body_limit"
+
+
+class _BodyAllowance:
+    """The limit of the request in flight; the route sets its own before the body is read."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def body_too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"请求体超过 {limit} 字节", detail_en=f"request body larger than {limit} bytes", limit_bytes=limit
+    )
+
+
+class BodyLimitMiddleware:
+    """Counts request body bytes as they arrive and refuses (413) past the limit, so no body is held whole beyond it."""
+
+    def __init__(self, app: ASGIApp, default_limit: int) -> None:
+        self.app = app
+        self.default_limit = default_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowance = _BodyAllowance(self.default_limit)
+        scope[BODY_LIMIT_KEY] = allowance
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > allowance.limit:
+                    raise body_too_large(allowance.limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+async def read_bounded_body(request: Request, limit: int, *, read: bool) -> None:
+    """413 before reading when Content-Length exceeds ``limit``; for writes, read (and cache) the body within it.
+
+    Reading here, before the transaction, keeps a slow or oversized upload out of the write gate, and
+    lets the refusal surface as our problem rather than as the framework's "error parsing the body".
+    """
+    allowance = request.scope.get(BODY_LIMIT_KEY)
+    if isinstance(allowance, _BodyAllowance):
+        allowance.limit = limit
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise body_too_large(limit)
+    if read:
+        await request.body()
+
+
+def declared_query_parameters(route: APIRoute) -> frozenset[str]:
+    """Every query parameter the route reads: its own, its dependencies' (``page_params``) and its router's."""
+    names: set[str] = set()
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        for param in dependant.query_params:
+            model = param.field_info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):  # a query-parameter model
+                names.update(f.alias or name for name, f in model.model_fields.items())
+            else:
+                names.add(param.alias)
+        stack.extend(dependant.dependencies)
+    return frozenset(names)
+
+
+def refuse_unknown_query_parameters(request: Request, declared: frozenset[str]) -> None:
+    """A misspelt filter must not silently return everything: an undeclared query parameter is a 422 naming it."""
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in declared]
+    if unknown:
+        raise InvalidInput(
+            f"未知的查询参数 {unknown[0]}",
+            detail_en=f"unknown query parameter {unknown[0]}",
+            code="unknown_query_parameter",
+            field=unknown[0],
+            errors=[{"field": name, "message": "unknown query parameter", "type": "extra_forbidden"} for name in unknown],
+        )
 
 
 def _credentials(request: Request) -> Any:
@@ -362,6 +470,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             allow_headers=["*"],
             expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed"],
         )
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/healthz", tags=["health"], summary="Alive")

@@ -48,6 +48,12 @@ class FupinSettings(BaseSettings):
     jwt_audience: str = "fupin"
     pii_key: str = "dev-insecure-pii-key-000000000000000000000"
 
+    # Request bodies: larger ones are a 413 problem, before reading when Content-Length says so and
+    # while reading a chunked one. Routes may declare their own (imports); see docs/bounds.md.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Idempotency records are answered for this long, then ignored and purged (docs/bounds.md).
+    idempotency_ttl_hours: int = Field(default=72, ge=1, le=24 * 365)
+
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
 

@@ -37,7 +37,7 @@ from shared.auth import CurrentPrincipal, Role, require_roles, visible
 from shared.events.households import LabourCapacity, PovertyStatus
 from shared.paging import Page, PageParams, page_params, paginate
 from shared.problems import NotFound
-from shared.service import ContextDep, SessionDep, service_router
+from shared.service import IMPORT_MAX_BODY_BYTES, ContextDep, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
 
@@ -276,6 +276,7 @@ async def import_template(principal: CurrentPrincipal, format: Literal["csv", "x
     "/imports",
     dependencies=[require_roles(*REGISTRARS)],
     summary="Import villages, households and members from CSV or .xlsx; all or nothing",
+    max_body_size=IMPORT_MAX_BODY_BYTES,  # larger than the default 1 MiB; see docs/bounds.md
     responses={422: {"description": "the file has problems: `errors` lists {row, column, value, reason}; nothing was imported"}},
 )
 async def import_households(

@@ -1,0 +1,118 @@
+"""The shared HTTP boundary every route inherits: unknown query parameters, body-size limits, out-of-range integers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import village_code
+
+# One real list route of each service, with a misspelt filter that used to be ignored (everything came back).
+MISSPELT_FILTERS = [
+    ("/households/v1/households", "vilage_code", "440232101101"),
+    ("/funds/v1/funds", "county_cod", "440232"),
+    ("/market/v1/orders", "partnr", "acme"),
+    ("/training/v1/courses", "categry", "skills"),
+    ("/ledger/v1/households/some-household/income/entries", "yaer", "2026"),
+]
+
+
+@pytest.mark.parametrize(("path", "param", "value"), MISSPELT_FILTERS)
+async def test_unknown_query_parameter_is_a_422_naming_it(platform, path, param, value):
+    r = await platform.client.get(path, params={param: value}, headers=platform.admin)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["code"] == "unknown_query_parameter" and body["field"] == param
+
+
+async def test_declared_query_parameters_and_paging_parameters_are_still_accepted(platform):
+    code = village_code()
+    r = await platform.client.get("/households/v1/households", params={"village": code, "limit": 5, "include_left": "true"}, headers=platform.admin)
+    assert r.status_code == 200, r.text
+
+
+async def test_unknown_query_parameter_on_a_write_is_refused_and_writes_nothing(platform):
+    code = village_code()
+    r = await platform.client.post("/households/v1/villages", params={"dryrun": "1"}, json={"code": code, "name": "拼错村"}, headers=platform.admin)
+    assert r.status_code == 422 and r.json()["field"] == "dryrun"
+    assert (await platform.client.get(f"/households/v1/villages/{code}", headers=platform.admin)).status_code == 404
+
+
+# ---- body size ---------------------------------------------------------------------------------
+
+MIB = 1024 * 1024
+
+
+async def _village_count(platform) -> int:
+    from sqlalchemy import func, select
+
+    ctx = platform.context("households")
+    table = ctx.spec.metadata.tables["village"]
+    async with ctx.sessionmaker() as s:
+        return int((await s.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+def _counting(body: bytes, pulled: list[int], chunk: int = 64 * 1024):
+    async def chunks():
+        for start in range(0, len(body), chunk):
+            pulled.append(start)
+            yield body[start : start + chunk]
+
+    return chunks()
+
+
+def _big_village_body(size: int) -> bytes:
+    return ('{"code":"' + village_code() + '","name":"大村","township_name":"').encode() + b"x" * size + b'"}'
+
+
+async def test_body_over_1_mib_declared_by_content_length_is_a_413_problem_before_reading(platform):
+    body = _big_village_body(2 * MIB)
+    pulled: list[int] = []
+    before = await _village_count(platform)
+    headers = {**platform.admin, "Content-Type": "application/json", "Content-Length": str(len(body))}
+    r = await platform.client.post("/households/v1/villages", content=_counting(body, pulled), headers=headers)
+    assert r.status_code == 413, r.text[:300]
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["code"] == "payload_too_large" and problem["limit_bytes"] == MIB and problem["status"] == 413
+    assert "x-request-id" in r.headers
+    assert pulled == []  # not one chunk of the body was read
+    assert await _village_count(platform) == before
+
+
+async def test_chunked_body_over_1_mib_is_a_413_problem_while_reading(platform):
+    body = _big_village_body(2 * MIB)
+    pulled: list[int] = []
+    before = await _village_count(platform)
+    r = await platform.client.post("/households/v1/villages", content=_counting(body, pulled), headers={**platform.admin, "Content-Type": "application/json"})
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.status_code == 413, r.text[:300]
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "payload_too_large" and r.json()["limit_bytes"] == MIB
+    assert len(pulled) * 64 * 1024 <= MIB + 64 * 1024  # reading stopped at the limit, not at the end
+    assert await _village_count(platform) == before
+
+
+async def test_body_just_under_the_limit_reaches_validation(platform):
+    body = b'{"code":"123","name":"x"}' + b" " * (MIB - 100)  # JSON allows the trailing whitespace
+    r = await platform.client.post("/households/v1/villages", content=body, headers={**platform.admin, "Content-Type": "application/json"})
+    assert r.status_code == 422, r.text[:300]  # the schema, not the size limit, refuses it
+    assert r.json()["field"] == "code"
+
+
+async def test_imports_take_a_larger_documented_body_limit(platform):
+    from shared.service import IMPORT_MAX_BODY_BYTES
+
+    assert IMPORT_MAX_BODY_BYTES > MIB
+    csv = ("村代码,户编号\n" + "x,y\n" * (MIB // 4)).encode()
+    assert len(csv) > MIB
+    files = {"file": ("big.csv", csv, "text/csv")}
+    r = await platform.client.post("/households/v1/imports", params={"dry_run": "true"}, files=files, headers=platform.admin)
+    assert r.status_code != 413, r.text[:300]
+    assert r.status_code < 500
+    pulled: list[int] = []
+    too_big = b"x" * (IMPORT_MAX_BODY_BYTES + 1)
+    headers = {**platform.admin, "Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(len(too_big))}
+    r = await platform.client.post("/households/v1/imports", content=_counting(too_big, pulled), headers=headers)
+    assert r.status_code == 413 and r.json()["limit_bytes"] == IMPORT_MAX_BODY_BYTES
+    assert pulled == []
