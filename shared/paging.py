@@ -29,7 +29,7 @@ class PageParams(BaseModel):
 
 async def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+    cursor: Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page")] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
 
@@ -38,12 +38,19 @@ def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 def decode_cursor(cursor: str) -> Any:
+    """The key a cursor holds: a string id or code, or an integer the database can compare (64 bits)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded))
+        key = json.loads(base64.urlsafe_b64decode(padded))
     except Exception:
-        raise InvalidInput("分页游标无效", detail_en="invalid cursor", field="cursor") from None
+        key = None
+    if (isinstance(key, str) and len(key) <= 200) or (type(key) is int and key in _INT64):
+        return key
+    raise InvalidInput("分页游标无效", detail_en="invalid cursor", field="cursor")
 
 
 async def paginate(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
+import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +23,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import MetaData, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -171,6 +174,15 @@ class TransactionalRoute(APIRoute):
         route_body_limit = self.body_limit
 
         async def handler(request: Request) -> Response:
+            try:
+                return await serve(request)
+            except (OverflowError, DBAPIError, StarletteHTTPException) as exc:
+                problem = out_of_range_problem(exc, *await _request_inputs(request))
+                if problem is None:
+                    raise
+                raise problem from exc
+
+        async def serve(request: Request) -> Response:
             ctx: ServiceContext = request.app.state.contexts[service]
             request.state.ctx = ctx
             write = request.method in WRITE_METHODS
@@ -230,6 +242,87 @@ class TransactionalRoute(APIRoute):
                 return response
 
         return handler
+
+
+# ---- integers the database cannot hold ----------------------------------------------------------
+
+_INT64 = range(-(2**63), 2**63)
+# asyncpg, binding a Python int to an integer column: "invalid input for query argument $2: 1180… (value out of int64 range)"
+_ASYNCPG_RANGE = re.compile(r"query argument \$\d+: (-?\d+) \(value out of int(?:16|32|64) range\)")
+# A JSON number Python refuses to convert (more than 4300 digits), and the name it was given.
+_HUGE_JSON_INT = re.compile(rb'"([^"\\]{1,100})"\s*:\s*-?\d{4000,}')
+
+
+def _out_of_range(exc: BaseException) -> tuple[bool, int | None]:
+    """Whether ``exc`` says a number was beyond what the database (or the JSON parser) holds, and which, if it says."""
+    if isinstance(exc, OverflowError):  # SQLite binding: "Python int too large to convert to SQLite INTEGER"
+        return True, None
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        if isinstance(orig, OverflowError):
+            return True, None
+        message = str(orig)
+        if (match := _ASYNCPG_RANGE.search(message)) is not None:
+            return True, int(match.group(1))
+        sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        # 22003 numeric_value_out_of_range (PostgreSQL, e.g. a bigint sum); SQLite's SUM() past 64 bits.
+        return sqlstate == "22003" or message == "integer overflow", None
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 400:
+        cause = exc.__cause__
+        return isinstance(cause, ValueError) and "integer string conversion" in str(cause), None
+    return False, None
+
+
+def _integers(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
+    if type(value) is int:
+        yield path, value
+    elif isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 4000:
+        yield path, int(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _integers(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _integers(item, f"{path}[{index}]")
+
+
+def out_of_range_problem(exc: BaseException, inputs: Any, raw_body: bytes = b"") -> InvalidInput | None:
+    """A 422 for a number the database cannot hold, naming the input that carried it when it can; else None.
+
+    ``inputs`` is the request's parameters and JSON body as one object (``{name: value}``); the
+    field is the one holding the value the driver names, or else the first integer beyond 64 bits.
+    """
+    out_of_range, value = _out_of_range(exc)
+    if not out_of_range:
+        return None
+    field = None
+    if isinstance(exc, StarletteHTTPException):  # the body did not parse: find the number's name in the raw text
+        match = _HUGE_JSON_INT.search(raw_body)
+        field = match.group(1).decode("utf-8", "replace") if match else None
+    else:
+        for path, number in _integers(inputs):
+            if (number == value) if value is not None else (number not in _INT64):
+                field = path
+                break
+    return InvalidInput(
+        f"数值超出允许范围：{field}" if field else "数值超出允许范围",
+        detail_en=f"{field} is out of the range the platform stores" if field else "a number is out of the range the platform stores",
+        code="value_out_of_range",
+        field=field,
+    )
+
+
+async def _request_inputs(request: Request) -> tuple[dict[str, Any], bytes]:
+    """Path and query parameters and the JSON body as one object, and the raw body, to find an offending number in."""
+    inputs: dict[str, Any] = {**request.path_params, **dict(request.query_params.multi_items())}
+    body = await request.body() if request.method in WRITE_METHODS else b""
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        inputs.update(parsed)
+    return inputs, body
 
 
 # ---- body size -------------------------------------------------------------------------------

@@ -116,3 +116,78 @@ async def test_imports_take_a_larger_documented_body_limit(platform):
     r = await platform.client.post("/households/v1/imports", content=_counting(too_big, pulled), headers=headers)
     assert r.status_code == 413 and r.json()["limit_bytes"] == IMPORT_MAX_BODY_BYTES
     assert pulled == []
+
+
+# ---- integers beyond 64 bits ---------------------------------------------------------------------
+
+INT64_MAX = 2**63 - 1
+
+
+async def _fund_count(platform) -> int:
+    from sqlalchemy import func, select
+
+    ctx = platform.context("funds")
+    table = ctx.spec.metadata.tables["fund"]
+    async with ctx.sessionmaker() as s:
+        return int((await s.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+def _fund_body(**kw) -> dict:
+    return {"kind": "other_assistance", "name": "越界资金", "county_code": "440232", "amount_fen": 100_000_000, "received_on": "2026-02-01", **kw}
+
+
+async def test_integer_beyond_int64_in_a_body_field_is_a_422_naming_it_not_a_500(platform):
+    # Whichever guard catches it (the field's bound, or the database's range as a safety net), never a 500.
+    before = await _fund_count(platform)
+    r = await platform.client.post("/funds/v1/funds", json=_fund_body(poor_person_count=INT64_MAX + 1), headers=platform.admin)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["field"] == "poor_person_count"
+    assert await _fund_count(platform) == before
+
+
+async def test_json_integer_of_thousands_of_digits_is_a_422(platform):
+    body = ('{"kind":"other_assistance","name":"长整数","county_code":"440232","received_on":"2026-02-01","amount_fen":' + "9" * 5000 + "}").encode()
+    r = await platform.client.post("/funds/v1/funds", content=body, headers={**platform.admin, "Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "value_out_of_range" and r.json()["field"] == "amount_fen"
+
+
+async def test_cursor_holding_an_integer_beyond_int64_is_a_422_naming_the_cursor(platform):
+    from shared.paging import encode_cursor
+
+    for key in (2**70, {"a": 1}, [1, 2], 1.5):
+        r = await platform.client.get("/households/v1/villages", params={"cursor": encode_cursor(key)}, headers=platform.admin)
+        assert r.status_code == 422, r.text
+        assert r.json()["field"] == "cursor"
+
+
+async def test_database_numeric_out_of_range_is_a_422_value_out_of_range_in_both_modes(platform):
+    """The safety net itself, on the real driver of each mode: binding past 64 bits, and a sum past 64 bits."""
+    from sqlalchemy import BigInteger, cast, func, literal, select, union_all
+
+    from shared.service import out_of_range_problem
+
+    ctx = platform.context("funds")
+    fund = ctx.spec.metadata.tables["fund"]
+    raised = []
+    two_maxima = union_all(select(literal(INT64_MAX, BigInteger).label("v")), select(literal(INT64_MAX, BigInteger).label("v"))).subquery()
+    statements = (
+        select(fund.c.id).where(fund.c.amount_fen == 2**70),  # binding: SQLite OverflowError, asyncpg "out of int64 range"
+        select(func.sum(two_maxima.c.v)),  # SQLite: "integer overflow" (PostgreSQL sums bigints as numeric)
+        select(cast(literal(INT64_MAX), BigInteger) + cast(literal(1), BigInteger)),  # PostgreSQL 22003 (SQLite: a float)
+    )
+    for stmt in statements:
+        async with ctx.sessionmaker() as s:
+            try:
+                await s.execute(stmt)
+            except Exception as exc:  # noqa: BLE001 - what the driver raises is the point
+                raised.append(exc)
+    assert len(raised) == 2, raised  # each mode: the binding and one way of summing
+    for exc in raised:
+        problem = out_of_range_problem(exc, {"amount_fen": 2**70})
+        assert problem is not None, repr(exc)
+        assert problem.status == 422 and problem.code == "value_out_of_range"
+    assert out_of_range_problem(raised[0], {"amount_fen": 2**70}).field == "amount_fen"
+    assert out_of_range_problem(ValueError("unrelated"), {}) is None
