@@ -77,6 +77,7 @@ class PiiVault:
         root = hashlib.sha256(key.encode()).digest()
         self._enc = AESGCM(hmac.new(root, b"fupin-pii-encrypt", hashlib.sha256).digest())
         self._mac = hmac.new(root, b"fupin-pii-lookup", hashlib.sha256).digest()
+        self._digest = hmac.new(root, b"fupin-request-digest", hashlib.sha256).digest()
 
     def lookup_hash(self, value: str) -> str:
         return hmac.new(self._mac, value.encode(), hashlib.sha256).hexdigest()
@@ -88,6 +89,19 @@ class PiiVault:
     def decrypt(self, token: str) -> str:
         raw = base64.b64decode(token)
         return self._enc.decrypt(raw[:12], raw[12:], None).decode()
+
+    def digest(self, data: bytes) -> str:
+        """A keyed digest (HMAC-SHA256, hex) of data that may hold personal fields: comparable, not reversible by guessing."""
+        return hmac.new(self._digest, data, hashlib.sha256).hexdigest()
+
+    def seal(self, data: bytes, *, context: bytes) -> bytes:
+        """AES-GCM ciphertext of ``data``, bound to ``context`` (it opens only with the same one)."""
+        nonce = os.urandom(12)
+        return nonce + self._enc.encrypt(nonce, data, context)
+
+    def unseal(self, sealed: bytes, *, context: bytes) -> bytes:
+        """The data ``seal`` was given; raises ``cryptography.exceptions.InvalidTag`` when it was not sealed so."""
+        return self._enc.decrypt(sealed[:12], sealed[12:], context)
 
 
 def make_citizen_id(region: str, birth: date, serial: int) -> str:

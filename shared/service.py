@@ -7,7 +7,6 @@ prefixes (embedded mode) from the same code.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import re
@@ -15,14 +14,16 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
+from cryptography.exceptions import InvalidTag
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy import MetaData, insert, select, text
+from sqlalchemy import MetaData, Table, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -75,10 +76,16 @@ class ServiceContext:
     # holding connections, and the lock holder's next statement waits behind them).
     write_gate: asyncio.Semaphore | asyncio.Lock | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # When (time.monotonic()) the next keyed write also deletes a batch of expired idempotency records.
+    idempotency_purge_due: float = 0.0
 
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def idempotency_ttl(self) -> timedelta:
+        return timedelta(hours=self.settings.idempotency_ttl_hours)
 
     async def commit(self, session: AsyncSession) -> list[dict[str, Any]]:
         """Append the session's events to the outbox and commit both; then wake the relay."""
@@ -150,8 +157,45 @@ async def _require_idempotency_key(
 IdempotencyKeyRequired = Depends(_require_idempotency_key)
 
 
-def _idempotency_id(subject: str, method: str, path: str, key: str) -> str:
-    return hashlib.sha256(f"{subject}\n{method}\n{path}\n{key}".encode()).hexdigest()
+# ---- idempotency records ---------------------------------------------------------------------
+# A record is found by a keyed digest of (subject, method, path, key); it holds a keyed digest of the
+# canonical request and the response sealed with the PII vault; it is answered for
+# ``idempotency_ttl_hours`` and then ignored and purged. See docs/bounds.md.
+
+PURGE_INTERVAL_SECONDS = 300.0
+PURGE_BATCH = 500
+
+
+def idempotency_record_id(vault: PiiVault, subject: str, method: str, path: str, key: str) -> str:
+    return vault.digest(b"record\n" + "\n".join((subject, method, path, key)).encode())
+
+
+def canonical_request(method: str, path: str, query: Sequence[tuple[str, str]], content_type: str, body: bytes) -> bytes:
+    """The request as compared for a replay: a JSON body with sorted keys (so key order does not matter), else its bytes."""
+    parts = [method.encode(), path.encode(), json.dumps(sorted(query), ensure_ascii=False).encode()]
+    media = content_type.split(";", 1)[0].strip().lower()
+    if body and (media == "application/json" or media.endswith("+json")):
+        try:
+            parts += [b"json", json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()]
+        except ValueError:
+            parts += [b"raw", body]
+    else:
+        parts += [b"raw", body]
+    return b"\n".join(parts)
+
+
+def request_digest(vault: PiiVault, request: Request, body: bytes) -> str:
+    canonical = canonical_request(
+        request.method, request.url.path, request.query_params.multi_items(), request.headers.get("content-type", ""), body
+    )
+    return vault.digest(b"request\n" + canonical)
+
+
+async def purge_expired_idempotency_records(session: AsyncSession, table: Table, *, before: datetime, limit: int = PURGE_BATCH) -> int:
+    """Delete at most ``limit`` records created before ``before``; the number deleted."""
+    stale = select(table.c.id).where(table.c.created_at < before).limit(limit).scalar_subquery()
+    result = await session.execute(delete(table).where(table.c.id.in_(stale)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class TransactionalRoute(APIRoute):
@@ -200,8 +244,8 @@ class TransactionalRoute(APIRoute):
                 if len(key) > 200:
                     raise Problem("Idempotency-Key 过长", detail_en="Idempotency-Key longer than 200 characters", field="Idempotency-Key")
                 subject = principal.subject if principal else "anonymous"
-                idem_id = _idempotency_id(subject, request.method, request.url.path, key)
-                body_hash = hashlib.sha256(await request.body()).hexdigest()
+                idem_id = idempotency_record_id(ctx.vault, subject, request.method, request.url.path, key)
+                body_hash = request_digest(ctx.vault, request, await request.body())
             async with maybe_locked(ctx.write_gate if write else None), ctx.sessionmaker() as session:
                 request.state.session = session
                 if principal is not None:
@@ -217,17 +261,23 @@ class TransactionalRoute(APIRoute):
                     await session.rollback()
                     return response
                 if idem_id:
+                    table = ctx.spec.metadata.tables["idempotency_record"]
+                    now = utcnow()
                     await session.execute(
-                        insert(ctx.spec.metadata.tables["idempotency_record"]).values(
+                        insert(table).values(
                             id=idem_id,
                             request_hash=body_hash,
                             status_code=response.status_code,
                             content_type=response.headers.get("content-type"),
                             location=response.headers.get("location"),
-                            body=bytes(response.body),
-                            created_at=utcnow(),
+                            # Responses may show full identity and phone numbers (to roles that see them).
+                            body=ctx.vault.seal(bytes(response.body), context=idem_id.encode()),
+                            created_at=now,
                         )
                     )
+                    if time.monotonic() >= ctx.idempotency_purge_due:
+                        ctx.idempotency_purge_due = time.monotonic() + PURGE_INTERVAL_SECONDS
+                        await purge_expired_idempotency_records(session, table, before=now - ctx.idempotency_ttl)
                 try:
                     await ctx.commit(session)
                 except IntegrityError:
@@ -427,9 +477,18 @@ def _credentials(request: Request) -> Any:
 
 
 async def _replay(session: AsyncSession, ctx: ServiceContext, idem_id: str, body_hash: str) -> Response | None:
+    """The first response to this key, or None when there is none (or only an expired one, which goes)."""
     table = ctx.spec.metadata.tables["idempotency_record"]
     row = (await session.execute(select(table).where(table.c.id == idem_id))).first()
     if row is None:
+        return None
+    try:
+        if row.created_at < utcnow() - ctx.idempotency_ttl:
+            raise LookupError("expired")
+        body = ctx.vault.unseal(row.body, context=idem_id.encode())
+    except (LookupError, InvalidTag):
+        # Expired, or written before records were sealed: forget it; this request counts as new.
+        await session.execute(delete(table).where(table.c.id == idem_id))
         return None
     if row.request_hash != body_hash:
         raise Conflict(
@@ -441,7 +500,7 @@ async def _replay(session: AsyncSession, ctx: ServiceContext, idem_id: str, body
     headers = {"Idempotent-Replayed": "true"}
     if row.location:
         headers["Location"] = row.location
-    return Response(content=row.body, status_code=row.status_code, media_type=row.content_type, headers=headers)
+    return Response(content=body, status_code=row.status_code, media_type=row.content_type, headers=headers)
 
 
 def service_router(service: str, *, public: bool = False, **kwargs: Any) -> APIRouter:
