@@ -482,12 +482,14 @@ async def _replay(session: AsyncSession, ctx: ServiceContext, idem_id: str, body
     row = (await session.execute(select(table).where(table.c.id == idem_id))).first()
     if row is None:
         return None
-    try:
-        if row.created_at < utcnow() - ctx.idempotency_ttl:
-            raise LookupError("expired")
-        body = ctx.vault.unseal(row.body, context=idem_id.encode())
-    except (LookupError, InvalidTag):
-        # Expired, or written before records were sealed: forget it; this request counts as new.
+    body = None
+    if row.created_at >= utcnow() - ctx.idempotency_ttl:
+        try:
+            body = ctx.vault.unseal(row.body, context=idem_id.encode())
+        except InvalidTag:  # written before records were sealed, or under another PII key
+            pass
+    if body is None:
+        # Expired or unreadable: forget it; this request counts as new.
         await session.execute(delete(table).where(table.c.id == idem_id))
         return None
     if row.request_hash != body_hash:
