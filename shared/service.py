@@ -193,7 +193,8 @@ def request_digest(vault: PiiVault, request: Request, body: bytes) -> str:
 
 async def purge_expired_idempotency_records(session: AsyncSession, table: Table, *, before: datetime, limit: int = PURGE_BATCH) -> int:
     """Delete at most ``limit`` records created before ``before``; the number deleted."""
-    stale = select(table.c.id).where(table.c.created_at < before).limit(limit).scalar_subquery()
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer): two processes purging at once never wait on each other.
+    stale = select(table.c.id).where(table.c.created_at < before).limit(limit).with_for_update(skip_locked=True).scalar_subquery()
     result = await session.execute(delete(table).where(table.c.id.in_(stale)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
