@@ -118,6 +118,16 @@ class PreconditionRequired(Problem):
     status, code, title_zh, title_en = 428, "precondition_required", "缺少必需的请求头", "Precondition required"
 
 
+def idempotency_key_required() -> PreconditionRequired:
+    """428 for a money write without an ``Idempotency-Key`` (``shared.service.IdempotencyKeyRequired``)."""
+    return PreconditionRequired(
+        "创建资金事实的请求必须带 Idempotency-Key 请求头",
+        detail_en="a write that creates a money fact requires an Idempotency-Key header",
+        code="idempotency_key_required",
+        field="Idempotency-Key",
+    )
+
+
 class Unavailable(Problem):
     status, code, title_zh, title_en = 503, "unavailable", "服务暂不可用", "Service unavailable"
 
@@ -171,6 +181,8 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(ctx.get("rule"), str):
             entry["rule"] = ctx["rule"]
         errors.append(entry)
+    if any(err.get("type") == "missing" and tuple(err.get("loc", ())) == ("header", "Idempotency-Key") for err in exc.errors()):
+        return problem_response(request, idempotency_key_required())
     first = errors[0] if errors else {"field": None, "message": "invalid"}
     problem = InvalidInput(
         f"字段 {first['field']} 不合法：{first['message']}",

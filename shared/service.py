@@ -38,7 +38,7 @@ from shared.ids import new_id
 from shared.logging import request_id_var
 from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
 from shared.pii import PiiVault
-from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, install_problem_handlers
+from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, idempotency_key_required, install_problem_handlers
 from shared.settings import FupinSettings, get_settings
 
 log = logging.getLogger("fupin.http")
@@ -133,28 +133,26 @@ SessionDep = Annotated[AsyncSession, Depends(session_of)]
 
 async def _require_idempotency_key(
     idempotency_key: Annotated[
-        str | None,
+        str,
         Header(
             alias="Idempotency-Key",
             max_length=200,
             description="required: a retry with the same key answers the first response and never counts twice",
         ),
-    ] = None,
+    ],
 ) -> None:
+    # Declared required so the OpenAPI says so; a missing header is answered 428 by the validation
+    # handler (shared/problems.py), an empty one here.
     if not idempotency_key:
-        from shared.problems import PreconditionRequired
-
-        raise PreconditionRequired(
-            "创建资金事实的请求必须带 Idempotency-Key 请求头",
-            detail_en="a write that creates a money fact requires an Idempotency-Key header",
-            code="idempotency_key_required",
-            field="Idempotency-Key",
-        )
+        raise idempotency_key_required()
 
 
 # ``@router.post(..., dependencies=[IdempotencyKeyRequired])`` on every write that creates money facts
 # (wages, payments, distributions, subsidies, rent, loan returns): a 428 problem without the header.
 IdempotencyKeyRequired = Depends(_require_idempotency_key)
+_IDEMPOTENCY_KEY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    428: {"description": "no `Idempotency-Key` header: a money write must carry one", "content": {"application/problem+json": {}}}
+}
 
 
 # ---- idempotency records ---------------------------------------------------------------------
@@ -209,6 +207,8 @@ class TransactionalRoute(APIRoute):
         # A route's ``max_body_size`` is enforced here, not by the framework's limiter, so that a refusal
         # is our problem document (the framework's answers ``text/plain`` when Content-Length is too large).
         self.body_limit = max_body_size
+        if any(dep is IdempotencyKeyRequired for dep in kwargs.get("dependencies") or ()):
+            kwargs["responses"] = {**_IDEMPOTENCY_KEY_RESPONSES, **(kwargs.get("responses") or {})}
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:

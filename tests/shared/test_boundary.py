@@ -191,3 +191,46 @@ async def test_database_numeric_out_of_range_is_a_422_value_out_of_range_in_both
         assert problem.status == 422 and problem.code == "value_out_of_range"
     assert out_of_range_problem(raised[0], {"amount_fen": 2**70}).field == "amount_fen"
     assert out_of_range_problem(ValueError("unrelated"), {}) is None
+
+
+# ---- money writes need an Idempotency-Key -----------------------------------------------------------
+
+
+async def test_money_write_without_idempotency_key_is_a_428_and_the_openapi_says_it_is_required():
+    import httpx
+    from fastapi import APIRouter, FastAPI
+
+    from shared.problems import install_problem_handlers
+    from shared.service import IdempotencyKeyRequired
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    router = APIRouter()
+
+    @router.post("/wages", dependencies=[IdempotencyKeyRequired])
+    async def pay() -> dict:
+        return {"paid": True}
+
+    app.include_router(router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        missing = await client.post("/wages")
+        assert missing.status_code == 428, missing.text
+        assert missing.headers["content-type"] == "application/problem+json"
+        assert missing.json()["code"] == "idempotency_key_required" and missing.json()["field"] == "Idempotency-Key"
+        assert (await client.post("/wages", headers={"Idempotency-Key": ""})).status_code == 428
+        assert (await client.post("/wages", headers={"Idempotency-Key": "k" * 201})).status_code == 422
+        assert (await client.post("/wages", headers={"idempotency-key": "k1"})).json() == {"paid": True}
+        spec = (await client.get("/openapi.json")).json()
+    [header] = [p for p in spec["paths"]["/wages"]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+    assert header["in"] == "header" and header["required"] is True
+
+
+def test_routes_requiring_an_idempotency_key_document_the_428():
+    from shared.service import IdempotencyKeyRequired, TransactionalRoute
+
+    async def pay() -> dict:
+        return {}
+
+    route = TransactionalRoute("/wages", pay, methods=["POST"], dependencies=[IdempotencyKeyRequired], responses={409: {"description": "x"}})
+    assert set(route.responses) == {428, 409}
+    assert "application/problem+json" in route.responses[428]["content"]
