@@ -4,6 +4,10 @@ Appends are serialized per source by locking the source's head row (``SELECT …
 until the transaction commits, so sequence order is commit order and a relay reading
 ``sequence > published`` can never skip a row that commits late. On SQLite the service's single
 writer lock gives the same guarantee.
+
+Each source's events are also the leaves of a Merkle tree (``shared.merkle``), extended in the
+same transaction: the head row keeps the tree's frontier, and ``merkle_node`` receives the
+perfect subtrees each append completes — no extra round trip, no rebuild.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from shared.auth import SYSTEM, Principal
 from shared.db import UTCDateTime, utcnow
 from shared.events.contracts import EventData
+from shared import merkle
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal
 from shared.ids import new_id
 
@@ -49,6 +54,16 @@ def define_infrastructure_tables(metadata: MetaData) -> None:
         Column("source", String(40), primary_key=True),
         Column("last_sequence", BigInteger, nullable=False),
         Column("last_hash", String(64), nullable=False),
+        # The Merkle tree's frontier at last_sequence leaves: concatenated 32-byte hashes (shared.merkle).
+        Column("tree_frontier", LargeBinary),
+    )
+    Table(
+        "merkle_node",
+        metadata,
+        # Every perfect subtree of the source's Merkle tree: level 0 are the leaves, index counts from 0.
+        Column("level", Integer, primary_key=True, autoincrement=False),
+        Column("idx", BigInteger, primary_key=True, autoincrement=False),
+        Column("hash", LargeBinary, nullable=False),
     )
     Table(
         "outbox_relay",
@@ -85,19 +100,26 @@ def define_infrastructure_tables(metadata: MetaData) -> None:
 
 
 _OUTBOX_COLUMNS = ("sequence", "event_id", "type", "subject", "partition_key", "time", "hash", "payload")
+_NODE_COLUMNS = ("level", "idx", "hash")
 
 
-@lru_cache(maxsize=SMALL_APPEND)
-def _append_statement(n: int) -> TextClause:
-    """``WITH appended AS (INSERT … n rows) UPDATE outbox_head …`` as plain SQL, built once per n.
+@lru_cache(maxsize=4 * SMALL_APPEND)
+def _append_statement(n: int, nodes: int) -> TextClause:
+    """``WITH appended AS (INSERT … n rows), tree AS (INSERT … nodes) UPDATE outbox_head …`` as plain SQL.
 
-    SQLAlchemy cannot cache the compiled form of a data-modifying CTE, so the Core construct
-    would be compiled on every request.
+    Built once per (n, nodes): SQLAlchemy cannot cache the compiled form of a data-modifying CTE,
+    so the Core construct would be compiled on every request.
     """
     values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in _OUTBOX_COLUMNS) + ")" for i in range(n))
+    tree = ""
+    head = "last_hash = :last_hash"
+    if nodes:
+        node_values = ", ".join("(" + ", ".join(f":n{c}_{i}" for c in _NODE_COLUMNS) + ")" for i in range(nodes))
+        tree = f", tree AS (INSERT INTO merkle_node ({', '.join(_NODE_COLUMNS)}) VALUES {node_values})"
+        head += ", tree_frontier = :tree_frontier"
     return text(
-        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}) "
-        "UPDATE outbox_head SET last_hash = :last_hash WHERE source = :source"
+        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} "
+        f"UPDATE outbox_head SET {head} WHERE source = :source"
     )
 
 
@@ -132,8 +154,12 @@ async def ensure_head(conn: AsyncConnection, metadata: MetaData, source: str) ->
         await conn.execute(insert(relay).values(source=source, published_sequence=0))
 
 
-async def append_pending(session: AsyncSession, metadata: MetaData, source: str) -> list[dict[str, Any]]:
-    """Seal the session's pending events into the outbox, chained to the source's last event."""
+async def append_pending(session: AsyncSession, metadata: MetaData, source: str, *, tree: bool = True) -> list[dict[str, Any]]:
+    """Seal the session's pending events into the outbox, chained to the source's last event.
+
+    The events extend the source's Merkle tree in the same statements (``tree=False`` exists only
+    for the benchmark's baseline, bench/merkle.py).
+    """
     pending = session.info.pop(PENDING_KEY, [])
     if not pending:
         return []
@@ -155,14 +181,17 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
                 update(head)
                 .where(head.c.source == source)
                 .values(last_sequence=head.c.last_sequence + len(prepared))
-                .returning(head.c.last_sequence - len(prepared), head.c.last_hash)
+                .returning(head.c.last_sequence - len(prepared), head.c.last_hash, head.c.tree_frontier)
             )
         ).one()
     else:
         row = (
-            await session.execute(select(head.c.last_sequence, head.c.last_hash).where(head.c.source == source).with_for_update())
+            await session.execute(
+                select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update()
+            )
         ).one()
     sequence, prevhash = int(row[0]), str(row[1])
+    size, frontier = sequence, merkle.unpack(row[2])
     rows = []
     envelopes = []
     for event_id, item, subject, partitionkey, data in prepared:
@@ -194,14 +223,23 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str)
                 "payload": canonical_json(envelope).decode(),
             }
         )
+    nodes: list[tuple[int, int, bytes]] = []
+    if tree:
+        _, nodes = merkle.append_leaves(size, frontier, (merkle.leaf_hash(r["payload"].encode()) for r in rows))
     if postgres and len(rows) <= SMALL_APPEND:
-        # The rows and the head's new hash in one statement (a data-modifying CTE): the lock taken
-        # above is held for two round trips and the commit.
-        params: dict[str, Any] = {"last_hash": prevhash, "source": source}
+        # The rows, the tree's new nodes and the head's new hash and frontier in one statement (a
+        # data-modifying CTE): the lock taken above is held for two round trips and the commit.
+        params: dict[str, Any] = {"last_hash": prevhash, "source": source, "tree_frontier": merkle.pack(frontier)}
         for i, r in enumerate(rows):
             params.update({f"{key}_{i}": value for key, value in r.items()})
-        await session.execute(_append_statement(len(rows)), params)
+        for i, (level, idx, h) in enumerate(nodes):
+            params.update({f"nlevel_{i}": level, f"nidx_{i}": idx, f"nhash_{i}": h})
+        await session.execute(_append_statement(len(rows), len(nodes)), params)
     else:
         await session.execute(insert(outbox), rows)
-        await session.execute(update(head).where(head.c.source == source).values(last_sequence=sequence, last_hash=prevhash))
+        values: dict[str, Any] = {"last_sequence": sequence, "last_hash": prevhash}
+        if nodes:
+            await session.execute(insert(metadata.tables["merkle_node"]), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes])
+            values["tree_frontier"] = merkle.pack(frontier)
+        await session.execute(update(head).where(head.c.source == source).values(**values))
     return envelopes

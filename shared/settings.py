@@ -53,6 +53,14 @@ class FupinSettings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Idempotency records are answered for this long, then ignored and purged (docs/bounds.md).
     idempotency_ttl_hours: int = Field(default=72, ge=1, le=24 * 365)
+    # Signed checkpoints of the sources' Merkle trees (docs/audit.md). The key is a signed-note
+    # signer key, PRIVATE+KEY+<name>+<key id>+<base64(0x01 || Ed25519 seed)>, from `fupin audit keygen`;
+    # the placeholder signs with a well-known development key and is refused outside development.
+    checkpoint_key: str = "dev-insecure-checkpoint-key"
+    # Origin lines are "<checkpoint_origin>/<source>", e.g. "fupin.shaoguan.gov.cn/funds".
+    checkpoint_origin: str = "fupin.shaoguan.gov.cn"
+    # The ledger signs a checkpoint of each grown tree this often (0: only on demand, `fupin audit checkpoint`).
+    checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
 
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
@@ -64,6 +72,8 @@ class FupinSettings(BaseSettings):
                 raise ValueError("production verifies RS256 tokens of the identity provider: set FUPIN_JWT_ALGORITHM=RS256 and FUPIN_JWKS_URL")
             if self.pii_key.startswith(PLACEHOLDER_PREFIX):
                 raise ValueError("FUPIN_PII_KEY is a development placeholder; set a real key in production")
+            if self.checkpoint_key.startswith(PLACEHOLDER_PREFIX):
+                raise ValueError("FUPIN_CHECKPOINT_KEY is a development placeholder; set a signer key (`fupin audit keygen`) in production")
         return self
 
     def database_url(self, service: str) -> str:

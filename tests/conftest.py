@@ -30,6 +30,16 @@ KAFKA = os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 MODES = [m.strip() for m in os.environ.get("FUPIN_TEST_MODES", "embedded,distributed").split(",") if m.strip()]
 
 
+def _checkpoint_key() -> str:
+    # Outside development the placeholder is refused: tests sign checkpoints with a key of their own.
+    from shared.checkpoint import Signer
+
+    return Signer.generate("fupin.test").encode()
+
+
+CHECKPOINT_KEY = _checkpoint_key()
+
+
 async def create_databases(run_id: str) -> dict[str, str]:
     import asyncpg
 
@@ -59,7 +69,7 @@ async def drop_databases(run_id: str) -> None:
 async def make_settings(mode: str, tmp: Path, **overrides: Any) -> tuple[FupinSettings, str]:
     """Settings for a fresh, isolated platform in ``mode`` (new databases, topics and groups)."""
     run_id = uuid.uuid4().hex[:10]
-    base: dict[str, Any] = {"env": "test", "poll_interval_seconds": 0.05}
+    base: dict[str, Any] = {"env": "test", "poll_interval_seconds": 0.05, "checkpoint_key": CHECKPOINT_KEY, "checkpoint_interval_seconds": 0}
     if mode == "embedded":
         base |= {"mode": "embedded", "data_dir": tmp / f"var-{run_id}"}
     else:

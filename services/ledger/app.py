@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.ledger import proofs
 from services.ledger.api import router
 from services.ledger.models import Base
 from services.ledger.projector import project
@@ -17,10 +18,11 @@ SOURCES = ("funds", "households", "market", "training")
 
 SPEC = ServiceSpec(
     name="ledger",
-    routers=[router],
+    routers=[router, proofs.router, proofs.well_known],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="ledger", sources=SOURCES, handler=project)],
+    on_startup=proofs.on_startup,
     description="Household incomes across the six benefit types, aggregates, policy indicators, audit.",
 )
 

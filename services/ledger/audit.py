@@ -29,7 +29,9 @@ from shared.settings import FupinSettings
 LogKind = Literal["auto", "outbox", "kafka"]
 SOURCES = ("funds", "households", "market", "training")
 # Bookkeeping that is not a projection of the log, or columns that record when rather than what.
-NOT_PROJECTIONS = frozenset({"outbox", "outbox_head", "outbox_relay", "idempotency_record", "consumer_position"})
+NOT_PROJECTIONS = frozenset(
+    {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint"}
+)
 IGNORED_COLUMNS = frozenset({"applied_at"})
 
 

@@ -1,4 +1,5 @@
-"""``fupin audit``: verify the log's hash chains, export it as NDJSON, replay it and compare projections."""
+"""``fupin audit``: verify the log's hash chains, export it as NDJSON, replay it and compare projections;
+sign checkpoints of the Merkle trees, give inclusion and consistency proofs, witness checkpoints."""
 
 from __future__ import annotations
 
@@ -76,8 +77,141 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _write(text: str, output: str | None) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    """Sign a checkpoint of every grown tree (unless --no-sign), then print or save the latest of each."""
+    from pathlib import Path
+
+    from services.ledger import proofs
+    from shared.checkpoint import CheckpointError
+    from shared.settings import get_settings
+
+    sources = tuple(args.source or proofs.SOURCES)
+
+    async def run() -> dict[str, str | None]:
+        async with proofs.open_trees(get_settings()) as trees:
+            if not args.no_sign:
+                await proofs.sign_checkpoints(trees, sources)
+            return {s: (row.note if (row := await proofs.latest(trees, s)) else None) for s in sources}
+
+    try:
+        notes = asyncio.run(run())
+    except CheckpointError as exc:
+        print(f"fupin audit checkpoint: {exc}", file=sys.stderr)
+        return 2
+    if args.output_dir:
+        out = Path(args.output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for source, note in notes.items():
+            if note:
+                (out / f"{source}.checkpoint").write_text(note, encoding="utf-8")
+                print(f"{out / f'{source}.checkpoint'}", file=sys.stderr)
+        return 0
+    for i, (source, note) in enumerate(notes.items()):
+        if len(notes) > 1:
+            print(("\n" if i else "") + f"# {source}")
+        sys.stdout.write(note or "(no checkpoint yet)\n")
+    return 0
+
+
+def cmd_proof(args: argparse.Namespace) -> int:
+    from services.ledger import proofs
+    from shared.problems import Problem
+    from shared.settings import get_settings
+
+    async def run() -> dict[str, Any]:
+        async with proofs.open_trees(get_settings()) as trees:
+            if args.proof_kind == "inclusion":
+                return await proofs.inclusion(trees, args.event_id, args.tree_size)
+            return await proofs.consistency(trees, args.source, args.first, args.second)
+
+    try:
+        proof = asyncio.run(run())
+    except Problem as exc:
+        print(f"fupin audit proof: {exc.detail_en or exc.detail}", file=sys.stderr)
+        return 1
+    _write(json.dumps(proof, ensure_ascii=False, indent=2) + "\n", args.output)
+    return 0
+
+
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Keep checkpoints that extend the last kept one; refuse (exit 1) any other."""
+    from pathlib import Path
+
+    from services.ledger import proofs, witness
+    from shared.checkpoint import CheckpointError, Checkpoint
+    from shared.settings import get_settings
+
+    try:
+        verifier = witness.load_verifier(args.key)
+    except (CheckpointError, OSError) as exc:
+        print(f"fupin audit witness: the key: {exc}", file=sys.stderr)
+        return 2
+    store = Path(args.store)
+    offered: list[tuple[str, dict[str, Any] | None]] = []
+    if args.checkpoint:
+        note = Path(args.checkpoint).read_text(encoding="utf-8")
+        proof = json.loads(Path(args.proof).read_text(encoding="utf-8")) if args.proof else None
+        offered.append((note, proof))
+    else:
+        # Next to the platform: the latest checkpoints it signed, each with its proof from the kept one.
+        async def from_platform() -> None:
+            async with proofs.open_trees(get_settings()) as trees:
+                for source in args.source or proofs.SOURCES:
+                    row = await proofs.latest(trees, source)
+                    if row is None:
+                        continue
+                    origin = Checkpoint.parse_text(row.note.rpartition("\n\n")[0] + "\n").origin
+                    kept = witness.last_kept(store, origin)
+                    proof = None
+                    if kept is not None and 0 < kept.checkpoint.size < row.tree_size:
+                        proof = await proofs.consistency(trees, source, kept.checkpoint.size, row.tree_size)
+                    offered.append((row.note, proof))
+
+        asyncio.run(from_platform())
+    refused = 0
+    for note, proof in offered:
+        try:
+            new, kept = witness.witness(store, verifier, note, proof)
+        except witness.Refused as exc:
+            print(f"REFUSED: {exc}")
+            refused += 1
+            continue
+        since = f" (extends the kept size {kept.checkpoint.size})" if kept else " (the first kept for this log)"
+        print(f"KEPT: {new.origin} at size {new.size}{since}")
+    return 1 if refused else 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from shared.checkpoint import Signer
+
+    signer = Signer.generate(args.name)
+    print(f"FUPIN_CHECKPOINT_KEY={signer.encode()}")
+    print(f"# verifier key, for auditors and fupin-verify: {signer.verifier().encode()}")
+    return 0
+
+
+def cmd_public_key(args: argparse.Namespace) -> int:
+    from shared.checkpoint import CheckpointError, signer_from_settings
+    from shared.settings import get_settings
+
+    try:
+        print(signer_from_settings(get_settings()).verifier().encode())
+    except CheckpointError as exc:
+        print(f"fupin audit public-key: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("audit", help="audit the event log: verify, export, replay --compare")
+    p = subparsers.add_parser("audit", help="audit the event log: verify, export, replay --compare, checkpoint, proof, witness")
     sub = p.add_subparsers(dest="audit_command", required=True)
     logs = ("auto", "outbox", "kafka")
 
@@ -105,3 +239,38 @@ def register(subparsers: Any) -> None:
     r.add_argument("--log", choices=logs, default="auto")
     r.add_argument("--no-progress", action="store_true")
     r.set_defaults(func=cmd_replay)
+
+    c = sub.add_parser("checkpoint", help="sign a checkpoint of every grown Merkle tree and print the latest (signed notes)")
+    c.add_argument("--source", action="append", help="only this source (repeatable)")
+    c.add_argument("--no-sign", action="store_true", help="print the latest kept, sign nothing")
+    c.add_argument("-o", "--output-dir", help="write <source>.checkpoint files here instead of printing")
+    c.set_defaults(func=cmd_checkpoint)
+
+    pr = sub.add_parser("proof", help="an inclusion or consistency proof, as JSON for fupin-verify")
+    prs = pr.add_subparsers(dest="proof_kind", required=True)
+    pi = prs.add_parser("inclusion", help="that an event is in a checkpoint (by its event id)")
+    pi.add_argument("--event-id", required=True)
+    pi.add_argument("--tree-size", type=int, help="default: the latest checkpoint of the event's source")
+    pi.add_argument("-o", "--output", help="file (default stdout)")
+    pi.set_defaults(func=cmd_proof)
+    pc = prs.add_parser("consistency", help="that a source's log at --second extends its log at --first")
+    pc.add_argument("--source", required=True)
+    pc.add_argument("--first", type=int, required=True)
+    pc.add_argument("--second", type=int, help="default: the latest checkpoint")
+    pc.add_argument("-o", "--output", help="file (default stdout)")
+    pc.set_defaults(func=cmd_proof)
+
+    w = sub.add_parser("witness", help="keep checkpoints; refuse one not consistent with the last kept (exit 1)")
+    w.add_argument("--store", required=True, help="the witness's directory of kept checkpoints")
+    w.add_argument("--key", required=True, help="the platform's verifier key, or a file holding it")
+    w.add_argument("--checkpoint", help="a checkpoint received (default: the platform's latest, read from its databases)")
+    w.add_argument("--proof", help="the consistency proof from the last kept size (JSON from `fupin audit proof consistency`)")
+    w.add_argument("--source", action="append", help="with no --checkpoint: only this source (repeatable)")
+    w.set_defaults(func=cmd_witness)
+
+    k = sub.add_parser("keygen", help="a new Ed25519 checkpoint signer key and its verifier key")
+    k.add_argument("--name", default="fupin.shaoguan.gov.cn", help="the key name that signature lines carry")
+    k.set_defaults(func=cmd_keygen)
+
+    pk = sub.add_parser("public-key", help="the verifier key of the configured checkpoint signer")
+    pk.set_defaults(func=cmd_public_key)

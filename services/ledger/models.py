@@ -1,4 +1,7 @@
-"""Projections only: everything here can be rebuilt from the event log (``fupin audit replay``).
+"""Projections: everything here but ``checkpoint`` can be rebuilt from the event log (``fupin audit replay``).
+
+``checkpoint`` is what the ledger signed and published about the sources' Merkle trees
+(services/ledger/proofs.py); it is evidence kept, not derived, and replay leaves it out.
 
 Every table is insert-mostly and order-independent across sources (within a source the log's
 order is kept), so a replay in any interleaving of sources reaches the same rows.
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_base
@@ -89,3 +92,15 @@ class PolicyFact(Base):
     county_code: Mapped[str | None] = mapped_column(String(6))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Checkpoint(Base):
+    """A signed checkpoint (C2SP tlog-checkpoint) of a source's Merkle tree, as published."""
+
+    __tablename__ = "checkpoint"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    root_hash: Mapped[str] = mapped_column(String(64))  # hex, for queries; the note carries it in base64
+    note: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())

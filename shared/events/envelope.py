@@ -3,10 +3,17 @@
 Extension attributes (lower-case alphanumerics, as CloudEvents requires):
 - ``sequence``: 1, 2, 3 … per source, no gaps;
 - ``prevhash``: the ``hash`` of the previous event of the same source (64 zeros for the first);
-- ``hash``: SHA-256 of the canonical JSON of the envelope without ``hash`` itself;
+- ``hash``: SHA-256 of the canonical bytes of the envelope without ``hash`` itself;
 - ``actor`` / ``actorrole``: who did it;
 - ``partitionkey``: the Kafka key (household id where the event has one), after the CloudEvents
   Partitioning extension.
+
+The canonical bytes are RFC 8785 (JSON Canonicalization Scheme): UTF-8, no whitespace, object
+members sorted by the UTF-16 code units of their names, strings escaped as ECMAScript's
+``JSON.stringify`` does. Event data holds only strings, integers (within ±(2**53 − 1): money is
+integer fen), booleans, null, arrays and objects — no floats — so every number is written as its
+plain decimal integer, the one case where RFC 8785's number form needs no special algorithm. Any
+language's RFC 8785 library reproduces the bytes, and so the hashes (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -21,8 +28,69 @@ GENESIS_HASH = "0" * 64
 SPECVERSION = "1.0"
 
 
+# RFC 8785 writes numbers as IEEE 754 doubles do: integers beyond this lose digits, so they are refused.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+class NotCanonical(TypeError):
+    """A value with no RFC 8785 form in Fupin's event data (a float, a huge integer, a non-JSON type)."""
+
+
+def _scan(value: Any) -> bool:
+    """Refuse what has no canonical form here; True when an object key lies outside the BMP.
+
+    Outside the Basic Multilingual Plane, sorting by code point (Python) and by UTF-16 code unit
+    (RFC 8785) can differ, so such keys take the slow, explicit path.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return False
+    if kind is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return False
+        raise NotCanonical(f"integer {value} is outside ±(2**53 - 1) and has no exact RFC 8785 form")
+    if kind is dict:
+        astral = False
+        for key, item in value.items():
+            if type(key) is not str:
+                raise NotCanonical(f"object key {key!r} is not a string")
+            if not key.isascii() and max(map(ord, key)) > 0xFFFF:
+                astral = True
+            astral = _scan(item) or astral
+        return astral
+    if kind is list or kind is tuple:
+        astral = False
+        for item in value:
+            astral = _scan(item) or astral
+        return astral
+    if kind is float:
+        raise NotCanonical("floats are not allowed in event data (money is integer fen; use integers or strings)")
+    raise NotCanonical(f"{kind.__name__} has no JSON form; event data is plain JSON")
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _explicit(value: Any) -> str:
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: _utf16_key(kv[0]))
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _explicit(v) for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_explicit(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def canonical_json(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    """RFC 8785 canonical bytes of ``obj`` (JSON without floats); raises ``NotCanonical`` otherwise.
+
+    Python's ``json`` escapes exactly the characters RFC 8785 does (``"``, ``\\``, and U+0000–U+001F,
+    with the short forms for \\b \\t \\n \\f \\r and lower-case ``\\u00xx`` for the rest), writes
+    everything else as UTF-8, and its ``sort_keys`` equals UTF-16 order for keys inside the BMP.
+    """
+    if _scan(obj):
+        return _explicit(obj).encode("utf-8")
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def event_hash(envelope: dict[str, Any]) -> str:

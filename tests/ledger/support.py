@@ -122,6 +122,8 @@ def cli_env(settings: Any) -> dict[str, str]:
             "FUPIN_TOPIC_PREFIX": settings.topic_prefix,
             "FUPIN_DATABASE_URLS": json.dumps(settings.database_urls),
             "FUPIN_ENV": "test",
+            "FUPIN_CHECKPOINT_KEY": settings.checkpoint_key,
+            "FUPIN_CHECKPOINT_ORIGIN": settings.checkpoint_origin,
         }
     )
     return env

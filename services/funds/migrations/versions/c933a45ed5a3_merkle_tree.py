@@ -1,0 +1,27 @@
+"""merkle tree of the outbox
+
+Revision ID: c933a45ed5a3
+Revises: b2409cd0daf3
+Create Date: 2026-12-01 19:00:00.000000
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+from shared.tlog import downgrade_tree, upgrade_tree
+
+revision: str = 'c933a45ed5a3'
+down_revision: Union[str, None] = 'b2409cd0daf3'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    # The source's events become the leaves of a Merkle tree (shared/merkle.py), built here over
+    # the events already stored, then extended by every append.
+    upgrade_tree(op)
+
+
+def downgrade() -> None:
+    downgrade_tree(op)
