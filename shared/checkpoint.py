@@ -78,7 +78,7 @@ class Signer:
 
     @classmethod
     def parse(cls, encoded: str) -> "Signer":
-        parts = encoded.strip().split("+")
+        parts = encoded.strip().split("+", 4)  # base64 may hold "+": split the first four only
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise CheckpointError("a signer key reads PRIVATE+KEY+<name>+<key id>+<base64 key>")
         name, kid, b64 = parts[2], parts[3], parts[4]
@@ -108,7 +108,7 @@ class Verifier:
 
     @classmethod
     def parse(cls, encoded: str) -> "Verifier":
-        parts = encoded.strip().split("+")
+        parts = encoded.strip().split("+", 2)
         if len(parts) != 3:
             raise CheckpointError("a verifier key reads <name>+<key id>+<base64 key>")
         name, kid, b64 = parts

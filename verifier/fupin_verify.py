@@ -172,7 +172,7 @@ def _b64(text: str, what: str) -> bytes:
 
 def parse_key(text: str) -> tuple[str, bytes, bytes]:
     """``name+keyid+base64(0x01||key)`` → (name, key id, 32-byte Ed25519 public key)."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # base64 may hold "+": split the first two only
     if len(parts) != 3:
         raise Unreadable("the key reads <name>+<key id hex>+<base64 key>")
     name, kid, raw = parts[0], parts[1], _b64(parts[2], "the key")

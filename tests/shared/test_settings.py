@@ -16,8 +16,21 @@ def test_production_refuses_locally_signed_tokens():
         FupinSettings(env="production", pii_key="a-real-key-from-the-vault")
 
 
+def test_production_refuses_the_development_checkpoint_key():
+    with pytest.raises(ValidationError, match="CHECKPOINT_KEY"):
+        FupinSettings(env="production", jwt_algorithm="RS256", jwks_url="https://idp.example/jwks", pii_key="k" * 40)
+
+
 def test_production_with_real_settings_is_accepted():
-    s = FupinSettings(env="production", jwt_algorithm="RS256", jwks_url="https://idp.example/jwks", pii_key="k" * 40)
+    from shared.checkpoint import Signer
+
+    s = FupinSettings(
+        env="production",
+        jwt_algorithm="RS256",
+        jwks_url="https://idp.example/jwks",
+        pii_key="k" * 40,
+        checkpoint_key=Signer.generate("fupin.shaoguan.gov.cn").encode(),
+    )
     assert s.env == "production"
 
 
