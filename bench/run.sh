@@ -9,3 +9,4 @@ mkdir -p bench/out
 echo "== households import (issue 4) ==";          $py bench/households_import.py | tee bench/out/households_import.txt
 echo "== signed webhook ingestion (issue 6) ==";    $py bench/webhooks.py | tee bench/out/webhooks.txt
 echo "== ledger replay vs raw consumption (issue 8) =="; $py bench/ledger_replay.py | tee bench/out/ledger_replay.txt
+echo "== Merkle tree on the outbox append, proofs at 1M events (issue 18) =="; $py bench/merkle.py | tee bench/out/merkle.txt

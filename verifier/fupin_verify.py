@@ -39,6 +39,10 @@ class Unreadable(Exception):
     """Input that is not what it claims to be (exit 2)."""
 
 
+class Failed(Exception):
+    """A verification that did not hold (exit 1)."""
+
+
 # ---- RFC 8785 canonical JSON (the subset Fupin's events use: no floats) ----------------------------------
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -220,10 +224,6 @@ def open_checkpoint(note: str, key: tuple[str, bytes, bytes]) -> tuple[str, int,
     if len(root) != 32:
         raise Unreadable("the root hash is not 32 bytes")
     return lines[0], int(lines[1]), root
-
-
-class Failed(Exception):
-    """A verification that did not hold (exit 1)."""
 
 
 # ---- the checks -------------------------------------------------------------------------------------------

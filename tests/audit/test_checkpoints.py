@@ -231,3 +231,33 @@ def test_the_signing_key_placeholder_is_refused_outside_development(platform):
         signer_from_settings(platform.settings.model_copy(update={"checkpoint_key": "dev-insecure-checkpoint-key"}))
     dev = platform.settings.model_copy(update={"env": "development", "checkpoint_key": "dev-insecure-checkpoint-key"})
     assert signer_from_settings(dev).name == "fupin.dev-insecure"
+
+
+async def test_a_households_income_entries_are_each_proved_against_a_kept_checkpoint(platform, tmp_path):
+    """docs/audit.md §7.3, "Verify a household's statement", done as the audit office does it."""
+    hid = await _some_log(platform)
+    auditor = platform.as_("auditor")
+
+    async def projected():
+        r = await platform.client.get(f"/ledger/v1/households/{hid}/income/entries", headers=platform.admin)
+        assert r.status_code == 200 and len(r.json()["items"]) == 2, r.text
+        return r.json()["items"]
+
+    entries = await eventually(projected)
+    trees = _trees(platform)
+    await proofs.sign_checkpoints(trees, ("funds",))
+    kept = (await platform.client.get("/.well-known/fupin-log/funds/checkpoint")).text
+    size = open_checkpoint(kept, _key(platform)).size
+    key = fv.parse_key(_key(platform).encode())
+    for entry in entries:
+        r = await platform.client.get("/ledger/v1/audit/proofs/inclusion", params={"event_id": entry["event_id"], "tree_size": size}, headers=auditor)
+        assert r.status_code == 200, r.text
+        proof = r.json()
+        report = fv.verify_inclusion(kept, key, proof, entry["event_id"])
+        assert "INCLUDED" in report[-1]
+        # The proved event says what the statement's line says.
+        line = proof["event"]["data"]["income"]
+        assert (line["household_id"], line["benefit_type"], line["amount_fen"]) == (hid, entry["benefit_type"], entry["amount_fen"])
+    # A proof against a size the tree does not have is a problem naming the field, not a 5xx.
+    r = await platform.client.get("/ledger/v1/audit/proofs/inclusion", params={"event_id": entries[0]["event_id"], "tree_size": 2**50}, headers=auditor)
+    assert r.status_code == 400 and r.json()["field"] == "tree_size"

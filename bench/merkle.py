@@ -1,0 +1,183 @@
+"""The Merkle tree's cost on the outbox append, and inclusion proofs at a million events.
+
+    .venv/bin/python bench/merkle.py --events 1000000 --batch 1000
+    .venv/bin/python bench/merkle.py --events 1000000 --batch 1000 --database postgresql
+
+1. Two fresh databases of the funds service (migrated as the service migrates them): one appends
+   with the tree (``append_pending`` as the services call it: frontier in the head row, new nodes
+   inserted in the same transaction), the other with ``tree=False`` — the same append without
+   the tree, the baseline. Batches alternate between them, so machine load drifts over both
+   equally; each batch is one transaction of ``--batch`` events (the import path), timed from
+   the first event's seal to the commit. Reported: events/s of each and the ratio.
+2. The tree kept incrementally is checked against a rebuild from its stored leaves (the root of
+   both must be the same) — the one full rebuild in this bench, for correctness only.
+3. Inclusion proofs at that size: ``--proofs`` random leaves, each ``shared.tlog.inclusion_proof``
+   through the database (one query for its ≤ 2·log2(n) nodes, then hashing); p50/p99/max in ms.
+   Also consistency proofs between random sizes, and a proof verified by the auditor's verifier.
+
+SQLite files live in a temporary directory; a PostgreSQL run creates two databases and drops them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
+
+from services.funds.app import SPEC  # noqa: E402
+from shared import merkle, migrations, tlog  # noqa: E402
+from shared.db import create_engine  # noqa: E402
+from shared.events.contracts import REGISTRY  # noqa: E402
+from shared.outbox import append_pending, emit, ensure_head  # noqa: E402
+
+PG_ADMIN = os.environ.get("FUPIN_BENCH_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get("FUPIN_BENCH_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
+
+
+def the_fact():
+    """A realistic funds fact (a contract's own example): every event of the bench is one of these."""
+    cls = REGISTRY["fupin.funds.fund_received.v1"] if "fupin.funds.fund_received.v1" in REGISTRY else None
+    if cls is None or cls.example is None:
+        cls = next(c for t, c in sorted(REGISTRY.items()) if c.service == "funds" and c.example)
+    return cls.model_validate(cls.example)
+
+
+async def _database(kind: str, tmp: Path, name: str) -> tuple[str, str | None]:
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp / name}.db", None
+    import asyncpg
+
+    db = f"bench_merkle_{name}_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'CREATE DATABASE "{db}"')
+    finally:
+        await conn.close()
+    return PG_URL.format(db=db), db
+
+
+async def _drop(db: str | None) -> None:
+    if db is None:
+        return
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--proofs", type=int, default=5000)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args()
+
+    fact = the_fact()
+    with tempfile.TemporaryDirectory(prefix="fupin-bench-merkle-") as tmpdir:
+        tmp = Path(tmpdir)
+        urls = {}
+        dbs = []
+        for name in ("tree", "bare"):
+            url, db = await _database(args.database, tmp, name)
+            urls[name] = url
+            dbs.append(db)
+        engines = {name: create_engine(url) for name, url in urls.items()}
+        try:
+            for engine in engines.values():
+                await migrations.upgrade(engine, SPEC)
+                async with engine.begin() as conn:
+                    await ensure_head(conn, SPEC.metadata, "funds")
+            makers = {name: async_sessionmaker(engine, expire_on_commit=False) for name, engine in engines.items()}
+            spent = {"tree": 0.0, "bare": 0.0}
+            done = 0
+            print(f"appending {args.events:,} events in batches of {args.batch} to {args.database}, with and without the tree, alternating")
+            while done < args.events:
+                n = min(args.batch, args.events - done)
+                order = ("tree", "bare") if (done // args.batch) % 2 == 0 else ("bare", "tree")
+                for name in order:
+                    async with makers[name]() as session:
+                        started = time.perf_counter()
+                        for _ in range(n):
+                            emit(session, fact)
+                        await append_pending(session, SPEC.metadata, "funds", tree=name == "tree")
+                        await session.commit()
+                        spent[name] += time.perf_counter() - started
+                done += n
+                if done % (args.batch * 100) == 0 or done == args.events:
+                    print(f"  {done:>9,} events: with tree {done / spent['tree']:,.0f}/s, without {done / spent['bare']:,.0f}/s", flush=True)
+            with_tree, without = args.events / spent["tree"], args.events / spent["bare"]
+
+            engine = engines["tree"]
+            async with engine.connect() as conn:
+                head = await tlog.head(conn)
+                nodes = (await conn.execute(text("SELECT count(*) FROM merkle_node"))).scalar_one()
+                leaves = [bytes(h) for (h,) in (await conn.execute(text("SELECT hash FROM merkle_node WHERE level = 0 ORDER BY idx"))).all()]
+                payload_leaf = merkle.leaf_hash((await conn.execute(text("SELECT payload FROM outbox WHERE sequence = :s"), {"s": head.size})).scalar_one().encode())
+            verifier = _verifier()
+            rebuilt = verifier.tree_root(leaves)
+            assert head.size == args.events and leaves[-1] == payload_leaf
+            assert rebuilt == head.root, "the incremental tree differs from a rebuild"
+            print(f"tree: {head.size:,} leaves, {nodes:,} stored nodes; incremental root == rebuilt root: {rebuilt == head.root}")
+
+            rng = random.Random(7)
+            timings = []
+            cons = []
+            async with engine.connect() as conn:
+                for _ in range(200):  # warm the page cache and the statement cache
+                    await tlog.inclusion_proof(conn, rng.randrange(head.size), head.size)
+                for _ in range(args.proofs):
+                    i = rng.randrange(head.size)
+                    started = time.perf_counter()
+                    path = await tlog.inclusion_proof(conn, i, head.size)
+                    timings.append((time.perf_counter() - started) * 1000)
+                for _ in range(min(args.proofs, 1000)):
+                    m = rng.randrange(1, head.size)
+                    started = time.perf_counter()
+                    await tlog.consistency_proof(conn, m, head.size)
+                    cons.append((time.perf_counter() - started) * 1000)
+                i = rng.randrange(head.size)
+                path = await tlog.inclusion_proof(conn, i, head.size)
+            assert verifier.check_inclusion(i, head.size, leaves[i], path, head.root)
+            print(f"inclusion proof at {head.size:,} ({len(path)} hashes), {args.proofs} random leaves: "
+                  f"p50 {statistics.median(timings):.3f} ms, p99 {_percentile(timings, 0.99):.3f} ms, max {max(timings):.3f} ms")
+            print(f"consistency proof to {head.size:,}, {len(cons)} random sizes: p50 {statistics.median(cons):.3f} ms, p99 {_percentile(cons, 0.99):.3f} ms")
+            print(f"append: with tree {with_tree:,.0f} events/s, without {without:,.0f} events/s, ratio {with_tree / without:.2f}")
+        finally:
+            for engine in engines.values():
+                await engine.dispose()
+            for db in dbs:
+                await _drop(db)
+
+
+def _verifier():
+    spec = importlib.util.spec_from_file_location("fupin_verify", ROOT / "verifier" / "fupin_verify.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
