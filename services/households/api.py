@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import Depends, File, Query, Response, UploadFile, status
 from sqlalchemy import select
 
 from services.households import importer, service
-from services.households.models import Employment, Household, KnownEntity, Village, VillageCategoryRow, WagePayment
+from services.households.models import Employment, Household, Village, VillageCategoryRow, WagePayment
 from services.households.schemas import (
     EmploymentEndIn,
     EmploymentIn,
@@ -22,6 +21,7 @@ from services.households.schemas import (
     ImportReport,
     LeaveIn,
     MemberJoinIn,
+    MemberLeaveIn,
     MemberOut,
     MemberPatch,
     Stats,
@@ -36,8 +36,8 @@ from services.households.schemas import (
 from shared.auth import CurrentPrincipal, Role, require_roles, visible
 from shared.events.households import LabourCapacity, PovertyStatus
 from shared.paging import Page, PageParams, page_params, paginate
-from shared.problems import NotFound
-from shared.service import IMPORT_MAX_BODY_BYTES, ContextDep, SessionDep, service_router
+from shared.bounds import PolicyDate
+from shared.service import IMPORT_MAX_BODY_BYTES, ContextDep, IdempotencyKeyRequired, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
 
@@ -45,9 +45,10 @@ REGISTRARS = (Role.city_admin, Role.county_officer, Role.township_officer, Role.
 # Employment and wages are also reported by the operating entity itself (R13), for its own employees.
 EMPLOYMENT_REPORTERS = (*REGISTRARS, Role.entity_operator)
 PageDep = Annotated[PageParams, Depends(page_params)]
-County = Annotated[str | None, Query(description="6-digit county code")]
-Township = Annotated[str | None, Query(description="9-digit township code")]
-VillageQ = Annotated[str | None, Query(description="12-digit village code")]
+County = Annotated[str | None, Query(max_length=6, description="6-digit county code")]
+Township = Annotated[str | None, Query(max_length=9, description="9-digit township code")]
+VillageQ = Annotated[str | None, Query(max_length=12, description="12-digit village code")]
+IdQ = Annotated[str | None, Query(max_length=64, description="an id")]
 
 
 # ---- villages -----------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ async def get_household(
     session: SessionDep,
     ctx: ContextDep,
     principal: CurrentPrincipal,
-    as_of: Annotated[date | None, Query(description="YYYY-MM-DD: status, members and size as of that day")] = None,
+    as_of: Annotated[PolicyDate | None, Query(description="YYYY-MM-DD: status, members and size as of that day")] = None,
 ) -> HouseholdOut:
     return await service.get_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, as_of=as_of)
 
@@ -172,7 +173,7 @@ async def update_member(member_id: str, body: MemberPatch, session: SessionDep, 
 
 
 @router.post("/members/{member_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="A member leaves the household")
-async def member_leaves(member_id: str, body: LeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
+async def member_leaves(member_id: str, body: MemberLeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
     return await service.member_leaves(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
 
 
@@ -186,10 +187,7 @@ async def stats(session: SessionDep, principal: CurrentPrincipal, county: County
 
 @router.get("/entities/{entity_id}", summary="An operating entity as learned from the funds service")
 async def get_entity(entity_id: str, session: SessionDep, principal: CurrentPrincipal) -> EntityOut:
-    entity = await session.get(KnownEntity, entity_id)
-    if entity is None:
-        raise NotFound("经营主体未知", detail_en=f"operating entity {entity_id} is not known here")
-    return service.entity_out(entity)
+    return service.entity_out(await service.get_entity(session=session, principal=principal, entity_id=entity_id))
 
 
 @router.post("/employments", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*EMPLOYMENT_REPORTERS)], summary="R13: a member is employed by an entity")
@@ -207,9 +205,9 @@ async def list_employments(
     county: County = None,
     township: Township = None,
     village: VillageQ = None,
-    entity_id: str | None = None,
-    household_id: str | None = None,
-    member_id: str | None = None,
+    entity_id: IdQ = None,
+    household_id: IdQ = None,
+    member_id: IdQ = None,
 ) -> Page[EmploymentOut]:
     stmt = select(Employment).where(visible(principal, region=Employment.village_code, entity=Employment.entity_id))
     stmt = stmt.where(*service.region_filters(county=county, township=township, village=village, column=Employment.village_code))
@@ -232,7 +230,12 @@ async def end_employment(employment_id: str, body: EmploymentEndIn, session: Ses
     return await service.end_employment(session=session, principal=principal, employment_id=employment_id, data=body)
 
 
-@router.post("/wages", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*EMPLOYMENT_REPORTERS)], summary="R13: report a wage payment (books wage_labor income)")
+@router.post(
+    "/wages",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[require_roles(*EMPLOYMENT_REPORTERS), IdempotencyKeyRequired],
+    summary="R13: report a wage payment (books wage_labor income); requires an Idempotency-Key",
+)
 async def report_wage(body: WageIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> WageOut:
     out = await service.report_wage(session=session, principal=principal, data=body)
     response.headers["Location"] = f"/households/v1/wages/{out.id}"
@@ -244,9 +247,9 @@ async def list_wages(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    employment_id: str | None = None,
-    household_id: str | None = None,
-    entity_id: str | None = None,
+    employment_id: IdQ = None,
+    household_id: IdQ = None,
+    entity_id: IdQ = None,
 ) -> Page[WageOut]:
     stmt = select(WagePayment).where(visible(principal, region=WagePayment.village_code, entity=WagePayment.entity_id))
     if employment_id:

@@ -107,6 +107,19 @@ def check_birth_date(birth: date, today: date, *, field: str = "birth_date") -> 
         raise InvalidInput("出生日期不能晚于今天", detail_en="the birth date is in the future", field=field)
 
 
+def check_one_head(heads: int, *, field: str, members: int | None = None) -> None:
+    """A household has exactly one head (户主) among its current members, and at least one member."""
+    if members is not None and members < 1:
+        raise InvalidInput("一户至少有一名成员", detail_en="a household has at least one member", field=field, code="household_needs_member")
+    if heads != 1:
+        raise InvalidInput(
+            f"一户须有且只有一名户主（此变更后为 {heads} 名）",
+            detail_en=f"a household has exactly one head; after this change it would have {heads}",
+            field=field,
+            code="one_head",
+        )
+
+
 def check_status_transition(
     current: str, new: str, *, effective_on: date, last_effective_on: date, exit_year: int | None, today: date
 ) -> None:

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.bounds import BIRTH_MIN, DATE_MAX, DATE_MIN, MAX_PAYMENT_FEN, YEAR_MAX, YEAR_MIN
 from shared.db import UTCDateTime, make_base, utcnow
 
 Base = make_base("households")
+
+# The API's bounds (shared/bounds.py), kept by the database too (migration b7c1d2e3f4a5): nothing
+# written another way can put a year-1 date or an int64-sized wage into a projection.
+
+
+def in_window(column: str, *, low: str = DATE_MIN.isoformat(), nullable: bool = False) -> CheckConstraint:
+    sql = f"{column} BETWEEN '{low}' AND '{DATE_MAX.isoformat()}'"
+    return CheckConstraint(f"{column} IS NULL OR {sql}" if nullable else sql, name=f"{column}_window")
+
+
+def year_window(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name=f"{column}_window")
 
 
 class Village(Base):
@@ -42,6 +55,7 @@ class VillageCategoryRow(Base):
 
 class Household(Base):
     __tablename__ = "household"
+    __table_args__ = (in_window("registered_on"), in_window("left_on", nullable=True), year_window("exit_year"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -60,7 +74,7 @@ class HouseholdStatus(Base):
     """Poverty status history: each row holds from ``effective_on`` until the next one."""
 
     __tablename__ = "household_status"
-    __table_args__ = (Index("ix_household_status_household", "household_id", "effective_on"),)
+    __table_args__ = (Index("ix_household_status_household", "household_id", "effective_on"), in_window("effective_on"), year_window("exit_year"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(ForeignKey("household.id"))
@@ -73,7 +87,14 @@ class HouseholdStatus(Base):
 
 class Member(Base):
     __tablename__ = "member"
-    __table_args__ = (Index("ix_member_household", "household_id"),)
+    __table_args__ = (
+        Index("ix_member_household", "household_id"),
+        in_window("birth_date", low=BIRTH_MIN.isoformat()),
+        in_window("joined_on"),
+        in_window("left_on", nullable=True),
+        CheckConstraint("relation IN ('head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other')", name="relation_known"),
+        CheckConstraint("labour_capacity IN ('full', 'partial', 'none')", name="labour_capacity_known"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(ForeignKey("household.id"))
@@ -104,7 +125,7 @@ class MemberCapacity(Base):
     """Labour capacity history of a member: each row holds from ``effective_on``."""
 
     __tablename__ = "member_capacity"
-    __table_args__ = (Index("ix_member_capacity_member", "member_id", "effective_on"),)
+    __table_args__ = (Index("ix_member_capacity_member", "member_id", "effective_on"), in_window("effective_on"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("member.id"))
@@ -128,6 +149,10 @@ class KnownEntity(Base):
 
 class Employment(Base):
     __tablename__ = "employment"
+    __table_args__ = (
+        in_window("started_on"),
+        CheckConstraint(f"ended_on IS NULL OR (ended_on >= started_on AND ended_on <= '{DATE_MAX.isoformat()}')", name="ended_on_window"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
@@ -144,6 +169,12 @@ class Employment(Base):
 
 class WagePayment(Base):
     __tablename__ = "wage_payment"
+    __table_args__ = (
+        CheckConstraint(f"amount_fen > 0 AND amount_fen <= {MAX_PAYMENT_FEN}", name="amount_fen_bounds"),
+        in_window("period_start"),
+        CheckConstraint(f"period_end >= period_start AND period_end <= '{DATE_MAX.isoformat()}'", name="period_end_window"),
+        in_window("paid_on"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     employment_id: Mapped[str] = mapped_column(ForeignKey("employment.id"), index=True)

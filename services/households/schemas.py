@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
+from shared.bounds import BirthDate, Flag, PaymentFen, PersonName, PolicyDate, StrictInput, Year, text
 from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
 from shared.pii import CitizenId, PhoneNumber
 from shared.regions import Industry, division_code_problem
@@ -14,17 +15,32 @@ from shared.regions import Industry, division_code_problem
 VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
 Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
 
+# Bounded text of the registry (the column widths of ``models.py``).
+VillageName = text(100, description="a village or township name")
+UnitName = text(200, description="a unit's name")
+Reason = text(300, description="why")
+Address = text(300, description="an address")
+Post = text(100, description="a post (岗位)")
+HouseholdNumber = text(40, description="the household number (户编号)")
+# An id another object is referred to by (UUIDv7, 36 characters); unknown or out-of-scope ids are a 422.
+Ref = text(64, description="an id")
+VillageCode = Annotated[str, Strict(), Field(pattern=r"^[0-9]{12}$", description="12-digit statistical division code")]
+IdNumber = Annotated[CitizenId, Strict(), Field(min_length=1, max_length=32)]
+Phone = Annotated[PhoneNumber, Strict(), Field(min_length=1, max_length=32)]
+MAX_MEMBERS = 50  # more people than any household the registry holds
+MAX_HELPERS = 50
 
-class Helper(BaseModel):
+
+class Helper(StrictInput):
     """第一书记 / 驻村干部 / 技术干部 of a village (§1.2)."""
 
     role: Literal["first_secretary", "resident_cadre", "technical_cadre"]
-    name: str = Field(min_length=1, max_length=100)
+    name: PersonName
     department: Literal["agriculture", "forestry", "livestock", "water", "fishery", "ecommerce", "photovoltaic"] | None = None
-    unit: str | None = Field(None, max_length=200, description="the unit the helper is sent by")
+    unit: UnitName | None = Field(None, description="the unit the helper is sent by")
 
 
-class VillageIn(BaseModel):
+class VillageIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -40,13 +56,13 @@ class VillageIn(BaseModel):
         }
     )
 
-    code: str = Field(description="12-digit statistical division code")
-    name: str = Field(min_length=1, max_length=100)
-    township_name: str | None = None
-    categories: list[VillageCategory] = Field(default_factory=list)
-    paired_unit: str | None = Field(None, description="对口帮扶单位, for relatively poor villages")
+    code: VillageCode
+    name: VillageName
+    township_name: VillageName | None = None
+    categories: list[VillageCategory] = Field(default_factory=list, max_length=4)
+    paired_unit: UnitName | None = Field(None, description="对口帮扶单位, for relatively poor villages")
     characteristic_industry: Industry | None = None
-    helpers: list[Helper] = Field(default_factory=list)
+    helpers: list[Helper] = Field(default_factory=list, max_length=MAX_HELPERS)
 
     @field_validator("code")
     @classmethod
@@ -57,20 +73,20 @@ class VillageIn(BaseModel):
         return value
 
 
-class VillagePatch(BaseModel):
+class VillagePatch(StrictInput):
     """A correction of a village: only the given fields change."""
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"categories": ["relatively_poor_dongguan"], "paired_unit": "东莞市某局", "reason": "帮扶关系调整"}]}
     )
 
-    name: str | None = Field(None, min_length=1, max_length=100)
-    township_name: str | None = None
-    categories: list[VillageCategory] | None = None
-    paired_unit: str | None = None
+    name: VillageName | None = None
+    township_name: VillageName | None = None
+    categories: list[VillageCategory] | None = Field(None, max_length=4)
+    paired_unit: UnitName | None = None
     characteristic_industry: Industry | None = None
-    helpers: list[Helper] | None = None
-    reason: str | None = Field(None, max_length=300)
+    helpers: list[Helper] | None = Field(None, max_length=MAX_HELPERS)
+    reason: Reason | None = None
 
 
 class VillageOut(BaseModel):
@@ -88,7 +104,7 @@ class VillageOut(BaseModel):
     helpers: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class MemberIn(BaseModel):
+class MemberIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -106,29 +122,22 @@ class MemberIn(BaseModel):
         }
     )
 
-    name: str = Field(min_length=1, max_length=100)
-    id_number: CitizenId = Field(description="Resident identity number (GB 11643); stored encrypted, shown masked")
-    phone: PhoneNumber | None = Field(None, description="Contact phone; stored encrypted, shown masked, never in events")
+    name: PersonName
+    id_number: IdNumber = Field(description="Resident identity number (GB 11643); stored encrypted, shown masked")
+    phone: Phone | None = Field(None, description="Contact phone; stored encrypted, shown masked, never in events")
     relation: Relation
-    birth_date: date
+    birth_date: BirthDate
     sex: Literal["male", "female"]
     labour_capacity: LabourCapacity
-    wishes_to_work_away: bool = False
-    is_party_member: bool = False
-    is_village_cadre: bool = False
-
-    @field_validator("birth_date")
-    @classmethod
-    def _not_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("birth date is in the future")
-        return value
+    wishes_to_work_away: Flag = False
+    is_party_member: Flag = False
+    is_village_cadre: Flag = False
 
 
 class MemberJoinIn(MemberIn):
     """A member joining an existing household (birth, marriage, return)."""
 
-    joined_on: date
+    joined_on: PolicyDate
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -146,30 +155,38 @@ class MemberJoinIn(MemberIn):
     )
 
 
-class MemberPatch(BaseModel):
+class MemberPatch(StrictInput):
     """A change of a member's labour capacity, wishes or roles (or a name correction) from ``effective_on``."""
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"labour_capacity": "partial", "effective_on": "2026-05-01", "reason": "因病部分丧失劳动能力"}]}
     )
 
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: PersonName | None = None
     labour_capacity: LabourCapacity | None = None
-    wishes_to_work_away: bool | None = None
-    is_party_member: bool | None = None
-    is_village_cadre: bool | None = None
-    effective_on: date
-    reason: str | None = Field(None, max_length=300)
+    wishes_to_work_away: Flag | None = None
+    is_party_member: Flag | None = None
+    is_village_cadre: Flag | None = None
+    effective_on: PolicyDate
+    reason: Reason | None = None
 
 
-class LeaveIn(BaseModel):
+class LeaveIn(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "婚嫁迁出", "effective_on": "2026-07-01"}]})
 
-    reason: str = Field(min_length=1, max_length=300)
-    effective_on: date
+    reason: Reason
+    effective_on: PolicyDate
 
 
-class HouseholdIn(BaseModel):
+class MemberLeaveIn(LeaveIn):
+    """A member leaves; when the head leaves, ``new_head_id`` names the current member who becomes head."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "婚嫁迁出", "effective_on": "2026-07-01"}]})
+
+    new_head_id: Ref | None = Field(None, description="required when the head leaves: a current member of the same household")
+
+
+class HouseholdIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -194,31 +211,31 @@ class HouseholdIn(BaseModel):
         }
     )
 
-    household_number: str = Field(min_length=1, max_length=40)
-    village_code: str
+    household_number: HouseholdNumber
+    village_code: VillageCode
     poverty_status: PovertyStatus = "registered_poor"
-    exit_year: int | None = Field(None, description="for a household registered as already exited")
-    registered_on: date
-    address: str | None = Field(None, max_length=300)
-    members: list[MemberIn] = Field(default_factory=list)
+    exit_year: Year | None = Field(None, description="for a household registered as already exited")
+    registered_on: PolicyDate
+    address: Address | None = None
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="at least one member, exactly one of them the head")
 
 
-class HouseholdPatch(BaseModel):
+class HouseholdPatch(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"address": "必背村二组3号", "reason": "门牌调整"}]})
 
-    address: str | None = Field(None, max_length=300)
-    reason: str | None = Field(None, max_length=300)
+    address: Address | None = None
+    reason: Reason | None = None
 
 
-class StatusChangeIn(BaseModel):
+class StatusChangeIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"poverty_status": "exited", "effective_on": "2026-12-20", "exit_year": 2026, "reason": "收入达标"}]}
     )
 
     poverty_status: PovertyStatus
-    effective_on: date
-    exit_year: int | None = None
-    reason: str | None = Field(None, max_length=300)
+    effective_on: PolicyDate
+    exit_year: Year | None = None
+    reason: Reason | None = None
 
 
 class MemberOut(BaseModel):
@@ -285,7 +302,7 @@ class HouseholdSummary(BaseModel):
     labour_count: int
 
 
-class EmploymentIn(BaseModel):
+class EmploymentIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -300,19 +317,19 @@ class EmploymentIn(BaseModel):
         }
     )
 
-    member_id: str
-    entity_id: str
-    post: str = Field(min_length=1, max_length=100)
+    member_id: Ref
+    entity_id: Ref
+    post: Post
     link: EmploymentLink = Field(description="production, processing or distribution (§5.2)")
-    started_on: date
-    ended_on: date | None = None
+    started_on: PolicyDate
+    ended_on: PolicyDate | None = None
 
 
-class EmploymentEndIn(BaseModel):
+class EmploymentEndIn(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"ended_on": "2026-11-30", "reason": "季节性用工结束"}]})
 
-    ended_on: date
-    reason: str | None = Field(None, max_length=300)
+    ended_on: PolicyDate
+    reason: Reason | None = None
 
 
 class EmploymentOut(BaseModel):
@@ -330,7 +347,7 @@ class EmploymentOut(BaseModel):
     end_reason: str | None
 
 
-class WageIn(BaseModel):
+class WageIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -345,11 +362,11 @@ class WageIn(BaseModel):
         }
     )
 
-    employment_id: str
-    amount_fen: StrictInt = Field(gt=0, description="integer fen (分), more than zero")
-    period_start: date
-    period_end: date
-    paid_on: date
+    employment_id: Ref
+    amount_fen: PaymentFen
+    period_start: PolicyDate
+    period_end: PolicyDate
+    paid_on: PolicyDate
 
 
 class WageOut(BaseModel):

@@ -32,6 +32,7 @@ from services.households.schemas import (
     HouseholdSummary,
     LeaveIn,
     MemberIn,
+    MemberLeaveIn,
     MemberJoinIn,
     MemberOut,
     MemberPatch,
@@ -44,11 +45,12 @@ from services.households.schemas import (
     WageIn,
     WageOut,
 )
-from shared.auth import Principal, Role, ensure_readable, ensure_writable, visible
+from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable, visible
 from shared.events.households import (
     EmploymentEnded,
     EmploymentStarted,
     HouseholdCorrected,
+    HouseholdHeadChanged,
     HouseholdLeftRegistry,
     HouseholdRegistered,
     HouseholdSizeChanged,
@@ -70,6 +72,21 @@ from shared.regions import COUNTIES, county_of, township_of
 
 def today() -> date:
     return date.today()
+
+
+# One answer for an identity number that cannot be registered, whoever's scope the person is in:
+# it never tells the caller that, or where, someone outside their region is registered.
+ID_NUMBER_UNAVAILABLE = "该身份证号不能在此登记（请核对号码；如其已在册，须先由现登记地办理离户）"
+ID_NUMBER_UNAVAILABLE_EN = "this identity number cannot be registered here (check it; a person already in the registry must leave their household first)"
+
+
+def _id_number_unavailable(field: str) -> InvalidInput:
+    return InvalidInput(ID_NUMBER_UNAVAILABLE, detail_en=ID_NUMBER_UNAVAILABLE_EN, field=field, code="id_number_unavailable")
+
+
+def _heads_field(relations: list[str]) -> str:
+    heads = [i for i, r in enumerate(relations) if r == "head"]
+    return f"members[{heads[1]}].relation" if len(heads) > 1 else "members"
 
 
 # ---- villages -----------------------------------------------------------------------------------
@@ -409,9 +426,9 @@ async def register_household(*, session: AsyncSession, principal: Principal, vau
     taken = await _taken_hashes(session, hashes)
     for i, h in enumerate(hashes):
         if h in taken:
-            raise InvalidInput(
-                "该身份证号已登记在其他户", detail_en="this identity number is already registered in a household", field=f"members[{i}].id_number"
-            )
+            raise _id_number_unavailable(f"members[{i}].id_number")
+    relations = [m.relation for m in data.members]
+    domain.check_one_head(relations.count("head"), field=_heads_field(relations), members=len(relations))
     members = [_new_member(household.id, m, vault=vault, id_hash=hashes[i], joined_on=data.registered_on) for i, m in enumerate(data.members)]
     session.add_all(members)
     await session.flush()
@@ -490,9 +507,12 @@ async def add_member(*, session: AsyncSession, principal: Principal, vault: PiiV
     _ensure_in_registry(household)
     domain.check_birth_date(data.birth_date, today())
     domain.check_change_date(data.joined_on, not_before=household.registered_on, today=today(), field="joined_on")
+    if data.relation == "head":
+        heads = await _current_heads(session, household.id)
+        domain.check_one_head(len(heads) + 1, field="relation")
     id_hash = vault.lookup_hash(data.id_number)
     if await _taken_hashes(session, [id_hash]):
-        raise InvalidInput("该身份证号已登记在其他户", detail_en="this identity number is already a member of a household", field="id_number")
+        raise _id_number_unavailable("id_number")
     member = _new_member(household.id, data, vault=vault, id_hash=id_hash, joined_on=data.joined_on)
     session.add(member)
     await session.flush()
@@ -500,6 +520,10 @@ async def add_member(*, session: AsyncSession, principal: Principal, vault: PiiV
     emit(session, _member_registered(member, household.village_code))
     await _emit_size(session, household, data.joined_on)
     return member_out(member, vault=vault, principal=principal)
+
+
+async def _current_heads(session: AsyncSession, household_id: str) -> list[Member]:
+    return [m for m in await _members(session, household_id) if m.relation == "head" and m.left_on is None]
 
 
 async def _load_member(session: AsyncSession, principal: Principal, member_id: str, *, write: bool = False) -> tuple[Member, Household]:
@@ -558,19 +582,55 @@ async def update_member(*, session: AsyncSession, principal: Principal, vault: P
     return member_out(member, vault=vault, principal=principal)
 
 
-async def member_leaves(*, session: AsyncSession, principal: Principal, vault: PiiVault, member_id: str, data: LeaveIn) -> MemberOut:
+async def member_leaves(*, session: AsyncSession, principal: Principal, vault: PiiVault, member_id: str, data: MemberLeaveIn) -> MemberOut:
     member, household = await _load_member(session, principal, member_id, write=True)
     _ensure_in_registry(household)
     if member.left_on is not None:
         raise Conflict("该成员已离户", detail_en=f"the member left the household on {member.left_on}", code="member_left")
     domain.check_change_date(data.effective_on, not_before=member.joined_on, today=today())
+    new_head = await _successor(session, household, member, data)
+    if new_head is not None:
+        new_head.relation = "head"
     member.left_on = data.effective_on
     member.left_reason = data.reason
     member.current_id_hash = None
     await session.flush()
     emit(session, MemberLeft(member_id=member.id, household_id=household.id, village_code=household.village_code, reason=data.reason, effective_on=data.effective_on))
+    if new_head is not None:
+        emit(
+            session,
+            HouseholdHeadChanged(
+                household_id=household.id,
+                village_code=household.village_code,
+                head_member_id=new_head.id,
+                previous_head_member_id=member.id,
+                effective_on=data.effective_on,
+            ),
+        )
     await _emit_size(session, household, data.effective_on)
     return member_out(member, vault=vault, principal=principal)
+
+
+async def _successor(session: AsyncSession, household: Household, leaving: Member, data: MemberLeaveIn) -> Member | None:
+    """The member who becomes head when the head leaves (``new_head_id``); a household keeps exactly one head."""
+    staying = [m for m in await _members(session, household.id) if m.left_on is None and m.id != leaving.id]
+    if leaving.relation != "head":
+        if data.new_head_id is not None:
+            raise InvalidInput("只有户主离户时才指定新户主", detail_en="new_head_id is given only when the head leaves", field="new_head_id")
+        return None
+    if not staying:
+        raise InvalidInput(
+            "户内最后一名成员不能离户；请办理整户退出登记",
+            detail_en="the last member cannot leave; the household leaves the registry instead",
+            field="new_head_id",
+            code="household_needs_member",
+        )
+    if data.new_head_id is None:
+        domain.check_one_head(0, field="new_head_id")
+    successor = next((m for m in staying if m.id == data.new_head_id), None)
+    if successor is None:
+        raise InvalidInput("新户主须为本户现有成员", detail_en="new_head_id must be a current member of this household", field="new_head_id")
+    return successor
 
 
 async def change_status(*, session: AsyncSession, principal: Principal, vault: PiiVault, household_id: str, data: StatusChangeIn) -> HouseholdOut:
@@ -740,10 +800,13 @@ def employment_out(e: Employment) -> EmploymentOut:
 async def start_employment(*, session: AsyncSession, principal: Principal, data: EmploymentIn) -> EmploymentOut:
     member = await session.get(Member, data.member_id)
     household = await session.get(Household, member.household_id) if member else None
-    if member is None or household is None:
+    # A member outside the writer's scope is refused exactly as an unknown one (an entity operator
+    # hires from any village, for its own entity only: ensure_writable below).
+    if member is None or household is None or not (principal.role == Role.entity_operator or can_read(principal, region=household.village_code)):
         raise InvalidInput("成员不存在", detail_en=f"unknown member {data.member_id}", field="member_id")
     ensure_writable(principal, region=household.village_code, entity_id=data.entity_id)
-    if await session.get(KnownEntity, data.entity_id) is None:
+    entity = await session.get(KnownEntity, data.entity_id)
+    if entity is None or not entity_visible(principal, entity):
         raise InvalidInput(
             "平台不认识该经营主体", detail_en=f"operating entity {data.entity_id} is not known to the platform", field="entity_id"
         )
@@ -842,7 +905,8 @@ def _reporter(principal: Principal) -> str:
 
 async def report_wage(*, session: AsyncSession, principal: Principal, data: WageIn) -> WageOut:
     employment = await session.get(Employment, data.employment_id)
-    if employment is None:
+    # Outside the writer's scope (another region, another entity) it is refused as if unknown.
+    if employment is None or not can_read(principal, region=employment.village_code, entity_id=employment.entity_id):
         raise InvalidInput("务工记录不存在", detail_en=f"unknown employment {data.employment_id}", field="employment_id")
     ensure_writable(principal, region=employment.village_code, entity_id=employment.entity_id)
     domain.check_r13_wage(
@@ -890,6 +954,20 @@ async def report_wage(*, session: AsyncSession, principal: Principal, data: Wage
         ),
     )
     return wage_out(payment)
+
+
+def entity_visible(principal: Principal, entity: KnownEntity) -> bool:
+    """An entity is seen by its own operator and by roles whose region covers its county or one of its villages."""
+    if principal.entity_allows(entity.entity_id):
+        return True
+    return any(principal.region_allows(code) for code in [entity.county_code, *(entity.village_codes or [])] if code)
+
+
+async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: str) -> KnownEntity:
+    entity = await session.get(KnownEntity, entity_id)
+    if entity is None or not entity_visible(principal, entity):
+        raise NotFound("经营主体未知", detail_en=f"operating entity {entity_id} is not known here")
+    return entity
 
 
 def entity_out(e: KnownEntity) -> EntityOut:

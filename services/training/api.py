@@ -25,6 +25,7 @@ from services.training.schemas import (
     TrainingFileOut,
 )
 from shared.auth import CurrentPrincipal, Role, require_roles
+from shared.bounds import QueryYear
 from shared.paging import Page, PageParams, page_params, paginate
 from shared.service import SessionDep, service_router
 
@@ -33,7 +34,9 @@ router = service_router("training", tags=["training"])
 # Trainers run training (city-wide, or within their scope); county officers within their county.
 WRITERS = (Role.city_admin, Role.county_officer, Role.trainer)
 PageDep = Annotated[PageParams, Depends(page_params)]
-YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; default: this year")]
+YearQuery = Annotated[QueryYear | None, Query(description="calendar year; default: this year")]
+IdQ = Annotated[str | None, Query(max_length=64, description="an id")]
+RegionQ = Annotated[str | None, Query(max_length=12, description="county (6), township (9) or village (12-digit) code")]
 
 
 @router.post("/courses", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*WRITERS)], summary="Add a course to the catalogue (R8)")
@@ -48,10 +51,10 @@ async def list_courses(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    category: str | None = None,
-    industry: str | None = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    industry: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page[CourseOut]:
-    stmt = select(Course)
+    stmt = select(Course).where(service.visible_courses(principal))
     if category:
         stmt = stmt.where(Course.category == category)
     if industry:
@@ -61,7 +64,7 @@ async def list_courses(
 
 @router.get("/courses/{course_id}")
 async def get_course(course_id: str, session: SessionDep, principal: CurrentPrincipal) -> CourseOut:
-    return await service.get_course(session=session, course_id=course_id)
+    return await service.get_course(session=session, principal=principal, course_id=course_id)
 
 
 @router.post("/sessions", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*WRITERS)], summary="Schedule a session of a course at a venue")
@@ -72,7 +75,7 @@ async def create_session(body: SessionIn, session: SessionDep, principal: Curren
 
 
 @router.get("/sessions")
-async def list_sessions(session: SessionDep, principal: CurrentPrincipal, page: PageDep, course_id: str | None = None) -> Page[SessionOut]:
+async def list_sessions(session: SessionDep, principal: CurrentPrincipal, page: PageDep, course_id: IdQ = None) -> Page[SessionOut]:
     return await service.list_sessions(session=session, principal=principal, page=page, course_id=course_id)
 
 
@@ -121,7 +124,7 @@ async def labourers_behind(
     principal: CurrentPrincipal,
     page: PageDep,
     year: YearQuery = None,
-    region: Annotated[str | None, Query(description="county (6), township (9) or village (12-digit) code")] = None,
+    region: RegionQ = None,
 ) -> Page[BehindLabourerOut]:
     return await service.labourers_behind(session=session, principal=principal, year=year, region=region, page=page)
 
@@ -133,6 +136,6 @@ async def compliance_summary(
     page: PageDep,
     year: YearQuery = None,
     by: Literal["county", "township", "village"] = "village",
-    region: Annotated[str | None, Query(description="only inside this county, township or village")] = None,
+    region: RegionQ = None,
 ) -> Page[ComplianceSummaryOut]:
     return await service.compliance_summary(session=session, principal=principal, year=year, region=region, by=by, page=page)

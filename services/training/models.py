@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN
 from shared.db import UTCDateTime, make_base, utcnow
 
 Base = make_base("training")
+
+# The API's bounds (shared/bounds.py), kept by the database too (migration c8d2e3f4a5b6): a
+# certificate of year 1 can no longer fan out into two thousand yearly compliance rows.
+
+
+def in_window(column: str, *, nullable: bool = False) -> CheckConstraint:
+    sql = f"{column} BETWEEN '{DATE_MIN.isoformat()}' AND '{DATE_MAX.isoformat()}'"
+    return CheckConstraint(f"{column} IS NULL OR {sql}" if nullable else sql, name=f"{column}_window")
+
+
+def year_window(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name=f"{column}_window")
 
 
 # ---- what training knows of other services, learnt from the households facts ----------------
@@ -47,6 +60,7 @@ class KnownMember(Base):
 
 class Course(Base):
     __tablename__ = "course"
+    __table_args__ = (CheckConstraint("standard_days BETWEEN 1 AND 365", name="standard_days_bounds"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -64,6 +78,10 @@ class Course(Base):
 
 class TrainingSession(Base):
     __tablename__ = "training_session"
+    __table_args__ = (
+        in_window("start_date"),
+        CheckConstraint(f"end_date >= start_date AND end_date <= '{DATE_MAX.isoformat()}'", name="end_date_window"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
@@ -81,7 +99,11 @@ class TrainingSession(Base):
 
 class Enrolment(Base):
     __tablename__ = "enrolment"
-    __table_args__ = (UniqueConstraint("session_id", "member_id", name="uq_enrolment_session_member"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "member_id", name="uq_enrolment_session_member"),
+        CheckConstraint("days_attended IS NULL OR days_attended BETWEEN 0 AND 366", name="days_attended_bounds"),
+        year_window("year"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("training_session.id"))
@@ -95,6 +117,7 @@ class Enrolment(Base):
 
 class Attendance(Base):
     __tablename__ = "attendance"
+    __table_args__ = (in_window("day"),)
 
     enrolment_id: Mapped[str] = mapped_column(ForeignKey("enrolment.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -103,7 +126,7 @@ class Attendance(Base):
 
 class Certificate(Base):
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("member_id", "skill_key", name="uq_certificate_member_skill"),)
+    __table_args__ = (UniqueConstraint("member_id", "skill_key", name="uq_certificate_member_skill"), in_window("certified_on"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("known_member.id"), index=True)
@@ -119,7 +142,7 @@ class Compliance(Base):
     """A labourer's R7 status per year, as last emitted (``labourer_compliance_changed``)."""
 
     __tablename__ = "compliance"
-    __table_args__ = (Index("ix_compliance_year_status", "year", "status"),)
+    __table_args__ = (Index("ix_compliance_year_status", "year", "status"), year_window("year"))
 
     member_id: Mapped[str] = mapped_column(ForeignKey("known_member.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,18 +5,37 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
 
-from shared.events.training import ComplianceStatus, CourseCategory
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+
 from services.training.domain import COURSE_INDUSTRIES
+from shared.bounds import Flag, Name, PolicyDate, StrictInput, text
+from shared.events.training import ComplianceStatus, CourseCategory
 from shared.regions import division_code_problem
 
 CourseIndustry = Literal[*COURSE_INDUSTRIES]  # type: ignore[valid-type]
 Level = Literal["primary", "intermediate", "advanced"]
 VenueKind = Literal["industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom"]
 
+Post = text(100, description="the post (岗位) the course prepares for")
+Skill = text(100, description="the practical skill certified")
+Trainer = text(100, description="the trainer(s)")
+# An id another object is referred to by; unknown or out-of-scope ids are a 422 naming the field.
+Ref = text(64, description="an id")
+MAX_MEMBERS_PER_CALL = 500
 
-class CourseIn(BaseModel):
+
+def _not_future(value: date) -> date:
+    if value > date.today():
+        raise ValueError("date is in the future")
+    return value
+
+
+PastPolicyDate = Annotated[PolicyDate, AfterValidator(_not_future)]
+
+
+class CourseIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -32,16 +51,16 @@ class CourseIn(BaseModel):
         }
     )
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Name
     category: CourseCategory = Field(description="R8: agricultural_technique (farming at home), employment_skills (working away), cultural_literacy (all)")
     industry: CourseIndustry = Field(description='a "453" industry, or e_commerce / employment_skills / cultural_literacy')
     level: Level
-    post: str = Field(min_length=1, max_length=100, description="the post (岗位) the course prepares for")
-    standard_days: int = Field(ge=1, le=365, description="standard length in days")
-    requires_labour_capacity: bool | None = Field(
+    post: Post
+    standard_days: Annotated[int, Strict(), Field(ge=1, le=365, description="standard length in days, 1 … 365")]
+    requires_labour_capacity: Flag | None = Field(
         None, description="refuse members without labour capacity; default: true except for cultural literacy"
     )
-    county_code: str | None = Field(None, description="a county's own course; omitted: the city's catalogue")
+    county_code: Annotated[str, Strict(), Field(max_length=6)] | None = Field(None, description="a county's own course; omitted: the city's catalogue")
 
     @field_validator("county_code")
     @classmethod
@@ -81,7 +100,7 @@ class CourseOut(BaseModel):
     county_code: str | None
 
 
-class SessionIn(BaseModel):
+class SessionIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -98,13 +117,13 @@ class SessionIn(BaseModel):
         }
     )
 
-    course_id: str
+    course_id: Ref
     venue_kind: VenueKind
-    venue_name: str = Field(min_length=1, max_length=200)
-    region_code: str = Field(description="the county (6), township (9) or village (12 digits) where it is held")
-    start_date: date
-    end_date: date
-    trainer: str = Field(min_length=1, max_length=100)
+    venue_name: Name
+    region_code: Annotated[str, Strict(), Field(max_length=12, description="the county (6), township (9) or village (12 digits) where it is held")]
+    start_date: PolicyDate
+    end_date: PolicyDate
+    trainer: Trainer
 
     @field_validator("region_code")
     @classmethod
@@ -156,10 +175,10 @@ class SessionOut(BaseModel):
     enrolled: int
 
 
-class EnrolmentIn(BaseModel):
+class EnrolmentIn(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"member_ids": ["0192f0a4-7c3e-7000-8000-00000000a001"]}]})
 
-    member_ids: list[str] = Field(min_length=1, max_length=500)
+    member_ids: list[Ref] = Field(min_length=1, max_length=MAX_MEMBERS_PER_CALL)
 
 
 class EnrolmentOut(BaseModel):
@@ -188,15 +207,15 @@ class EnrolmentOut(BaseModel):
     counted: bool | None = Field(description="set when the session completes: ≥5 attended days (R7)")
 
 
-class AttendanceIn(BaseModel):
+class AttendanceIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"days": ["2026-04-06", "2026-04-07"], "member_ids": ["0192f0a4-7c3e-7000-8000-00000000a001"]}]
         }
     )
 
-    days: list[date] = Field(min_length=1, max_length=366)
-    member_ids: list[str] = Field(min_length=1, max_length=500)
+    days: list[PolicyDate] = Field(min_length=1, max_length=366)
+    member_ids: list[Ref] = Field(min_length=1, max_length=MAX_MEMBERS_PER_CALL)
 
 
 class AttendanceOut(BaseModel):
@@ -206,7 +225,7 @@ class AttendanceOut(BaseModel):
     recorded: int = Field(description="member-days newly recorded (already recorded ones are not counted twice)")
 
 
-class CertificateIn(BaseModel):
+class CertificateIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -220,17 +239,10 @@ class CertificateIn(BaseModel):
         }
     )
 
-    member_id: str
-    skill: str = Field(min_length=1, max_length=100)
-    certified_by: str = Field(min_length=1, max_length=200)
-    certified_on: date
-
-    @field_validator("certified_on")
-    @classmethod
-    def _not_future(cls, value: date) -> date:
-        if value > date.today():
-            raise ValueError("certification date is in the future")
-        return value
+    member_id: Ref
+    skill: Skill
+    certified_by: Name
+    certified_on: PastPolicyDate
 
 
 class CertificateOut(BaseModel):

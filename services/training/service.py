@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training import domain
@@ -29,7 +29,7 @@ from services.training.schemas import (
     TrainingFileOut,
     YearStatusOut,
 )
-from shared.auth import Principal, ensure_readable, ensure_writable, visible
+from shared.auth import Principal, can_read, ensure_readable, ensure_writable, visible
 from shared.events.training import CertificateIssued, LabourerComplianceChanged, SessionCompleted
 from shared.ids import new_id
 from shared.outbox import emit
@@ -83,9 +83,28 @@ async def create_course(*, session: AsyncSession, principal: Principal, data: Co
     return course_out(course)
 
 
-async def get_course(*, session: AsyncSession, course_id: str) -> CourseOut:
+def course_visible(principal: Principal, course: Course) -> bool:
+    """The city's catalogue is seen by everyone; a county's own course by those whose scope meets that county."""
+    if course.county_code is None or principal.sees_everything:
+        return True
+    scope = principal.scope or ""
+    return bool(scope) and (scope.startswith(course.county_code) or course.county_code.startswith(scope))
+
+
+def visible_courses(principal: Principal) -> ColumnElement[bool]:
+    """WHERE clause of ``course_visible`` for the catalogue list."""
+    if principal.sees_everything:
+        return true()
+    scope = principal.scope or ""
+    if not scope.isdigit():
+        return Course.county_code.is_(None)
+    inside = Course.county_code == scope[:6] if len(scope) >= 6 else Course.county_code.startswith(scope, autoescape=True)
+    return or_(Course.county_code.is_(None), inside)
+
+
+async def get_course(*, session: AsyncSession, principal: Principal, course_id: str) -> CourseOut:
     course = await session.get(Course, course_id)
-    if course is None:
+    if course is None or not course_visible(principal, course):
         raise NotFound("课程不存在", detail_en=f"course {course_id} not found")
     return course_out(course)
 
@@ -124,7 +143,7 @@ def session_out(s: TrainingSession, course: Course, enrolled: int) -> SessionOut
 async def create_session(*, session: AsyncSession, principal: Principal, data: SessionIn) -> SessionOut:
     ensure_writable(principal, region=data.region_code)
     course = await session.get(Course, data.course_id)
-    if course is None:
+    if course is None or not course_visible(principal, course):
         raise InvalidInput("课程不存在", detail_en=f"unknown course {data.course_id}", field="course_id")
     if course.county_code and not data.region_code.startswith(course.county_code):
         raise InvalidInput(
@@ -197,13 +216,12 @@ async def enrol(*, session: AsyncSession, principal: Principal, session_id: str,
     for i, member_id in enumerate(data.member_ids):
         field = f"member_ids[{i}]"
         member = members.get(member_id)
-        if member is None:
+        if member is None or not can_read(principal, region=member.village_code):
             raise InvalidInput(
                 "成员不存在（或户籍登记尚未同步到培训服务）",
                 detail_en=f"unknown member {member_id} (not registered, or not yet announced by the households registry)",
                 field=field,
             )
-        ensure_writable(principal, region=member.village_code)
         if member.left_on is not None and member.left_on <= s.start_date:
             raise InvalidInput("该成员已离户", detail_en=f"member {member_id} left the household on {member.left_on}", field=field)
         domain.check_labour_capacity(requires_labour_capacity=course.requires_labour_capacity, labour_capacity=member.labour_capacity, field=field)
@@ -240,8 +258,9 @@ async def _days_by_enrolment(session: AsyncSession, enrolment_ids: Sequence[str]
 
 async def list_enrolments(*, session: AsyncSession, principal: Principal, session_id: str, page: PageParams) -> Page[EnrolmentOut]:
     s, _ = await _readable_session(session, principal, session_id)
+    # The keyset column is selected under its own name: the cursor is read from the row by ``id``.
     stmt = (
-        select(Enrolment, KnownMember)
+        select(Enrolment, KnownMember, Enrolment.id.label("id"))
         .join(KnownMember, KnownMember.id == Enrolment.member_id)
         .where(Enrolment.session_id == s.id, visible(principal, region=KnownMember.village_code))
     )
@@ -331,7 +350,7 @@ def certificate_out(c: Certificate) -> CertificateOut:
 
 async def issue_certificate(*, session: AsyncSession, principal: Principal, data: CertificateIn) -> CertificateOut:
     member = await session.get(KnownMember, data.member_id)
-    if member is None:
+    if member is None or not can_read(principal, region=member.village_code):
         raise InvalidInput("成员不存在", detail_en=f"unknown member {data.member_id}", field="member_id")
     ensure_writable(principal, region=member.village_code)
     key = domain.skill_key(data.skill)
@@ -452,8 +471,9 @@ async def training_file(*, session: AsyncSession, principal: Principal, member_i
     ensure_readable(principal, region=member.village_code, what="成员")
     year = year or this_year()
     history, skills = await _history(session, [member.id])
+    # From the year asked at the latest, so a year before the first training has its (behind) status.
     statuses = domain.r7_compliance(
-        sessions=history[member.id], skills_certified_on=skills[member.id], through_year=_through(year, history[member.id], skills[member.id])
+        sessions=history[member.id], skills_certified_on=skills[member.id], through_year=_through(year, history[member.id], skills[member.id]), from_year=year
     )
     current = _year_of(statuses, year)
     rows = await session.execute(
@@ -574,7 +594,9 @@ async def labourers_behind(
     villages = {v.code: v.name for v in (await session.execute(select(KnownVillage).where(KnownVillage.code.in_({m.village_code for m in members})))).scalars()}
     items = []
     for m in members:
-        statuses = domain.r7_compliance(sessions=history[m.id], skills_certified_on=skills[m.id], through_year=_through(year, history[m.id], skills[m.id]))
+        statuses = domain.r7_compliance(
+            sessions=history[m.id], skills_certified_on=skills[m.id], through_year=_through(year, history[m.id], skills[m.id]), from_year=year
+        )
         st = _year_of(statuses, year)
         items.append(
             BehindLabourerOut(

@@ -210,6 +210,18 @@ class MemberLeft(EventData):
     example = {"member_id": _MID, "household_id": _HID, "village_code": "440232100201", "reason": "婚嫁迁出", "effective_on": "2026-07-01"}
 
 
+@contract("households", "household_head_changed", 1, subject="household_id")
+class HouseholdHeadChanged(EventData):
+    """Another current member became the head (户主), e.g. when the head left; a household has exactly one."""
+
+    household_id: str
+    village_code: str = Field(min_length=12, max_length=12)
+    head_member_id: str
+    previous_head_member_id: str | None = None
+    effective_on: date
+    example = {"household_id": _HID, "village_code": "440232100201", "head_member_id": _MID, "previous_head_member_id": None, "effective_on": "2026-07-01"}
+
+
 @contract("households", "employment_started", 1, subject="employment_id")
 class EmploymentStarted(EventData):
     """R13: a member is employed by an operating entity."""

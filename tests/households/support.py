@@ -16,6 +16,11 @@ V1 = "/households/v1"
 _credit = itertools.count(1)
 
 
+def keyed(headers: dict[str, str]) -> dict[str, str]:
+    """The headers with a fresh Idempotency-Key, as money writes (wages) require."""
+    return {**headers, "Idempotency-Key": new_id()}
+
+
 def tomorrow() -> str:
     return (date.today() + timedelta(days=1)).isoformat()
 

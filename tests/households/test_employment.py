@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers import eventually
-from tests.households.support import V1, make_household, make_village, outbox_count, outbox_events, register_entity, tomorrow
+from tests.households.support import V1, keyed, make_household, make_village, outbox_count, outbox_events, register_entity, tomorrow
 
 
 async def _employed(platform, *, county: str = "440232"):
@@ -69,7 +69,7 @@ async def test_r13_wage_books_wage_labor_income_in_the_ledger(platform):
     village, hh, entity, emp = await _employed(platform)
     operator = platform.as_("entity_operator", entity)
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 240000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=operator
+        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 240000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=keyed(operator)
     )
     assert r.status_code == 201, r.text
     pid = r.json()["id"]
@@ -98,7 +98,7 @@ async def test_r13_wage_negative_fractional_or_zero_amount_is_422_and_writes_not
     before = await outbox_count(platform)
     for amount in (-100, 12.5, 0, "100"):
         r = await c.post(
-            f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": amount, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=platform.admin
+            f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": amount, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=keyed(platform.admin)
         )
         assert r.status_code == 422, amount
         assert r.json()["field"] == "amount_fen"
@@ -110,11 +110,11 @@ async def test_r13_wage_period_outside_the_employment_is_422(platform):
     c = platform.client
     _, _, _, emp = await _employed(platform)
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-02-01", "period_end": "2026-02-28", "paid_on": "2026-03-05"}, headers=platform.admin
+        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-02-01", "period_end": "2026-02-28", "paid_on": "2026-03-05"}, headers=keyed(platform.admin)
     )
     assert r.status_code == 422 and r.json()["rule"] == "R13" and r.json()["field"] == "period_start"
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": tomorrow()}, headers=platform.admin
+        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": tomorrow()}, headers=keyed(platform.admin)
     )
     assert r.status_code == 422 and r.json()["field"] == "paid_on"
 
@@ -124,8 +124,10 @@ async def test_r13_entity_operator_reports_wages_only_for_its_own_employees(plat
     village, hh, entity, emp = await _employed(platform)
     stranger = await register_entity(platform, name="别家公司")
     body = {"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}
-    assert (await c.post(f"{V1}/wages", json=body, headers=platform.as_("entity_operator", stranger))).status_code == 403
-    assert (await c.get(f"{V1}/employments/{emp['id']}", headers=platform.as_("entity_operator", stranger))).status_code == 404
+    # Another entity's employment is refused as if it did not exist (nothing tells the stranger it does).
+    r = await c.post(f"{V1}/wages", json=body, headers=keyed(platform.as_("entity_operator", stranger)))
+    assert r.status_code == 422 and r.json()["field"] == "employment_id", r.text
+    assert (await c.get(f"{V1}/employments/{emp['id']}", headers=keyed(platform.as_("entity_operator", stranger)))).status_code == 404
     listed = (await c.get(f"{V1}/employments", headers=platform.as_("entity_operator", stranger))).json()["items"]
     assert listed == []
     # A stranger cannot hire into another entity either.
@@ -137,11 +139,12 @@ async def test_r13_entity_operator_reports_wages_only_for_its_own_employees(plat
     assert r.status_code == 403
     # The village cadre reports for its village; a cadre of another village may not.
     other_village = await make_village(platform)
-    assert (await c.post(f"{V1}/wages", json=body, headers=platform.as_("village_cadre", other_village))).status_code == 403
-    r = await c.post(f"{V1}/wages", json=body, headers=platform.as_("village_cadre", village))
+    r = await c.post(f"{V1}/wages", json=body, headers=keyed(platform.as_("village_cadre", other_village)))
+    assert r.status_code == 422 and r.json()["field"] == "employment_id", r.text
+    r = await c.post(f"{V1}/wages", json=body, headers=keyed(platform.as_("village_cadre", village)))
     assert r.status_code == 201 and r.json()["reported_by"] == "village"
-    assert (await c.post(f"{V1}/wages", json=body, headers=platform.as_("auditor"))).status_code == 403
-    own = (await c.get(f"{V1}/employments", headers=platform.as_("entity_operator", entity))).json()["items"]
+    assert (await c.post(f"{V1}/wages", json=body, headers=keyed(platform.as_("auditor")))).status_code == 403
+    own = (await c.get(f"{V1}/employments", headers=keyed(platform.as_("entity_operator", entity)))).json()["items"]
     assert [e["id"] for e in own] == [emp["id"]]
 
 

@@ -30,7 +30,7 @@ async def test_wage_paid_through_households_api_is_booked_with_lineage_and_gives
         return r.json()
 
     employment = await eventually(employed)
-    r = await c.post("/households/v1/wages", json={"employment_id": employment["id"], "amount_fen": 240000, "period_start": "2026-04-01", "period_end": "2026-04-30", "paid_on": "2026-05-05"}, headers=admin)
+    r = await c.post("/households/v1/wages", json={"employment_id": employment["id"], "amount_fen": 240000, "period_start": "2026-04-01", "period_end": "2026-04-30", "paid_on": "2026-05-05"}, headers={**admin, "Idempotency-Key": f"wage-{employment['id']}"})
     assert r.status_code == 201, r.text
 
     async def booked():
