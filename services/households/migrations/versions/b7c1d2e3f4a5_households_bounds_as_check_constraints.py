@@ -4,7 +4,7 @@ The bounds of shared/bounds.py as CHECK constraints (issue 11): dates inside the
 money and counts inside their ceilings, so nothing written another way can poison a projection.
 
 Revision ID: b7c1d2e3f4a5
-Revises: 00d6dfb30c83
+Revises: d6e434f9198c
 Create Date: 2026-12-01 19:20:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'b7c1d2e3f4a5'
-down_revision: Union[str, None] = '00d6dfb30c83'
+down_revision: Union[str, None] = 'd6e434f9198c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -4,7 +4,7 @@ The bounds of shared/bounds.py as CHECK constraints (issue 11): dates inside the
 money and counts inside their ceilings, so nothing written another way can poison a projection.
 
 Revision ID: c8d2e3f4a5b6
-Revises: 5b49562d36cd
+Revises: 3f902b6d4418
 Create Date: 2026-12-01 19:20:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'c8d2e3f4a5b6'
-down_revision: Union[str, None] = '5b49562d36cd'
+down_revision: Union[str, None] = '3f902b6d4418'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
