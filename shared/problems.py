@@ -7,6 +7,7 @@ Each problem has a stable machine ``code``, a title in Chinese (the default) and
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -203,14 +204,33 @@ _STATUS_PROBLEMS = {
 }
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods some route answers on this path: the framework's `Allow` names only the first route's."""
+    from starlette.routing import Match
+
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     cls = _STATUS_PROBLEMS.get(exc.status_code)
+    # The framework's own headers stay; a 405 names every method the path answers, not only the first route's.
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    extra = {"headers": headers} if headers else {}
     if cls is None:
-        problem = Problem(str(exc.detail), code=f"http_{exc.status_code}")
+        problem = Problem(str(exc.detail), code=f"http_{exc.status_code}", **extra)
         problem.status = exc.status_code
+        if exc.status_code in HTTPStatus._value2member_map_:
+            problem.title_en = HTTPStatus(exc.status_code).phrase
     else:
-        problem = cls(str(exc.detail) if exc.detail else None)
+        problem = cls(str(exc.detail) if exc.detail else None, **extra)
     return problem_response(request, problem)
 
 
@@ -221,8 +241,55 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, problem)
 
 
+# The shape of every problem body, as ``Problem.body`` writes it; published in the OpenAPI.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; `code` is stable, `field` names the offending input, `rule` the policy rule (R1–R22).",
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string", "pattern": "^urn:fupin:problem:"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "field": {"type": "string"},
+        "rule": {"type": "string"},
+        "errors": {
+            "type": "array",
+            # Input errors name `field` and `message` (and `type`, `rule`); import errors `row`, `column`, `value`, `reason`.
+            "items": {"type": "object"},
+        },
+    },
+}
+
+
+def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Say in the OpenAPI what a 422 really is: a problem (application/problem+json), not FastAPI's default shape."""
+    openapi.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for item in openapi.get("paths", {}).values():
+        for operation in item.values():
+            response = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
+            if response is not None:
+                response["description"] = "Invalid input: a problem naming the field (and, for policy, the rule)"
+                response["content"] = {PROBLEM_JSON: {"schema": ref}}
+    for unused in ("HTTPValidationError", "ValidationError"):  # only ever the default 422 body
+        openapi["components"]["schemas"].pop(unused, None)
+    return openapi
+
+
 def install_problem_handlers(app: Any) -> None:
     app.add_exception_handler(Problem, _problem_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(Exception, _unhandled)
+    framework_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document_problems(framework_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi

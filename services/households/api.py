@@ -264,7 +264,12 @@ async def list_wages(
 # ---- bulk import --------------------------------------------------------------------------------
 
 
-@router.get("/imports/template", summary="The import template (Chinese headers, one row per member)")
+@router.get(
+    "/imports/template",
+    summary="The import template (Chinese headers, one row per member)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+)
 async def import_template(principal: CurrentPrincipal, format: Literal["csv", "xlsx"] = "csv") -> Response:
     if format == "xlsx":
         return Response(
