@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared import migrations
 from shared.auth import Principal, authenticate
 from shared.bus import KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
+from shared.console import install_console
 from shared.db import create_engine, is_sqlite, utcnow
 from shared.ids import new_id
 from shared.logging import request_id_var
@@ -653,6 +654,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
     for spec in specs:
         for router in spec.routers:
             app.include_router(router)
+    install_console(app, settings)  # last: its fallback answers only what no API route does
     return app
 
 

@@ -63,6 +63,12 @@ class FupinSettings(BaseSettings):
     checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
 
     cors_origins: list[str] = Field(default_factory=list)
+    # The operator console (shared/console.py): where its build lives (default console/dist), where it
+    # finds each service (empty: the same origin, as in embedded mode), and its OIDC client in production
+    # ({"authorization_endpoint", "token_endpoint", "client_id", "scope"}; sign-in by code with PKCE).
+    console_dist: Path | None = None
+    console_api_urls: dict[str, str] = Field(default_factory=dict)
+    console_oidc: dict[str, str] = Field(default_factory=dict)
     log_level: str = "INFO"
 
     @model_validator(mode="after")
