@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-embedded infra infra-down up down migrate seed docs bench lint clean
+.PHONY: run console test test-embedded infra infra-down up down migrate seed docs bench lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,13 +15,21 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-## Embedded mode: every service in one process on http://127.0.0.1:$${PORT:-8000}, SQLite under var/.
+## Embedded mode: every service in one process on http://127.0.0.1:$${PORT:-8000}, SQLite under var/,
+## with the operator console at / (built first when its sources changed; skipped, with a message, without Node).
 run: $(STAMP)
+	@bash deploy/console.sh build || echo "console: build failed; serving the API only" >&2
 	@$(BIN)/fupin run
 
-## The whole suite, both modes: starts PostgreSQL and Kafka when they do not answer.
-test: $(STAMP) infra
+## The whole suite, both modes: starts PostgreSQL and Kafka when they do not answer; installs Chromium
+## and a CJK font for the console's browser tests and builds the console first.
+test: $(STAMP) infra console
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The operator console: Debian's Chromium + CJK font for its browser tests, npm ci + vite build when changed.
+console:
+	@bash deploy/browser.sh
+	@bash deploy/console.sh build --strict
 
 ## A quick loop without PostgreSQL and Kafka.
 test-embedded: $(STAMP)

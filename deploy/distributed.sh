@@ -11,6 +11,9 @@ fupin="$root/.venv/bin/fupin"
 export FUPIN_MODE=distributed
 export FUPIN_DATABASE_URL_TEMPLATE="${FUPIN_DATABASE_URL_TEMPLATE:-postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/fupin_{service}}"
 export FUPIN_KAFKA_BOOTSTRAP="${FUPIN_KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
+# Every service serves the same console build; it calls each service at its own port (CORS allows the console's origins).
+export FUPIN_CONSOLE_API_URLS="${FUPIN_CONSOLE_API_URLS:-{\"funds\":\"http://127.0.0.1:8001\",\"households\":\"http://127.0.0.1:8002\",\"market\":\"http://127.0.0.1:8003\",\"training\":\"http://127.0.0.1:8004\",\"ledger\":\"http://127.0.0.1:8005\",\"dev\":\"http://127.0.0.1:8002\"}}"
+export FUPIN_CORS_ORIGINS="${FUPIN_CORS_ORIGINS:-[\"http://127.0.0.1:8001\",\"http://127.0.0.1:8002\",\"http://127.0.0.1:8003\",\"http://127.0.0.1:8004\",\"http://127.0.0.1:8005\"]}"
 
 declare -A PORTS=([funds]=8001 [households]=8002 [market]=8003 [training]=8004 [ledger]=8005)
 ORDER=(funds households market training ledger)
@@ -38,6 +41,7 @@ wait_http() {
 }
 
 up() {
+  bash "$root/deploy/console.sh" build || say "console: build failed; the services run without it"
   say "migrating one database per service"
   "$fupin" migrate
   say "starting services"
@@ -50,7 +54,7 @@ up() {
     fi
   done
   for name in "${ORDER[@]}"; do wait_http "$name" "${PORTS[$name]}"; done
-  say "distributed mode is up: funds :8001, households :8002, market :8003, training :8004, ledger :8005 (+ ledger consumer)"
+  say "distributed mode is up: funds :8001, households :8002, market :8003, training :8004, ledger :8005 (+ ledger consumer); console at http://127.0.0.1:8002/"
 }
 
 down() {

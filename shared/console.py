@@ -13,6 +13,7 @@ the tokens and this path answers 404.
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,9 @@ from shared.problems import InvalidInput, NotFound, Problem
 from shared.settings import SERVICES, FupinSettings
 
 DEFAULT_DIST = Path(__file__).resolve().parent.parent / "console" / "dist"
-# First path segments that belong to the API: an unknown path under them is never the console.
-API_PREFIXES = frozenset({*SERVICES, "dev", "openapi.json", "docs", "redoc", "healthz", "readyz"})
+# Paths that belong to the API (``/<service>/v1/…``, the docs, the probes): an unknown one is never the console.
+# The console's own routes (``/funds``, ``/households/<id>``) share first segments with services, not ``/v1``.
+API_PATH = re.compile(rf"^(?:(?:{'|'.join(map(re.escape, (*SERVICES, 'dev')))})/v\d+(?:/|$)|(?:openapi\.json|docs|redoc|healthz|readyz)(?:/|$))")
 DEV_TOKEN_TTL_SECONDS = 8 * 3600
 
 
@@ -96,8 +98,7 @@ def install_console(app: FastAPI, settings: FupinSettings) -> None:
     index = dist / "index.html"
 
     async def spa(request: Request, path: str = "") -> Response:
-        first = path.split("/", 1)[0]
-        if first in API_PREFIXES or request.method not in ("GET", "HEAD"):
+        if API_PATH.match(path) or request.method not in ("GET", "HEAD"):
             for route in request.app.router.routes:
                 if route in spa_routes:
                     continue

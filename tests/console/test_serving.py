@@ -31,11 +31,14 @@ async def test_console_is_served_at_root_with_fallback_and_api_paths_stay_proble
     async with app.router.lifespan_context(app), await _client(app) as c:
         root = await c.get("/")
         assert root.status_code == 200 and "扶贫" in root.text
-        deep = await c.get("/villages/440232101101")  # a console route: the browser's router takes it
-        assert deep.status_code == 200 and deep.headers["content-type"].startswith("text/html")
+        for route in ("/villages/440232101101", "/funds", "/households/0192f0a4", "/ledger"):  # console routes: the browser's router takes them
+            deep = await c.get(route)
+            assert deep.status_code == 200 and deep.headers["content-type"].startswith("text/html"), route
         asset = await c.get("/assets/app-1234.js")
         assert asset.status_code == 200 and "immutable" in asset.headers["cache-control"]
         assert (await c.get("/assets/missing.js")).status_code == 404
+        assert (await c.get("/households/v1/villages")).status_code == 401  # the API still answers its own paths
+        assert (await c.get("/docs")).headers["content-type"].startswith("text/html")
         unknown_api = await c.get("/funds/v1/no-such-thing")
         assert unknown_api.status_code == 404 and unknown_api.headers["content-type"].startswith("application/problem+json")
         wrong_method = await c.get("/funds/v1/distributions/x/approve")
