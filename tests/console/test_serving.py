@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from services.embedded import create_app
+from shared.checkpoint import Signer
 from shared.settings import FupinSettings
 
 
@@ -77,6 +78,7 @@ async def test_dev_token_route_is_absent_in_production(tmp_path, dist):
     settings = FupinSettings(
         env="production", data_dir=tmp_path, run_consumers=False, console_dist=dist,
         jwt_algorithm="RS256", jwks_url="http://127.0.0.1:9/jwks", pii_key="a-real-key-for-this-test-only-0123456789",
+        checkpoint_key=Signer.generate("fupin.shaoguan.gov.cn").encode(),
     )
     app = create_app(settings)
     assert not any(getattr(route, "path", "").startswith("/dev/") for route in app.routes)
