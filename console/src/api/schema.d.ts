@@ -947,7 +947,7 @@ export interface paths {
         /** Wage payments in your scope */
         get: operations["list_wages_households_v1_wages_get"];
         put?: never;
-        /** R13: report a wage payment (books wage_labor income) */
+        /** R13: report a wage payment (books wage_labor income); requires an Idempotency-Key */
         post: operations["report_wage_households_v1_wages_post"];
         delete?: never;
         options?: never;
@@ -2202,15 +2202,25 @@ export interface components {
          *     }
          */
         CertificateIn: {
-            /** Member Id */
+            /**
+             * Member Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             member_id: string;
-            /** Skill */
+            /**
+             * Skill
+             * @description the practical skill certified; text, 1 … 100 characters, NFC, no control characters
+             */
             skill: string;
-            /** Certified By */
+            /**
+             * Certified By
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             certified_by: string;
             /**
              * Certified On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             certified_on: string;
         };
@@ -2547,7 +2557,10 @@ export interface components {
          *     }
          */
         CourseIn: {
-            /** Title */
+            /**
+             * Title
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             title: string;
             /**
              * Category
@@ -2568,12 +2581,12 @@ export interface components {
             level: "primary" | "intermediate" | "advanced";
             /**
              * Post
-             * @description the post (岗位) the course prepares for
+             * @description the post (岗位) the course prepares for; text, 1 … 100 characters, NFC, no control characters
              */
             post: string;
             /**
              * Standard Days
-             * @description standard length in days
+             * @description standard length in days, 1 … 365
              */
             standard_days: number;
             /**
@@ -3026,6 +3039,7 @@ export interface components {
             /**
              * Ended On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             ended_on: string;
             /** Reason */
@@ -3042,11 +3056,20 @@ export interface components {
          *     }
          */
         EmploymentIn: {
-            /** Member Id */
+            /**
+             * Member Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             member_id: string;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Post */
+            /**
+             * Post
+             * @description a post (岗位); text, 1 … 100 characters, NFC, no control characters
+             */
             post: string;
             /**
              * Link
@@ -3057,6 +3080,7 @@ export interface components {
             /**
              * Started On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             started_on: string;
             /** Ended On */
@@ -3412,7 +3436,10 @@ export interface components {
              * @enum {string}
              */
             role: "first_secretary" | "resident_cadre" | "technical_cadre";
-            /** Name */
+            /**
+             * Name
+             * @description a person's name; text, 1 … 50 characters, NFC, no control characters
+             */
             name: string;
             /** Department */
             department?: ("agriculture" | "forestry" | "livestock" | "water" | "fishery" | "ecommerce" | "photovoltaic") | null;
@@ -3443,9 +3470,15 @@ export interface components {
          *     }
          */
         HouseholdIn: {
-            /** Household Number */
+            /**
+             * Household Number
+             * @description the household number (户编号); text, 1 … 40 characters, NFC, no control characters
+             */
             household_number: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description 12-digit statistical division code
+             */
             village_code: string;
             /**
              * Poverty Status
@@ -3461,12 +3494,16 @@ export interface components {
             /**
              * Registered On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             registered_on: string;
             /** Address */
             address?: string | null;
-            /** Members */
-            members?: components["schemas"]["MemberIn"][];
+            /**
+             * Members
+             * @description at least one member, exactly one of them the head
+             */
+            members: components["schemas"]["MemberIn"][];
         };
         /**
          * HouseholdIncome
@@ -4031,11 +4068,15 @@ export interface components {
          *     }
          */
         LeaveIn: {
-            /** Reason */
+            /**
+             * Reason
+             * @description why; text, 1 … 300 characters, NFC, no control characters
+             */
             reason: string;
             /**
              * Effective On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             effective_on: string;
         };
@@ -4165,7 +4206,10 @@ export interface components {
          *     }
          */
         MemberIn: {
-            /** Name */
+            /**
+             * Name
+             * @description a person's name; text, 1 … 50 characters, NFC, no control characters
+             */
             name: string;
             /**
              * Id Number
@@ -4185,6 +4229,7 @@ export interface components {
             /**
              * Birth Date
              * Format: date
+             * @description YYYY-MM-DD from 1900-01-01, not in the future
              */
             birth_date: string;
             /**
@@ -4227,7 +4272,10 @@ export interface components {
          *     }
          */
         MemberJoinIn: {
-            /** Name */
+            /**
+             * Name
+             * @description a person's name; text, 1 … 50 characters, NFC, no control characters
+             */
             name: string;
             /**
              * Id Number
@@ -4247,6 +4295,7 @@ export interface components {
             /**
              * Birth Date
              * Format: date
+             * @description YYYY-MM-DD from 1900-01-01, not in the future
              */
             birth_date: string;
             /**
@@ -4277,8 +4326,35 @@ export interface components {
             /**
              * Joined On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             joined_on: string;
+        };
+        /**
+         * MemberLeaveIn
+         * @description A member leaves; when the head leaves, ``new_head_id`` names the current member who becomes head.
+         * @example {
+         *       "effective_on": "2026-07-01",
+         *       "reason": "婚嫁迁出"
+         *     }
+         */
+        MemberLeaveIn: {
+            /**
+             * Reason
+             * @description why; text, 1 … 300 characters, NFC, no control characters
+             */
+            reason: string;
+            /**
+             * Effective On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            effective_on: string;
+            /**
+             * New Head Id
+             * @description required when the head leaves: a current member of the same household
+             */
+            new_head_id?: string | null;
         };
         /**
          * MemberOut
@@ -4364,6 +4440,7 @@ export interface components {
             /**
              * Effective On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             effective_on: string;
             /** Reason */
@@ -5127,14 +5204,20 @@ export interface components {
          *     }
          */
         SessionIn: {
-            /** Course Id */
+            /**
+             * Course Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             course_id: string;
             /**
              * Venue Kind
              * @enum {string}
              */
             venue_kind: "industry_project_area" | "ecommerce_platform" | "employment_base" | "entrepreneurship_base" | "classroom";
-            /** Venue Name */
+            /**
+             * Venue Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             venue_name: string;
             /**
              * Region Code
@@ -5144,14 +5227,19 @@ export interface components {
             /**
              * Start Date
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_date: string;
             /**
              * End Date
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_date: string;
-            /** Trainer */
+            /**
+             * Trainer
+             * @description the trainer(s); text, 1 … 100 characters, NFC, no control characters
+             */
             trainer: string;
         };
         /**
@@ -5375,6 +5463,7 @@ export interface components {
             /**
              * Effective On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             effective_on: string;
             /** Exit Year */
@@ -5544,7 +5633,10 @@ export interface components {
              * @description 12-digit statistical division code
              */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description a village or township name; text, 1 … 100 characters, NFC, no control characters
+             */
             name: string;
             /** Township Name */
             township_name?: string | null;
@@ -5697,26 +5789,32 @@ export interface components {
          *     }
          */
         WageIn: {
-            /** Employment Id */
+            /**
+             * Employment Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             employment_id: string;
             /**
              * Amount Fen
-             * @description integer fen (分), more than zero
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
              */
             amount_fen: number;
             /**
              * Period Start
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             period_start: string;
             /**
              * Period End
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             period_end: string;
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
         };
@@ -8008,7 +8106,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LeaveIn"];
+                "application/json": components["schemas"]["MemberLeaveIn"];
             };
         };
         responses: {
@@ -8108,8 +8206,11 @@ export interface operations {
                 township?: string | null;
                 /** @description 12-digit village code */
                 village?: string | null;
+                /** @description an id */
                 entity_id?: string | null;
+                /** @description an id */
                 household_id?: string | null;
+                /** @description an id */
                 member_id?: string | null;
                 /** @description Items per page */
                 limit?: number;
@@ -8244,8 +8345,11 @@ export interface operations {
     list_wages_households_v1_wages_get: {
         parameters: {
             query?: {
+                /** @description an id */
                 employment_id?: string | null;
+                /** @description an id */
                 household_id?: string | null;
+                /** @description an id */
                 entity_id?: string | null;
                 /** @description Items per page */
                 limit?: number;
@@ -8281,7 +8385,10 @@ export interface operations {
     report_wage_households_v1_wages_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8307,6 +8414,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -9494,6 +9610,7 @@ export interface operations {
     list_sessions_training_v1_sessions_get: {
         parameters: {
             query?: {
+                /** @description an id */
                 course_id?: string | null;
                 /** @description Items per page */
                 limit?: number;
@@ -9838,7 +9955,7 @@ export interface operations {
                 /** @description calendar year; default: this year */
                 year?: number | null;
                 by?: "county" | "township" | "village";
-                /** @description only inside this county, township or village */
+                /** @description county (6), township (9) or village (12-digit) code */
                 region?: string | null;
                 /** @description Items per page */
                 limit?: number;
