@@ -1,18 +1,28 @@
 """Bulk import of villages, households and members from the spreadsheets village and county offices keep.
 
 One row per member, Chinese column headers (``COLUMNS``). The whole file is checked first and
-every problem reported as (row, column, value, reason); only a file without a single problem is
-applied, in one transaction, with bulk inserts.
+its problems reported as (row, column, value, reason) — the first ``MAX_REPORTED_ERRORS`` of
+them, with the total count; only a file without a single problem is applied, in one
+transaction, with bulk inserts.
+
+Bounded (issue 11): the route takes at most ``MAX_BODY_BYTES``; the file is read as a stream of
+rows (never decoded or split into a list as a whole) and refused with a 413 problem once it
+holds more than ``MAX_ROWS`` rows; an .xlsx is opened only when its zip members' declared sizes
+add up to at most ``XLSX_MAX_UNCOMPRESSED_BYTES`` (a zip bomb is refused before openpyxl reads
+it, and Python's zipfile never inflates a member past its declared size), in read-only mode.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.households import domain
 from services.households.models import Household, HouseholdStatus, Member, MemberCapacity, Village
 from services.households.schemas import ImportProblem, ImportReport
-from services.households.service import _taken_hashes, check_initial_status
+from services.households.service import ID_NUMBER_UNAVAILABLE, _taken_hashes, check_initial_status
 from shared.auth import Principal
+from shared.bounds import BIRTH_MIN, DATE_MAX, DATE_MIN, clean_text
 from shared.events.households import HouseholdRegistered, MemberRegistered, VillageRegistered
 from shared.ids import new_id
 from shared.outbox import emit
@@ -78,36 +89,108 @@ STATUS = {
 }  # fmt: skip
 COUNTY_BY_NAME = {name: code for code, name in COUNTIES.items()}
 
-MAX_BYTES = 30 * 1024 * 1024
+# The import route's own body limit (the default for other routes is much smaller): a county's
+# sheet of 40,000 member rows is about 7.3 MiB as CSV.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+# Member rows (after the header) one file may hold; more is a 413 problem and nothing is checked.
+MAX_ROWS = 50_000
+MAX_READ_ROWS = 20 * MAX_ROWS  # rows read at all, blank ones included
+# Problems listed in a report; ``error_count`` tells how many there were in all.
+MAX_REPORTED_ERRORS = 100
+# An .xlsx is a zip: the declared uncompressed sizes of its members, added up, and their number.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+XLSX_MAX_MEMBERS = 1_000
+MAX_CELL_CHARS = 1_000  # a cell longer than this is cut before it is checked (and reported as too long)
 
 
 # ---- reading the file ---------------------------------------------------------------------------
 
 
-def read_rows(filename: str, content: bytes) -> list[list[Any]]:
-    """The sheet as rows of cells (header first), from CSV (UTF-8 with or without BOM, or GB18030) or .xlsx."""
-    if len(content) > MAX_BYTES:
-        raise PayloadTooLarge(f"文件超过 {MAX_BYTES // 1024 // 1024} MB", detail_en="the file is too large")
-    if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def too_many_rows() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"文件超过 {MAX_ROWS} 行成员记录，请分批导入",
+        detail_en=f"the file holds more than {MAX_ROWS} member rows; import it in parts",
+        field="file",
+        code="import_too_many_rows",
+        max_rows=MAX_ROWS,
+    )
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:
-            raise InvalidInput("无法读取 Excel 文件（须为 .xlsx）", detail_en="cannot read the Excel file (.xlsx expected)", field="file") from None
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise InvalidInput("无法识别文件编码", detail_en="cannot decode the file (UTF-8 or GB18030 expected)", field="file")
-    return [row for row in csv.reader(io.StringIO(text))]
+
+def _is_xlsx(filename: str, stream: IO[bytes]) -> bool:
+    stream.seek(0)
+    magic = stream.read(2)
+    stream.seek(0)
+    return magic == b"PK" or filename.lower().endswith(".xlsx")
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
+    try:
+        archive = zipfile.ZipFile(stream)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidInput("无法读取 Excel 文件（须为 .xlsx）", detail_en="cannot read the Excel file (.xlsx expected)", field="file") from None
+    declared = sum(m.file_size for m in members)
+    if len(members) > XLSX_MAX_MEMBERS or declared > XLSX_MAX_UNCOMPRESSED_BYTES:
+        raise PayloadTooLarge(
+            f"Excel 文件解压后超过 {XLSX_MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB",
+            detail_en=f"the .xlsx would inflate to {declared} bytes in {len(members)} parts; at most {XLSX_MAX_UNCOMPRESSED_BYTES} bytes",
+            field="file",
+            code="xlsx_too_large",
+        )
+    stream.seek(0)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:
+        raise InvalidInput("无法读取 Excel 文件（须为 .xlsx）", detail_en="cannot read the Excel file (.xlsx expected)", field="file") from None
+    try:
+        for r in book.worksheets[0].iter_rows(values_only=True):
+            yield list(r)
+    finally:
+        book.close()
+
+
+def _encoding(stream: IO[bytes]) -> str:
+    """UTF-8 (with or without BOM) when the whole stream decodes as such, else GB18030; read in chunks."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(1 << 16):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    stream.seek(0)
+    return encoding
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
+    text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")  # type: ignore[arg-type]
+    try:
+        yield from csv.reader(text)
+    except csv.Error as exc:
+        raise InvalidInput(f"CSV 格式无效：{exc}", detail_en=f"invalid CSV: {exc}", field="file") from None
+    finally:
+        text.detach()
+
+
+def read_rows(filename: str, content: bytes | IO[bytes]) -> Iterator[list[Any]]:
+    """The sheet as a stream of rows of cells (header first), from CSV (UTF-8 with or without BOM, or GB18030) or .xlsx.
+
+    Raises the 413 problem ``too_many_rows`` while reading row ``MAX_ROWS + 2``.
+    """
+    stream: IO[bytes] = io.BytesIO(content) if isinstance(content, bytes) else content
+    rows = _xlsx_rows(stream) if _is_xlsx(filename, stream) else _csv_rows(stream)
+    filled = 0
+    for n, row in enumerate(rows):
+        # Blank rows (a sheet's formatted but empty tail) are not members, but are not free either.
+        if any(v is not None and str(v).strip() for v in row):
+            filled += 1
+        if filled > MAX_ROWS + 1 or n > MAX_READ_ROWS:
+            raise too_many_rows()
+        yield row
 
 
 def _text(value: Any) -> str:
@@ -117,7 +200,7 @@ def _text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return str(value)[:MAX_CELL_CHARS].strip()
 
 
 def _date(value: Any) -> date | None:
@@ -156,25 +239,31 @@ class Plan:
     villages: dict[str, dict[str, Any]] = field(default_factory=dict)  # new villages only
     households: dict[str, dict[str, Any]] = field(default_factory=dict)  # by household number
     members: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[ImportProblem] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)  # the first MAX_REPORTED_ERRORS
+    error_count: int = 0  # all of them
     rows: int = 0
+    numbers: set[str] = field(default_factory=set)  # every household number seen
 
     def error(self, row: int, column: str | None, value: Any, reason: str) -> None:
-        shown = _shown(column or "", _text(value)) if value is not None else None
-        self.errors.append(ImportProblem(row=row, column=column, value=shown, reason=reason))
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            shown = _shown(column or "", _text(value)) if value is not None else None
+            self.errors.append(ImportProblem(row=row, column=column, value=shown, reason=reason))
 
 
-async def check(session: AsyncSession, principal: Principal, vault: PiiVault, rows: list[list[Any]], *, today: date) -> Plan:
+async def check(session: AsyncSession, principal: Principal, vault: PiiVault, rows: Iterator[list[Any]] | list[list[Any]], *, today: date) -> Plan:
     plan = Plan()
-    if not rows:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         plan.error(1, None, None, "文件为空：第 1 行须为表头")
         return plan
-    header = [_text(h) for h in rows[0]]
+    header = [_text(h) for h in first]
     index = {h: i for i, h in enumerate(header) if h}
     for column in REQUIRED:
         if column not in index:
             plan.error(1, column, None, f"缺少必填列「{column}」")
-    if plan.errors:
+    if plan.error_count:
         return plan
 
     def cell(raw: list[Any], column: str) -> Any:
@@ -184,17 +273,19 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
     seen_ids: dict[str, int] = {}
     village_names: dict[str, tuple[str, str, int]] = {}
     by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for offset, raw in enumerate(rows[1:]):
+    for offset, raw in enumerate(rows):
         rowno = offset + 2
         if all(_text(v) == "" for v in raw):
             continue
         plan.rows += 1
-        before = len(plan.errors)
+        before = plan.error_count
         values = {c: _text(cell(raw, c)) for c in HEADERS}
+        if values["户编号"]:
+            plan.numbers.add(values["户编号"])
         for column in REQUIRED:
             if values[column] == "":
                 plan.error(rowno, column, "", f"「{column}」为必填")
-        if len(plan.errors) > before:
+        if plan.error_count > before:
             continue
         record: dict[str, Any] = {"row": rowno}
         code = values["村代码"]
@@ -237,6 +328,8 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
             plan.error(rowno, "出生日期", values["出生日期"], "日期格式无效，应为 YYYY-MM-DD")
         elif birth > today:
             plan.error(rowno, "出生日期", values["出生日期"], "出生日期不能晚于今天")
+        elif birth < BIRTH_MIN:
+            plan.error(rowno, "出生日期", values["出生日期"], f"出生日期不能早于 {BIRTH_MIN.isoformat()}")
         elif not id_problem and id_number[6:14] != birth.strftime("%Y%m%d"):
             plan.error(rowno, "出生日期", values["出生日期"], "出生日期与身份证号不符")
         record["birth_date"] = birth
@@ -245,6 +338,8 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
             plan.error(rowno, "登记日期", values["登记日期"], "日期格式无效，应为 YYYY-MM-DD")
         elif registered > today:
             plan.error(rowno, "登记日期", values["登记日期"], "登记日期不能晚于今天")
+        elif not DATE_MIN <= registered <= DATE_MAX:
+            plan.error(rowno, "登记日期", values["登记日期"], f"登记日期须在 {DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()} 之间")
         record["registered_on"] = registered
         exit_year: int | None = None
         if values["脱贫年度"]:
@@ -258,14 +353,21 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
                 check_initial_status(record["poverty_status"], exit_year, registered)
             except InvalidInput as exc:
                 plan.error(rowno, "脱贫年度", values["脱贫年度"], exc.detail or "脱贫年度不合理")
+        for column, limit in (("户编号", 40), ("姓名", 50), ("户主姓名", 50), ("村名", 100), ("乡镇", 100), ("家庭住址", 300)):
+            if len(values[column]) > limit:
+                plan.error(rowno, column, values[column][:50], f"「{column}」过长（最多 {limit} 个字符）")
+            elif values[column]:
+                try:  # the API's rules for names: NFC, no control or bidirectional-override characters
+                    clean = clean_text(values[column])
+                except ValueError as exc:
+                    plan.error(rowno, column, values[column][:50], f"「{column}」含不允许的字符（{exc}）")
+                else:
+                    values[column] = clean
         record["name"] = values["姓名"]
         record["head_name"] = values["户主姓名"]
         record["address"] = values["家庭住址"] or None
         record["household_number"] = values["户编号"]
-        for column, limit in (("户编号", 40), ("姓名", 100), ("户主姓名", 100), ("村名", 100), ("乡镇", 100), ("家庭住址", 300)):
-            if len(values[column]) > limit:
-                plan.error(rowno, column, values[column][:50], f"「{column}」过长（最多 {limit} 个字符）")
-        if len(plan.errors) == before:
+        if plan.error_count == before:
             by_household[values["户编号"]].append(record)
 
     # Household-level consistency: every row of a household agrees, and it has exactly one head.
@@ -306,9 +408,10 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
     taken = await _taken_hashes(session, [m["id_hash"] for m in all_members])
     for m in all_members:
         if m["id_hash"] in taken:
-            plan.error(m["row"], "身份证号", m["id_number"], "该身份证号已是其他在册户的成员")
+            # The same words whoever's region the person is registered in (see service.ID_NUMBER_UNAVAILABLE).
+            plan.error(m["row"], "身份证号", m["id_number"], f"该行无法导入：{ID_NUMBER_UNAVAILABLE}")
     plan.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else -1))
-    if not plan.errors:
+    if not plan.error_count:
         for number, members in by_household.items():
             plan.households[number] = members[0]
         plan.members = all_members
@@ -400,43 +503,34 @@ async def apply(session: AsyncSession, vault: PiiVault, plan: Plan) -> None:
 
 
 async def run_import(
-    session: AsyncSession, principal: Principal, vault: PiiVault, *, filename: str, content: bytes, dry_run: bool, today: date
+    session: AsyncSession, principal: Principal, vault: PiiVault, *, filename: str, content: bytes | IO[bytes], dry_run: bool, today: date
 ) -> ImportReport:
-    rows = read_rows(filename, content)
-    plan = await check(session, principal, vault, rows, today=today)
+    plan = await check(session, principal, vault, read_rows(filename, content), today=today)
     report = ImportReport(
         dry_run=dry_run,
-        valid=not plan.errors,
+        valid=not plan.error_count,
         applied=False,
         rows=plan.rows,
         villages_new=len(plan.villages),
-        households=len(plan.households) if not plan.errors else len({m for m in _numbers(rows)}),
-        members=len(plan.members) if not plan.errors else plan.rows,
+        households=len(plan.households) if not plan.error_count else len(plan.numbers),
+        members=len(plan.members) if not plan.error_count else plan.rows,
         errors=plan.errors,
+        error_count=plan.error_count,
     )
-    if plan.errors and not dry_run:
+    if plan.error_count and not dry_run:
         raise InvalidInput(
-            f"导入文件有 {len(plan.errors)} 处错误，未导入任何数据",
-            detail_en=f"the file has {len(plan.errors)} problems; nothing was imported",
+            f"导入文件有 {plan.error_count} 处错误，未导入任何数据",
+            detail_en=f"the file has {plan.error_count} problems; nothing was imported",
             field="file",
             code="import_rejected",
             errors=[e.model_dump() for e in plan.errors],
+            error_count=plan.error_count,
             report=report.model_dump(mode="json"),
         )
     if not dry_run:
         await apply(session, vault, plan)
         report.applied = True
     return report
-
-
-def _numbers(rows: list[list[Any]]) -> list[str]:
-    if not rows:
-        return []
-    header = [_text(h) for h in rows[0]]
-    if "户编号" not in header:
-        return []
-    i = header.index("户编号")
-    return [_text(r[i]) for r in rows[1:] if i < len(r) and _text(r[i])]
 
 
 # ---- the template -------------------------------------------------------------------------------

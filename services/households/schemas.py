@@ -455,4 +455,5 @@ class ImportReport(BaseModel):
     villages_new: int
     households: int
     members: int
-    errors: list[ImportProblem]
+    errors: list[ImportProblem] = Field(description="the first 100 problems found (``error_count`` counts them all)")
+    error_count: int = Field(0, description="how many problems the file has in all")

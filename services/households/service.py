@@ -76,8 +76,8 @@ def today() -> date:
 
 # One answer for an identity number that cannot be registered, whoever's scope the person is in:
 # it never tells the caller that, or where, someone outside their region is registered.
-ID_NUMBER_UNAVAILABLE = "该身份证号不能在此登记（请核对号码；如其已在册，须先由现登记地办理离户）"
-ID_NUMBER_UNAVAILABLE_EN = "this identity number cannot be registered here (check it; a person already in the registry must leave their household first)"
+ID_NUMBER_UNAVAILABLE = "该身份证号不能在此登记，请核对"
+ID_NUMBER_UNAVAILABLE_EN = "this identity number cannot be registered here; check it"
 
 
 def _id_number_unavailable(field: str) -> InvalidInput:

@@ -225,6 +225,7 @@ async def test_an_identity_number_registered_in_another_county_is_refused_like_o
     strip = lambda p: {k: v for k, v in p.items() if k not in ("instance",)}  # noqa: E731
     assert strip(theirs.json()) == strip(ours.json())
     assert "440233" not in theirs.text and village_b not in theirs.text
+    assert "已登记" not in theirs.json()["detail"] and "registered in a household" not in theirs.text
 
 
 async def test_the_database_refuses_an_oversized_wage_or_a_year_one_date_written_around_the_api(platform):

@@ -220,3 +220,104 @@ async def test_template_example_row_passes_the_dry_run(platform):
     report = (await upload(platform, as_csv([values]), dry_run=True)).json()
     assert report["valid"] is True, report["errors"]
     assert report["households"] == 1 and report["members"] == 1
+
+
+# ---- bounded resources (issue 11) --------------------------------------------------------------
+
+
+async def test_a_file_over_the_row_cap_is_a_413_saying_so_and_writes_nothing(platform):
+    from services.households.importer import MAX_ROWS
+
+    before = await outbox_count(platform)
+    # A large generated CSV: one row more than the cap (short rows, so the body stays small).
+    body = ",".join(HEADERS).encode() + b"\n" + b"H1\n" * (MAX_ROWS + 1)
+    r = await upload(platform, body, dry_run=True)
+    assert r.status_code == 413, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["code"] == "import_too_many_rows" and r.json()["max_rows"] == MAX_ROWS and str(MAX_ROWS) in r.json()["detail"]
+    assert (await upload(platform, body, dry_run=False)).status_code == 413
+    assert await outbox_count(platform) == before
+
+
+async def test_a_large_file_reports_the_first_hundred_problems_and_counts_them_all(platform):
+    from services.households.importer import MAX_REPORTED_ERRORS
+
+    village = village_code(COUNTY)
+    rows = [row(village, unique_number("BAD"), name=f"错{i}", 劳动能力="很能干") for i in range(3000)]
+    r = await upload(platform, as_csv(rows), dry_run=True)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["valid"] is False and report["rows"] == 3000
+    assert report["error_count"] == 3000 and len(report["errors"]) == MAX_REPORTED_ERRORS
+    assert [e["row"] for e in report["errors"]] == list(range(2, 2 + MAX_REPORTED_ERRORS))
+    rejected = await upload(platform, as_csv(rows), dry_run=False)
+    assert rejected.status_code == 422 and rejected.json()["error_count"] == 3000 and len(rejected.json()["errors"]) == MAX_REPORTED_ERRORS
+
+
+async def test_an_import_body_over_ten_mib_is_a_413_problem(platform):
+    from services.households.importer import MAX_BODY_BYTES
+
+    r = await upload(platform, b"x" * (MAX_BODY_BYTES + 1), dry_run=True)
+    assert r.status_code == 413, r.text[:300]
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_xlsx_that_would_inflate_past_its_limit_is_refused_before_it_is_opened(platform):
+    import zipfile
+
+    from services.households.importer import XLSX_MAX_UNCOMPRESSED_BYTES
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (XLSX_MAX_UNCOMPRESSED_BYTES + 1))
+    assert len(out.getvalue()) < 1024 * 1024  # a small upload
+    r = await upload(platform, out.getvalue(), dry_run=True, filename="户籍.xlsx")
+    assert r.status_code == 413 and r.json()["code"] == "xlsx_too_large", r.text
+
+
+async def test_an_xlsx_over_the_row_cap_is_a_413(platform, monkeypatch):
+    from services.households import importer
+
+    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    village = village_code(COUNTY)
+    rows = [r for _ in range(2) for r in family(village)[1]]
+    r = await upload(platform, as_xlsx(rows), dry_run=True, filename="户籍.xlsx")
+    assert r.status_code == 413 and r.json()["code"] == "import_too_many_rows", r.text
+
+
+async def test_a_dry_run_never_tells_whether_a_person_outside_the_scope_is_registered(platform):
+    """County A's officer learns the same about a county B person as about one of A's own: only that the row cannot be imported."""
+    village_a = await make_village(platform, county=COUNTY)
+    village_b = await make_village(platform, county="440233")
+    person_b = member(county="440233", birth=date(1979, 7, 7))
+    person_a = member(county=COUNTY, birth=date(1979, 7, 8))
+    await make_household(platform, village_b, members=[person_b])
+    await make_household(platform, village_a, members=[person_a])
+    officer_a = platform.as_("county_officer", COUNTY)
+    theirs = row(village_a, unique_number("LEAK"), name="外县人", id_number=person_b["id_number"])
+    ours = row(village_a, unique_number("LEAK"), name="本县人", id_number=person_a["id_number"])
+    r = await upload(platform, as_csv([theirs, ours]), dry_run=True, headers=officer_a)
+    assert r.status_code == 200, r.text
+    by_row = {e["row"]: e for e in r.json()["errors"] if e["column"] == "身份证号"}
+    assert set(by_row) == {2, 3}
+    assert by_row[2]["reason"] == by_row[3]["reason"]
+    assert "在册" not in by_row[2]["reason"] and "成员" not in by_row[2]["reason"]  # it does not say the person is registered
+    reasons = " ".join(e["reason"] for e in r.json()["errors"])
+    assert village_b not in r.text and "440233" not in reasons and "乳源" not in reasons, r.json()["errors"]
+
+
+async def test_names_with_control_characters_are_reported_in_an_import(platform):
+    village = village_code(COUNTY)
+    number, rows = family(village)
+    rows[1]["姓名"] = "李\u202e二"
+    r = await upload(platform, as_csv(rows), dry_run=True)
+    assert (3, "姓名") in {(e["row"], e["column"]) for e in r.json()["errors"]}
+
+
+async def test_a_registration_date_before_the_registry_began_is_reported(platform):
+    village = village_code(COUNTY)
+    number, rows = family(village)
+    for x in rows:
+        x["登记日期"] = "0001-01-01"
+    r = await upload(platform, as_csv(rows), dry_run=True)
+    assert (2, "登记日期") in {(e["row"], e["column"]) for e in r.json()["errors"]}
