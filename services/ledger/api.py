@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from pydantic import AwareDatetime
 from fastapi.responses import StreamingResponse
 
 from services.ledger import audit, service
 from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
 from shared.auth import CurrentPrincipal, Role, readable_by
+from shared.bounds import PolicyDate, QueryYear
 from shared.paging import Page, PageParams, page_params
 from shared.service import SessionDep, service_router
 
 router = service_router("ledger", tags=["ledger"])
 PageDep = Annotated[PageParams, Depends(page_params)]
-Year = Annotated[int, Query(ge=2000, le=2100)]
+Year = Annotated[QueryYear, Query()]
+Month = Annotated[int | None, Query(ge=1, le=12)]
+AsOf = Annotated[PolicyDate | None, Query(description="what the ledger knew at the end of this day (UTC)")]
+# Ids are UUIDv7 strings; division codes are digits only, 4 (the city) to 12 (a village) of them.
+HouseholdId = Annotated[str, Path(min_length=1, max_length=36)]
+DivisionCode = Annotated[str, Path(pattern=r"^[0-9]{4,12}$")]
 
 
 @router.get("/households/{household_id}/income", summary="A household's income by benefit type")
 async def household_income(
-    household_id: str,
+    household_id: HouseholdId,
     session: SessionDep,
     principal: CurrentPrincipal,
     year: Year,
-    month: Annotated[int | None, Query(ge=1, le=12)] = None,
-    as_of: Annotated[date | None, Query(description="what the ledger knew at the end of this day (UTC)")] = None,
+    month: Month = None,
+    as_of: AsOf = None,
 ) -> HouseholdIncome:
     return await service.household_income(
         session=session, principal=principal, household_id=household_id, year=year, month=month, as_of=as_of
@@ -35,13 +41,13 @@ async def household_income(
 
 @router.get("/households/{household_id}/income/entries", summary="A household's income entries, with their lineage")
 async def household_income_entries(
-    household_id: str,
+    household_id: HouseholdId,
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    month: Annotated[int | None, Query(ge=1, le=12)] = None,
-    as_of: Annotated[date | None, Query(description="what the ledger knew at the end of this day (UTC)")] = None,
+    year: Annotated[QueryYear | None, Query()] = None,
+    month: Month = None,
+    as_of: AsOf = None,
 ) -> Page[IncomeEntryOut]:
     return await service.household_entries(
         session=session, principal=principal, household_id=household_id, page=page, year=year, month=month, as_of=as_of
@@ -54,19 +60,19 @@ async def aggregates(
     principal: CurrentPrincipal,
     page: PageDep,
     level: Literal["village", "township", "county", "city"],
-    code: str,
+    code: Annotated[str, Query(pattern=r"^[0-9]{4,12}$", description="the place's division code: city 4, county 6, township 9, village 12 digits")],
     year: Year,
 ) -> Aggregate:
     return await service.aggregate(session=session, principal=principal, level=level, code=code, year=year, page=page)
 
 
 @router.get("/indicators/villages/{code}", summary="The policy's indicators for a village")
-async def village_indicators(code: str, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
+async def village_indicators(code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
     return await service.village_indicators(session=session, principal=principal, code=code, year=year)
 
 
 @router.get("/indicators/counties/{code}", summary="The policy's indicators for a county")
-async def county_indicators(code: str, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
+async def county_indicators(code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
     return await service.county_indicators(session=session, principal=principal, code=code, year=year)
 
 
@@ -92,11 +98,11 @@ async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"]
 )
 async def audit_export(
     request: Request,
-    source: Annotated[list[str] | None, Query()] = None,
-    type: Annotated[list[str] | None, Query()] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    household: str | None = None,
+    source: Annotated[list[audit.Source] | None, Query(max_length=4, description="one of the four sources (repeatable)")] = None,
+    type: Annotated[list[Annotated[str, Query(max_length=120)]] | None, Query(max_length=50, description="event type or prefix (repeatable)")] = None,
+    since: Annotated[AwareDatetime | None, Query(description="ISO time with a zone, inclusive")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="ISO time with a zone, exclusive")] = None,
+    household: Annotated[str | None, Query(max_length=36)] = None,
     log: Literal["auto", "outbox", "kafka"] = "auto",
 ) -> StreamingResponse:
     flt = audit.ExportFilter(tuple(source or ()), tuple(type or ()), since, until, household)

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -27,7 +27,9 @@ from shared.events.envelope import ChainBreak, canonical_json, event_hash, servi
 from shared.settings import FupinSettings
 
 LogKind = Literal["auto", "outbox", "kafka"]
-SOURCES = ("funds", "households", "market", "training")
+# The log's sources by name: a source names a database or a topic, so it is one of these and never a path.
+Source = Literal["funds", "households", "market", "training"]
+SOURCES: tuple[str, ...] = get_args(Source)
 # Bookkeeping that is not a projection of the log, or columns that record when rather than what.
 NOT_PROJECTIONS = frozenset(
     {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint"}
@@ -111,6 +113,9 @@ def log_kind(settings: FupinSettings, kind: LogKind) -> Literal["outbox", "kafka
 
 async def read_log(settings: FupinSettings, kind: LogKind = "auto", sources: Sequence[str] = SOURCES) -> dict[str, list[dict[str, Any]]]:
     """The whole log, per source, in the order it was written."""
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown log source {unknown[0]!r}: one of {', '.join(SOURCES)}")
     read = read_topic if log_kind(settings, kind) == "kafka" else read_outbox
     return {s: await read(settings, s) for s in sources}
 

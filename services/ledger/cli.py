@@ -210,6 +210,11 @@ def cmd_public_key(args: argparse.Namespace) -> int:
     return 0
 
 
+# The log's source names (services.ledger.audit.SOURCES, not imported here to keep `fupin --help` light):
+# a source names a database, so nothing but these four ever reaches a path.
+SOURCE_NAMES = ("funds", "households", "market", "training")
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("audit", help="audit the event log: verify, export, replay --compare, checkpoint, proof, witness")
     sub = p.add_subparsers(dest="audit_command", required=True)
@@ -219,12 +224,12 @@ def register(subparsers: Any) -> None:
     v.add_argument("--from-file", help="an NDJSON file written by `fupin audit export` instead of the live log")
     v.add_argument("--filtered", action="store_true", help="the file is a filtered export: check each event's own hash only")
     v.add_argument("--log", choices=logs, default="auto", help="outbox tables or Kafka topics (auto: by FUPIN_MODE)")
-    v.add_argument("--source", action="append", help="only this source (repeatable)")
+    v.add_argument("--source", action="append", choices=SOURCE_NAMES, help="only this source (repeatable)")
     v.add_argument("--json", action="store_true", help="machine-readable result")
     v.set_defaults(func=cmd_verify)
 
     e = sub.add_parser("export", help="write the log as NDJSON of CloudEvents envelopes")
-    e.add_argument("--source", action="append", help="funds, households, market, training (repeatable)")
+    e.add_argument("--source", action="append", choices=SOURCE_NAMES, help="funds, households, market, training (repeatable)")
     e.add_argument("--type", action="append", help="event type or prefix, e.g. fupin.funds.allocation_recorded (repeatable)")
     e.add_argument("--since", help="ISO time, inclusive")
     e.add_argument("--until", help="ISO time, exclusive")
@@ -241,7 +246,7 @@ def register(subparsers: Any) -> None:
     r.set_defaults(func=cmd_replay)
 
     c = sub.add_parser("checkpoint", help="sign a checkpoint of every grown Merkle tree and print the latest (signed notes)")
-    c.add_argument("--source", action="append", help="only this source (repeatable)")
+    c.add_argument("--source", action="append", choices=SOURCE_NAMES, help="only this source (repeatable)")
     c.add_argument("--no-sign", action="store_true", help="print the latest kept, sign nothing")
     c.add_argument("-o", "--output-dir", help="write <source>.checkpoint files here instead of printing")
     c.set_defaults(func=cmd_checkpoint)
@@ -254,7 +259,7 @@ def register(subparsers: Any) -> None:
     pi.add_argument("-o", "--output", help="file (default stdout)")
     pi.set_defaults(func=cmd_proof)
     pc = prs.add_parser("consistency", help="that a source's log at --second extends its log at --first")
-    pc.add_argument("--source", required=True)
+    pc.add_argument("--source", required=True, choices=SOURCE_NAMES)
     pc.add_argument("--first", type=int, required=True)
     pc.add_argument("--second", type=int, help="default: the latest checkpoint")
     pc.add_argument("-o", "--output", help="file (default stdout)")
@@ -265,7 +270,7 @@ def register(subparsers: Any) -> None:
     w.add_argument("--key", required=True, help="the platform's verifier key, or a file holding it")
     w.add_argument("--checkpoint", help="a checkpoint received (default: the platform's latest, read from its databases)")
     w.add_argument("--proof", help="the consistency proof from the last kept size (JSON from `fupin audit proof consistency`)")
-    w.add_argument("--source", action="append", help="with no --checkpoint: only this source (repeatable)")
+    w.add_argument("--source", action="append", choices=SOURCE_NAMES, help="with no --checkpoint: only this source (repeatable)")
     w.set_defaults(func=cmd_witness)
 
     k = sub.add_parser("keygen", help="a new Ed25519 checkpoint signer key and its verifier key")

@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.bounds import MAX_PAYMENT_FEN
 from shared.db import UTCDateTime, make_base
 
 Base = make_base("ledger")
@@ -53,6 +54,9 @@ class IncomeEntry(Base):
     __table_args__ = (
         Index("ix_income_household_date", "household_id", "occurred_on"),
         Index("ix_income_village_date", "village_code", "occurred_on"),
+        # Each line is bounded like the API's money (shared/bounds.py), so no SUM over them can overflow
+        # 64 bits; reversing entries are negative. The projector parks a fact outside it (ParkedFact).
+        CheckConstraint(f"amount_fen BETWEEN {-MAX_PAYMENT_FEN} AND {MAX_PAYMENT_FEN}", name="amount_within_bounds"),
     )
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -104,3 +108,21 @@ class Checkpoint(Base):
     root_hash: Mapped[str] = mapped_column(String(64))  # hex, for queries; the note carries it in base64
     note: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ParkedFact(Base):
+    """A fact of the log the projections refuse to book, with the reason (e.g. an amount beyond the bounds).
+
+    An old or foreign event must neither stall the consumer nor poison a sum: it is consumed, kept
+    here as it was said, logged, and counted (``SELECT reason, count(*) FROM parked_fact``). A replay
+    parks the same facts, so this table is a projection like the others.
+    """
+
+    __tablename__ = "parked_fact"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    event_type: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
+from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, ParkedFact, PolicyFact
+from shared.bounds import MAX_COUNT, MAX_PAYMENT_FEN
 from shared.bus import Delivered
 from shared.regions import county_of, township_of
 
@@ -38,6 +39,25 @@ LINEAGE = INCOME_COLUMNS.index("lineage")
 _NO_LINEAGE = "{}"
 
 
+class OutOfBounds(ValueError):
+    """A fact the projections must not book: a value beyond the bounds every producer's input has (shared/bounds.py)."""
+
+
+def bounded_amount(value: Any) -> int:
+    """An income line's amount: an integer of at most ``MAX_PAYMENT_FEN`` fen either way (a reversal is negative)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OutOfBounds(f"amount_fen {value!r} is not an integer number of fen")
+    if not -MAX_PAYMENT_FEN <= value <= MAX_PAYMENT_FEN:
+        raise OutOfBounds(f"amount_fen {value} is beyond ±{MAX_PAYMENT_FEN} (one payment's ceiling)")
+    return value
+
+
+def bounded_count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise OutOfBounds(f"{name} {value!r} is not a count within 0 … {MAX_COUNT}")
+    return value
+
+
 def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any, ...]:
     """One income entry as a row in ``INCOME_COLUMNS`` order; the lineage as canonical JSON text."""
     village = str(income["village_code"])
@@ -48,7 +68,7 @@ def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any
         envelope["id"],
         str(income["household_id"]),
         str(income["benefit_type"]),
-        int(income["amount_fen"]),
+        bounded_amount(income["amount_fen"]),
         _date(income["occurred_on"]),
         _instant(str(envelope["time"])),
         village,
@@ -104,6 +124,7 @@ class Rows:
         self.sizes: list[dict[str, Any]] = []
         self.incomes: list[tuple[Any, ...]] = []  # in INCOME_COLUMNS order: the replay COPYs them as they are
         self.facts: list[dict[str, Any]] = []
+        self.parked: list[dict[str, Any]] = []
         # Later facts about a household registered in the same or an earlier batch; applied after inserts.
         self.status: dict[str, str] = {}
         self.left: dict[str, date] = {}
@@ -111,10 +132,29 @@ class Rows:
     def add(self, envelope: dict[str, Any]) -> None:
         try:
             self._add(envelope)
+        except OutOfBounds as exc:
+            # Booking it would poison every sum over it (or stall the batch on the column's CHECK): park it.
+            self._park(envelope, str(exc))
         except (KeyError, ValueError, TypeError):
             # A fact this version cannot read must not stall the ledger: keep it as said, and log it.
             log.exception("unreadable fact kept as a policy fact", extra={"event_id": envelope.get("id"), "event_type": envelope.get("type")})
             self._fact(envelope, envelope.get("data") if isinstance(envelope.get("data"), dict) else {})
+
+    def _park(self, envelope: dict[str, Any], reason: str) -> None:
+        log.warning(
+            "fact parked, not booked: %s", reason, extra={"event_id": envelope.get("id"), "event_type": envelope.get("type"), "reason": reason}
+        )
+        data = envelope.get("data")
+        self.parked.append(
+            {
+                "event_id": envelope["id"],
+                "source": _source(str(envelope.get("source"))),
+                "event_type": str(envelope.get("type"))[:120],
+                "reason": reason[:300],
+                "recorded_at": recorded_at(envelope),
+                "data": data if isinstance(data, dict) else {},
+            }
+        )
 
     def _add(self, envelope: dict[str, Any]) -> None:
         data: dict[str, Any] = envelope.get("data") or {}
@@ -126,6 +166,7 @@ class Rows:
         source = str(envelope["source"]).rsplit("/", 1)[-1]
         if source == "households" and fact == "household_registered":
             hid = str(data["household_id"])
+            size = _size(envelope, hid, data["registered_on"], data["member_count"], data["labour_count"])
             self.households.append(
                 {
                     "household_id": hid,
@@ -138,7 +179,7 @@ class Rows:
                     "left_on": None,
                 }
             )
-            self.sizes.append(_size(envelope, hid, data["registered_on"], data["member_count"], data["labour_count"]))
+            self.sizes.append(size)
         elif source == "households" and fact == "household_size_changed":
             self.sizes.append(_size(envelope, str(data["household_id"]), data["effective_on"], data["member_count"], data["labour_count"]))
         elif source == "households" and fact == "household_status_changed":
@@ -184,6 +225,8 @@ class Rows:
             )
         if self.facts:
             await session.execute(insert(PolicyFact), self.facts)
+        if self.parked:
+            await session.execute(insert(ParkedFact), self.parked)
         table = LedgerHousehold.__table__
         if self.status:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(poverty_status=bindparam("status"))
@@ -205,7 +248,7 @@ class Rows:
             households = list(fresh.values())
         if self.incomes:
             await raw.copy_records_to_table("income_entry", records=self.incomes, columns=INCOME_COLUMNS)
-        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts)):
+        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts), (ParkedFact, self.parked)):
             if not rows:
                 continue
             columns = [c.name for c in table.__table__.columns]
@@ -236,6 +279,6 @@ def _size(envelope: dict[str, Any], household_id: str, on: Any, members: int, la
         "household_id": household_id,
         "effective_on": _date(on),
         "recorded_at": recorded_at(envelope),
-        "member_count": int(members),
-        "labour_count": int(labour),
+        "member_count": bounded_count("member_count", members),
+        "labour_count": bounded_count("labour_count", labour),
     }

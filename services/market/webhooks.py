@@ -2,8 +2,10 @@
 
 Order of checks (each refusal writes nothing): body size (413) → partner known (401) →
 timestamp within the window and a valid signature over the raw bytes (401) → partner enabled
-(403) → payload valid (422) → ``webhook-id`` already accepted (the first response again) →
-partner order id already stored (same content: answered as a duplicate; different content: 409).
+(403) → payload valid (422) → ``webhook-id`` already accepted (with the same body: the first
+response again; with another body: 409 ``webhook_id_reused``, compared by the digest of the order
+stored with the id) → partner order id already stored (same content: answered as a duplicate;
+different content: 409).
 The order, its lines, its event and the ``webhook-id`` record commit in the request's one
 transaction before the response leaves.
 """
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.market import domain
 from services.market.models import KnownEntity, KnownVillage, PartnerOrder, PartnerOrderLine, WebhookMessage
 from services.market.partners import PartnerAuth, cache_of
-from services.market.schemas import WebhookPayload
+from services.market.schemas import WebhookOrder, WebhookPayload
 from services.market.settings import get_market_settings
 from services.market.signing import SignatureError, check_timestamp, parse_timestamp, verify
 from shared.auth import Principal
@@ -84,6 +86,19 @@ def parse_payload(body: bytes) -> WebhookPayload:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
 
 
+def order_digest(order: WebhookOrder) -> str:
+    """SHA-256 of the order's canonical JSON: the same order however its JSON is spaced or its keys ordered."""
+    return hashlib.sha256(canonical_json(order.model_dump(mode="json"))).hexdigest()
+
+
+def digest_of(body: bytes) -> str | None:
+    """The digest ``body`` would be stored with, or None when it is not a valid payload (so never one accepted)."""
+    try:
+        return order_digest(WebhookPayload.model_validate_json(body).data)
+    except ValidationError:
+        return None
+
+
 def _response(status: int, body: dict[str, Any]) -> tuple[int, bytes]:
     return status, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -119,22 +134,31 @@ async def receive(*, session: AsyncSession, ctx: ServiceContext, request: Reques
     except (Forbidden, InvalidInput, RequestValidationError):
         # A message accepted before is answered as it was, even if the partner was switched off or its
         # products changed since; the happy path pays nothing for this look-up.
-        replay = await _replay(session, partner_code, msg_id)
+        replay = await _replay(session, partner_code, msg_id, digest_of(body))
         if replay is None:
             raise
         return replay
 
 
-async def _replay(session: AsyncSession, partner_code: str, msg_id: str) -> Response | None:
+async def _replay(session: AsyncSession, partner_code: str, msg_id: str, digest: str | None) -> Response | None:
+    """The first response to ``msg_id`` when this is a redelivery of the same body; a 409 when the id is reused for another."""
     first = (
         await session.execute(
-            select(WebhookMessage.status_code, WebhookMessage.response).where(
+            select(WebhookMessage.status_code, WebhookMessage.response, WebhookMessage.body_hash).where(
                 WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id
             )
         )
     ).first()
     if first is None:
         return None
+    if digest != first.body_hash:
+        raise Conflict(
+            "该 webhook-id 已用于内容不同的消息",
+            detail_en="this webhook-id was already accepted with another body; send a new message under a new webhook-id",
+            code="webhook_id_reused",
+            field="webhook-id",
+            headers={},
+        )
     return Response(first.response, status_code=first.status_code, media_type=JSON, headers={"Webhook-Replayed": "true"})
 
 
@@ -172,7 +196,7 @@ async def _ingest(
     if supply.entity_id and await session.get(KnownEntity, supply.entity_id) is None:
         raise InvalidInput("供货经营主体未登记", detail_en=f"unknown operating entity {supply.entity_id}", field="data.supply.entity_id")
 
-    order_hash = hashlib.sha256(canonical_json(order.model_dump(mode="json"))).hexdigest()
+    order_hash = order_digest(order)
     order_id = new_id()
     status, content = _response(200, {"order_id": order_id, "partner_order_id": order.partner_order_id, "status": "accepted"})
     fresh_message = await _insert_ignore(
@@ -183,7 +207,7 @@ async def _ingest(
         ["partner", "webhook_id"],
     )
     if not fresh_message:
-        replay = await _replay(session, partner_code, msg_id)
+        replay = await _replay(session, partner_code, msg_id, order_hash)
         assert replay is not None
         return replay
 

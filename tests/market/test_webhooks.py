@@ -331,3 +331,56 @@ async def test_redelivery_of_an_accepted_message_is_answered_as_before_even_afte
     assert again.status_code == 200 and again.content == first.content, again.text
     fresh = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body))
     assert fresh.status_code == 403, fresh.text
+
+
+async def test_reused_webhook_id_with_another_validly_signed_body_is_409_and_writes_nothing(platform):
+    """What was seen: a known webhook-id with another body answered 200 "replayed" and dropped the new order silently."""
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    first_po, second_po = unique_number("RU-"), unique_number("RU-")
+    body = json.dumps(order_payload(first_po, village=code)).encode()
+    headers = signed_headers(secret, body)
+    first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    other = json.dumps(order_payload(second_po, village=code, quantity="99")).encode()
+    reused = await platform.client.post(f"/market/v1/webhooks/{partner}", content=other, headers=signed_headers(secret, other, msg_id=headers["webhook-id"]))
+    assert reused.status_code == 409, reused.text
+    assert reused.headers["content-type"].startswith("application/problem+json")
+    assert reused.json()["code"] == "webhook_id_reused" and reused.json()["field"] == "webhook-id"
+    assert "webhook-replayed" not in reused.headers
+    assert await orders_with(platform, partner, second_po) == []
+    assert not [e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["partner_order_id"] == second_po]
+    # The same id with the same body is still the replay it was; the new order under its own id is accepted.
+    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body, msg_id=headers["webhook-id"]))
+    assert again.status_code == 200 and again.content == first.content and again.headers.get("webhook-replayed") == "true"
+    fresh = await platform.client.post(f"/market/v1/webhooks/{partner}", content=other, headers=signed_headers(secret, other))
+    assert fresh.status_code == 200 and fresh.json()["status"] == "accepted", fresh.text
+
+
+async def test_reused_webhook_id_is_compared_by_content_so_reordered_keys_are_the_same_body(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    payload = order_payload(unique_number("RK-"), village=code)
+    body = json.dumps(payload).encode()
+    headers = signed_headers(secret, body)
+    first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert first.status_code == 200, first.text
+    reordered = json.dumps(dict(reversed(list(payload.items()))), indent=2).encode()
+    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=reordered, headers=signed_headers(secret, reordered, msg_id=headers["webhook-id"]))
+    assert again.status_code == 200 and again.content == first.content, again.text
+
+
+@pytest.mark.parametrize("change", ["invalid_body", "partner_switched_off"])
+async def test_reused_webhook_id_with_another_body_is_409_even_when_that_body_would_be_refused(platform, change):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    body = json.dumps(order_payload(unique_number("RX-"), village=code)).encode()
+    headers = signed_headers(secret, body)
+    assert (await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)).status_code == 200
+    other_po = unique_number("RX-")
+    other = json.dumps(order_payload(other_po, village=code, unit_price_fen=1.5 if change == "invalid_body" else 100)).encode()
+    if change == "partner_switched_off":
+        await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers=platform.admin)
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=other, headers=signed_headers(secret, other, msg_id=headers["webhook-id"]))
+    assert r.status_code == 409 and r.json()["code"] == "webhook_id_reused", r.text
+    assert await orders_with(platform, partner, other_po) == []
