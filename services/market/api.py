@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request, Response, status
+from fastapi import Depends, Path, Query, Request, Response, status
 from sqlalchemy import select
 
 from services.market import partners, service, webhooks
@@ -49,8 +49,9 @@ from services.market.schemas import (
 )
 from services.market.settings import get_market_settings
 from shared.auth import CurrentPrincipal, Role, require_roles, visible
+from shared.bounds import PolicyDate
 from shared.paging import Page, PageParams, page_params, paginate
-from shared.service import ContextDep, SessionDep, service_router
+from shared.service import ContextDep, IdempotencyKeyRequired, SessionDep, service_router
 
 router = service_router("market", tags=["market"])
 # Partners authenticate with the webhook signature, not a bearer token.
@@ -61,6 +62,14 @@ ADMIN = (Role.city_admin,)
 REGION = (Role.city_admin, Role.county_officer, Role.township_officer, Role.village_cadre)
 CONTRACTORS = (*REGION, Role.entity_operator)
 COUNTY = (Role.city_admin, Role.county_officer)
+
+# Path and query parameters, bounded like the bodies: ids are UUIDv7 strings, codes are digits.
+Id = Annotated[str, Path(min_length=1, max_length=36)]
+PartnerCodePath = Annotated[str, Path(min_length=1, max_length=40)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=36)]
+VillageCodePath = Annotated[str, Path(pattern=r"^[0-9]{12}$", description="a village's 12-digit division code")]
+VillageCodeQuery = Annotated[str | None, Query(pattern=r"^[0-9]{12}$", description="a village's 12-digit division code")]
+OnDay = Annotated[PolicyDate | None, Query(description="the day (default today)")]
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +121,7 @@ if get_market_settings().bench_echo:
     # memory stays bounded; between 1× and 4× the limit our own check answers with problem details.
     max_body_size=4 * get_market_settings().webhook_max_body_bytes,
 )
-async def receive_webhook(partner: str, request: Request, session: SessionDep, ctx: ContextDep) -> Response:
+async def receive_webhook(partner: PartnerCodePath, request: Request, session: SessionDep, ctx: ContextDep) -> Response:
     return await webhooks.receive(session=session, ctx=ctx, request=request, partner_code=partner)
 
 
@@ -133,12 +142,12 @@ async def register_partner(body: PartnerIn, session: SessionDep, ctx: ContextDep
 
 
 @router.get("/partners/{code}")
-async def get_partner(code: str, session: SessionDep, principal: CurrentPrincipal) -> PartnerOut:
+async def get_partner(code: PartnerCodePath, session: SessionDep, principal: CurrentPrincipal) -> PartnerOut:
     return await partners.partner_out(session, await partners.get_partner(session=session, code=code))
 
 
 @router.patch("/partners/{code}", dependencies=[require_roles(*ADMIN)], summary="Switch a partner on/off or change its products")
-async def update_partner(code: str, body: PartnerPatch, session: SessionDep, ctx: ContextDep) -> PartnerOut:
+async def update_partner(code: PartnerCodePath, body: PartnerPatch, session: SessionDep, ctx: ContextDep) -> PartnerOut:
     return await partners.update_partner(session=session, cache=partners.cache_of(ctx.extras), code=code, data=body)
 
 
@@ -148,19 +157,19 @@ async def update_partner(code: str, body: PartnerPatch, session: SessionDep, ctx
     dependencies=[require_roles(*ADMIN)],
     summary="Add a webhook secret (shown once); earlier secrets stay active until revoked",
 )
-async def add_secret(code: str, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> SecretCreated:
+async def add_secret(code: PartnerCodePath, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> SecretCreated:
     return await partners.add_secret(session=session, principal=principal, vault=ctx.vault, cache=partners.cache_of(ctx.extras), code=code)
 
 
 @router.get("/partners/{code}/secrets", dependencies=[require_roles(*ADMIN)], summary="A partner's secrets, masked")
-async def list_secrets(code: str, session: SessionDep, page: PageDep) -> Page[SecretOut]:
+async def list_secrets(code: PartnerCodePath, session: SessionDep, page: PageDep) -> Page[SecretOut]:
     await partners.get_partner(session=session, code=code)
     stmt = select(PartnerSecret).where(PartnerSecret.partner == code)
     return await paginate(session, stmt, key=PartnerSecret.id, params=page, to_item=partners.secret_out)
 
 
 @router.delete("/partners/{code}/secrets/{secret_id}", dependencies=[require_roles(*ADMIN)], summary="Revoke a webhook secret")
-async def revoke_secret(code: str, secret_id: str, session: SessionDep, ctx: ContextDep) -> SecretOut:
+async def revoke_secret(code: PartnerCodePath, secret_id: Id, session: SessionDep, ctx: ContextDep) -> SecretOut:
     return await partners.revoke_secret(session=session, cache=partners.cache_of(ctx.extras), code=code, secret_id=secret_id)
 
 
@@ -169,9 +178,13 @@ async def revoke_secret(code: str, secret_id: str, session: SessionDep, ctx: Con
 
 @router.get("/orders")
 async def list_orders(
-    session: SessionDep, principal: CurrentPrincipal, page: PageDep, partner: str | None = None, partner_order_id: str | None = None
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    partner: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    partner_order_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> Page[OrderOut]:
-    stmt = select(PartnerOrder).where(visible(principal, region=PartnerOrder.village_code, entity=PartnerOrder.entity_id))
+    stmt = select(PartnerOrder).where(await service.orders_visible(session, principal))
     if partner:
         stmt = stmt.where(PartnerOrder.partner == partner)
     if partner_order_id:
@@ -181,17 +194,17 @@ async def list_orders(
 
 
 @router.get("/orders/{order_id}")
-async def get_order(order_id: str, session: SessionDep, principal: CurrentPrincipal) -> OrderOut:
+async def get_order(order_id: Id, session: SessionDep, principal: CurrentPrincipal) -> OrderOut:
     return await service.order_out(session, await service.get_order(session=session, principal=principal, order_id=order_id))
 
 
 @router.post("/orders/{order_id}/fills", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*CONTRACTORS)])
-async def fill_order_line(order_id: str, body: FillIn, session: SessionDep, principal: CurrentPrincipal) -> FillOut:
+async def fill_order_line(order_id: Id, body: FillIn, session: SessionDep, principal: CurrentPrincipal) -> FillOut:
     return await service.fill_order_line(session=session, principal=principal, order_id=order_id, data=body)
 
 
 @router.get("/orders/{order_id}/fills")
-async def list_fills(order_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[FillOut]:
+async def list_fills(order_id: Id, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[FillOut]:
     await service.get_order(session=session, principal=principal, order_id=order_id)
     stmt = select(OrderFill).where(OrderFill.order_id == order_id)
     return await paginate(session, stmt, key=OrderFill.id, params=page, to_item=service.fill_out)
@@ -209,7 +222,7 @@ async def sign_contract(body: ContractIn, session: SessionDep, principal: Curren
 
 @router.get("/contracts")
 async def list_contracts(
-    session: SessionDep, principal: CurrentPrincipal, page: PageDep, household_id: str | None = None, entity_id: str | None = None
+    session: SessionDep, principal: CurrentPrincipal, page: PageDep, household_id: IdQuery = None, entity_id: IdQuery = None
 ) -> Page[ContractOut]:
     stmt = select(OrderContract).where(visible(principal, region=OrderContract.village_code, entity=OrderContract.entity_id))
     if household_id:
@@ -220,22 +233,23 @@ async def list_contracts(
 
 
 @router.get("/contracts/{contract_id}")
-async def get_contract(contract_id: str, session: SessionDep, principal: CurrentPrincipal) -> ContractOut:
+async def get_contract(contract_id: Id, session: SessionDep, principal: CurrentPrincipal) -> ContractOut:
     return service.contract_out(await service.get_contract(session=session, principal=principal, contract_id=contract_id))
 
 
 @router.post(
     "/contracts/{contract_id}/deliveries",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[require_roles(*CONTRACTORS)],
-    summary="Record a delivery and settle it at max(floor, market) per unit (R12)",
+    # A settlement pays the household (order_production income): a retry must never count twice.
+    dependencies=[require_roles(*CONTRACTORS), IdempotencyKeyRequired],
+    summary="Record a delivery and settle it at max(floor, market) per unit (R12); requires Idempotency-Key",
 )
-async def record_delivery(contract_id: str, body: DeliveryIn, session: SessionDep, principal: CurrentPrincipal) -> DeliveryOut:
+async def record_delivery(contract_id: Id, body: DeliveryIn, session: SessionDep, principal: CurrentPrincipal) -> DeliveryOut:
     return await service.record_delivery(session=session, principal=principal, contract_id=contract_id, data=body)
 
 
 @router.get("/contracts/{contract_id}/deliveries")
-async def list_deliveries(contract_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[DeliveryOut]:
+async def list_deliveries(contract_id: Id, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[DeliveryOut]:
     await service.get_contract(session=session, principal=principal, contract_id=contract_id)
     stmt = select(Delivery).where(Delivery.contract_id == contract_id)
     return await paginate(session, stmt, key=Delivery.id, params=page, to_item=service.delivery_out)
@@ -250,7 +264,7 @@ async def open_channel(body: ChannelIn, session: SessionDep, principal: CurrentP
 
 
 @router.get("/direct-supply-channels")
-async def list_channels(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: str | None = None) -> Page[ChannelOut]:
+async def list_channels(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: VillageCodeQuery = None) -> Page[ChannelOut]:
     stmt = select(DirectSupplyChannel).where(visible(principal, region=DirectSupplyChannel.village_code))
     if village_code:
         stmt = stmt.where(DirectSupplyChannel.village_code == village_code)
@@ -263,7 +277,7 @@ async def open_window(body: WindowIn, session: SessionDep, principal: CurrentPri
 
 
 @router.get("/showcase-windows")
-async def list_windows(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: str | None = None) -> Page[WindowOut]:
+async def list_windows(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: VillageCodeQuery = None) -> Page[WindowOut]:
     stmt = select(ShowcaseWindow).where(visible(principal, region=ShowcaseWindow.village_code))
     if village_code:
         stmt = stmt.where(ShowcaseWindow.village_code == village_code)
@@ -294,13 +308,13 @@ async def list_cold_chain(session: SessionDep, principal: CurrentPrincipal, page
 
 @router.get("/villages/{village_code}/market-links", summary="R18–R21 for one village on a day")
 async def village_links(
-    village_code: str, session: SessionDep, principal: CurrentPrincipal, on: Annotated[date | None, Query()] = None
+    village_code: VillageCodePath, session: SessionDep, principal: CurrentPrincipal, on: OnDay = None
 ) -> VillageLinksOut:
     return await service.village_links(session=session, principal=principal, village_code=village_code, on=on or date.today())
 
 
 @router.get("/bases/{base_code}/market-links", summary="R20/R21 for one industry base (pre-cooling at large bases)")
 async def base_links(
-    base_code: str, session: SessionDep, principal: CurrentPrincipal, on: Annotated[date | None, Query()] = None
+    base_code: Annotated[str, Path(min_length=1, max_length=60)], session: SessionDep, principal: CurrentPrincipal, on: OnDay = None
 ) -> BaseLinksOut:
     return await service.base_links(session=session, principal=principal, base_code=base_code, on=on or date.today())

@@ -12,13 +12,18 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
 from shared.problems import InvalidInput, RuleViolation
 
 QUANTITY_DECIMALS = 3
 MILLI = 1000
-# Bounds that catch typos without limiting real trade: 10 million units, 1 million yuan per unit.
-MAX_QUANTITY_MILLI = 10_000_000 * MILLI
-MAX_UNIT_PRICE_FEN = 100_000_000
+# Bounds that catch typos without limiting real trade: 10 million units, 1 million yuan per unit
+# (shared/bounds.py's MAX_UNIT_PRICE_FEN); one delivery's settlement is one income line, at most
+# MAX_PAYMENT_FEN like every other payment.
+MAX_QUANTITY = 10_000_000
+MAX_QUANTITY_MILLI = MAX_QUANTITY * MILLI
+MAX_LINES = 10_000  # an order line number
+MAX_ORDER_LINES = 500  # lines in one partner order
 
 
 def parse_quantity(text: str, *, field: str, allow_zero: bool = False) -> int:
@@ -87,11 +92,24 @@ def settlement_amount_r12(*, quantity_milli: int, floor_price_fen: int, market_p
     if floor_price_fen < 0 or market_price_fen < 0:
         raise ValueError("prices must not be negative")
     paid = max(floor_price_fen, market_price_fen)
+    amount = line_amount_fen(quantity_milli, paid)
     return Settlement(
         paid_price_fen=paid,
-        amount_fen=line_amount_fen(quantity_milli, paid),
+        amount_fen=amount,
         floor_applied=floor_price_fen > market_price_fen,
     )
+
+
+def check_settlement_within_payment_ceiling(amount_fen: int, *, field: str = "quantity") -> None:
+    """One delivery's settlement is one income line: at most ``MAX_PAYMENT_FEN``, like every payment (shared/bounds.py)."""
+    if amount_fen > MAX_PAYMENT_FEN:
+        raise InvalidInput(
+            f"单次交付结算金额不得超过 {MAX_PAYMENT_FEN} 分，请分次交付",
+            detail_en=f"one delivery settles at most {MAX_PAYMENT_FEN} fen (one payment's ceiling); this one would be {amount_fen}: split it",
+            field=field,
+            amount_fen=amount_fen,
+            max_fen=MAX_PAYMENT_FEN,
+        )
 
 
 def check_r12_floor_price(floor_price_fen: int, *, field: str = "floor_price_fen") -> None:

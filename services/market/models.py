@@ -1,18 +1,30 @@
 """Tables of the market service (its own database; nobody else writes it).
 
-Quantities are integers in thousandths of the unit (``*_milli``); money is integer fen.
+Quantities are integers in thousandths of the unit (``*_milli``); money is integer fen. The CHECK
+constraints repeat the API's bounds (``services/market/domain.py``, ``shared/bounds.py``), so a row
+written another way cannot hold what the API would refuse.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.market.domain import MAX_LINES, MAX_QUANTITY_MILLI
+from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
 from shared.db import UTCDateTime, make_base, utcnow
 
 Base = make_base("market")
+
+
+def quantity(column: str) -> str:
+    return f"{column} BETWEEN 1 AND {MAX_QUANTITY_MILLI}"
+
+
+def unit_price(column: str, low: int = 0) -> str:
+    return f"{column} BETWEEN {low} AND {MAX_UNIT_PRICE_FEN}"
 
 
 # ---- what market knows of other services' facts (kept by consumers.py) ----------------------
@@ -89,7 +101,10 @@ class WebhookMessage(Base):
 
 class PartnerOrder(Base):
     __tablename__ = "partner_order"
-    __table_args__ = (UniqueConstraint("partner", "partner_order_id", name="uq_partner_order_partner_order"),)
+    __table_args__ = (
+        UniqueConstraint("partner", "partner_order_id", name="uq_partner_order_partner_order"),
+        CheckConstraint("total_fen >= 0", name="total_not_negative"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     partner: Mapped[str] = mapped_column(String(40))
@@ -106,6 +121,13 @@ class PartnerOrder(Base):
 
 class PartnerOrderLine(Base):
     __tablename__ = "partner_order_line"
+    __table_args__ = (
+        CheckConstraint(f"line_no BETWEEN 1 AND {MAX_LINES}", name="line_no_within_bounds"),
+        CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
+        CheckConstraint(unit_price("unit_price_fen"), name="unit_price_within_bounds"),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("filled_milli BETWEEN 0 AND quantity_milli", name="filled_within_line"),
+    )
 
     order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +145,13 @@ class PartnerOrderLine(Base):
 
 class OrderContract(Base):
     __tablename__ = "order_contract"
+    __table_args__ = (
+        CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
+        CheckConstraint(unit_price("floor_price_fen", low=1), name="floor_price_within_bounds"),  # R12: above zero
+        CheckConstraint("delivered_milli BETWEEN 0 AND quantity_milli", name="delivered_within_contract"),
+        CheckConstraint("settled_fen >= 0", name="settled_not_negative"),
+        CheckConstraint("starts_on <= ends_on", name="term_in_order"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -142,6 +171,15 @@ class OrderContract(Base):
 
 class Delivery(Base):
     __tablename__ = "delivery"
+    __table_args__ = (
+        CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
+        CheckConstraint(unit_price("market_price_fen"), name="market_price_within_bounds"),
+        CheckConstraint(unit_price("floor_price_fen", low=1), name="floor_price_within_bounds"),
+        CheckConstraint(unit_price("paid_price_fen"), name="paid_price_within_bounds"),
+        # One settlement is one income line: at most one payment's ceiling, so no ledger SUM can overflow.
+        CheckConstraint(f"amount_fen BETWEEN 0 AND {MAX_PAYMENT_FEN}", name="amount_within_bounds"),
+        CheckConstraint("filled_milli BETWEEN 0 AND quantity_milli", name="filled_within_delivery"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     contract_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -165,7 +203,11 @@ class OrderFill(Base):
     """Which household's delivery filled which partner order line, and how much of it."""
 
     __tablename__ = "order_fill"
-    __table_args__ = (Index("ix_order_fill_order", "order_id", "line_no"), Index("ix_order_fill_delivery", "delivery_id"))
+    __table_args__ = (
+        Index("ix_order_fill_order", "order_id", "line_no"),
+        Index("ix_order_fill_delivery", "delivery_id"),
+        CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     order_id: Mapped[str] = mapped_column(String(36))
@@ -184,6 +226,10 @@ class OrderFill(Base):
 
 class DirectSupplyChannel(Base):
     __tablename__ = "direct_supply_channel"
+    __table_args__ = (
+        CheckConstraint(quantity("volume_milli"), name="volume_within_bounds"),
+        CheckConstraint("period_start <= period_end", name="period_in_order"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     village_code: Mapped[str] = mapped_column(String(12), index=True)

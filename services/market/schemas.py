@@ -3,26 +3,66 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
 
+from services.market import domain
+from shared.bounds import DATE_MAX, DATE_MIN, Flag, PolicyDate, StrictInput, UnitPriceFen, text
 from shared.events.market import BuyerKind, ChannelKind, ColdChainKind, CoveredBase, EcommerceLevel, Grade, Unit, WindowForm
+from shared.problems import InvalidInput
 from shared.regions import INDUSTRIES, division_code_problem
 
-Quantity = str  # a decimal string with at most three decimals, e.g. "12.5"
+
+def _quantity(value: str) -> str:
+    try:
+        domain.parse_quantity(value, field="quantity")
+    except InvalidInput as exc:
+        raise ValueError(exc.detail_en or str(exc)) from None
+    return value
+
+
+# A decimal string in the unit, > 0, at most three decimals and at most MAX_QUANTITY units; never a JSON number.
+Quantity = Annotated[
+    str,
+    Strict(),
+    StringConstraints(max_length=20),
+    AfterValidator(_quantity),
+    Field(
+        description=f'decimal string, > 0, at most {domain.QUANTITY_DECIMALS} decimals, at most {domain.MAX_QUANTITY:,} units: "12.5"',
+        examples=["12.5"],
+    ),
+]
+# Quantities as the API answers them (read models need no validation).
+QuantityOut = str
+# Ids of other objects: UUIDv7 strings (36 characters).
+Ref = text(36, description="an id")
+LineNo = Annotated[int, Strict(), Field(ge=1, le=domain.MAX_LINES, description=f"an order line number, 1 … {domain.MAX_LINES}")]
+PartnerCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+CountyCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{6}$")]
+TownshipCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{9}$")]
+def _product(value: str) -> str:
+    if value not in INDUSTRIES:
+        raise ValueError(f"unknown product {value!r}; one of the 453 industries: {', '.join(INDUSTRIES)}")
+    return value
+
+
+Product = Annotated[str, Strict(), AfterValidator(_product), Field(description="one of the 453 industries, e.g. `tea`")]
+
+
+def _in_window(value: datetime) -> datetime:
+    if not DATE_MIN <= value.date() <= DATE_MAX:
+        raise ValueError(f"time must lie within {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}")
+    return value
+
+
+PolicyTime = Annotated[AwareDatetime, AfterValidator(_in_window), Field(description=f"ISO 8601 with a time zone, within {DATE_MIN} … {DATE_MAX}")]
 
 
 def _village(value: str) -> str:
     problem = division_code_problem(value)
     if problem:
         raise ValueError(f"invalid village code: {problem}")
-    return value
-
-
-def _product(value: str) -> str:
-    if value not in INDUSTRIES:
-        raise ValueError(f"unknown product {value!r}; one of the 453 industries: {', '.join(INDUSTRIES)}")
     return value
 
 
@@ -43,18 +83,16 @@ WEBHOOK_EXAMPLE = {
 }
 
 
-class WebhookBuyer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WebhookBuyer(StrictInput):
     kind: BuyerKind
-    name: str | None = Field(None, max_length=200)
+    name: text(200) | None = None  # type: ignore[valid-type]
 
 
-class WebhookSupply(BaseModel):
+class WebhookSupply(StrictInput):
     """Who supplies the order: a village (its contracted households) or a cooperative/operating entity."""
 
-    model_config = ConfigDict(extra="forbid")
-    village_code: str | None = None
-    entity_id: str | None = Field(None, max_length=36)
+    village_code: Annotated[str, Strict()] | None = None
+    entity_id: Ref | None = None  # type: ignore[valid-type]
 
     @field_validator("village_code")
     @classmethod
@@ -68,25 +106,21 @@ class WebhookSupply(BaseModel):
         return self
 
 
-class WebhookLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    line_no: int = Field(ge=1, le=10_000)
-    product: str = Field(description="one of the 453 industries, e.g. `tea`")
-    product_name: str | None = Field(None, max_length=200)
-    quantity: Quantity = Field(max_length=20, description='decimal string, at most 3 decimals: "12.5"')
+class WebhookLine(StrictInput):
+    line_no: LineNo
+    product: Product
+    product_name: text(200) | None = None  # type: ignore[valid-type]
+    quantity: Quantity
     unit: Unit
-    unit_price_fen: int = Field(ge=0, le=100_000_000, strict=True)
-
-    _product = field_validator("product")(classmethod(lambda cls, v: _product(v)))
+    unit_price_fen: UnitPriceFen
 
 
-class WebhookOrder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    partner_order_id: str = Field(min_length=1, max_length=100)
-    placed_at: AwareDatetime = Field(description="ISO 8601 with a time zone")
+class WebhookOrder(StrictInput):
+    partner_order_id: text(100)  # type: ignore[valid-type]
+    placed_at: PolicyTime
     buyer: WebhookBuyer
     supply: WebhookSupply
-    lines: list[WebhookLine] = Field(min_length=1, max_length=500)
+    lines: list[WebhookLine] = Field(min_length=1, max_length=domain.MAX_ORDER_LINES)
 
     @field_validator("lines")
     @classmethod
@@ -99,10 +133,10 @@ class WebhookOrder(BaseModel):
         return lines
 
 
-class WebhookPayload(BaseModel):
+class WebhookPayload(StrictInput):
     """The body of ``POST /market/v1/webhooks/{partner}`` (Standard Webhooks: ``type``, ``timestamp``, ``data``)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [WEBHOOK_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [WEBHOOK_EXAMPLE]})
     type: Literal["order.created"]
     timestamp: datetime | None = None
     data: WebhookOrder
@@ -122,30 +156,18 @@ class WebhookAccepted(BaseModel):
 # ---- partners (admin) -------------------------------------------------------------------------
 
 
-class PartnerIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"code": "gdfresh", "name": "粤鲜平台", "allowed_products": ["tea", "fruit"]}]}
-    )
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
-    name: str = Field(min_length=1, max_length=100)
-    allowed_products: list[str] = Field(default_factory=lambda: list(INDUSTRIES))
-    enabled: bool = True
-
-    @field_validator("allowed_products")
-    @classmethod
-    def _products(cls, values: list[str]) -> list[str]:
-        return [_product(v) for v in values]
+class PartnerIn(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "gdfresh", "name": "粤鲜平台", "allowed_products": ["tea", "fruit"]}]})
+    code: PartnerCode
+    name: text(100)  # type: ignore[valid-type]
+    allowed_products: list[Product] = Field(default_factory=lambda: list(INDUSTRIES), max_length=len(INDUSTRIES) * 4)
+    enabled: Flag = True
 
 
-class PartnerPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}, {"allowed_products": ["tea"]}]})
-    enabled: bool | None = None
-    allowed_products: list[str] | None = None
-
-    @field_validator("allowed_products")
-    @classmethod
-    def _products(cls, values: list[str] | None) -> list[str] | None:
-        return [_product(v) for v in values] if values is not None else None
+class PartnerPatch(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": False}, {"allowed_products": ["tea"]}]})
+    enabled: Flag | None = None
+    allowed_products: list[Product] | None = Field(None, max_length=len(INDUSTRIES) * 4)
 
 
 class PartnerOut(BaseModel):
@@ -179,9 +201,8 @@ class SecretCreated(SecretOut):
 # ---- order contracts, deliveries, fills (R12) -------------------------------------------------
 
 
-class ContractIn(BaseModel):
+class ContractIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -197,16 +218,14 @@ class ContractIn(BaseModel):
             ]
         },
     )
-    entity_id: str = Field(max_length=36)
-    household_id: str = Field(max_length=36)
-    product: str
-    quantity: Quantity = Field(max_length=20)
+    entity_id: Ref  # type: ignore[valid-type]
+    household_id: Ref  # type: ignore[valid-type]
+    product: Product
+    quantity: Quantity
     unit: Unit
-    floor_price_fen: int = Field(strict=True, description="guaranteed floor price (保底价), fen per unit")
-    starts_on: date
-    ends_on: date
-
-    _product = field_validator("product")(classmethod(lambda cls, v: _product(v)))
+    floor_price_fen: UnitPriceFen = Field(description="guaranteed floor price (保底价), fen per unit, above zero (R12)")
+    starts_on: PolicyDate
+    ends_on: PolicyDate
 
     @model_validator(mode="after")
     def _term(self) -> "ContractIn":
@@ -221,24 +240,22 @@ class ContractOut(BaseModel):
     household_id: str
     village_code: str
     product: str
-    quantity: Quantity
+    quantity: QuantityOut
     unit: str
     floor_price_fen: int
     starts_on: date
     ends_on: date
-    delivered: Quantity
+    delivered: QuantityOut
     settled_fen: int
 
 
-class OrderLineRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    order_id: str = Field(max_length=36)
-    line_no: int = Field(ge=1)
+class OrderLineRef(StrictInput):
+    order_id: Ref  # type: ignore[valid-type]
+    line_no: LineNo
 
 
-class DeliveryIn(BaseModel):
+class DeliveryIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {"quantity": "20.5", "grade": "first", "delivered_on": "2026-04-10", "market_price_fen": 11000},
@@ -252,10 +269,10 @@ class DeliveryIn(BaseModel):
             ]
         },
     )
-    quantity: Quantity = Field(max_length=20)
+    quantity: Quantity
     grade: Grade = "ungraded"
-    delivered_on: date
-    market_price_fen: int = Field(ge=0, le=100_000_000, strict=True, description="market price of the day, fen per unit")
+    delivered_on: PolicyDate
+    market_price_fen: UnitPriceFen = Field(description="market price of the day, fen per unit")
     order_line: OrderLineRef | None = Field(
         None, description="the partner order line this whole delivery fills; the income's lineage then names the order"
     )
@@ -286,7 +303,7 @@ class DeliveryOut(BaseModel):
     id: str
     contract_id: str
     household_id: str
-    quantity: Quantity
+    quantity: QuantityOut
     unit: str
     grade: str
     delivered_on: date
@@ -295,18 +312,18 @@ class DeliveryOut(BaseModel):
     paid_price_fen: int
     amount_fen: int
     floor_applied: bool
-    unallocated: Quantity
+    unallocated: QuantityOut
 
 
 class OrderLineOut(BaseModel):
     line_no: int
     product: str
     product_name: str | None
-    quantity: Quantity
+    quantity: QuantityOut
     unit: str
     unit_price_fen: int
     amount_fen: int
-    filled: Quantity
+    filled: QuantityOut
 
 
 class OrderOut(BaseModel):
@@ -322,14 +339,13 @@ class OrderOut(BaseModel):
     lines: list[OrderLineOut]
 
 
-class FillIn(BaseModel):
+class FillIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"line_no": 1, "delivery_id": "0192f0a4-7c3e-7000-8000-00000000d001", "quantity": "12.5"}]},
     )
-    line_no: int = Field(ge=1)
-    delivery_id: str = Field(max_length=36)
-    quantity: Quantity = Field(max_length=20)
+    line_no: LineNo
+    delivery_id: Ref  # type: ignore[valid-type]
+    quantity: Quantity
 
 
 class FillOut(BaseModel):
@@ -341,15 +357,14 @@ class FillOut(BaseModel):
     household_id: str
     village_code: str
     entity_id: str
-    quantity: Quantity
+    quantity: QuantityOut
 
 
 # ---- market linkage (R18–R21) -----------------------------------------------------------------
 
 
-class ChannelIn(BaseModel):
+class ChannelIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -365,22 +380,17 @@ class ChannelIn(BaseModel):
             ]
         },
     )
-    village_code: str
+    village_code: Annotated[str, Strict()]
     kind: ChannelKind
-    counterparty: str = Field(min_length=1, max_length=200)
-    partner: str | None = Field(None, description="the partner platform's code when kind is partner_platform")
-    product: str | None = None
-    period_start: date
-    period_end: date
-    volume: Quantity = Field(max_length=20)
+    counterparty: text(200)  # type: ignore[valid-type]
+    partner: PartnerCode | None = Field(None, description="the partner platform's code when kind is partner_platform")
+    product: Product | None = None
+    period_start: PolicyDate
+    period_end: PolicyDate
+    volume: Quantity
     unit: Unit
 
     _code = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
-
-    @field_validator("product")
-    @classmethod
-    def _prod(cls, value: str | None) -> str | None:
-        return _product(value) if value is not None else None
 
     @model_validator(mode="after")
     def _period(self) -> "ChannelIn":
@@ -400,22 +410,21 @@ class ChannelOut(BaseModel):
     product: str | None
     period_start: date
     period_end: date
-    volume: Quantity
+    volume: QuantityOut
     unit: str
 
 
-class WindowIn(BaseModel):
+class WindowIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"village_code": "440232100201", "form": "online", "opened_on": "2026-03-15", "address_or_url": "https://shop.example.cn/bibei"}]
         },
     )
-    village_code: str
-    paired_unit: str | None = Field(None, max_length=200, description="defaults to the village's paired assisting unit")
+    village_code: Annotated[str, Strict()]
+    paired_unit: text(200, description="defaults to the village's paired assisting unit") | None = None  # type: ignore[valid-type]
     form: WindowForm
-    opened_on: date
-    address_or_url: str | None = Field(None, max_length=500)
+    opened_on: PolicyDate
+    address_or_url: text(500) | None = None  # type: ignore[valid-type]
 
     _code = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
@@ -429,9 +438,22 @@ class WindowOut(BaseModel):
     address_or_url: str | None
 
 
-class _Coverage(BaseModel):
-    covered_village_codes: list[str] = Field(default_factory=list, max_length=2000)
-    covered_bases: list[CoveredBase] = Field(default_factory=list, max_length=500)
+class CoveredBaseIn(StrictInput):
+    """An industry base a facility or station covers, as the API takes it (the event carries ``CoveredBase``)."""
+
+    base_code: text(60)  # type: ignore[valid-type]
+    name: text(200)  # type: ignore[valid-type]
+    industry: Product
+    township_code: TownshipCode | None = None
+    is_large: Flag = Field(False, description="a large (township) production base: R20 and R21 pre-cooling speak of these")
+
+    def fact(self) -> CoveredBase:
+        return CoveredBase.model_validate(self.model_dump())
+
+
+class _Coverage(StrictInput):
+    covered_village_codes: list[Annotated[str, Strict()]] = Field(default_factory=list, max_length=2000)
+    covered_bases: list[CoveredBaseIn] = Field(default_factory=list, max_length=500)
 
     @field_validator("covered_village_codes")
     @classmethod
@@ -441,7 +463,6 @@ class _Coverage(BaseModel):
 
 class EcommercePointIn(_Coverage):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -457,11 +478,16 @@ class EcommercePointIn(_Coverage):
         },
     )
     level: EcommerceLevel
-    name: str = Field(min_length=1, max_length=200)
-    county_code: str = Field(min_length=6, max_length=6)
-    township_code: str | None = Field(None, min_length=9, max_length=9)
-    village_code: str | None = Field(None, min_length=12, max_length=12)
-    opened_on: date
+    name: text(200)  # type: ignore[valid-type]
+    county_code: CountyCode
+    township_code: TownshipCode | None = None
+    village_code: Annotated[str, Strict()] | None = None
+    opened_on: PolicyDate
+
+    @field_validator("village_code")
+    @classmethod
+    def _code(cls, value: str | None) -> str | None:
+        return _village(value) if value is not None else None
 
 
 class EcommercePointOut(BaseModel):
@@ -478,7 +504,6 @@ class EcommercePointOut(BaseModel):
 
 class ColdChainIn(_Coverage):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -496,12 +521,12 @@ class ColdChainIn(_Coverage):
         },
     )
     kind: ColdChainKind
-    name: str = Field(min_length=1, max_length=200)
-    county_code: str = Field(min_length=6, max_length=6)
-    township_code: str | None = Field(None, min_length=9, max_length=9)
-    capacity: Quantity | None = Field(None, max_length=20)
-    capacity_unit: str | None = Field(None, max_length=20)
-    opened_on: date
+    name: text(200)  # type: ignore[valid-type]
+    county_code: CountyCode
+    township_code: TownshipCode | None = None
+    capacity: Quantity | None = None
+    capacity_unit: text(20) | None = None  # type: ignore[valid-type]
+    opened_on: PolicyDate
 
 
 class ColdChainOut(BaseModel):

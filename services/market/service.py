@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.market import domain
@@ -45,7 +45,7 @@ from services.market.schemas import (
     WindowIn,
     WindowOut,
 )
-from shared.auth import Principal, ensure_readable, ensure_writable, visible
+from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable, visible
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.events.market import (
     ColdChainFacilityRegistered,
@@ -63,6 +63,55 @@ from shared.problems import InvalidInput, NotFound
 from shared.regions import COUNTIES
 
 fq = domain.format_quantity
+
+
+# ---- references in scope --------------------------------------------------------------------
+#
+# One rule for reads by id and for every id a write names (shared/auth.py's, extended to what an
+# entity operator works with): an object outside the caller's scope is answered exactly as one
+# that does not exist, so its existence is never revealed. An entity operator acts for its own
+# entity, in the villages that entity serves (``village_codes`` as registered in funds).
+
+
+async def entity_reach(session: AsyncSession, principal: Principal) -> frozenset[str]:
+    """The villages an entity operator's entity serves; empty for every other role."""
+    if principal.role != Role.entity_operator or not principal.scope:
+        return frozenset()
+    entity = await session.get(KnownEntity, principal.scope)
+    return frozenset(entity.village_codes or ()) if entity is not None else frozenset()
+
+
+def entity_visible(principal: Principal, entity: KnownEntity) -> bool:
+    """An operating entity: its own operator, and region roles whose scope holds its county or one of its villages."""
+    if principal.entity_allows(entity.id) or principal.region_allows(entity.county_code):
+        return True
+    return any(principal.region_allows(v) for v in entity.village_codes or ())
+
+
+async def household_visible(session: AsyncSession, principal: Principal, household: KnownHousehold) -> bool:
+    return principal.region_allows(household.village_code) or household.village_code in await entity_reach(session, principal)
+
+
+async def order_visible(session: AsyncSession, principal: Principal, order: PartnerOrder) -> bool:
+    """A partner order: as its supplying village or entity allows, and an entity operator's orders from villages it serves."""
+    if can_read(principal, region=order.village_code, entity_id=order.entity_id):
+        return True
+    return order.village_code is not None and order.village_code in await entity_reach(session, principal)
+
+
+async def orders_visible(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
+    """The WHERE clause of ``order_visible``, for lists."""
+    clause = visible(principal, region=PartnerOrder.village_code, entity=PartnerOrder.entity_id)
+    reach = await entity_reach(session, principal)
+    return or_(clause, PartnerOrder.village_code.in_(sorted(reach))) if reach else clause
+
+
+def _unknown_household(household_id: str) -> InvalidInput:
+    return InvalidInput("户未登记", detail_en=f"unknown household {household_id}", field="household_id")
+
+
+def _unknown_entity(entity_id: str) -> InvalidInput:
+    return InvalidInput("经营主体未登记", detail_en=f"unknown operating entity {entity_id}", field="entity_id")
 
 
 # ---- order contracts and deliveries (R12) -----------------------------------------------------
@@ -105,11 +154,15 @@ def delivery_out(d: Delivery) -> DeliveryOut:
 
 async def sign_contract(*, session: AsyncSession, principal: Principal, data: ContractIn) -> ContractOut:
     household = await session.get(KnownHousehold, data.household_id)
-    if household is None:
-        raise InvalidInput("户未登记", detail_en=f"unknown household {data.household_id}", field="household_id")
-    ensure_writable(principal, region=household.village_code, entity_id=data.entity_id)
-    if await session.get(KnownEntity, data.entity_id) is None:
-        raise InvalidInput("经营主体未登记", detail_en=f"unknown operating entity {data.entity_id}", field="entity_id")
+    if household is None or not await household_visible(session, principal, household):
+        raise _unknown_household(data.household_id)
+    entity = await session.get(KnownEntity, data.entity_id)
+    if entity is None or not entity_visible(principal, entity):
+        raise _unknown_entity(data.entity_id)
+    if principal.role == Role.entity_operator:
+        ensure_writable(principal, entity_id=data.entity_id)  # an operator contracts for its own entity only
+    else:
+        ensure_writable(principal, region=household.village_code)
     if household.left_on is not None:
         raise InvalidInput("该户已退出登记", detail_en="the household has left the registry", field="household_id")
     domain.check_r12_floor_price(data.floor_price_fen)
@@ -151,9 +204,8 @@ async def sign_contract(*, session: AsyncSession, principal: Principal, data: Co
 
 async def get_contract(*, session: AsyncSession, principal: Principal, contract_id: str) -> OrderContract:
     contract = await session.get(OrderContract, contract_id)
-    if contract is None:
+    if contract is None or not can_read(principal, region=contract.village_code, entity_id=contract.entity_id):
         raise NotFound("订单合同不存在", detail_en=f"contract {contract_id} not found")
-    ensure_readable(principal, region=contract.village_code, entity_id=contract.entity_id, what="订单合同")
     return contract
 
 
@@ -175,6 +227,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
     settlement = domain.settlement_amount_r12(
         quantity_milli=quantity, floor_price_fen=contract.floor_price_fen, market_price_fen=data.market_price_fen
     )
+    domain.check_settlement_within_payment_ceiling(settlement.amount_fen)
     delivery = Delivery(
         id=new_id(),
         contract_id=contract.id,
@@ -199,7 +252,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
     order_id = None
     if data.order_line is not None:
         order = await session.get(PartnerOrder, data.order_line.order_id)
-        if order is None:
+        if order is None or not await order_visible(session, principal, order):
             raise InvalidInput("订单不存在", detail_en=f"unknown order {data.order_line.order_id}", field="order_line.order_id")
         order_id = order.id
         await _fill(
@@ -267,9 +320,8 @@ async def order_out(session: AsyncSession, order: PartnerOrder) -> OrderOut:
 
 async def get_order(*, session: AsyncSession, principal: Principal, order_id: str) -> PartnerOrder:
     order = await session.get(PartnerOrder, order_id)
-    if order is None:
+    if order is None or not await order_visible(session, principal, order):
         raise NotFound("订单不存在", detail_en=f"order {order_id} not found")
-    ensure_readable(principal, region=order.village_code, entity_id=order.entity_id, what="订单")
     return order
 
 
@@ -290,11 +342,9 @@ def fill_out(f: OrderFill) -> FillOut:
 async def fill_order_line(*, session: AsyncSession, principal: Principal, order_id: str, data: FillIn) -> FillOut:
     """Record which household's contracted delivery filled (part of) a partner order line."""
     # The authority is over the delivery: an entity may fill a village's order with produce it bought there.
-    order = await session.get(PartnerOrder, order_id)
-    if order is None:
-        raise NotFound("订单不存在", detail_en=f"order {order_id} not found")
+    order = await get_order(session=session, principal=principal, order_id=order_id)
     delivery = await session.get(Delivery, data.delivery_id, with_for_update=True)
-    if delivery is None:
+    if delivery is None or not can_read(principal, region=delivery.village_code, entity_id=delivery.entity_id):
         raise InvalidInput("交付记录不存在", detail_en=f"unknown delivery {data.delivery_id}", field="delivery_id")
     ensure_writable(principal, region=delivery.village_code, entity_id=delivery.entity_id)
     quantity = domain.parse_quantity(data.quantity, field="quantity")
@@ -491,6 +541,7 @@ async def register_ecommerce_point(*, session: AsyncSession, principal: Principa
     covered = list(dict.fromkeys(data.covered_village_codes + ([data.village_code] if data.village_code else [])))
     location = data.village_code or data.township_code or data.county_code
     _ensure_coverage_writable(principal, location, covered)
+    bases = [b.fact() for b in data.covered_bases]
     point = EcommercePoint(
         id=new_id(),
         level=data.level,
@@ -499,11 +550,11 @@ async def register_ecommerce_point(*, session: AsyncSession, principal: Principa
         township_code=data.township_code,
         village_code=data.village_code,
         covered_village_codes=covered,
-        covered_bases=[b.model_dump() for b in data.covered_bases],
+        covered_bases=[b.model_dump() for b in bases],
         opened_on=data.opened_on,
     )
     session.add(point)
-    session.add_all(_coverage_rows("ecommerce_point", point.id, covered, data.covered_bases))
+    session.add_all(_coverage_rows("ecommerce_point", point.id, covered, bases))
     await session.flush()
     emit(
         session,
@@ -515,7 +566,7 @@ async def register_ecommerce_point(*, session: AsyncSession, principal: Principa
             township_code=point.township_code,
             village_code=point.village_code,
             covered_village_codes=covered,
-            covered_bases=data.covered_bases,
+            covered_bases=bases,
             opened_on=point.opened_on,
         ),
     )
@@ -546,6 +597,7 @@ async def register_cold_chain(*, session: AsyncSession, principal: Principal, da
     capacity = fq(domain.parse_quantity(data.capacity, field="capacity")) if data.capacity is not None else None
     covered = list(dict.fromkeys(data.covered_village_codes))
     _ensure_coverage_writable(principal, data.township_code or data.county_code, covered)
+    bases = [b.fact() for b in data.covered_bases]
     facility = ColdChainFacility(
         id=new_id(),
         kind=data.kind,
@@ -555,11 +607,11 @@ async def register_cold_chain(*, session: AsyncSession, principal: Principal, da
         capacity=capacity,
         capacity_unit=data.capacity_unit,
         covered_village_codes=covered,
-        covered_bases=[b.model_dump() for b in data.covered_bases],
+        covered_bases=[b.model_dump() for b in bases],
         opened_on=data.opened_on,
     )
     session.add(facility)
-    session.add_all(_coverage_rows("cold_chain", facility.id, covered, data.covered_bases))
+    session.add_all(_coverage_rows("cold_chain", facility.id, covered, bases))
     await session.flush()
     emit(
         session,
@@ -572,7 +624,7 @@ async def register_cold_chain(*, session: AsyncSession, principal: Principal, da
             capacity=capacity,
             capacity_unit=facility.capacity_unit,
             covered_village_codes=covered,
-            covered_bases=data.covered_bases,
+            covered_bases=bases,
             opened_on=facility.opened_on,
         ),
     )

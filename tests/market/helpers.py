@@ -13,6 +13,11 @@ from shared.ids import new_id
 from tests.helpers import citizen_id, eventually, unique_number, village_code
 
 
+def idempotent(headers: dict[str, str], key: str | None = None) -> dict[str, str]:
+    """Headers for a write that creates a money fact (a settlement): they need an Idempotency-Key."""
+    return headers | {"Idempotency-Key": key or f"test-{new_id()}"}
+
+
 async def make_village(platform: Any, *, paired_unit: str | None = "东莞市某局", code: str | None = None) -> str:
     code = code or village_code()
     body: dict[str, Any] = {"code": code, "name": "测试村", "categories": ["province_poor"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.helpers import eventually, unique_number
-from tests.market.helpers import make_entity, make_household, make_partner, make_village, market_events, order_payload, post_webhook
+from tests.market.helpers import idempotent, make_entity, make_household, make_partner, make_village, market_events, order_payload, post_webhook
 
 
 async def _contract(platform: Any, *, floor: int = 12000, quantity: str = "500", headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -31,7 +31,7 @@ async def _deliver(platform: Any, contract: dict[str, Any], quantity: str, marke
     return await platform.client.post(
         f"/market/v1/contracts/{contract['id']}/deliveries",
         json={"quantity": quantity, "grade": "first", "delivered_on": on, "market_price_fen": market},
-        headers=platform.as_("entity_operator", contract["entity_id"]),
+        headers=idempotent(platform.as_("entity_operator", contract["entity_id"])),
     )
 
 
@@ -125,7 +125,7 @@ async def test_entity_operator_cannot_contract_for_another_entity_and_cadres_see
     auditor = await platform.client.post(
         f"/market/v1/contracts/{contract['id']}/deliveries",
         json={"quantity": "1", "delivered_on": "2026-04-10", "market_price_fen": 100},
-        headers=platform.as_("auditor"),
+        headers=idempotent(platform.as_("auditor")),
     )
     assert auditor.status_code == 403
 
@@ -180,7 +180,7 @@ async def test_r12_delivery_that_fills_a_partner_order_line_names_the_order_in_t
     order_id = r.json()["order_id"]
     body = {"quantity": "12.5", "delivered_on": "2026-04-10", "market_price_fen": 11000, "order_line": {"order_id": order_id, "line_no": 1}}
     operator = platform.as_("entity_operator", contract["entity_id"])
-    d = await platform.client.post(f"/market/v1/contracts/{contract['id']}/deliveries", json=body, headers=operator)
+    d = await platform.client.post(f"/market/v1/contracts/{contract['id']}/deliveries", json=body, headers=idempotent(operator))
     assert d.status_code == 201, d.text
     assert d.json()["unallocated"] == "0" and d.json()["amount_fen"] == 150000
     facts = [e for e in await market_events(platform, "fupin.market.delivery_settled.v1") if e["delivery_id"] == d.json()["id"]]
@@ -188,7 +188,7 @@ async def test_r12_delivery_that_fills_a_partner_order_line_names_the_order_in_t
     order = (await platform.client.get(f"/market/v1/orders/{order_id}", headers=platform.admin)).json()
     assert order["lines"][0]["filled"] == "12.5"
     missing_line = await platform.client.post(
-        f"/market/v1/contracts/{contract['id']}/deliveries", json=body | {"order_line": {"order_id": order_id, "line_no": 9}}, headers=operator
+        f"/market/v1/contracts/{contract['id']}/deliveries", json=body | {"order_line": {"order_id": order_id, "line_no": 9}}, headers=idempotent(operator)
     )
     assert missing_line.status_code == 422 and missing_line.json()["field"] == "order_line.line_no", missing_line.text
     got = (await platform.client.get(f"/market/v1/contracts/{contract['id']}", headers=platform.admin)).json()
