@@ -19,8 +19,9 @@ def _routes(app):
     """(method, concrete path) for every documented route that requires a token."""
     out = []
     for path, item in app.openapi()["paths"].items():
-        # Partner webhooks authenticate by signature; signed checkpoints are published to anyone.
-        if path in PUBLIC or "/webhooks/" in path or path.startswith("/.well-known/"):
+        # Partner webhooks authenticate by signature; signed checkpoints are published to anyone;
+        # the development sign-in exists only outside production (tests/console checks it is absent there).
+        if path in PUBLIC or "/webhooks/" in path or path.startswith(("/.well-known/", "/dev/")):
             continue
         concrete = re.sub(r"\{[^}]+\}", "00000000-0000-7000-8000-000000000000", path)
         for method in item:
