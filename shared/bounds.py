@@ -42,6 +42,7 @@ Count = Annotated[int, Strict(), Field(ge=0, le=MAX_COUNT, description=f"a count
 PositiveCount = Annotated[int, Strict(), Field(gt=0, le=MAX_COUNT, description=f"a count, 1 … {MAX_COUNT}")]
 BasisPoints = Annotated[int, Strict(), Field(ge=0, le=10_000, description="basis points, 0 … 10000 (5000 = 50%)")]
 AreaTenthMu = Annotated[int, Strict(), Field(gt=0, le=MAX_AREA_TENTH_MU, description=f"tenths of a mu, 1 … {MAX_AREA_TENTH_MU}")]
+AreaTenthMuOrZero = Annotated[int, Strict(), Field(ge=0, le=MAX_AREA_TENTH_MU, description=f"tenths of a mu, 0 … {MAX_AREA_TENTH_MU}")]
 
 # ---- dates -----------------------------------------------------------------------------------
 

@@ -536,3 +536,93 @@ class PaymentMade(EventData):
     paid_on: date
     disbursed_fen: int = Field(ge=0, description="all paid against the allocation so far")
     example = {"request_id": "0192f0a4-7c3e-7000-8000-0000000000b9", "allocation_id": _A, "fund_id": _F, "amount_fen": 1_200_000, "paid_on": "2026-04-10", "disbursed_fen": 1_200_000}
+
+
+# ---- corrections: withdrawals and reversals (never edits) -------------------------------------
+
+
+@contract("funds", "distribution_withdrawn", 1, subject="distribution_id")
+class DistributionWithdrawn(EventData):
+    """A proposed distribution was withdrawn before approval; it stays visible, nothing was paid, its period is free again."""
+
+    distribution_id: str
+    project_id: str | None = None
+    asset_id: str | None = None
+    village_code: str = Field(min_length=12, max_length=12)
+    period: str
+    withdrawn_by: str
+    reason: str | None = None
+    example = {"distribution_id": _D, "project_id": _P, "asset_id": None, "village_code": _V, "period": "2026", "withdrawn_by": "cadre-440232100201-01", "reason": "利润数字填错，撤回重报"}
+
+
+@contract("funds", "reversal_proposed", 1, subject="reversal_id")
+class ReversalProposed(EventData):
+    """Someone proposed to reverse an approved distribution or income line, with a reason; another person approves."""
+
+    reversal_id: str
+    target_kind: Literal["distribution", "income_line"]
+    target_id: str
+    village_code: str = Field(min_length=12, max_length=12)
+    reason: str
+    example = {"reversal_id": "0192f0a4-7c3e-7000-8000-0000000000f9", "target_kind": "distribution", "target_id": _D, "village_code": _V, "reason": "分红重复发放，冲正"}
+
+
+@contract("funds", "distribution_reversed", 1, subject="distribution_id")
+class DistributionReversed(EventData):
+    """An approved distribution was reversed by an approved reversal: one ``income_reversed`` per household line follows.
+
+    The ledger no longer counts the distribution in R3/R9/R10/R17; the original facts stay in the log.
+    """
+
+    distribution_id: str
+    reversal_id: str
+    project_id: str | None = None
+    asset_id: str | None = None
+    village_code: str = Field(min_length=12, max_length=12)
+    period: str
+    total_fen: int = Field(gt=0)
+    poor_households_fen: int = Field(ge=0)
+    reason: str
+    proposed_by: str
+    approved_by: str
+    example = {
+        "distribution_id": _D,
+        "reversal_id": "0192f0a4-7c3e-7000-8000-0000000000f9",
+        "project_id": _P,
+        "asset_id": None,
+        "village_code": _V,
+        "period": "2026",
+        "total_fen": 1_000_000,
+        "poor_households_fen": 600_000,
+        "reason": "分红重复发放，冲正",
+        "proposed_by": "cadre-440232100201-01",
+        "approved_by": "officer-440232-02",
+    }
+
+
+@contract("funds", "income_reversed", 1, subject="line_id")
+class IncomeReversed(EventData):
+    """A reversing income line: the negative of an earlier line (``income.reverses_event_id`` names its fact), same day, same lineage."""
+
+    line_id: str
+    reverses_line_id: str
+    reversal_id: str
+    distribution_id: str | None = None
+    reason: str
+    income: IncomeLine
+    example = {
+        "line_id": "0192f0a4-7c3e-7000-8000-0000000000fa",
+        "reverses_line_id": "0192f0a4-7c3e-7000-8000-0000000000d2",
+        "reversal_id": "0192f0a4-7c3e-7000-8000-0000000000f9",
+        "distribution_id": _D,
+        "reason": "分红重复发放，冲正",
+        "income": {
+            "household_id": _H,
+            "village_code": _V,
+            "benefit_type": "equity_dividend",
+            "amount_fen": -200_000,
+            "occurred_on": "2026-12-31",
+            "lineage": {"fund_id": _F, "allocation_id": _A, "project_id": _P, "agreement_id": _G, "distribution_id": _D, "entity_id": _E},
+            "reverses_event_id": "0192f0a4-7c3e-7000-8000-0000000000d3",
+        },
+    }
