@@ -41,17 +41,20 @@ from services.funds.schemas import (
     ProjectIn,
     ProjectOut,
     RepaymentIn,
+    ReversalIn,
+    ReversalOut,
     RightsTransferIn,
     ShareIn,
     ShareOut,
     SpecialFundReport,
     SubsidyIn,
     SubsidyOut,
+    WithdrawalIn,
 )
 from shared.auth import CurrentPrincipal, Role, ensure_readable, require_roles, visible
 from shared.paging import Page, PageParams, page_params, paginate
 from shared.problems import NotFound
-from shared.service import ContextDep, SessionDep, service_router
+from shared.service import ContextDep, IdempotencyKeyRequired, SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
 
@@ -60,6 +63,8 @@ FUND_OFFICERS = (Role.city_admin, Role.county_officer)
 REGIONAL = (Role.city_admin, Role.county_officer, Role.township_officer, Role.village_cadre)
 REGIONAL_AND_ENTITY = (*REGIONAL, Role.entity_operator)
 CREATED = status.HTTP_201_CREATED
+# Writes that create money facts: a retry must never count twice, so they take an Idempotency-Key (428 without).
+MONEY = IdempotencyKeyRequired
 
 
 def _located(response: Response, path: str) -> None:
@@ -69,7 +74,7 @@ def _located(response: Response, path: str) -> None:
 # ---- funds and allocations --------------------------------------------------------------------
 
 
-@router.post("/funds", status_code=CREATED, dependencies=[require_roles(*FUND_OFFICERS)], summary="Record a fund source received by a county")
+@router.post("/funds", status_code=CREATED, dependencies=[require_roles(*FUND_OFFICERS), MONEY], summary="Record a fund source received by a county")
 async def receive_fund(body: FundIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> FundOut:
     out = await service.receive_fund(session=session, principal=principal, data=body)
     _located(response, f"funds/{out.id}")
@@ -93,7 +98,7 @@ async def fund_reach(fund_id: str, session: SessionDep, principal: CurrentPrinci
     return await service.fund_reach(session=session, principal=principal, fund_id=fund_id)
 
 
-@router.post("/allocations", status_code=CREATED, dependencies=[require_roles(*FUND_OFFICERS)], summary="Allocate part of a fund (R1, R2)")
+@router.post("/allocations", status_code=CREATED, dependencies=[require_roles(*FUND_OFFICERS), MONEY], summary="Allocate part of a fund (R1, R2)")
 async def record_allocation(body: AllocationIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> AllocationOut:
     out = await service.record_allocation(session=session, principal=principal, data=body)
     _located(response, f"allocations/{out.id}")
@@ -120,7 +125,7 @@ async def special_fund_report(county_code: str, session: SessionDep, principal: 
     return await service.special_fund_report(session=session, principal=principal, county_code=county_code)
 
 
-@router.post("/allocations/{allocation_id}/payment-requests", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Request a payment against the allocation, with vouchers (拨款报账, R10)")
+@router.post("/allocations/{allocation_id}/payment-requests", status_code=CREATED, dependencies=[require_roles(*REGIONAL), MONEY], summary="Request a payment against the allocation, with vouchers (拨款报账, R10)")
 async def request_payment(allocation_id: str, body: PaymentRequestIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> PaymentRequestOut:
     out = await service.request_payment(session=session, principal=principal, allocation_id=allocation_id, data=body)
     _located(response, f"payment-requests/{out.id}")
@@ -137,7 +142,7 @@ async def approve_payment(request_id: str, session: SessionDep, principal: Curre
     return await service.approve_payment(session=session, principal=principal, request_id=request_id)
 
 
-@router.post("/payment-requests/{request_id}/pay", dependencies=[require_roles(*FUND_OFFICERS)], summary="Pay an approved request")
+@router.post("/payment-requests/{request_id}/pay", dependencies=[require_roles(*FUND_OFFICERS), MONEY], summary="Pay an approved request")
 async def pay_request(request_id: str, body: PayIn, session: SessionDep, principal: CurrentPrincipal) -> PaymentRequestOut:
     return await service.pay_request(session=session, principal=principal, request_id=request_id, paid_on=body.paid_on)
 
@@ -154,7 +159,7 @@ async def register_entity(body: EntityIn, session: SessionDep, principal: Curren
 
 @router.get("/entities")
 async def list_entities(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[EntityOut]:
-    stmt = select(Entity).where(visible(principal, region=Entity.county_code, entity=Entity.id))
+    stmt = select(Entity).where(service.entities_visible(principal))
     return await paginate(session, stmt, key=Entity.id, params=page, to_item=service.entity_out)
 
 
@@ -241,7 +246,7 @@ async def quantify_asset_shares(asset_id: str, body: ShareIn, session: SessionDe
 # ---- distributions -------------------------------------------------------------------------------------------
 
 
-@router.post("/distributions", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY)], summary="Declare profit or asset income for a period and propose its split (R3, R9, R10, R17)")
+@router.post("/distributions", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY), MONEY], summary="Declare profit or asset income for a period and propose its split (R3, R9, R10, R17)")
 async def propose_distribution(body: DistributionIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> DistributionOut:
     out = await service.propose_distribution(session=session, principal=principal, data=body)
     _located(response, f"distributions/{out.id}")
@@ -261,9 +266,41 @@ async def get_distribution(distribution_id: str, session: SessionDep, principal:
     return await service.get_distribution(session=session, principal=principal, distribution_id=distribution_id)
 
 
-@router.post("/distributions/{distribution_id}/approve", dependencies=[require_roles(*REGIONAL)], summary="Approve (not by its proposer): one income fact per household")
+@router.post("/distributions/{distribution_id}/approve", dependencies=[require_roles(*REGIONAL), MONEY], summary="Approve (not by its proposer): one income fact per household")
 async def approve_distribution(distribution_id: str, session: SessionDep, principal: CurrentPrincipal) -> DistributionOut:
     return await service.approve_distribution(session=session, principal=principal, distribution_id=distribution_id)
+
+
+@router.post("/distributions/{distribution_id}/withdraw", dependencies=[require_roles(*REGIONAL_AND_ENTITY)], summary="Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible")
+async def withdraw_distribution(distribution_id: str, body: WithdrawalIn, session: SessionDep, principal: CurrentPrincipal) -> DistributionOut:
+    return await service.withdraw_distribution(session=session, principal=principal, distribution_id=distribution_id, data=body)
+
+
+# ---- corrections: reversals under maker-checker -------------------------------------------------------------
+
+
+@router.post("/distributions/{distribution_id}/reversals", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Propose to reverse an approved distribution, with a reason")
+async def propose_distribution_reversal(distribution_id: str, body: ReversalIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> ReversalOut:
+    out = await service.propose_reversal(session=session, principal=principal, target_kind="distribution", target_id=distribution_id, data=body)
+    _located(response, f"reversals/{out.id}")
+    return out
+
+
+@router.post("/income-lines/{line_id}/reversals", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Propose to reverse one payment (rent, lease-back income, subsidy, loan return), with a reason")
+async def propose_line_reversal(line_id: str, body: ReversalIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> ReversalOut:
+    out = await service.propose_reversal(session=session, principal=principal, target_kind="income_line", target_id=line_id, data=body)
+    _located(response, f"reversals/{out.id}")
+    return out
+
+
+@router.get("/reversals/{reversal_id}")
+async def get_reversal(reversal_id: str, session: SessionDep, principal: CurrentPrincipal) -> ReversalOut:
+    return await service.get_reversal(session=session, principal=principal, reversal_id=reversal_id)
+
+
+@router.post("/reversals/{reversal_id}/approve", dependencies=[require_roles(*REGIONAL), MONEY], summary="Approve a reversal (not by its proposer): a negative income line for each line reversed")
+async def approve_reversal(reversal_id: str, session: SessionDep, principal: CurrentPrincipal) -> ReversalOut:
+    return await service.approve_reversal(session=session, principal=principal, reversal_id=reversal_id)
 
 
 # ---- land, lease-back, subsidies -----------------------------------------------------------------------------
@@ -276,7 +313,7 @@ async def transfer_land(body: LandTransferIn, session: SessionDep, principal: Cu
     return out
 
 
-@router.post("/land-transfers/{land_transfer_id}/rent-payments", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY)], summary="Pay rent: asset_income")
+@router.post("/land-transfers/{land_transfer_id}/rent-payments", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY), MONEY], summary="Pay rent: asset_income")
 async def pay_land_rent(land_transfer_id: str, body: PaymentIn, session: SessionDep, principal: CurrentPrincipal) -> IncomePaymentOut:
     return await service.pay_land_rent(session=session, principal=principal, land_transfer_id=land_transfer_id, data=body)
 
@@ -288,12 +325,12 @@ async def agree_lease_back(body: LeaseBackIn, session: SessionDep, principal: Cu
     return out
 
 
-@router.post("/lease-backs/{lease_back_id}/income-payments", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY)], summary="Household income from the base: lease_back")
+@router.post("/lease-backs/{lease_back_id}/income-payments", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY), MONEY], summary="Household income from the base: lease_back")
 async def pay_lease_back_income(lease_back_id: str, body: PaymentIn, session: SessionDep, principal: CurrentPrincipal) -> IncomePaymentOut:
     return await service.pay_lease_back_income(session=session, principal=principal, lease_back_id=lease_back_id, data=body)
 
 
-@router.post("/subsidies", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Pay a subsidy or policy income (R15): policy_support")
+@router.post("/subsidies", status_code=CREATED, dependencies=[require_roles(*REGIONAL), MONEY], summary="Pay a subsidy or policy income (R15): policy_support")
 async def pay_subsidy(body: SubsidyIn, session: SessionDep, principal: CurrentPrincipal) -> SubsidyOut:
     return await service.pay_subsidy(session=session, principal=principal, data=body)
 
@@ -301,7 +338,7 @@ async def pay_subsidy(body: SubsidyIn, session: SessionDep, principal: CurrentPr
 # ---- microcredit ------------------------------------------------------------------------------------------------
 
 
-@router.post("/loans", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Record a microcredit loan (R11)")
+@router.post("/loans", status_code=CREATED, dependencies=[require_roles(*REGIONAL), MONEY], summary="Record a microcredit loan (R11)")
 async def grant_loan(body: LoanIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> LoanOut:
     out = await service.grant_loan(session=session, principal=principal, data=body)
     _located(response, f"loans/{out.id}")
@@ -319,7 +356,7 @@ async def get_loan(loan_id: str, session: SessionDep, principal: CurrentPrincipa
     return await service.get_loan(session=session, principal=principal, loan_id=loan_id)
 
 
-@router.post("/loans/{loan_id}/repayments", status_code=CREATED, dependencies=[require_roles(*REGIONAL)])
+@router.post("/loans/{loan_id}/repayments", status_code=CREATED, dependencies=[require_roles(*REGIONAL), MONEY])
 async def repay_loan(loan_id: str, body: RepaymentIn, session: SessionDep, principal: CurrentPrincipal) -> LoanOut:
     return await service.repay_loan(session=session, principal=principal, loan_id=loan_id, data=body)
 
@@ -329,7 +366,7 @@ async def mark_loan_overdue(loan_id: str, body: OverdueIn, session: SessionDep, 
     return await service.mark_loan_overdue(session=session, principal=principal, loan_id=loan_id, data=body)
 
 
-@router.post("/loans/{loan_id}/returns", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY)], summary="The entity pays the household its return: equity_dividend")
+@router.post("/loans/{loan_id}/returns", status_code=CREATED, dependencies=[require_roles(*REGIONAL_AND_ENTITY), MONEY], summary="The entity pays the household its return: equity_dividend")
 async def pay_loan_return(loan_id: str, body: LoanReturnIn, session: SessionDep, principal: CurrentPrincipal) -> IncomePaymentOut:
     return await service.pay_loan_return(session=session, principal=principal, loan_id=loan_id, data=body)
 

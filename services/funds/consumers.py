@@ -1,12 +1,22 @@
-"""Handlers of other services' facts. Funds keeps a small table of households (village, poverty status)."""
+"""Handlers of other services' facts. Funds keeps small tables of households (village, poverty status) and of
+members (village, whether they left), so a write naming either is checked against the writer's scope."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds.models import KnownHousehold
+from services.funds.models import KnownHousehold, KnownMember
 from shared.bus import Delivered
-from shared.events.households import HouseholdCorrected, HouseholdLeftRegistry, HouseholdRegistered, HouseholdStatusChanged
+from shared.events.households import (
+    HouseholdCorrected,
+    HouseholdLeftRegistry,
+    HouseholdRegistered,
+    HouseholdStatusChanged,
+    MemberLeft,
+    MemberRegistered,
+    MemberUpdated,
+)
 
 
 async def apply_household_facts(session: AsyncSession, batch: list[Delivered]) -> None:
@@ -18,11 +28,24 @@ async def apply_household_facts(session: AsyncSession, batch: list[Delivered]) -
             if household is None:
                 session.add(KnownHousehold(id=data.household_id, village_code=data.village_code, poverty_status=data.poverty_status))
                 await session.flush()
+        elif isinstance(data, MemberRegistered):
+            if await session.get(KnownMember, data.member_id) is None:
+                session.add(KnownMember(id=data.member_id, household_id=data.household_id, village_code=data.village_code))
+                await session.flush()
+        elif isinstance(data, (MemberUpdated, MemberLeft)):
+            member = await session.get(KnownMember, data.member_id)
+            if member is None:
+                continue
+            member.village_code = data.village_code
+            if isinstance(data, MemberLeft):
+                member.left_on = data.effective_on
+            await session.flush()
         elif isinstance(data, (HouseholdStatusChanged, HouseholdLeftRegistry, HouseholdCorrected)):
             household = await session.get(KnownHousehold, data.household_id)
             if household is None:
                 continue
             household.village_code = data.village_code
+            await session.execute(update(KnownMember).where(KnownMember.household_id == data.household_id).values(village_code=data.village_code))
             if isinstance(data, HouseholdStatusChanged):
                 household.poverty_status = data.poverty_status
             elif isinstance(data, HouseholdLeftRegistry):

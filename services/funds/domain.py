@@ -6,11 +6,14 @@ touches a database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import calendar
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from shared.money import portion_at_least, split_by_shares
-from shared.problems import InvalidInput, RuleViolation
+from shared.problems import Conflict, InvalidInput, RuleViolation
 
 SPECIAL_FUND_PER_POOR_PERSON_FEN = 2_000_000  # 20,000 yuan per poor person (§1.1)
 R1_INDUSTRY_MIN_BP = 6000
@@ -21,6 +24,8 @@ GUIDANCE_FUND_KINDS = frozenset({"dongguan_guidance", "shaoguan_guidance"})
 ASSET_FUND_KINDS = frozenset({"provincial_special", "dongguan_guidance", "shaoguan_guidance", "other_assistance"})
 # Households that take the poor households' portion: registered in the poverty file and still in it.
 BENEFICIARY_STATUSES = frozenset({"registered_poor", "returned_to_poverty", "exited"})
+# Handovers (R10) where the entity pays the collective an agreed annual fee: the asset's income for a year.
+FEE_HANDOVER_MODES = frozenset({"lease", "contracting"})
 
 _CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -272,6 +277,158 @@ def split_policy_income(total_fen: int, household_bp: int) -> tuple[int, int]:
     """R15: the household's and the entity's parts of policy income; the household's part rounds up."""
     household = portion_at_least(total_fen, household_bp)
     return household, total_fen - household
+
+
+# ---- periods: distributions and payments cover date ranges -----------------------------------
+
+PERIOD_LABEL_PATTERN = r"^\d{4}(-(H[12]|Q[1-4]|\d{2}))?$"
+_LABEL = re.compile(PERIOD_LABEL_PATTERN)
+
+
+def period_range(label: str) -> tuple[date, date]:
+    """``2018`` → the year, ``2018-H1`` → Jan–Jun, ``2018-Q3`` → Jul–Sep, ``2018-06`` → June (first and last day)."""
+    if not _LABEL.match(label):
+        raise ValueError(f"period {label!r} is not YYYY, YYYY-H1/H2, YYYY-Q1…Q4 or YYYY-MM")
+    year, _, part = label.partition("-")
+    y = int(year)
+    if y < 1:
+        raise ValueError(f"period {label!r} has no year")
+    if not part:
+        first, last = 1, 12
+    elif part[0] == "H":
+        first = 1 if part == "H1" else 7
+        last = first + 5
+    elif part[0] == "Q":
+        first = 3 * (int(part[1]) - 1) + 1
+        last = first + 2
+    else:
+        first = last = int(part)
+        if not 1 <= first <= 12:
+            raise ValueError(f"period {label!r}: month {part} does not exist")
+    return date(y, first, 1), date(y, last, calendar.monthrange(y, last)[1])
+
+
+def period_label(start: date, end: date) -> str:
+    """The shortest label of a range: ``2018``, ``2018-H1``, ``2018-Q3``, ``2018-06``, else ``start~end``."""
+    y = start.year
+    candidates = [str(y), f"{y}-H1", f"{y}-H2", *(f"{y}-Q{q}" for q in range(1, 5)), *(f"{y}-{m:02d}" for m in range(1, 13))]
+    for label in candidates:
+        if period_range(label) == (start, end):
+            return label
+    return f"{start.isoformat()}~{end.isoformat()}"
+
+
+def payment_period(label: str, paid_on: date) -> tuple[date, date]:
+    """The range a payment is for: its label when it is a period label, else the calendar year it was paid in."""
+    try:
+        return period_range(label)
+    except ValueError:
+        return date(paid_on.year, 1, 1), date(paid_on.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class PaidPeriod:
+    """A distribution already standing (proposed or approved, not withdrawn or reversed) for a project or asset."""
+
+    distribution_id: str
+    label: str
+    start: date
+    end: date
+
+
+def check_periods_do_not_overlap(*, start: date, end: date, standing: Iterable[PaidPeriod]) -> None:
+    """R9/R10/R17: a project's or asset's profit for a day is distributed once — ranges of one source never overlap."""
+    for other in sorted(standing, key=lambda p: (p.start, p.distribution_id)):
+        if start <= other.end and other.start <= end:
+            raise Conflict(
+                f"期间与已有分配 {other.label} 重叠：同一利润不能分配两次",
+                detail_en=(
+                    f"the period {start} … {end} overlaps distribution {other.distribution_id} for {other.label} "
+                    f"({other.start} … {other.end}): the same profit cannot be distributed twice"
+                ),
+                code="period_already_distributed",
+                field="period",
+                existing_distribution_id=other.distribution_id,
+                existing_period=other.label,
+                existing_period_start=other.start.isoformat(),
+                existing_period_end=other.end.isoformat(),
+            )
+
+
+# ---- payouts against their agreements (R10, R11, R14, R16) ------------------------------------
+
+
+def _over_agreed(
+    rule: str, zh: str, en: str, *, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int, field: str = "amount_fen", **extra: object
+) -> None:
+    if already_paid_fen + requested_fen > agreed_fen:
+        left = max(agreed_fen - already_paid_fen, 0)
+        raise RuleViolation(
+            rule,
+            f"{zh}：{year} 年约定 {agreed_fen} 分，已付 {already_paid_fen} 分，本次 {requested_fen} 分，最多还可付 {left} 分",
+            detail_en=f"{en}: {agreed_fen} fen agreed for {year}, {already_paid_fen} fen already paid, {requested_fen} fen asked, at most {left} fen left",
+            field=field,
+            agreed_fen=agreed_fen,
+            already_paid_fen=already_paid_fen,
+            requested_fen=requested_fen,
+            left_fen=left,
+            year=year,
+            **extra,
+        )
+
+
+def check_r16_rent_within_agreed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
+    """R16 (§5.5): land rent paid for a year never exceeds the annual rent the transfer agreed."""
+    _over_agreed("R16", "土地租金超过约定的年租金", "land rent would exceed the agreed annual rent",
+                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+
+
+def check_r10_asset_income_within_fee(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int, mode: str) -> None:
+    """R10 (§4.2): income declared for a leased or contracted asset in a year never exceeds the agreed annual fee."""
+    _over_agreed("R10", "资产收益超过承包或租赁约定的年费", f"asset income would exceed the annual fee of its {mode}",
+                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year, field="total_fen", handover_mode=mode)
+
+
+def check_r11_return_within_guaranteed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
+    """R11 (§4.3): an entrusted loan's returns for a year never exceed the return the entity guaranteed."""
+    _over_agreed("R11", "委托经营收益超过约定的年保底收益", "loan returns would exceed the guaranteed return a year",
+                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+
+
+def check_r14_within_lease_back_term(*, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
+    """R14 (§5.3): lease-back income is paid for a period inside the agreement's term."""
+    if period_end < term_start or period_start > term_end:
+        raise RuleViolation(
+            "R14",
+            f"反租倒包收益的期间不在协议期限内（{term_start} 至 {term_end}）",
+            detail_en=f"the period {period_start} … {period_end} lies outside the lease-back term {term_start} … {term_end}",
+            field="period",
+            term_start=term_start.isoformat(),
+            term_end=term_end.isoformat(),
+            period_start=period_start.isoformat(),
+            period_end=period_end.isoformat(),
+        )
+
+
+def check_r14_income_within_agreed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
+    """R14 (§5.3): where the lease-back agreement states a yearly income, a year's payments never exceed it."""
+    _over_agreed("R14", "反租倒包收益超过协议约定的年收益", "lease-back income would exceed the yearly income the agreement states",
+                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+
+
+def check_r16_within_transfer_term(*, start_on: date, end_on: date, period_start: date, period_end: date) -> None:
+    """R16 (§5.5): rent is paid for a period inside the transfer's term."""
+    if period_end < start_on or period_start > end_on:
+        raise RuleViolation(
+            "R16",
+            f"租金期间不在流转期限内（{start_on} 至 {end_on}）",
+            detail_en=f"the rent period {period_start} … {period_end} lies outside the transfer {start_on} … {end_on}",
+            field="period",
+            term_start=start_on.isoformat(),
+            term_end=end_on.isoformat(),
+            period_start=period_start.isoformat(),
+            period_end=period_end.isoformat(),
+        )
 
 
 def check_dates_ordered(start: object, end: object, *, field: str) -> None:

@@ -1,15 +1,49 @@
-"""Tables of the funds service (its own database; nobody else writes it). Money in fen (BigInteger)."""
+"""Tables of the funds service (its own database; nobody else writes it). Money in fen (BigInteger).
+
+The CHECK constraints repeat the request bounds of ``shared/bounds.py`` (migration ``c7e1f0a2d3b4``), so a row
+written any other way (a script, a hand repair) cannot hold an amount whose sum would overflow a projection.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.bounds import MAX_AREA_TENTH_MU, MAX_COUNT, MAX_FUND_FEN, MAX_PAYMENT_FEN
 from shared.db import UTCDateTime, make_base, utcnow
 
 Base = make_base("funds")
+
+
+def between(column: str, low: int, high: int, *, nullable: bool = False, name: str | None = None) -> CheckConstraint:
+    """``low <= column <= high`` (or NULL) as a named CHECK constraint, ``ck_<table>_<column>_bounded``."""
+    clause = f"{column} >= {low} AND {column} <= {high}"
+    return CheckConstraint(f"{column} IS NULL OR ({clause})" if nullable else clause, name=name or f"{column}_bounded")
+
+
+def fund_fen(column: str, *, low: int = 1, nullable: bool = False) -> CheckConstraint:
+    return between(column, low, MAX_FUND_FEN, nullable=nullable)
+
+
+def payment_fen(column: str, *, low: int = 1, nullable: bool = False) -> CheckConstraint:
+    return between(column, low, MAX_PAYMENT_FEN, nullable=nullable)
+
+
+def basis_points(column: str, *, nullable: bool = False) -> CheckConstraint:
+    return between(column, 0, 10_000, nullable=nullable)
+
+
+class KnownMember(Base):
+    """What funds knows of a household member (a project's leading cadre or Party member), from the households facts."""
+
+    __tablename__ = "known_member"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(String(36), index=True)
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
 
 class KnownHousehold(Base):
@@ -25,6 +59,7 @@ class KnownHousehold(Base):
 
 class Fund(Base):
     __tablename__ = "fund"
+    __table_args__ = (fund_fen("amount_fen"), between("poor_person_count", 1, MAX_COUNT, nullable=True))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)
@@ -39,6 +74,12 @@ class Fund(Base):
 
 class Allocation(Base):
     __tablename__ = "allocation"
+    __table_args__ = (
+        fund_fen("amount_fen"),
+        CheckConstraint("committed_fen >= 0 AND committed_fen <= amount_fen", name="committed_fen_bounded"),
+        CheckConstraint("requested_fen >= 0 AND requested_fen <= amount_fen", name="requested_fen_bounded"),
+        CheckConstraint("paid_fen >= 0 AND paid_fen <= amount_fen", name="paid_fen_bounded"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     fund_id: Mapped[str] = mapped_column(ForeignKey("fund.id"), index=True)
@@ -74,6 +115,7 @@ class Project(Base):
     """A three-rights project: ownership to the collective (village), use to the entity, income to households."""
 
     __tablename__ = "project"
+    __table_args__ = (between("area_tenth_mu", 0, MAX_AREA_TENTH_MU),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -92,6 +134,7 @@ class Funding(Base):
     """How much of which allocation went into a project or an asset: the fund end of the lineage."""
 
     __tablename__ = "funding"
+    __table_args__ = (fund_fen("amount_fen"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     allocation_id: Mapped[str] = mapped_column(ForeignKey("allocation.id"), index=True)
@@ -105,6 +148,7 @@ class Agreement(Base):
     """The investment cooperation agreement between the collective and the entity (R9)."""
 
     __tablename__ = "agreement"
+    __table_args__ = (basis_points("poor_share_bp"), CheckConstraint("term_end >= term_start", name="term_ordered"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), unique=True)
@@ -116,6 +160,7 @@ class Agreement(Base):
 
 class Asset(Base):
     __tablename__ = "asset"
+    __table_args__ = (fund_fen("value_fen"), payment_fen("annual_fee_fen", low=0, nullable=True))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -139,6 +184,7 @@ class QuantifiedShare(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "household_id", name="uq_share_project_household"),
         UniqueConstraint("asset_id", "household_id", name="uq_share_asset_household"),
+        between("units", 1, MAX_COUNT),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -152,16 +198,24 @@ class QuantifiedShare(Base):
 
 class Distribution(Base):
     __tablename__ = "distribution"
-    __table_args__ = (UniqueConstraint("source_key", "period", name="uq_distribution_source_period"),)
+    __table_args__ = (
+        payment_fen("total_fen"),
+        CheckConstraint("poor_households_fen >= 0 AND poor_households_fen <= total_fen", name="poor_households_fen_bounded"),
+        basis_points("poor_share_bp"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     project_id: Mapped[str | None] = mapped_column(String(36), index=True)
     asset_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    source_key: Mapped[str] = mapped_column(String(45))  # "project:<id>" or "asset:<id>", one per period
+    # "project:<id>" or "asset:<id>": the standing distributions of one source never overlap in time.
+    source_key: Mapped[str] = mapped_column(String(45), index=True)
     agreement_id: Mapped[str | None] = mapped_column(String(36))
     entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
     village_code: Mapped[str] = mapped_column(String(12), index=True)
-    period: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(24))  # the label: 2026, 2026-H1, 2026-Q3, 2026-07 or start~end
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     poor_households_fen: Mapped[int] = mapped_column(BigInteger)
     poor_share_bp: Mapped[int] = mapped_column(Integer)
@@ -171,9 +225,13 @@ class Distribution(Base):
     paid_on: Mapped[date] = mapped_column(Date)
     # The split as proposed, {household_id: [units, fen]}: the approver approves exactly this.
     split: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    # proposed → approved → reversed (by an approved reversal), or proposed → withdrawn. The row stays.
     status: Mapped[str] = mapped_column(String(12), default="proposed")
     proposed_by: Mapped[str] = mapped_column(String(120))
     approved_by: Mapped[str | None] = mapped_column(String(120))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(120))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    reversal_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -181,6 +239,10 @@ class IncomePayment(Base):
     """One income line paid to one household: the household end of the lineage, both ways."""
 
     __tablename__ = "income_payment"
+    __table_args__ = (
+        CheckConstraint(f"amount_fen <> 0 AND amount_fen >= -{MAX_PAYMENT_FEN} AND amount_fen <= {MAX_PAYMENT_FEN}", name="amount_fen_bounded"),
+        between("units", 1, MAX_COUNT, nullable=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -200,10 +262,39 @@ class IncomePayment(Base):
     loan_id: Mapped[str | None] = mapped_column(String(36))
     fund_id: Mapped[str | None] = mapped_column(String(36))
     allocation_id: Mapped[str | None] = mapped_column(String(36))
+    # The year an agreed annual amount (rent, guaranteed return, lease-back income) is counted against.
+    period_year: Mapped[int | None] = mapped_column(Integer)
+    # A reversing line is negative and names the line it reverses (corrections never edit a line).
+    reverses_line_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    reversal_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class Reversal(Base):
+    """A correction of an approved distribution or income line: proposed with a reason, approved by another person."""
+
+    __tablename__ = "reversal"
+    __table_args__ = (UniqueConstraint("target_kind", "target_id", name="uq_reversal_target"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String(20))  # "distribution" | "income_line"
+    target_id: Mapped[str] = mapped_column(String(36))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="proposed")
+    proposed_by: Mapped[str] = mapped_column(String(120))
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class LandTransfer(Base):
     __tablename__ = "land_transfer"
+    __table_args__ = (
+        between("area_tenth_mu", 1, MAX_AREA_TENTH_MU),
+        payment_fen("annual_rent_fen", low=0),
+        basis_points("policy_income_household_bp"),
+        CheckConstraint("end_on >= start_on", name="term_ordered"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -220,6 +311,11 @@ class LandTransfer(Base):
 
 class LeaseBack(Base):
     __tablename__ = "lease_back"
+    __table_args__ = (
+        between("area_tenth_mu", 1, MAX_AREA_TENTH_MU),
+        payment_fen("agreed_income_fen_per_year", nullable=True),
+        CheckConstraint("end_on >= start_on", name="term_ordered"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entity.id"), index=True)
@@ -231,10 +327,15 @@ class LeaseBack(Base):
     end_on: Mapped[date] = mapped_column(Date)
     disaster_prevention: Mapped[str] = mapped_column(Text)
     disaster_handling: Mapped[str] = mapped_column(Text)
+    agreed_income_fen_per_year: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Subsidy(Base):
     __tablename__ = "subsidy"
+    __table_args__ = (
+        payment_fen("total_fen"),
+        CheckConstraint("household_fen >= 0 AND entity_fen >= 0 AND household_fen + entity_fen = total_fen", name="parts_sum_to_total"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -249,6 +350,14 @@ class Subsidy(Base):
 
 class Loan(Base):
     __tablename__ = "loan"
+    __table_args__ = (
+        fund_fen("principal_fen"),
+        between("term_months", 1, 120),
+        basis_points("annual_rate_bp"),
+        basis_points("interest_subsidy_bp"),
+        payment_fen("guaranteed_return_fen_per_year", low=0, nullable=True),
+        CheckConstraint("repaid_fen >= 0 AND repaid_fen <= principal_fen", name="repaid_fen_bounded"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     household_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -271,6 +380,7 @@ class PaymentRequest(Base):
     """拨款报账: a payment against an allocation, backed by vouchers; proposed, approved by another, paid."""
 
     __tablename__ = "payment_request"
+    __table_args__ = (fund_fen("amount_fen"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     allocation_id: Mapped[str] = mapped_column(ForeignKey("allocation.id"), index=True)

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.funds.domain import credit_code_problem
+from services.funds.domain import PERIOD_LABEL_PATTERN, credit_code_problem, period_range
+from shared.bounds import (
+    AreaTenthMu,
+    AreaTenthMuOrZero,
+    DATE_MAX,
+    DATE_MIN,
+    BasisPoints,
+    Flag,
+    FundFen,
+    Name,
+    Note,
+    PaymentFen,
+    PaymentFenOrZero,
+    PolicyDate,
+    PositiveCount,
+    StrictInput,
+    Year,
+    text,
+)
 from shared.events.funds import Contribution, EntityKind, FundKind, HandoverMode, LedBy, LoanUse, Purpose, RecipientKind
 from shared.regions import Industry, division_code_problem
 
-Fen = Field(gt=0, strict=True, description="integer fen (0.01 yuan); a string or a decimal is refused")
+# Every id a write body names is looked up in the writer's scope (see service._in_scope).
+Id = text(36, description="an id")
+Code = Annotated[str, Field(max_length=12, description="a division code")]
+MAX_VILLAGES = 2000  # the city has 1,443 poor villages
 _V = "440232100201"
 _ID = "0192f0a4-7c3e-7000-8000-0000000000a1"
 
@@ -38,18 +59,18 @@ def _county(value: str) -> str:
 # ---- funds and allocations -------------------------------------------------------------------
 
 
-class FundIn(BaseModel):
+class FundIn(StrictInput):
     model_config = _examples(
         {"kind": "provincial_special", "name": "2026年省级扶贫专项资金", "county_code": "440232", "amount_fen": 200_000_000, "poor_person_count": 100, "received_on": "2026-02-01"}
     )
 
     kind: FundKind
-    name: str = Field(min_length=1, max_length=200)
-    county_code: str
-    village_code: str | None = Field(None, description="guidance funds: the relatively poor village they are for")
-    amount_fen: int = Fen
-    poor_person_count: int | None = Field(None, gt=0, description="provincial special fund: 20,000 yuan per poor person")
-    received_on: date
+    name: Name
+    county_code: Code
+    village_code: Code | None = Field(None, description="guidance funds: the relatively poor village they are for")
+    amount_fen: FundFen
+    poor_person_count: PositiveCount | None = Field(None, description="provincial special fund: 20,000 yuan per poor person")
+    received_on: PolicyDate
 
     v_county = field_validator("county_code")(classmethod(lambda cls, v: _county(v)))
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
@@ -78,18 +99,18 @@ class FundOut(BaseModel):
     allocated_fen: int
 
 
-class AllocationIn(BaseModel):
+class AllocationIn(StrictInput):
     model_config = _examples(
         {"fund_id": _ID, "village_code": _V, "purpose": "industry", "recipient_kind": "operating_entity", "recipient_id": _ID, "amount_fen": 50_000_000, "allocated_on": "2026-03-01"}
     )
 
-    fund_id: str
-    village_code: str | None = Field(None, description="omit for an allocation to the county")
+    fund_id: Id
+    village_code: Code | None = Field(None, description="omit for an allocation to the county")
     purpose: Purpose
     recipient_kind: RecipientKind
-    recipient_id: str | None = Field(None, description="entity id (operating entity / platform company), household id, or omitted for the village collective")
-    amount_fen: int = Fen
-    allocated_on: date
+    recipient_id: Id | None = Field(None, description="entity id (operating entity / platform company), household id, or omitted for the village collective")
+    amount_fen: FundFen
+    allocated_on: PolicyDate
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
@@ -139,14 +160,14 @@ class SpecialFundReport(BaseModel):
 # ---- entities ----------------------------------------------------------------------------------
 
 
-class EntityIn(BaseModel):
+class EntityIn(StrictInput):
     model_config = _examples({"name": "乳源必背茶叶专业合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234XP", "county_code": "440232", "village_codes": [_V]})
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: EntityKind
-    credit_code: str = Field(description="unified social credit code (GB 32100), 18 characters with check character")
-    county_code: str
-    village_codes: list[str] = Field(default_factory=list)
+    credit_code: str = Field(max_length=18, description="unified social credit code (GB 32100), 18 characters with check character")
+    county_code: Code
+    village_codes: list[Code] = Field(default_factory=list, max_length=MAX_VILLAGES)
 
     @field_validator("credit_code")
     @classmethod
@@ -166,11 +187,11 @@ class EntityIn(BaseModel):
         return value
 
 
-class EntityUpdateIn(BaseModel):
+class EntityUpdateIn(StrictInput):
     model_config = _examples({"name": "乳源必背茶叶专业合作社", "village_codes": [_V, "440232100202"]})
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    village_codes: list[str] | None = Field(None, description="the villages it works in, replacing the list")
+    name: Name | None = None
+    village_codes: list[Code] | None = Field(None, max_length=MAX_VILLAGES, description="the villages it works in, replacing the list")
 
     @field_validator("village_codes")
     @classmethod
@@ -194,34 +215,34 @@ class EntityOut(BaseModel):
 # ---- three-rights projects ----------------------------------------------------------------------
 
 
-class FundingIn(BaseModel):
-    allocation_id: str
-    amount_fen: int = Fen
+class FundingIn(StrictInput):
+    allocation_id: Id
+    amount_fen: FundFen
 
 
-class AgreementIn(BaseModel):
-    signed_on: date
-    term_start: date
-    term_end: date
-    poor_share_bp: int = Field(ge=0, le=10000, description="poor households' share of distributed profit, basis points (R9: ≥ 5000)")
+class AgreementIn(StrictInput):
+    signed_on: PolicyDate
+    term_start: PolicyDate
+    term_end: PolicyDate
+    poor_share_bp: BasisPoints = Field(description="poor households' share of distributed profit, basis points (R9: ≥ 5000)")
 
 
-class ProjectIn(BaseModel):
+class ProjectIn(StrictInput):
     model_config = _examples(
         {"name": "必背村茶叶基地", "village_code": _V, "industry": "tea", "area_tenth_mu": 805, "contiguous": True, "entity_id": _ID,
          "led_by": "party_member", "funded_by": [{"allocation_id": _ID, "amount_fen": 50_000_000}],
          "agreement": {"signed_on": "2026-03-10", "term_start": "2026-04-01", "term_end": "2031-03-31", "poor_share_bp": 6000}}
     )
 
-    name: str = Field(min_length=1, max_length=200)
-    village_code: str
+    name: Name
+    village_code: Code
     industry: Industry = Field(description='one of the "453" industries')
-    area_tenth_mu: int = Field(ge=0, description="tenths of a mu")
-    contiguous: bool
-    entity_id: str
+    area_tenth_mu: AreaTenthMuOrZero = Field(description="tenths of a mu")
+    contiguous: Flag
+    entity_id: Id
     led_by: LedBy = "none"
-    leader_member_id: str | None = None
-    funded_by: list[FundingIn] = Field(default_factory=list)
+    leader_member_id: Id | None = Field(None, description="the leading village cadre or Party member (a member id of the households service)")
+    funded_by: list[FundingIn] = Field(default_factory=list, max_length=100)
     agreement: AgreementIn
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
@@ -262,11 +283,11 @@ class ProjectOut(BaseModel):
     agreement: AgreementOut | None
 
 
-class ShareIn(BaseModel):
+class ShareIn(StrictInput):
     model_config = _examples({"household_id": _ID, "units": 10, "contribution": "funds"})
 
-    household_id: str
-    units: int = Field(gt=0, description="quantified share units")
+    household_id: Id
+    units: PositiveCount = Field(description="quantified share units")
     contribution: Contribution = "funds"
 
 
@@ -285,33 +306,33 @@ class ShareOut(BaseModel):
 # ---- assets -----------------------------------------------------------------------------------------
 
 
-class AssetIn(BaseModel):
+class AssetIn(StrictInput):
     model_config = _examples({"name": "必背村光伏电站", "village_code": _V, "value_fen": 30_000_000, "allocation_id": _ID, "built_on": "2026-05-20"})
 
-    name: str = Field(min_length=1, max_length=200)
-    village_code: str
-    value_fen: int = Fen
-    allocation_id: str = Field(description="the allocation of special or assistance funds it was built with")
-    built_on: date
+    name: Name
+    village_code: Code
+    value_fen: FundFen
+    allocation_id: Id = Field(description="the allocation of special or assistance funds it was built with")
+    built_on: PolicyDate
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
 
-class HandoverIn(BaseModel):
+class HandoverIn(StrictInput):
     model_config = _examples({"mode": "lease", "entity_id": _ID, "annual_fee_fen": 2_400_000, "start_on": "2026-06-01", "end_on": "2029-05-31"})
 
     mode: HandoverMode
-    entity_id: str
-    annual_fee_fen: int = Field(strict=True, ge=0)
-    start_on: date
-    end_on: date
+    entity_id: Id
+    annual_fee_fen: PaymentFenOrZero
+    start_on: PolicyDate
+    end_on: PolicyDate
 
 
-class RightsTransferIn(BaseModel):
+class RightsTransferIn(StrictInput):
     model_config = _examples({"rights": "property", "transferred_on": "2026-07-01"})
 
     rights: Literal["property", "management"]
-    transferred_on: date
+    transferred_on: PolicyDate
 
 
 class AssetOut(BaseModel):
@@ -340,21 +361,49 @@ class AssetOut(BaseModel):
 # ---- distributions -------------------------------------------------------------------------------
 
 
-class DistributionIn(BaseModel):
-    model_config = _examples({"project_id": _ID, "period": "2026", "total_fen": 1_000_000, "paid_on": "2026-12-31"})
+class DistributionIn(StrictInput):
+    model_config = _examples(
+        {"project_id": _ID, "period": "2026", "total_fen": 1_000_000, "paid_on": "2026-12-31"},
+        {"asset_id": _ID, "period_start": "2026-04-01", "period_end": "2027-03-31", "total_fen": 1_000_000, "paid_on": "2027-04-15"},
+    )
 
-    project_id: str | None = None
-    asset_id: str | None = None
-    period: str = Field(min_length=4, max_length=20, pattern=r"^\d{4}(-(H[12]|Q[1-4]|\d{2}))?$", description="2026, 2026-H1, 2026-Q3 or 2026-07")
-    total_fen: int = Field(strict=True, gt=0, description="profit or asset income declared for the period, fen")
-    poor_households_fen: int | None = Field(None, strict=True, ge=0, description="omit to take the floor the rules set")
-    paid_on: date
+    project_id: Id | None = None
+    asset_id: Id | None = None
+    period: str | None = Field(
+        None, min_length=4, max_length=7, pattern=PERIOD_LABEL_PATTERN,
+        description="2026, 2026-H1, 2026-Q3 or 2026-07 (the date range is derived from it); or give period_start and period_end",
+    )
+    period_start: PolicyDate | None = Field(None, description="first day of the period the profit was made in")
+    period_end: PolicyDate | None = Field(None, description="last day of the period (inclusive)")
+    total_fen: PaymentFen = Field(description="profit or asset income declared for the period, fen")
+    poor_households_fen: PaymentFenOrZero | None = Field(None, description="omit to take the floor the rules set")
+    paid_on: PolicyDate
 
     @model_validator(mode="after")
-    def _one_source(self) -> "DistributionIn":
+    def _one_source_one_period(self) -> "DistributionIn":
         if (self.project_id is None) == (self.asset_id is None):
             raise ValueError("give exactly one of project_id and asset_id")
+        if self.period is not None:
+            start, end = period_range(self.period)  # the pattern admits 2026-13: refused here
+            if (self.period_start or start, self.period_end or end) != (start, end):
+                raise ValueError(f"period {self.period} is {start} … {end}; period_start and period_end disagree with it")
+            self.period_start, self.period_end = start, end
+        elif self.period_start is None or self.period_end is None:
+            raise ValueError("give period, or both period_start and period_end")
+        elif self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        else:
+            self.period = None
         return self
+
+    @field_validator("period")
+    @classmethod
+    def _period_label(cls, value: str | None) -> str | None:
+        if value is not None:
+            start, end = period_range(value)
+            if start < DATE_MIN or end > DATE_MAX:
+                raise ValueError(f"period must lie within {DATE_MIN} … {DATE_MAX}")
+        return value
 
 
 class SplitLine(BaseModel):
@@ -365,8 +414,8 @@ class SplitLine(BaseModel):
 
 class DistributionOut(BaseModel):
     model_config = _examples(
-        {"id": _ID, "project_id": _ID, "asset_id": None, "agreement_id": _ID, "entity_id": _ID, "village_code": _V, "period": "2026", "total_fen": 1_000_000,
-         "poor_households_fen": 600_000, "poor_share_bp": 6000, "rule": "R9", "guidance_fund": False, "benefit_type": "equity_dividend",
+        {"id": _ID, "project_id": _ID, "asset_id": None, "agreement_id": _ID, "entity_id": _ID, "village_code": _V, "period": "2026", "period_start": "2026-01-01",
+         "period_end": "2026-12-31", "total_fen": 1_000_000, "poor_households_fen": 600_000, "poor_share_bp": 6000, "rule": "R9", "guidance_fund": False, "benefit_type": "equity_dividend",
          "paid_on": "2026-12-31", "status": "proposed", "proposed_by": "dev-entity_operator", "approved_by": None,
          "split": [{"household_id": _ID, "units": 10, "amount_fen": 600_000}]}
     )
@@ -381,34 +430,71 @@ class DistributionOut(BaseModel):
     total_fen: int
     poor_households_fen: int
     poor_share_bp: int
+    period_start: date
+    period_end: date
     rule: str = Field(description="the rule that set the floor: R9, R10 or R3")
     guidance_fund: bool
     benefit_type: str
     paid_on: date
+    status: Literal["proposed", "approved", "withdrawn", "reversed"]
+    proposed_by: str
+    approved_by: str | None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
+    reversal_id: str | None = Field(None, description="the reversal proposed or approved for this distribution")
+    split: list[SplitLine]
+
+
+class WithdrawalIn(StrictInput):
+    model_config = _examples({"reason": "利润数字填错，撤回重报"})
+
+    reason: Note | None = Field(None, description="why the proposal is withdrawn")
+
+
+# ---- corrections: reversals under maker-checker ----------------------------------------------
+
+
+class ReversalIn(StrictInput):
+    model_config = _examples({"reason": "分红重复发放，冲正"})
+
+    reason: Note = Field(description="why the approved payment is reversed (kept with the reversal)")
+
+
+class ReversalOut(BaseModel):
+    model_config = _examples(
+        {"id": _ID, "target_kind": "distribution", "target_id": _ID, "village_code": _V, "reason": "分红重复发放，冲正", "status": "proposed",
+         "proposed_by": "dev-village_cadre-440232100201", "approved_by": None, "reversing_line_ids": []}
+    )
+
+    id: str
+    target_kind: Literal["distribution", "income_line"]
+    target_id: str
+    village_code: str
+    reason: str
     status: Literal["proposed", "approved"]
     proposed_by: str
     approved_by: str | None
-    split: list[SplitLine]
+    reversing_line_ids: list[str] = Field(description="the negative income lines the approval booked")
 
 
 # ---- land, lease-back, subsidies, loans --------------------------------------------------------------
 
 
-class LandTransferIn(BaseModel):
+class LandTransferIn(StrictInput):
     model_config = _examples(
         {"household_id": _ID, "entity_id": _ID, "plot": "三组 12-3 号地块", "area_tenth_mu": 35, "start_on": "2026-03-01", "end_on": "2036-02-28",
          "annual_rent_fen": 210_000, "policy_income_household_bp": 7000}
     )
 
-    household_id: str
-    entity_id: str
-    plot: str = Field(min_length=1, max_length=200)
-    area_tenth_mu: int = Field(gt=0)
-    as_shares: bool = False
-    start_on: date
-    end_on: date
-    annual_rent_fen: int = Field(strict=True, ge=0)
-    policy_income_household_bp: int | None = Field(None, ge=0, le=10000, description="R15: the household's share of policy income on this land")
+    household_id: Id
+    entity_id: Id
+    plot: Name
+    area_tenth_mu: AreaTenthMu
+    as_shares: Flag = False
+    start_on: PolicyDate
+    end_on: PolicyDate
+    annual_rent_fen: PaymentFenOrZero = Field(description="R16: the agreed rent per year; rent paid for a year never exceeds it")
+    policy_income_household_bp: BasisPoints | None = Field(None, description="R15: the household's share of policy income on this land")
 
 
 class LandTransferOut(BaseModel):
@@ -425,32 +511,44 @@ class LandTransferOut(BaseModel):
     policy_income_household_bp: int
 
 
-class PaymentIn(BaseModel):
+class PaymentIn(StrictInput):
     model_config = _examples({"period": "2026", "amount_fen": 210_000, "paid_on": "2026-12-20"})
 
-    period: str = Field(min_length=4, max_length=20)
-    amount_fen: int = Fen
-    paid_on: date
+    period: text(20) = Field(  # type: ignore[valid-type]
+        description="what the payment is for: 2026, 2026-H1, 2026-Q3 or 2026-07 is read as that range (its year is the year "
+        "the agreed annual amount applies to); any other label counts for the year of paid_on"
+    )
+    amount_fen: PaymentFen
+    paid_on: PolicyDate
 
 
-class DisasterTermsIn(BaseModel):
-    prevention: str | None = Field(None, description="how major disaster risks are prevented")
-    handling: str | None = Field(None, description="how losses from a major disaster are handled and shared")
+class DisasterTermsIn(StrictInput):
+    prevention: Note | None = Field(None, description="how major disaster risks are prevented")
+    handling: Note | None = Field(None, description="how losses from a major disaster are handled and shared")
+
+    @field_validator("prevention", "handling", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: Any) -> Any:
+        # A blank term is a missing term: refused by R14 (naming the rule), not as malformed text.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
-class LeaseBackIn(BaseModel):
+class LeaseBackIn(StrictInput):
     model_config = _examples(
         {"entity_id": _ID, "household_id": _ID, "base_name": "蔬菜基地 3 号棚", "area_tenth_mu": 20, "start_on": "2026-03-01", "end_on": "2028-02-29",
          "disaster_terms": {"prevention": "购买农业保险，基地建设防洪排涝设施", "handling": "受灾损失由保险赔付，不足部分由企业承担，不向农户追偿"}}
     )
 
-    entity_id: str
-    household_id: str
-    base_name: str = Field(min_length=1, max_length=200)
-    area_tenth_mu: int = Field(gt=0)
-    start_on: date
-    end_on: date
+    entity_id: Id
+    household_id: Id
+    base_name: Name
+    area_tenth_mu: AreaTenthMu
+    start_on: PolicyDate
+    end_on: PolicyDate
     disaster_terms: DisasterTermsIn | None = None
+    agreed_income_fen_per_year: PaymentFen | None = Field(
+        None, description="R14: the most the household is paid from the base in a year, when the agreement states one"
+    )
 
 
 class LeaseBackOut(BaseModel):
@@ -463,16 +561,17 @@ class LeaseBackOut(BaseModel):
     start_on: date
     end_on: date
     disaster_terms: DisasterTermsIn
+    agreed_income_fen_per_year: int | None = None
 
 
-class SubsidyIn(BaseModel):
+class SubsidyIn(StrictInput):
     model_config = _examples({"household_id": _ID, "name": "耕地地力保护补贴", "total_fen": 50_000, "paid_on": "2026-06-30", "land_transfer_id": None})
 
-    household_id: str
-    name: str = Field(min_length=1, max_length=200)
-    total_fen: int = Fen
-    paid_on: date
-    land_transfer_id: str | None = Field(None, description="policy income earned on transferred land: split by the agreed ratio (R15)")
+    household_id: Id
+    name: Name
+    total_fen: PaymentFen
+    paid_on: PolicyDate
+    land_transfer_id: Id | None = Field(None, description="policy income earned on transferred land: split by the agreed ratio (R15)")
 
 
 class SubsidyOut(BaseModel):
@@ -486,24 +585,24 @@ class SubsidyOut(BaseModel):
     paid_on: date
 
 
-class LoanIn(BaseModel):
+class LoanIn(StrictInput):
     model_config = _examples(
         {"household_id": _ID, "bank": "广东省农村信用社", "principal_fen": 5_000_000, "term_months": 36, "annual_rate_bp": 435, "interest_subsidy_bp": 435,
          "granted_on": "2026-03-01", "use": "entrusted", "entity_id": _ID, "poverty_responsibility": "企业代养生猪，每年保底分红4000元，负责带动该户脱贫",
          "guaranteed_return_fen_per_year": 400_000}
     )
 
-    household_id: str
-    bank: str = Field(min_length=1, max_length=200)
-    principal_fen: int = Fen
-    term_months: int = Field(gt=0, le=120)
-    annual_rate_bp: int = Field(ge=0, le=10000)
-    interest_subsidy_bp: int = Field(0, ge=0, le=10000)
-    granted_on: date
+    household_id: Id
+    bank: Name
+    principal_fen: FundFen
+    term_months: PositiveCount = Field(le=120)
+    annual_rate_bp: BasisPoints
+    interest_subsidy_bp: BasisPoints = 0
+    granted_on: PolicyDate
     use: LoanUse
-    entity_id: str | None = None
-    poverty_responsibility: str | None = Field(None, max_length=2000, description="R11: the entity's responsibility for lifting the household out of poverty")
-    guaranteed_return_fen_per_year: int | None = Field(None, strict=True, ge=0)
+    entity_id: Id | None = None
+    poverty_responsibility: Note | None = Field(None, description="R11: the entity's responsibility for lifting the household out of poverty")
+    guaranteed_return_fen_per_year: PaymentFenOrZero | None = Field(None, description="R11: the return the entity guarantees a year; returns paid for a year never exceed it")
 
 
 class LoanOut(BaseModel):
@@ -525,24 +624,25 @@ class LoanOut(BaseModel):
     overdue_since: date | None
 
 
-class RepaymentIn(BaseModel):
+class RepaymentIn(StrictInput):
     model_config = _examples({"amount_fen": 500000, "paid_on": "2026-12-20"})
 
-    amount_fen: int = Fen
-    paid_on: date
+    amount_fen: FundFen
+    paid_on: PolicyDate
 
 
-class OverdueIn(BaseModel):
+class OverdueIn(StrictInput):
     model_config = _examples({"overdue_since": "2027-01-10"})
 
-    overdue_since: date
+    overdue_since: PolicyDate
 
 
-class LoanReturnIn(BaseModel):
-    model_config = _examples({"amount_fen": 240000, "paid_on": "2026-12-31"})
+class LoanReturnIn(StrictInput):
+    model_config = _examples({"amount_fen": 240000, "paid_on": "2026-12-31", "year": 2026})
 
-    amount_fen: int = Fen
-    paid_on: date
+    amount_fen: PaymentFen
+    paid_on: PolicyDate
+    year: Year | None = Field(None, description="the year the return is for (R11: at most the guaranteed return a year); default the year of paid_on")
 
 
 class KnownHouseholdOut(BaseModel):
@@ -573,26 +673,28 @@ class IncomePaymentOut(BaseModel):
     occurred_on: date
     units: int | None
     lineage: dict[str, str]
+    reverses_line_id: str | None = Field(None, description="set on a reversing (negative) line: the line it reverses")
+    reversal_id: str | None = None
 
 
 # ---- disbursement --------------------------------------------------------------------------------------
 
 
-class VoucherIn(BaseModel):
-    number: str = Field(min_length=1, max_length=60)
-    description: str = Field(min_length=1, max_length=300)
-    amount_fen: int = Fen
+class VoucherIn(StrictInput):
+    number: text(60)  # type: ignore[valid-type]
+    description: text(300)  # type: ignore[valid-type]
+    amount_fen: FundFen
 
 
-class PaymentRequestIn(BaseModel):
+class PaymentRequestIn(StrictInput):
     model_config = _examples(
         {"amount_fen": 1_200_000, "requested_on": "2026-04-02", "vouchers": [{"number": "FP-001", "description": "茶苗采购发票", "amount_fen": 800_000},
                                                                               {"number": "FP-002", "description": "灌溉设施工程款", "amount_fen": 400_000}]}
     )
 
-    amount_fen: int = Fen
-    requested_on: date
-    vouchers: list[VoucherIn] = Field(min_length=1)
+    amount_fen: FundFen
+    requested_on: PolicyDate
+    vouchers: list[VoucherIn] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
     def _vouchers_cover_amount(self) -> "PaymentRequestIn":
@@ -601,10 +703,10 @@ class PaymentRequestIn(BaseModel):
         return self
 
 
-class PayIn(BaseModel):
+class PayIn(StrictInput):
     model_config = _examples({"paid_on": "2026-06-30"})
 
-    paid_on: date
+    paid_on: PolicyDate
 
 
 class PaymentRequestOut(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funds import domain
 from services.funds.models import (
     Agreement,
+    Base,
     Allocation,
     Asset,
     Distribution,
@@ -25,12 +26,14 @@ from services.funds.models import (
     Funding,
     IncomePayment,
     KnownHousehold,
+    KnownMember,
     LandTransfer,
     LeaseBack,
     Loan,
     PaymentRequest,
     Project,
     QuantifiedShare,
+    Reversal,
     Subsidy,
 )
 from services.funds.schemas import (
@@ -69,6 +72,8 @@ from services.funds.schemas import (
     ProjectOut,
     ReachLine,
     RepaymentIn,
+    ReversalIn,
+    ReversalOut,
     RightsTransferIn,
     ShareIn,
     ShareOut,
@@ -77,8 +82,9 @@ from services.funds.schemas import (
     SubsidyIn,
     SubsidyOut,
     VoucherIn,
+    WithdrawalIn,
 )
-from shared.auth import Principal, ensure_different_person, ensure_readable, ensure_writable
+from shared.auth import REGION_ROLES, Principal, can_read, ensure_different_person, ensure_readable, ensure_writable, visible
 from shared.events.funds import (
     AgreementSigned,
     AllocationRecorded,
@@ -88,9 +94,12 @@ from shared.events.funds import (
     DistributionApproved,
     DistributionPaidToHousehold,
     DistributionProposed,
+    DistributionReversed,
+    DistributionWithdrawn,
     EntityRegistered,
     EntityUpdated,
     FundReceived,
+    IncomeReversed,
     LandRentPaid,
     LandTransferred,
     LeaseBackAgreed,
@@ -103,6 +112,7 @@ from shared.events.funds import (
     PaymentMade,
     PaymentRequested,
     ProjectRegistered,
+    ReversalProposed,
     SharesQuantified,
     SubsidyPaid,
 )
@@ -131,20 +141,47 @@ LINEAGE_FIELDS = (
 # ---- lookups ----------------------------------------------------------------------------------
 
 
-async def _household(session: AsyncSession, household_id: str, *, field: str = "household_id") -> KnownHousehold:
+# A write body naming an object the writer may not read is answered exactly as if the object did not exist
+# (same status, message and field): the answer never tells whether it exists elsewhere. ``principal`` is
+# given for ids taken from a request body, and omitted for ids read from a row already in scope.
+
+
+async def _household(session: AsyncSession, household_id: str, *, principal: Principal | None = None, field: str = "household_id") -> KnownHousehold:
     household = await session.get(KnownHousehold, household_id)
-    if household is None:
+    if household is None or (principal is not None and not can_read(principal, region=household.village_code)):
         raise InvalidInput("资金服务尚未获知该户", detail_en=f"household {household_id} is not known to the funds service", field=field)
     if household.left_on is not None:
         raise InvalidInput("该户已退出建档立卡", detail_en=f"household {household_id} left the registry", field=field)
     return household
 
 
-async def _entity(session: AsyncSession, entity_id: str | None, *, field: str = "entity_id") -> Entity:
+def entity_visible(principal: Principal, entity: Entity) -> bool:
+    """Entities register with a county: everyone working inside that county (and its own operator) sees them."""
+    if can_read(principal, region=entity.county_code, entity_id=entity.id):
+        return True
+    return principal.role in REGION_ROLES and bool(principal.scope) and county_of(principal.scope or "") == entity.county_code
+
+
+def entities_visible(principal: Principal) -> Any:
+    """``entity_visible`` as a WHERE clause for lists."""
+    clause = visible(principal, region=Entity.county_code, entity=Entity.id)
+    if principal.role in REGION_ROLES and principal.scope:
+        clause = clause | (Entity.county_code == county_of(principal.scope))
+    return clause
+
+
+async def _entity(session: AsyncSession, entity_id: str | None, *, principal: Principal | None = None, field: str = "entity_id") -> Entity:
     entity = await session.get(Entity, entity_id) if entity_id else None
-    if entity is None:
+    if entity is None or (principal is not None and not entity_visible(principal, entity)):
         raise InvalidInput("经营主体未登记", detail_en=f"operating entity {entity_id} is not registered", field=field)
     return entity
+
+
+async def _member(session: AsyncSession, member_id: str, *, principal: Principal, field: str) -> KnownMember:
+    member = await session.get(KnownMember, member_id)
+    if member is None or member.left_on is not None or not can_read(principal, region=member.village_code):
+        raise InvalidInput("资金服务尚未获知该成员", detail_en=f"member {member_id} is not known to the funds service", field=field)
+    return member
 
 
 async def _get(session: AsyncSession, model: Any, object_id: str, what: str, *, lock: bool = False) -> Any:
@@ -168,6 +205,7 @@ def _record_payment(
     occurred_on: date,
     lineage: Lineage,
     units: int | None = None,
+    period_year: int | None = None,
 ) -> tuple[str, IncomeLine]:
     """Keep the household's income line with its lineage and return it for the fact that pays it."""
     line_id = new_id()
@@ -180,6 +218,7 @@ def _record_payment(
             amount_fen=amount_fen,
             occurred_on=occurred_on,
             units=units,
+            period_year=period_year if period_year is not None else occurred_on.year,
             **{name: getattr(lineage, name) for name in LINEAGE_FIELDS},
         )
     )
@@ -192,6 +231,16 @@ def _record_payment(
         lineage=lineage,
     )
     return line_id, income
+
+
+async def _paid_for_year(session: AsyncSession, *, year: int, benefit_type: BenefitType, **lineage: Any) -> int:
+    """What was paid for ``year`` against one agreement (reversing lines included, so a reversal frees its amount)."""
+    stmt = select(func.coalesce(func.sum(IncomePayment.amount_fen), 0)).where(
+        IncomePayment.period_year == year, IncomePayment.benefit_type == str(benefit_type), IncomePayment.subsidy_id.is_(None)
+    )
+    for name, value in lineage.items():
+        stmt = stmt.where(getattr(IncomePayment, name) == value)
+    return int((await session.execute(stmt)).scalar_one())
 
 
 # ---- funds and allocations (R1, R2) -------------------------------------------------------------
@@ -252,23 +301,24 @@ async def _special_fund_totals(session: AsyncSession, county_code: str) -> dict[
 
 async def record_allocation(*, session: AsyncSession, principal: Principal, data: AllocationIn) -> AllocationOut:
     fund = await session.get(Fund, data.fund_id, with_for_update=True)
-    if fund is None:
+    if fund is None or not can_read(principal, region=fund.village_code or fund.county_code):
         raise InvalidInput("资金不存在", detail_en=f"fund {data.fund_id} not found", field="fund_id")
     village_code = data.village_code
     domain.check_r2_no_platform_company(fund_kind=fund.kind, recipient_kind=data.recipient_kind)
     entity_id: str | None = None
     recipient_id = data.recipient_id
     if data.recipient_kind in ("operating_entity", "government_platform_company"):
-        entity = await _entity(session, data.recipient_id, field="recipient_id")
+        entity = await _entity(session, data.recipient_id, principal=principal, field="recipient_id")
         # A platform company named as an "operating entity" is still a platform company (R2).
         effective = "government_platform_company" if entity.kind == "government_platform_company" else data.recipient_kind
         domain.check_r2_no_platform_company(fund_kind=fund.kind, recipient_kind=effective)
         entity_id = entity.id
     elif data.recipient_kind == "household":
-        household = await _household(session, data.recipient_id or "", field="recipient_id")
+        household = await _household(session, data.recipient_id or "", principal=principal, field="recipient_id")
         village_code = village_code or household.village_code
         if household.village_code != village_code:
             raise InvalidInput("该户不在此村", detail_en="the household is not in village_code", field="recipient_id")
+
     else:  # village collective
         if not village_code:
             raise InvalidInput("分配给村集体须指明村", detail_en="an allocation to a village collective names the village", field="village_code")
@@ -377,7 +427,8 @@ async def register_entity(*, session: AsyncSession, principal: Principal, data: 
 
 async def update_entity(*, session: AsyncSession, principal: Principal, entity_id: str, data: EntityUpdateIn) -> EntityOut:
     entity = await _get(session, Entity, entity_id, "经营主体", lock=True)
-    ensure_readable(principal, region=entity.county_code, entity_id=entity.id, what="经营主体")
+    if not entity_visible(principal, entity):
+        raise NotFound("经营主体不存在", detail_en="not found")
     ensure_writable(principal, region=entity.county_code)
     if data.village_codes is not None:
         for i, v in enumerate(data.village_codes):
@@ -393,7 +444,8 @@ async def update_entity(*, session: AsyncSession, principal: Principal, entity_i
 
 async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: str) -> EntityOut:
     entity = await _get(session, Entity, entity_id, "经营主体")
-    ensure_readable(principal, region=entity.county_code, entity_id=entity.id, what="经营主体")
+    if not entity_visible(principal, entity):
+        raise NotFound("经营主体不存在", detail_en="not found")
     return entity_out(entity)
 
 
@@ -425,9 +477,9 @@ async def project_out(session: AsyncSession, p: Project) -> ProjectOut:
     )
 
 
-async def _commit_allocation(session: AsyncSession, *, allocation_id: str, amount_fen: int, village_code: str, field: str) -> Allocation:
+async def _commit_allocation(session: AsyncSession, *, principal: Principal, allocation_id: str, amount_fen: int, village_code: str, field: str) -> Allocation:
     allocation = await session.get(Allocation, allocation_id, with_for_update=True)
-    if allocation is None:
+    if allocation is None or not can_read(principal, region=allocation.region_code, entity_id=allocation.entity_id):
         raise InvalidInput("分配不存在", detail_en=f"allocation {allocation_id} not found", field=f"{field}.allocation_id")
     if allocation.county_code != county_of(village_code) or (allocation.village_code and allocation.village_code != village_code):
         raise InvalidInput("分配不属于该村", detail_en="the allocation is not for this village", field=f"{field}.allocation_id")
@@ -448,7 +500,9 @@ async def register_project(*, session: AsyncSession, principal: Principal, data:
     ensure_writable(principal, region=data.village_code)
     domain.check_r9_agreement_poor_share(data.agreement.poor_share_bp)
     _ordered(data.agreement.term_start, data.agreement.term_end, "agreement.term_end")
-    entity = await _entity(session, data.entity_id)
+    entity = await _entity(session, data.entity_id, principal=principal)
+    if data.leader_member_id is not None:
+        await _member(session, data.leader_member_id, principal=principal, field="leader_member_id")
     project = Project(
         id=new_id(),
         name=data.name,
@@ -467,7 +521,7 @@ async def register_project(*, session: AsyncSession, principal: Principal, data:
         if f.allocation_id in seen:
             raise InvalidInput("同一分配出现两次", detail_en="the same allocation appears twice", field=f"funded_by[{i}].allocation_id")
         seen.add(f.allocation_id)
-        allocation = await _commit_allocation(session, allocation_id=f.allocation_id, amount_fen=f.amount_fen, village_code=data.village_code, field=f"funded_by[{i}]")
+        allocation = await _commit_allocation(session, principal=principal, allocation_id=f.allocation_id, amount_fen=f.amount_fen, village_code=data.village_code, field=f"funded_by[{i}]")
         project.guidance_fund = project.guidance_fund or allocation.fund_kind in domain.GUIDANCE_FUND_KINDS
         fundings.append(Funding(id=new_id(), allocation_id=allocation.id, fund_id=allocation.fund_id, project_id=project.id, amount_fen=f.amount_fen))
     agreement = Agreement(id=new_id(), project_id=project.id, **data.agreement.model_dump())
@@ -525,7 +579,7 @@ async def quantify_shares(
     owner: Project | Asset = await _get(session, Project, project_id, "项目") if project_id else await _get(session, Asset, asset_id, "资产")  # type: ignore[arg-type]
     ensure_readable(principal, region=owner.village_code, what="项目")
     ensure_writable(principal, region=owner.village_code)
-    household = await _household(session, data.household_id)
+    household = await _household(session, data.household_id, principal=principal)
     if county_of(household.village_code) != county_of(owner.village_code):
         raise InvalidInput("该户不在项目所在县", detail_en="the household is not in the county of the project or asset", field="household_id")
     existing = select(QuantifiedShare.id).where(QuantifiedShare.household_id == household.id)
@@ -569,10 +623,10 @@ def asset_out(a: Asset) -> AssetOut:
 async def register_asset(*, session: AsyncSession, principal: Principal, data: AssetIn) -> AssetOut:
     ensure_writable(principal, region=data.village_code)
     allocation = await session.get(Allocation, data.allocation_id)
-    if allocation is None:
+    if allocation is None or not can_read(principal, region=allocation.region_code, entity_id=allocation.entity_id):
         raise InvalidInput("分配不存在", detail_en=f"allocation {data.allocation_id} not found", field="allocation_id")
     domain.check_r10_asset_fund(allocation.fund_kind)
-    await _commit_allocation(session, allocation_id=allocation.id, amount_fen=data.value_fen, village_code=data.village_code, field="value")
+    await _commit_allocation(session, principal=principal, allocation_id=allocation.id, amount_fen=data.value_fen, village_code=data.village_code, field="value")
     asset = Asset(
         id=new_id(),
         name=data.name,
@@ -614,7 +668,7 @@ async def hand_over_asset(*, session: AsyncSession, principal: Principal, asset_
     ensure_readable(principal, region=asset.village_code, what="资产")
     ensure_writable(principal, region=asset.village_code)
     _ordered(data.start_on, data.end_on, "end_on")
-    entity = await _entity(session, data.entity_id)
+    entity = await _entity(session, data.entity_id, principal=principal)
     asset.handover_mode, asset.entity_id, asset.annual_fee_fen = data.mode, entity.id, data.annual_fee_fen
     asset.handover_start, asset.handover_end = data.start_on, data.end_on
     await session.flush()
@@ -659,6 +713,8 @@ def distribution_out(d: Distribution, split: dict[str, tuple[int, int]]) -> Dist
         entity_id=d.entity_id,
         village_code=d.village_code,
         period=d.period,
+        period_start=d.period_start,
+        period_end=d.period_end,
         total_fen=d.total_fen,
         poor_households_fen=d.poor_households_fen,
         poor_share_bp=d.poor_share_bp,
@@ -669,6 +725,9 @@ def distribution_out(d: Distribution, split: dict[str, tuple[int, int]]) -> Dist
         status=d.status,  # type: ignore[arg-type]
         proposed_by=d.proposed_by,
         approved_by=d.approved_by,
+        withdrawn_by=d.withdrawn_by,
+        withdrawal_reason=d.withdrawal_reason,
+        reversal_id=d.reversal_id,
         split=[SplitLine(household_id=h, units=u, amount_fen=a) for h, (u, a) in sorted(split.items())],
     )
 
@@ -689,8 +748,19 @@ async def _split(session: AsyncSession, d: Distribution) -> dict[str, tuple[int,
     return {h: (shares[h][0], parts[h]) for h in parts}
 
 
+STANDING = ("proposed", "approved")  # withdrawn and reversed distributions no longer hold their period
+
+
+async def _standing_periods(session: AsyncSession, source_key: str) -> list[domain.PaidPeriod]:
+    stmt = select(Distribution.id, Distribution.period, Distribution.period_start, Distribution.period_end).where(
+        Distribution.source_key == source_key, Distribution.status.in_(STANDING)
+    )
+    return [domain.PaidPeriod(i, label, start, end) for i, label, start, end in (await session.execute(stmt)).all()]
+
+
 async def propose_distribution(*, session: AsyncSession, principal: Principal, data: DistributionIn) -> DistributionOut:
     agreement_id: str | None = None
+    asset: Asset | None = None
     if data.project_id:
         project = await _get(session, Project, data.project_id, "项目", lock=True)  # one proposal per period at a time
         ensure_readable(principal, region=project.village_code, entity_id=project.entity_id, what="项目")
@@ -709,15 +779,26 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
         village, entity_id, source_key = asset.village_code, asset.entity_id, f"asset:{asset.id}"
         floor = domain.poor_share_floor(agreed_bp=None, guidance_fund=guidance, asset=True)
         benefit = BenefitType.asset_income
-    if (await session.execute(select(Distribution.id).where(Distribution.source_key == source_key, Distribution.period == data.period))).first():
-        raise Conflict(
-            f"{data.period} 期间已分配",
-            detail_en=f"period {data.period} has already been distributed",
-            code="period_already_distributed",
-            field="period",
+    start, end = data.period_start, data.period_end
+    assert start is not None and end is not None  # DistributionIn derives them from the label
+    label = data.period or domain.period_label(start, end)
+    # The source row is locked above, so two overlapping proposals cannot both pass this check.
+    domain.check_periods_do_not_overlap(start=start, end=end, standing=await _standing_periods(session, source_key))
+    if data.paid_on.year < start.year:
+        raise InvalidInput("支付日期早于分配期间", detail_en=f"paid_on is before the period {label}", field="paid_on")
+    if asset is not None and asset.handover_mode in domain.FEE_HANDOVER_MODES and asset.annual_fee_fen:
+        declared = (
+            await session.execute(
+                select(Distribution.period_start, Distribution.total_fen).where(Distribution.source_key == source_key, Distribution.status.in_(STANDING))
+            )
+        ).all()
+        domain.check_r10_asset_income_within_fee(
+            agreed_fen=asset.annual_fee_fen,
+            already_paid_fen=sum(int(t) for s_, t in declared if s_.year == start.year),
+            requested_fen=data.total_fen,
+            year=start.year,
+            mode=asset.handover_mode,
         )
-    if data.paid_on.year < int(data.period[:4]):
-        raise InvalidInput("支付日期早于分配期间", detail_en=f"paid_on is before the period {data.period}", field="paid_on")
     minimum = domain.portion_at_least(data.total_fen, floor.bp)
     poor_fen = minimum if data.poor_households_fen is None else data.poor_households_fen
     domain.check_poor_households_portion(total_fen=data.total_fen, poor_households_fen=poor_fen, floor=floor)
@@ -729,7 +810,9 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
         agreement_id=agreement_id,
         entity_id=entity_id,
         village_code=village,
-        period=data.period,
+        period=label,
+        period_start=start,
+        period_end=end,
         total_fen=data.total_fen,
         poor_households_fen=poor_fen,
         poor_share_bp=floor.bp,
@@ -752,7 +835,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
             asset_id=distribution.asset_id,
             entity_id=entity_id,
             village_code=village,
-            period=data.period,
+            period=label,
             total_fen=data.total_fen,
             poor_households_fen=poor_fen,
             poor_share_bp=floor.bp,
@@ -783,7 +866,7 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
     ensure_writable(principal, region=d.village_code)
     ensure_different_person(d.proposed_by, principal, what="收益分配")
     if d.status != "proposed":
-        raise Conflict("该分配已审批", detail_en="this distribution has already been approved", code="already_approved")
+        raise Conflict(f"该分配状态为 {d.status}，不能审批", detail_en=f"this distribution is {d.status}, not proposed", code="already_approved" if d.status == "approved" else f"distribution_{d.status}")
     split = _frozen_split(d)
     d.status, d.approved_by = "approved", principal.subject
     primary = _primary(await _fundings(session, project_id=d.project_id) if d.project_id else await _fundings(session, asset_id=d.asset_id))
@@ -820,11 +903,174 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
         if amount == 0:  # a share too small for a fen this period: nothing is paid, nothing is booked
             continue
         line_id, income = _record_payment(
-            session, household=households[household_id], benefit_type=BenefitType(d.benefit_type), amount_fen=amount, occurred_on=d.paid_on, lineage=lineage, units=units
+            session, household=households[household_id], benefit_type=BenefitType(d.benefit_type), amount_fen=amount, occurred_on=d.paid_on, lineage=lineage, units=units,
+            period_year=d.period_start.year,
         )
         emit(session, DistributionPaidToHousehold(line_id=line_id, distribution_id=d.id, household_id=household_id, units=units, income=income))
     await session.flush()
     return distribution_out(d, split)
+
+
+# ---- corrections: withdrawal of a proposal, reversal of what was paid ----------------------------------
+
+
+async def withdraw_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str, data: WithdrawalIn) -> DistributionOut:
+    """A proposal is withdrawn by its proposer or by an official in scope; the row stays, status ``withdrawn``."""
+    d = await _get(session, Distribution, distribution_id, "分配", lock=True)
+    ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
+    own = d.proposed_by == principal.subject
+    ensure_writable(principal, region=d.village_code, entity_id=d.entity_id if own else None)
+    if d.status != "proposed":
+        raise Conflict(
+            f"只能撤回待审批的分配，该分配为 {d.status}",
+            detail_en=f"only a proposed distribution can be withdrawn; this one is {d.status} (an approved one is reversed instead)",
+            code="not_proposed",
+        )
+    d.status, d.withdrawn_by, d.withdrawal_reason = "withdrawn", principal.subject, data.reason
+    await session.flush()
+    emit(
+        session,
+        DistributionWithdrawn(
+            distribution_id=d.id, project_id=d.project_id, asset_id=d.asset_id, village_code=d.village_code, period=d.period, withdrawn_by=principal.subject, reason=data.reason
+        ),
+    )
+    return distribution_out(d, _frozen_split(d))
+
+
+async def reversal_out(session: AsyncSession, r: Reversal) -> ReversalOut:
+    lines = (await session.execute(select(IncomePayment.id).where(IncomePayment.reversal_id == r.id).order_by(IncomePayment.id))).scalars()
+    return ReversalOut(
+        id=r.id,
+        target_kind=r.target_kind,  # type: ignore[arg-type]
+        target_id=r.target_id,
+        village_code=r.village_code,
+        reason=r.reason,
+        status=r.status,  # type: ignore[arg-type]
+        proposed_by=r.proposed_by,
+        approved_by=r.approved_by,
+        reversing_line_ids=list(lines),
+    )
+
+
+async def propose_reversal(*, session: AsyncSession, principal: Principal, target_kind: str, target_id: str, data: ReversalIn) -> ReversalOut:
+    """The maker: propose to reverse an approved distribution (all its lines) or one income line, with a reason."""
+    if target_kind == "distribution":
+        d = await _get(session, Distribution, target_id, "分配", lock=True)
+        ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
+        ensure_writable(principal, region=d.village_code)
+        if d.status != "approved":
+            raise Conflict(
+                f"只能冲正已审批的分配，该分配为 {d.status}",
+                detail_en=f"only an approved distribution is reversed; this one is {d.status} (a proposal is withdrawn instead)",
+                code="not_approved",
+            )
+        village, entity_id = d.village_code, d.entity_id
+    else:
+        line = await _get(session, IncomePayment, target_id, "收益明细", lock=True)
+        ensure_readable(principal, region=line.village_code, entity_id=line.entity_id, what="收益明细")
+        ensure_writable(principal, region=line.village_code)
+        if line.reverses_line_id is not None:
+            raise Conflict("冲正明细不能再冲正", detail_en="a reversing line is not reversed again", code="is_reversal")
+        if line.distribution_id is not None:
+            raise Conflict(
+                "分红明细随其分配整体冲正",
+                detail_en=f"a distribution's lines are reversed together: reverse distribution {line.distribution_id}",
+                code="part_of_distribution",
+                distribution_id=line.distribution_id,
+            )
+        village, entity_id = line.village_code, line.entity_id
+    existing = (await session.execute(select(Reversal).where(Reversal.target_kind == target_kind, Reversal.target_id == target_id))).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(
+            "已有冲正申请", detail_en=f"reversal {existing.id} ({existing.status}) already exists for it", code="reversal_exists", reversal_id=existing.id
+        )
+    reversal = Reversal(
+        id=new_id(), target_kind=target_kind, target_id=target_id, village_code=village, entity_id=entity_id, reason=data.reason, status="proposed", proposed_by=principal.subject
+    )
+    session.add(reversal)
+    if target_kind == "distribution":
+        d.reversal_id = reversal.id
+    await session.flush()
+    emit(session, ReversalProposed(reversal_id=reversal.id, target_kind=target_kind, target_id=target_id, village_code=village, reason=data.reason))  # type: ignore[arg-type]
+    return await reversal_out(session, reversal)
+
+
+async def get_reversal(*, session: AsyncSession, principal: Principal, reversal_id: str) -> ReversalOut:
+    r = await _get(session, Reversal, reversal_id, "冲正")
+    ensure_readable(principal, region=r.village_code, entity_id=r.entity_id, what="冲正")
+    return await reversal_out(session, r)
+
+
+async def _fact_of_line(session: AsyncSession, line_id: str) -> str | None:
+    """The event id of the fact that paid a line (its subject is the line id)."""
+    outbox = Base.metadata.tables["outbox"]
+    return (await session.execute(select(outbox.c.event_id).where(outbox.c.subject == line_id).order_by(outbox.c.sequence).limit(1))).scalar_one_or_none()
+
+
+async def approve_reversal(*, session: AsyncSession, principal: Principal, reversal_id: str) -> ReversalOut:
+    """The checker: a different person approves; each original line gets its negative twin, the originals stay."""
+    r = await _get(session, Reversal, reversal_id, "冲正", lock=True)
+    ensure_readable(principal, region=r.village_code, entity_id=r.entity_id, what="冲正")
+    ensure_writable(principal, region=r.village_code)
+    ensure_different_person(r.proposed_by, principal, what="冲正")
+    if r.status != "proposed":
+        raise Conflict("该冲正已审批", detail_en="this reversal has already been approved", code="already_approved")
+    d: Distribution | None = None
+    if r.target_kind == "distribution":
+        d = await _get(session, Distribution, r.target_id, "分配", lock=True)
+        stmt = select(IncomePayment).where(IncomePayment.distribution_id == d.id, IncomePayment.reverses_line_id.is_(None))
+        originals = list((await session.execute(stmt.order_by(IncomePayment.household_id))).scalars())
+    else:
+        originals = [await _get(session, IncomePayment, r.target_id, "收益明细", lock=True)]
+    r.status, r.approved_by = "approved", principal.subject
+    for original in originals:
+        line_id = new_id()
+        lineage = Lineage(**{name: getattr(original, name) for name in LINEAGE_FIELDS})
+        session.add(
+            IncomePayment(
+                id=line_id,
+                household_id=original.household_id,
+                village_code=original.village_code,
+                benefit_type=original.benefit_type,
+                amount_fen=-original.amount_fen,
+                occurred_on=original.occurred_on,  # the year's income returns to what it was before the payment
+                units=original.units,
+                period_year=original.period_year,
+                reverses_line_id=original.id,
+                reversal_id=r.id,
+                **{name: getattr(original, name) for name in LINEAGE_FIELDS},
+            )
+        )
+        income = IncomeLine(
+            household_id=original.household_id,
+            village_code=original.village_code,
+            benefit_type=BenefitType(original.benefit_type),
+            amount_fen=-original.amount_fen,
+            occurred_on=original.occurred_on,
+            lineage=lineage,
+            reverses_event_id=await _fact_of_line(session, original.id),
+        )
+        emit(session, IncomeReversed(line_id=line_id, reverses_line_id=original.id, reversal_id=r.id, distribution_id=original.distribution_id, reason=r.reason, income=income))
+    if d is not None:
+        d.status = "reversed"
+        emit(
+            session,
+            DistributionReversed(
+                distribution_id=d.id,
+                reversal_id=r.id,
+                project_id=d.project_id,
+                asset_id=d.asset_id,
+                village_code=d.village_code,
+                period=d.period,
+                total_fen=d.total_fen,
+                poor_households_fen=d.poor_households_fen,
+                reason=r.reason,
+                proposed_by=r.proposed_by,
+                approved_by=principal.subject,
+            ),
+        )
+    await session.flush()
+    return await reversal_out(session, r)
 
 
 # ---- land transfer (R15, R16) ------------------------------------------------------------------------
@@ -835,9 +1081,9 @@ def land_transfer_out(t: LandTransfer) -> LandTransferOut:
 
 
 async def transfer_land(*, session: AsyncSession, principal: Principal, data: LandTransferIn) -> LandTransferOut:
-    household = await _household(session, data.household_id)
+    household = await _household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
-    entity = await _entity(session, data.entity_id)
+    entity = await _entity(session, data.entity_id, principal=principal)
     _ordered(data.start_on, data.end_on, "end_on")
     household_bp = domain.check_r15_policy_income_ratio(data.policy_income_household_bp)
     transfer = LandTransfer(
@@ -875,11 +1121,15 @@ async def transfer_land(*, session: AsyncSession, principal: Principal, data: La
 
 
 async def pay_land_rent(*, session: AsyncSession, principal: Principal, land_transfer_id: str, data: PaymentIn) -> IncomePaymentOut:
-    transfer = await _get(session, LandTransfer, land_transfer_id, "土地流转")
+    transfer = await _get(session, LandTransfer, land_transfer_id, "土地流转", lock=True)  # a year's rent is checked under the lock
     ensure_readable(principal, region=transfer.village_code, entity_id=transfer.entity_id, what="土地流转")
     ensure_writable(principal, region=transfer.village_code, entity_id=transfer.entity_id)
     if not transfer.start_on <= data.paid_on:
         raise InvalidInput("租金支付日期早于流转开始", detail_en="rent paid before the transfer starts", field="paid_on")
+    start, end = domain.payment_period(data.period, data.paid_on)
+    domain.check_r16_within_transfer_term(start_on=transfer.start_on, end_on=transfer.end_on, period_start=start, period_end=end)
+    paid = await _paid_for_year(session, year=start.year, benefit_type=BenefitType.asset_income, land_transfer_id=transfer.id)
+    domain.check_r16_rent_within_agreed(agreed_fen=transfer.annual_rent_fen, already_paid_fen=paid, requested_fen=data.amount_fen, year=start.year)
     household = await _household(session, transfer.household_id)
     line_id, income = _record_payment(
         session,
@@ -888,6 +1138,7 @@ async def pay_land_rent(*, session: AsyncSession, principal: Principal, land_tra
         amount_fen=data.amount_fen,
         occurred_on=data.paid_on,
         lineage=Lineage(land_transfer_id=transfer.id, entity_id=transfer.entity_id),
+        period_year=start.year,
     )
     await session.flush()
     emit(session, LandRentPaid(line_id=line_id, land_transfer_id=transfer.id, period=data.period, income=income))
@@ -908,15 +1159,16 @@ def lease_back_out(lb: LeaseBack) -> LeaseBackOut:
         start_on=lb.start_on,
         end_on=lb.end_on,
         disaster_terms=DisasterTermsIn(prevention=lb.disaster_prevention, handling=lb.disaster_handling),
+        agreed_income_fen_per_year=lb.agreed_income_fen_per_year,
     )
 
 
 async def agree_lease_back(*, session: AsyncSession, principal: Principal, data: LeaseBackIn) -> LeaseBackOut:
     terms = data.disaster_terms or DisasterTermsIn()
     domain.check_r14_disaster_terms(prevention=terms.prevention, handling=terms.handling)
-    household = await _household(session, data.household_id)
+    household = await _household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
-    entity = await _entity(session, data.entity_id)
+    entity = await _entity(session, data.entity_id, principal=principal)
     _ordered(data.start_on, data.end_on, "end_on")
     lease_back = LeaseBack(
         id=new_id(),
@@ -929,6 +1181,7 @@ async def agree_lease_back(*, session: AsyncSession, principal: Principal, data:
         end_on=data.end_on,
         disaster_prevention=terms.prevention,
         disaster_handling=terms.handling,
+        agreed_income_fen_per_year=data.agreed_income_fen_per_year,
     )
     session.add(lease_back)
     await session.flush()
@@ -950,10 +1203,17 @@ async def agree_lease_back(*, session: AsyncSession, principal: Principal, data:
 
 
 async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, lease_back_id: str, data: PaymentIn) -> IncomePaymentOut:
-    lease_back = await _get(session, LeaseBack, lease_back_id, "反租倒包")
+    lease_back = await _get(session, LeaseBack, lease_back_id, "反租倒包", lock=True)
     ensure_readable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id, what="反租倒包")
     ensure_writable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id)
     _ordered(lease_back.start_on, data.paid_on, "paid_on")
+    start, end = domain.payment_period(data.period, data.paid_on)
+    domain.check_r14_within_lease_back_term(term_start=lease_back.start_on, term_end=lease_back.end_on, period_start=start, period_end=end)
+    if lease_back.agreed_income_fen_per_year is not None:
+        paid = await _paid_for_year(session, year=start.year, benefit_type=BenefitType.lease_back, lease_back_id=lease_back.id)
+        domain.check_r14_income_within_agreed(
+            agreed_fen=lease_back.agreed_income_fen_per_year, already_paid_fen=paid, requested_fen=data.amount_fen, year=start.year
+        )
     household = await _household(session, lease_back.household_id)
     line_id, income = _record_payment(
         session,
@@ -962,6 +1222,7 @@ async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, 
         amount_fen=data.amount_fen,
         occurred_on=data.paid_on,
         lineage=Lineage(lease_back_id=lease_back.id, entity_id=lease_back.entity_id),
+        period_year=start.year,
     )
     await session.flush()
     emit(session, LeaseBackIncomePaid(line_id=line_id, lease_back_id=lease_back.id, period=data.period, income=income))
@@ -972,7 +1233,7 @@ async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, 
 
 
 async def pay_subsidy(*, session: AsyncSession, principal: Principal, data: SubsidyIn) -> SubsidyOut:
-    household = await _household(session, data.household_id)
+    household = await _household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
     entity_id = None
     household_fen, entity_fen = data.total_fen, 0
@@ -1036,14 +1297,14 @@ def loan_out(loan: Loan) -> LoanOut:
 
 
 async def grant_loan(*, session: AsyncSession, principal: Principal, data: LoanIn) -> LoanOut:
-    household = await _household(session, data.household_id)
+    household = await _household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
     domain.check_r11_entrusted_loan(
         use=data.use, entity_id=data.entity_id, poverty_responsibility=data.poverty_responsibility, guaranteed_return_fen_per_year=data.guaranteed_return_fen_per_year
     )
     if data.interest_subsidy_bp > data.annual_rate_bp:
         raise InvalidInput("贴息不能超过利率", detail_en="the interest subsidy exceeds the rate", field="interest_subsidy_bp")
-    entity_id = (await _entity(session, data.entity_id)).id if data.use == "entrusted" else None
+    entity_id = (await _entity(session, data.entity_id, principal=principal)).id if data.use == "entrusted" else None
     loan = Loan(
         id=new_id(),
         household_id=household.id,
@@ -1127,6 +1388,9 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
     if loan.use != "entrusted" or not loan.entity_id:
         raise InvalidInput("户贷户用的贷款没有经营主体收益", detail_en="only a loan entrusted to an entity pays returns", field="loan_id")
     _ordered(loan.granted_on, data.paid_on, "paid_on")
+    year = data.year or data.paid_on.year
+    paid = await _paid_for_year(session, year=year, benefit_type=BenefitType.equity_dividend, loan_id=loan.id)
+    domain.check_r11_return_within_guaranteed(agreed_fen=loan.guaranteed_return_fen_per_year or 0, already_paid_fen=paid, requested_fen=data.amount_fen, year=year)
     household = await _household(session, loan.household_id)
     line_id, income = _record_payment(
         session,
@@ -1135,6 +1399,7 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
         amount_fen=data.amount_fen,
         occurred_on=data.paid_on,
         lineage=Lineage(loan_id=loan.id, entity_id=loan.entity_id),
+        period_year=year,
     )
     await session.flush()
     emit(session, LoanReturnPaid(line_id=line_id, loan_id=loan.id, entity_id=loan.entity_id, income=income))
@@ -1254,6 +1519,8 @@ def income_payment_out(p: IncomePayment) -> IncomePaymentOut:
         occurred_on=p.occurred_on,
         units=p.units,
         lineage=lineage,
+        reverses_line_id=p.reverses_line_id,
+        reversal_id=p.reversal_id,
     )
 
 
@@ -1317,7 +1584,8 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
         stmt = select(IncomePayment).where(IncomePayment.project_id.in_(project_ids) | IncomePayment.asset_id.in_(asset_ids)).order_by(IncomePayment.id)
         for p in (await session.execute(stmt)).scalars():
             shares = funding_of[p.project_id or p.asset_id]  # type: ignore[index]
-            part = split_by_shares(p.amount_fen, shares)[fund.id]
+            sign = -1 if p.amount_fen < 0 else 1  # a reversing line takes back exactly what its original attributed
+            part = sign * split_by_shares(abs(p.amount_fen), shares)[fund.id]
             reached[p.household_id] += part
             villages[p.household_id] = p.village_code
     lines = [ReachLine(household_id=h, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 from services.funds.domain import credit_code_check_char
@@ -44,8 +45,13 @@ async def make_household(platform, village: str, *, status: str = "registered_po
     return hid
 
 
+def keyed(headers: dict[str, str]) -> dict[str, str]:
+    """The headers with a fresh Idempotency-Key, as a client sends with every write that creates money facts."""
+    return headers | {"Idempotency-Key": uuid.uuid4().hex}
+
+
 async def post(platform, path: str, body: dict[str, Any], headers=None, expect: int = 201) -> dict[str, Any]:
-    r = await platform.client.post(f"{V1}{path}", json=body, headers=headers or platform.admin)
+    r = await platform.client.post(f"{V1}{path}", json=body, headers=keyed(headers or platform.admin))
     assert r.status_code == expect, r.text
     return r.json()
 

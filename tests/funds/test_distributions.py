@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.funds.support import (
     V1,
+    keyed,
     ledger_income,
     make_allocation,
     make_entity,
@@ -38,7 +39,7 @@ async def test_r9_distribution_below_the_agreed_share_is_refused_naming_the_numb
     r = await platform.client.post(
         f"{V1}/distributions",
         json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 69_999, "paid_on": "2026-12-31"},
-        headers=platform.admin,
+        headers=keyed(platform.admin),
     )
     body = problem(r, 422, rule="R9", field="poor_households_fen")
     assert body["minimum_fen"] == 70_000 and body["poor_households_fen"] == 69_999 and body["minimum_bp"] == 7000
@@ -51,7 +52,7 @@ async def test_r3_guidance_fund_project_gives_poor_households_at_least_60_percen
     r = await platform.client.post(
         f"{V1}/distributions",
         json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 55_000, "paid_on": "2026-12-31"},
-        headers=platform.admin,
+        headers=keyed(platform.admin),
     )
     body = problem(r, 422, rule="R3")
     assert body["minimum_fen"] == 60_000 and body["minimum_bp"] == 6000
@@ -62,7 +63,7 @@ async def test_r3_guidance_fund_project_gives_poor_households_at_least_60_percen
 async def test_r17_dividend_without_quantified_shares_is_refused(platform):
     s = await project_with_shares(platform, units=[])
     r = await platform.client.post(
-        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=platform.admin
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=keyed(platform.admin),
     )
     problem(r, 422, rule="R17")
 
@@ -82,14 +83,14 @@ async def test_a_period_already_distributed_is_refused_with_409(platform):
     s = await project_with_shares(platform, units=[1])
     body = {"project_id": s["project"], "period": "2026-H1", "total_fen": 100_000, "paid_on": "2026-06-30"}
     await post(platform, "/distributions", body)
-    r = await platform.client.post(f"{V1}/distributions", json=body | {"total_fen": 5}, headers=platform.admin)
+    r = await platform.client.post(f"{V1}/distributions", json=body | {"total_fen": 5}, headers=keyed(platform.admin))
     assert problem(r, 409)["code"] == "period_already_distributed"
 
 
 async def test_r17_approval_by_the_proposer_is_refused_separation_of_duties(platform):
     s = await project_with_shares(platform, units=[1])
     d = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=cadre(platform, s["village"], "a"))
-    r = await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=cadre(platform, s["village"], "a"))
+    r = await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=keyed(cadre(platform, s["village"], "a")))
     assert problem(r, 403)["code"] == "separation_of_duties"
     assert (await platform.client.get(f"{V1}/distributions/{d['id']}", headers=platform.admin)).json()["status"] == "proposed"
 
@@ -114,14 +115,14 @@ async def test_r9_approval_emits_one_equity_dividend_per_household_booked_by_the
     assert lines[0]["benefit_type"] == "equity_dividend" and lines[0]["units"] == 2
     assert lineage["fund_id"] == s["fund"] and lineage["allocation_id"] == s["allocation"] and lineage["project_id"] == s["project"]
     assert lineage["distribution_id"] == d["id"] and lineage["entity_id"] == s["entity"] and "agreement_id" in lineage
-    again = await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=platform.admin)
+    again = await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=keyed(platform.admin))
     problem(again, 409)
 
 
 async def test_entity_operator_cannot_declare_for_another_entity(platform):
     s = await project_with_shares(platform, units=[1])
     other = platform.as_("entity_operator", await make_entity(platform), subject="operator-2")
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100, "paid_on": "2026-12-31"}, headers=other)
+    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(other))
     problem(r, 404)  # the project is not even visible to another entity's operator
     foreign_cadre = platform.as_(VILLAGE_CADRE, await make_village(platform), subject="cadre-x")
     r = await platform.client.get(f"{V1}/projects/{s['project']}", headers=foreign_cadre)
@@ -138,7 +139,7 @@ async def test_r10_asset_income_is_split_with_at_least_half_to_poor_households_a
     hid = await make_household(platform, village)
     await post(platform, f"/assets/{asset['id']}/shares", {"household_id": hid, "units": 1})
     r = await platform.client.post(
-        f"{V1}/distributions", json={"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 49_999, "paid_on": "2026-12-31"}, headers=platform.admin
+        f"{V1}/distributions", json={"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 49_999, "paid_on": "2026-12-31"}, headers=keyed(platform.admin),
     )
     assert problem(r, 422, rule="R10")["minimum_fen"] == 50_000
     d = await post(platform, "/distributions", {"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=cadre(platform, village, "a"))
@@ -153,9 +154,9 @@ async def test_r10_asset_income_is_split_with_at_least_half_to_poor_households_a
 
 async def test_a_distribution_is_not_paid_before_its_period(platform):
     s = await project_with_shares(platform, units=[1])
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2027", "total_fen": 100, "paid_on": "2026-12-31"}, headers=platform.admin)
+    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2027", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
     problem(r, 422, field="paid_on")
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=platform.admin)
+    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
     problem(r, 422, field="period")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.funds import domain
-from shared.problems import RuleViolation
+from shared.problems import Conflict, RuleViolation
 
 
 def _rule(exc: pytest.ExceptionInfo[RuleViolation]) -> str:
@@ -81,3 +83,67 @@ def test_r17_split_needs_explicit_shares():
         domain.split_among_households(100, {})
     assert _rule(exc) == "R17"
     assert domain.split_among_households(100, {"b": 1, "a": 1, "c": 1}) == {"a": 34, "b": 33, "c": 33}
+
+
+# ---- periods and payouts against agreements (issue #11) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label, start, end",
+    [("2018", date(2018, 1, 1), date(2018, 12, 31)), ("2018-H1", date(2018, 1, 1), date(2018, 6, 30)), ("2018-H2", date(2018, 7, 1), date(2018, 12, 31)),
+     ("2018-Q3", date(2018, 7, 1), date(2018, 9, 30)), ("2018-06", date(2018, 6, 1), date(2018, 6, 30)), ("2024-02", date(2024, 2, 1), date(2024, 2, 29))],
+)
+def test_a_period_label_is_a_date_range_and_the_range_labels_back(label, start, end):
+    assert domain.period_range(label) == (start, end)
+    assert domain.period_label(start, end) == label
+
+
+@pytest.mark.parametrize("label", ["2018-13", "2018-00", "2018-H3", "18", "2018-Q5", "0000"])
+def test_a_period_label_that_names_no_range_is_refused(label):
+    with pytest.raises(ValueError):
+        domain.period_range(label)
+
+
+def test_r9_a_year_overlapping_both_halves_names_the_first_distribution_already_there():
+    h1 = domain.PaidPeriod("d-h1", "2018-H1", *domain.period_range("2018-H1"))
+    h2 = domain.PaidPeriod("d-h2", "2018-H2", *domain.period_range("2018-H2"))
+    with pytest.raises(Conflict) as exc:
+        domain.check_periods_do_not_overlap(start=date(2018, 1, 1), end=date(2018, 12, 31), standing=[h2, h1])
+    assert exc.value.extra["existing_distribution_id"] == "d-h1" and exc.value.code == "period_already_distributed"
+    domain.check_periods_do_not_overlap(start=date(2019, 1, 1), end=date(2019, 12, 31), standing=[h1, h2])  # adjacent: fine
+
+
+def test_a_payment_period_that_is_no_label_counts_for_the_year_it_was_paid():
+    assert domain.payment_period("2026年度租金", date(2027, 1, 5)) == (date(2027, 1, 1), date(2027, 12, 31))
+    assert domain.payment_period("2026", date(2027, 1, 5)) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "check, rule",
+    [(domain.check_r16_rent_within_agreed, "R16"), (domain.check_r11_return_within_guaranteed, "R11"), (domain.check_r14_income_within_agreed, "R14")],
+)
+def test_r16_r11_r14_a_years_payments_reach_the_agreed_amount_and_not_one_fen_more(check, rule):
+    check(agreed_fen=1_000, already_paid_fen=600, requested_fen=400, year=2026)
+    with pytest.raises(RuleViolation) as exc:
+        check(agreed_fen=1_000, already_paid_fen=600, requested_fen=401, year=2026)
+    assert _rule(exc) == rule
+    assert {k: exc.value.extra[k] for k in ("agreed_fen", "already_paid_fen", "requested_fen", "left_fen", "year")} == {
+        "agreed_fen": 1_000, "already_paid_fen": 600, "requested_fen": 401, "left_fen": 400, "year": 2026}
+
+
+def test_r10_income_of_a_leased_asset_stays_within_its_annual_fee():
+    domain.check_r10_asset_income_within_fee(agreed_fen=500, already_paid_fen=0, requested_fen=500, year=2026, mode="lease")
+    with pytest.raises(RuleViolation) as exc:
+        domain.check_r10_asset_income_within_fee(agreed_fen=500, already_paid_fen=1, requested_fen=500, year=2026, mode="lease")
+    assert _rule(exc) == "R10" and exc.value.field == "total_fen" and exc.value.extra["handover_mode"] == "lease"
+
+
+def test_r14_and_r16_a_period_outside_the_agreements_term_is_refused():
+    term = {"term_start": date(2026, 3, 1), "term_end": date(2028, 2, 29)}
+    domain.check_r14_within_lease_back_term(**term, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))  # overlaps the term
+    with pytest.raises(RuleViolation) as exc:
+        domain.check_r14_within_lease_back_term(**term, period_start=date(2028, 3, 1), period_end=date(2028, 3, 31))
+    assert _rule(exc) == "R14" and exc.value.field == "period"
+    with pytest.raises(RuleViolation) as exc:
+        domain.check_r16_within_transfer_term(start_on=date(2026, 3, 1), end_on=date(2036, 2, 28), period_start=date(2025, 1, 1), period_end=date(2025, 12, 31))
+    assert _rule(exc) == "R16"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.funds.domain import credit_code_problem
-from tests.funds.support import V1, credit_code, make_village, post, problem
+from tests.funds.support import V1, keyed, credit_code, make_village, post, problem
 
 
 def test_credit_code_helper_makes_codes_the_validator_accepts_and_a_changed_character_breaks_them():
@@ -19,7 +19,7 @@ def test_credit_code_helper_makes_codes_the_validator_accepts_and_a_changed_char
 async def test_entity_with_an_invalid_credit_code_is_refused_naming_the_field(platform):
     code = credit_code()
     bad = code[:17] + ("0" if code[17] != "0" else "1")
-    r = await platform.client.post(f"{V1}/entities", json={"name": "某合作社", "kind": "cooperative", "credit_code": bad, "county_code": "440232"}, headers=platform.admin)
+    r = await platform.client.post(f"{V1}/entities", json={"name": "某合作社", "kind": "cooperative", "credit_code": bad, "county_code": "440232"}, headers=keyed(platform.admin))
     problem(r, 422, field="credit_code")
 
 
@@ -28,18 +28,18 @@ async def test_entity_is_registered_once_per_credit_code_and_readable_by_its_ope
     body = {"name": "必背茶叶合作社", "kind": "joint_stock_company", "credit_code": credit_code(), "county_code": "440232", "village_codes": [village]}
     entity = await post(platform, "/entities", body)
     assert entity["village_codes"] == [village] and entity["kind"] == "joint_stock_company"
-    problem(await platform.client.post(f"{V1}/entities", json=body, headers=platform.admin), 409, field="credit_code")
+    problem(await platform.client.post(f"{V1}/entities", json=body, headers=keyed(platform.admin)), 409, field="credit_code")
     operator = platform.as_("entity_operator", entity["id"], subject="op-e")
     assert (await platform.client.get(f"{V1}/entities/{entity['id']}", headers=operator)).status_code == 200
     items = (await platform.client.get(f"{V1}/entities", headers=operator)).json()["items"]
     assert [e["id"] for e in items] == [entity["id"]]
-    problem(await platform.client.post(f"{V1}/entities", json=body | {"credit_code": credit_code()}, headers=operator), 403)
+    problem(await platform.client.post(f"{V1}/entities", json=body | {"credit_code": credit_code()}, headers=keyed(operator)), 403)
 
 
 async def test_entity_villages_must_lie_in_its_county(platform):
     elsewhere = await make_village(platform, county="440233")
     r = await platform.client.post(
-        f"{V1}/entities", json={"name": "x", "kind": "family_farm", "credit_code": credit_code(), "county_code": "440232", "village_codes": [elsewhere]}, headers=platform.admin
+        f"{V1}/entities", json={"name": "x", "kind": "family_farm", "credit_code": credit_code(), "county_code": "440232", "village_codes": [elsewhere]}, headers=keyed(platform.admin),
     )
     problem(r, 422, field="village_codes[0]")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.funds.support import V1, ledger_income, make_entity, make_household, make_village, post, problem
+from tests.funds.support import V1, keyed, ledger_income, make_entity, make_household, make_village, post, problem
 from tests.helpers import eventually
 
 TERMS = {"prevention": "购买农业保险，修建排涝设施", "handling": "灾害损失由保险赔付，不足部分由企业承担，不向农户追偿"}
@@ -35,7 +35,7 @@ async def test_r15_land_transfer_without_a_policy_income_ratio_is_refused(platfo
     _, hid, entity = await _household_and_entity(platform)
     body = land(hid, entity)
     del body["policy_income_household_bp"]
-    problem(await platform.client.post(f"{V1}/land-transfers", json=body, headers=platform.admin), 422, rule="R15", field="policy_income_household_bp")
+    problem(await platform.client.post(f"{V1}/land-transfers", json=body, headers=keyed(platform.admin)), 422, rule="R15", field="policy_income_household_bp")
 
 
 async def test_r15_policy_income_on_transferred_land_is_split_by_the_agreed_ratio(platform):
@@ -54,9 +54,9 @@ async def test_r15_policy_income_on_transferred_land_is_split_by_the_agreed_rati
 async def test_r14_lease_back_without_disaster_risk_terms_is_refused(platform):
     _, hid, entity = await _household_and_entity(platform)
     body = {"entity_id": entity, "household_id": hid, "base_name": "蔬菜基地3号棚", "area_tenth_mu": 20, "start_on": "2026-03-01", "end_on": "2028-02-29"}
-    problem(await platform.client.post(f"{V1}/lease-backs", json=body, headers=platform.admin), 422, rule="R14", field="disaster_terms.prevention")
+    problem(await platform.client.post(f"{V1}/lease-backs", json=body, headers=keyed(platform.admin)), 422, rule="R14", field="disaster_terms.prevention")
     half = body | {"disaster_terms": {"prevention": TERMS["prevention"], "handling": "  "}}
-    assert problem(await platform.client.post(f"{V1}/lease-backs", json=half, headers=platform.admin), 422, rule="R14")["missing"] == ["handling"]
+    assert problem(await platform.client.post(f"{V1}/lease-backs", json=half, headers=keyed(platform.admin)), 422, rule="R14")["missing"] == ["handling"]
 
 
 async def test_r14_lease_back_income_is_booked_as_lease_back(platform):
@@ -80,10 +80,10 @@ def loan(hid: str, **kw):
 
 async def test_r11_entrusted_loan_without_the_entitys_poverty_responsibility_is_refused(platform):
     _, hid, entity = await _household_and_entity(platform)
-    problem(await platform.client.post(f"{V1}/loans", json=loan(hid, use="entrusted", entity_id=entity), headers=platform.admin), 422, rule="R11", field="poverty_responsibility")
+    problem(await platform.client.post(f"{V1}/loans", json=loan(hid, use="entrusted", entity_id=entity), headers=keyed(platform.admin)), 422, rule="R11", field="poverty_responsibility")
     no_return = loan(hid, use="entrusted", entity_id=entity, poverty_responsibility="代养生猪，带动脱贫")
-    problem(await platform.client.post(f"{V1}/loans", json=no_return, headers=platform.admin), 422, rule="R11", field="guaranteed_return_fen_per_year")
-    problem(await platform.client.post(f"{V1}/loans", json=loan(hid, use="entrusted"), headers=platform.admin), 422, rule="R11", field="entity_id")
+    problem(await platform.client.post(f"{V1}/loans", json=no_return, headers=keyed(platform.admin)), 422, rule="R11", field="guaranteed_return_fen_per_year")
+    problem(await platform.client.post(f"{V1}/loans", json=loan(hid, use="entrusted"), headers=keyed(platform.admin)), 422, rule="R11", field="entity_id")
     listed = (await platform.client.get(f"{V1}/loans", headers=platform.admin, params={"limit": 500})).json()["items"]
     assert all(item["household_id"] != hid for item in listed)
 
@@ -96,10 +96,10 @@ async def test_r11_entrusted_loan_returns_are_equity_dividend_and_repayments_tra
     assert line["benefit_type"] == "equity_dividend" and line["lineage"] == {"loan_id": granted["id"], "entity_id": entity}
     after = await post(platform, f"/loans/{granted['id']}/repayments", {"amount_fen": 1_000_000, "paid_on": "2027-03-01"})
     assert after["outstanding_fen"] == 4_000_000
-    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/repayments", json={"amount_fen": 4_000_001, "paid_on": "2027-04-01"}, headers=platform.admin), 422, field="amount_fen")
+    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/repayments", json={"amount_fen": 4_000_001, "paid_on": "2027-04-01"}, headers=keyed(platform.admin)), 422, field="amount_fen")
     overdue = await post(platform, f"/loans/{granted['id']}/overdue", {"overdue_since": "2029-03-02"}, expect=200)
     assert overdue["overdue_since"] == "2029-03-02"
-    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/repayments", json={"amount_fen": 1, "paid_on": "2026-01-01"}, headers=platform.admin), 422, field="paid_on")
+    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/repayments", json={"amount_fen": 1, "paid_on": "2026-01-01"}, headers=keyed(platform.admin)), 422, field="paid_on")
 
     async def booked():
         assert (await ledger_income(platform, hid))["by_type"]["equity_dividend"] == 400_000
@@ -111,4 +111,4 @@ async def test_a_household_own_use_loan_pays_no_entity_returns(platform):
     _, hid, _ = await _household_and_entity(platform)
     granted = await post(platform, "/loans", loan(hid))
     assert granted["entity_id"] is None and granted["outstanding_fen"] == 5_000_000
-    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/returns", json={"amount_fen": 1, "paid_on": "2026-12-31"}, headers=platform.admin), 422, field="loan_id")
+    problem(await platform.client.post(f"{V1}/loans/{granted['id']}/returns", json={"amount_fen": 1, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)), 422, field="loan_id")

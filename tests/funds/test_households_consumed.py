@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.funds.support import V1, post, problem, project_body, project_with_shares
+from tests.funds.support import V1, keyed, post, problem, project_body, project_with_shares
 from tests.helpers import eventually
 
 
@@ -36,4 +36,4 @@ async def test_a_household_that_left_the_registry_gets_no_new_shares(platform):
     assert r.status_code == 200, r.text
     await _known(platform, gone, left_on="2026-07-01", takes_poor_portion=False)
     other = await post(platform, "/projects", project_body(s["village"], s["entity"]))
-    problem(await platform.client.post(f"{V1}/projects/{other['id']}/shares", json={"household_id": gone, "units": 1}, headers=platform.admin), 422, field="household_id")
+    problem(await platform.client.post(f"{V1}/projects/{other['id']}/shares", json={"household_id": gone, "units": 1}, headers=keyed(platform.admin)), 422, field="household_id")
