@@ -123,6 +123,12 @@ class Facts:
         return any(n in self.known for n in names)
 
 
+def approved_distributions(facts: Facts) -> list[dict[str, Any]]:
+    """Approved distributions less those an approved reversal took back (``distribution_reversed``): a correction, not an edit."""
+    reversed_ids = {str(r.get("distribution_id")) for r in facts.of("distribution_reversed")}
+    return [d for d in facts.of("distribution_approved") if str(d.get("distribution_id")) not in reversed_ids]
+
+
 def _ids(items: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted({str(i["event_id"]) for i in items})
 
@@ -167,7 +173,7 @@ def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[s
         return Indicator("R3", NO_DATA, note="not a relatively poor village")
     if not facts.published("distribution_approved"):
         return _unpublished("R3", "distribution_approved")
-    guided = [d for d in facts.of("distribution_approved") if d.get("guidance_fund")]
+    guided = [d for d in approved_distributions(facts) if d.get("guidance_fund")]
     if not guided:
         return Indicator("R3", NO_DATA, note="no distribution of guidance-fund income")
     return _distribution_check("R3", guided, t.r3_poor_share_bp)
@@ -302,7 +308,7 @@ def r9_three_rights(facts: Facts, t: Thresholds) -> Indicator:
         return Indicator("R9", NO_DATA, note="no three-rights project")
     signed = {str(a.get("project_id")) for a in facts.of("agreement_signed")}
     unsigned = [p for p in projects if str(p.get("project_id")) not in signed]
-    shares = _distribution_check("R9", [d for d in facts.of("distribution_approved") if d.get("project_id")], t.poor_share_bp)
+    shares = _distribution_check("R9", [d for d in approved_distributions(facts) if d.get("project_id")], t.poor_share_bp)
     numbers = {"projects": len(projects), "without_agreement": len(unsigned)} | shares.numbers
     if unsigned:
         return Indicator("R9", NOT_MET, _ids(unsigned), numbers)
@@ -318,7 +324,7 @@ def r10_assets(facts: Facts, t: Thresholds) -> Indicator:
         return Indicator("R10", NO_DATA, note="no asset registered")
     handed = {str(h.get("asset_id")) for h in facts.of("asset_handed_over") if h.get("mode", h.get("management_mode")) in HANDOVER_MODES}
     idle = [a for a in assets if str(a.get("asset_id")) not in handed]
-    shares = _distribution_check("R10", [d for d in facts.of("distribution_approved") if d.get("asset_id")], t.poor_share_bp)
+    shares = _distribution_check("R10", [d for d in approved_distributions(facts) if d.get("asset_id")], t.poor_share_bp)
     numbers = {"assets": len(assets), "not_handed_over": len(idle)} | shares.numbers
     if idle:
         return Indicator("R10", NOT_MET, _ids(idle), numbers)
@@ -360,7 +366,7 @@ def r17_dividends(facts: Facts, t: Thresholds) -> Indicator:
     """R17 §5.6: dividends on shares give ≥50% to poor households."""
     if not facts.published("distribution_approved"):
         return _unpublished("R17", "distribution_approved")
-    dividends = [d for d in facts.of("distribution_approved") if d.get("benefit_type") == "equity_dividend"]
+    dividends = [d for d in approved_distributions(facts) if d.get("benefit_type") == "equity_dividend"]
     if not dividends:
         return Indicator("R17", NO_DATA, note="no dividend distribution")
     return _distribution_check("R17", dividends, t.poor_share_bp)

@@ -110,6 +110,16 @@ def test_r9_three_rights_project_needs_agreement_and_half_to_poor_households():
     assert domain.r9_three_rights(facts(**low, agreement_signed=[{"project_id": "p"}]), T).status == "not_met"
 
 
+def test_r9_r17_a_reversed_distribution_no_longer_counts_and_the_correct_one_is_judged():
+    wrong = {"distribution_id": "d1", "project_id": "p", "total_fen": 100, "poor_households_fen": 10, "benefit_type": "equity_dividend"}
+    right = {"distribution_id": "d2", "project_id": "p", "total_fen": 100, "poor_households_fen": 60, "benefit_type": "equity_dividend"}
+    base = {"project_registered": [{"project_id": "p"}], "agreement_signed": [{"project_id": "p"}]}
+    assert domain.r9_three_rights(facts(**base, distribution_approved=[wrong, right]), T).status == "not_met"
+    corrected = facts(**base, distribution_approved=[wrong, right], distribution_reversed=[{"distribution_id": "d1", "reversal_id": "r1"}])
+    r9, r17 = domain.r9_three_rights(corrected, T), domain.r17_dividends(corrected, T)
+    assert r9.status == r17.status == "met" and r9.numbers["distributions"] == r17.numbers["distributions"] == 1
+
+
 def test_r10_assets_handed_over_and_half_of_income_to_poor_households():
     assets = {"asset_registered": [{"asset_id": "a"}]}
     assert domain.r10_assets(facts(**assets), T).status == "not_met"
