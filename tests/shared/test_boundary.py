@@ -139,7 +139,9 @@ def _fund_body(**kw) -> dict:
 async def test_integer_beyond_int64_in_a_body_field_is_a_422_naming_it_not_a_500(platform):
     # Whichever guard catches it (the field's bound, or the database's range as a safety net), never a 500.
     before = await _fund_count(platform)
-    r = await platform.client.post("/funds/v1/funds", json=_fund_body(poor_person_count=INT64_MAX + 1), headers=platform.admin)
+    # Receiving a fund is a money write: it carries an Idempotency-Key (or it is a 428 before any field is read).
+    headers = platform.admin | {"Idempotency-Key": "int64-overflow-fund"}
+    r = await platform.client.post("/funds/v1/funds", json=_fund_body(poor_person_count=INT64_MAX + 1), headers=headers)
     assert r.status_code == 422, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["field"] == "poor_person_count"
