@@ -5,7 +5,7 @@ label per source; withdrawals and reversals leave the original row; income lines
 lines; members are known for scope checks; every money, count and basis-point column is bounded.
 
 Revision ID: c7e1f0a2d3b4
-Revises: b2409cd0daf3
+Revises: c933a45ed5a3
 Create Date: 2026-12-01 18:45:58.748603
 """
 import calendar
@@ -18,7 +18,7 @@ import shared.db
 
 
 revision: str = 'c7e1f0a2d3b4'
-down_revision: Union[str, None] = 'b2409cd0daf3'
+down_revision: Union[str, None] = 'c933a45ed5a3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
