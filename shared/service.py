@@ -328,8 +328,6 @@ def _out_of_range(exc: BaseException) -> tuple[bool, int | None]:
 def _integers(value: Any, path: str = "") -> Iterator[tuple[str, int]]:
     if type(value) is int:
         yield path, value
-    elif isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 4000:
-        yield path, int(value)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _integers(item, f"{path}.{key}" if path else str(key))
@@ -366,7 +364,12 @@ def out_of_range_problem(exc: BaseException, inputs: Any, raw_body: bytes = b"")
 
 async def _request_inputs(request: Request) -> tuple[dict[str, Any], bytes]:
     """Path and query parameters and the JSON body as one object, and the raw body, to find an offending number in."""
-    inputs: dict[str, Any] = {**request.path_params, **dict(request.query_params.multi_items())}
+    # Path and query parameters are text on the wire; those that are whole numbers may be what overflowed.
+    params = {**request.path_params, **dict(request.query_params.multi_items())}
+    inputs: dict[str, Any] = {
+        name: int(value) if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 4000 else value
+        for name, value in params.items()
+    }
     body = await request.body() if request.method in WRITE_METHODS else b""
     try:
         parsed = json.loads(body) if body else None

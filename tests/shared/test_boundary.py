@@ -236,3 +236,10 @@ def test_routes_requiring_an_idempotency_key_document_the_428():
     route = TransactionalRoute("/wages", pay, methods=["POST"], dependencies=[IdempotencyKeyRequired], responses={409: {"description": "x"}})
     assert set(route.responses) == {428, 409}
     assert "application/problem+json" in route.responses[428]["content"]
+
+
+def test_out_of_range_names_the_number_not_a_digit_string_beside_it():
+    from shared.service import out_of_range_problem
+
+    inputs = {"credit_code": "9" * 25, "members": [{"id_number": "440232198003150013", "units": 2**64}]}
+    assert out_of_range_problem(OverflowError("Python int too large to convert to SQLite INTEGER"), inputs).field == "members[0].units"
