@@ -46,9 +46,6 @@ log = logging.getLogger("fupin.http")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# Household imports carry a whole village's sheet: ``@router.post(..., max_body_size=IMPORT_MAX_BODY_BYTES)``.
-IMPORT_MAX_BODY_BYTES = 32 * 1024 * 1024
-
 
 @dataclass
 class ServiceSpec:
