@@ -54,12 +54,55 @@ def cmd_serve_service(args: argparse.Namespace) -> int:
     return _serve(f"services.{args.name}.app:create_app", args.port or SERVICE_PORTS[args.name], args.host)
 
 
+def consumer_health_app(app: Any) -> Any:
+    """``/healthz`` (alive), ``/readyz`` (partitions assigned, lag) and ``/metrics`` of a consumer process."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from shared.metrics import exposition
+
+    def state() -> dict[str, Any]:
+        out = {}
+        for sub in getattr(app.state, "subscribers", []):
+            assigned = sorted(f"{t}:{p}" for t, p in getattr(sub, "assigned", ()))
+            out[sub.subscription.consumer] = {
+                "connected": sub.healthy,
+                "partitions": assigned,
+                "lag": {f"{t}:{p}": n for (t, p), n in sorted(getattr(sub, "lag", {}).items())},
+                "lag_events": sum(getattr(sub, "lag", {}).values()),
+                "applied_events": sub.applied,
+                "batches": getattr(sub, "batches", 0),
+            }
+        return out
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        consumers = state()
+        ready = bool(consumers) and all(c["connected"] and c["partitions"] for c in consumers.values())
+        return JSONResponse({"status": "ready" if ready else "not_ready", "consumers": consumers}, status_code=200 if ready else 503)
+
+    async def metrics(request: Request) -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)])
+
+
 def cmd_consume(args: argparse.Namespace) -> int:
     """Run a service's subscribers (e.g. the ledger consumer) without HTTP; scale by partitions."""
     from shared.logging import configure_logging
     from shared.service import build_app
 
-    settings = get_settings().model_copy(update={"run_consumers": True})
+    updates: dict[str, Any] = {"run_consumers": True, "serves_http": False}
+    if args.health_port is not None:
+        updates["consumer_health_port"] = args.health_port
+    if args.instance_id:
+        updates["consumer_instance_id"] = args.instance_id
+    settings = get_settings().model_copy(update=updates)
     configure_logging(settings.log_level)
     app = build_app([_spec(args.name)], settings)
 
@@ -69,8 +112,21 @@ def cmd_consume(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         async with app.router.lifespan_context(app):
+            health = None
+            if settings.consumer_health_port:
+                import uvicorn
+
+                config = uvicorn.Config(
+                    consumer_health_app(app), host=args.host, port=settings.consumer_health_port, log_config=None, access_log=False, lifespan="off"
+                )
+                health = uvicorn.Server(config)
+                health.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # ours stop the process
+                health_task = asyncio.create_task(health.serve())
             print(f"consuming for {args.name}; Ctrl-C stops", file=sys.stderr)
             await stop.wait()
+            if health is not None:
+                health.should_exit = True
+                await health_task
 
     asyncio.run(main())
     return 0
@@ -132,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("consume", help="run a service's event consumers without HTTP")
     p.add_argument("name", choices=SERVICES)
+    p.add_argument("--health-port", type=int, help="serve /healthz, /readyz and /metrics here (default FUPIN_CONSUMER_HEALTH_PORT; 0: none)")
+    p.add_argument("--instance-id", help="static group membership id, one per process (default FUPIN_CONSUMER_INSTANCE_ID)")
+    p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=cmd_consume)
 
     p = sub.add_parser("migrate", help="bring service databases to the latest migration")

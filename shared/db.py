@@ -90,3 +90,30 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+# SQLSTATEs of a server that is unreachable, starting, stopping or full, rather than of a bad query.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (worth a retry), not that a query was wrong."""
+    from sqlalchemy import exc as sa
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ConnectionError, TimeoutError, sa.TimeoutError)):
+            return True
+        if isinstance(current, OSError) and current.errno is not None:
+            return True  # connect() failed: refused, unreachable, reset
+        if isinstance(current, sa.DBAPIError) and (current.connection_invalidated or isinstance(current, sa.InterfaceError)):
+            return True
+        state = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if type(current).__module__.startswith("asyncpg") and type(current).__name__ in ("ConnectionDoesNotExistError", "InterfaceError"):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False

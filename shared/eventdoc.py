@@ -16,8 +16,9 @@ Every event is a CloudEvents 1.0 envelope in structured JSON mode with Fupin's e
 attributes: `sequence` (1, 2, 3 … per source, no gaps), `prevhash` (the previous event's
 `hash`, 64 zeros for the first), `hash` (SHA-256 of the canonical JSON of the envelope without
 `hash`: keys sorted, no spaces, UTF-8), `actor` and `actorrole` (who did it), and
-`partitionkey` (the Kafka key: the household where there is one). Topic: `<prefix><service>`
-(default prefix `fupin.`), kept forever.
+`partitionkey` (the Kafka key: the household where there is one), and `traceparent` (the W3C
+trace context of the request that recorded it, when there was one; also a Kafka header).
+Topic: `<prefix><service>` (default prefix `fupin.`), kept forever.
 
 A fact that pays a household carries `income` (an `IncomeLine`): the ledger books it under its
 `benefit_type`, one of `order_production`, `wage_labor`, `lease_back`, `policy_support`,
@@ -59,6 +60,7 @@ def render() -> str:
         actor="dev-village_cadre-440232100201",
         actorrole="village_cadre",
         partitionkey="0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+        traceparent="00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
     )
     out = [HEADER.format(envelope=json.dumps(sample, ensure_ascii=False, indent=2))]
     by_service: dict[str, list[Any]] = {}

@@ -26,6 +26,7 @@ from shared.events.contracts import EventData
 from shared import merkle
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal
 from shared.ids import new_id
+from shared.tracing import current_traceparent
 
 PENDING_KEY = "fupin_pending_events"
 # Appends up to this many events go out as one multi-row statement; larger ones (imports) as executemany.
@@ -128,6 +129,7 @@ class PendingEvent:
     data: EventData
     actor: str
     actorrole: str
+    traceparent: str | None = None
 
 
 def bind_principal(session: AsyncSession, principal: Principal) -> None:
@@ -137,7 +139,7 @@ def bind_principal(session: AsyncSession, principal: Principal) -> None:
 def emit(session: AsyncSession, data: EventData) -> None:
     """Record a fact; it is appended to the outbox in the same transaction, just before commit."""
     principal: Principal = session.info.get(PRINCIPAL_KEY, SYSTEM)
-    session.info.setdefault(PENDING_KEY, []).append(PendingEvent(data, principal.subject, str(principal.role)))
+    session.info.setdefault(PENDING_KEY, []).append(PendingEvent(data, principal.subject, str(principal.role), current_traceparent()))
 
 
 def pending_events(session: AsyncSession) -> list[PendingEvent]:
@@ -208,6 +210,7 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
             actor=item.actor,
             actorrole=item.actorrole,
             partitionkey=partitionkey,
+            traceparent=item.traceparent,
         )
         prevhash = envelope["hash"]
         envelopes.append(envelope)

@@ -130,7 +130,9 @@ def idempotency_key_required() -> PreconditionRequired:
 
 
 class Unavailable(Problem):
-    status, code, title_zh, title_en = 503, "unavailable", "服务暂不可用", "Service unavailable"
+    """503: a dependency of this request (its database) cannot be reached now; ``Retry-After`` says when to retry."""
+
+    status, code, title_zh, title_en = 503, "service_unavailable", "服务暂不可用", "Service unavailable"
 
 
 def preferred_language(request: Request) -> str:
@@ -280,8 +282,37 @@ def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
     return openapi
 
 
+async def _database_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database outage is a 503 with ``Retry-After``, answered (not raised) so the connection stays open.
+
+    Any other database error is still a 500, but also answered here rather than re-raised.
+    """
+    from shared.db import database_unavailable
+    from shared.metrics import DB_UNAVAILABLE
+
+    if not database_unavailable(exc):
+        return await _unhandled(request, exc)
+    settings = getattr(request.app.state, "settings", None)
+    retry_after = str(getattr(settings, "retry_after_seconds", 5))
+    service = request.url.path.strip("/").split("/", 1)[0] or "-"
+    DB_UNAVAILABLE.labels(service).inc()
+    log.warning("database unreachable; answered 503", extra={"path": request.url.path, "error": repr(exc)[:300]})
+    problem = Unavailable(
+        "数据库暂时无法访问，请稍后重试",
+        detail_en="the database cannot be reached right now; retry after the Retry-After delay",
+        headers={"Retry-After": retry_after},
+    )
+    return problem_response(request, problem)
+
+
 def install_problem_handlers(app: Any) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
     app.add_exception_handler(Problem, _problem_handler)
+    # Database outages surface as driver or socket errors; they are handled (not re-raised, as the
+    # catch-all for Exception is) so the client keeps its connection.
+    for exc_type in (SQLAlchemyError, ConnectionError, TimeoutError):
+        app.add_exception_handler(exc_type, _database_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(Exception, _unhandled)

@@ -32,15 +32,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import migrations
 from shared.auth import Principal, authenticate
-from shared.bus import KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
+from shared.bus import Freshness, KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
 from shared.console import install_console
 from shared.db import create_engine, is_sqlite, utcnow
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition
 from shared.ids import new_id
 from shared.logging import request_id_var
 from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
 from shared.pii import PiiVault
 from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, idempotency_key_required, install_problem_handlers
 from shared.settings import FupinSettings, get_settings
+from shared.tracing import configure_tracing, request_span
 
 log = logging.getLogger("fupin.http")
 
@@ -517,7 +519,7 @@ def service_router(service: str, *, public: bool = False, **kwargs: Any) -> APIR
 
 
 class RequestContextMiddleware:
-    """Request ids in responses and logs; one structured access line per request."""
+    """Request ids in responses and logs; one structured access line, a server span and metrics per request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -536,6 +538,8 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         started = time.perf_counter()
+        path = scope.get("path", "")
+        method = scope.get("method", "")
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -546,20 +550,24 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with request_span(f"{method} {path}", scope.get("headers", []), **{"http.request.method": method}):
+                await self.app(scope, receive, send_with_id)
         finally:
-            path = scope.get("path", "")
-            if path not in ("/healthz", "/readyz"):
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            service = template.strip("/").split("/", 1)[0] or "-"
+            HTTP_REQUESTS.labels(service, method, template, str(status)).inc()
+            HTTP_LATENCY.labels(service, method, template).observe(elapsed)
+            if path not in _QUIET_PATHS:
                 log.info(
                     "request",
-                    extra={
-                        "method": scope.get("method"),
-                        "path": path,
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    },
+                    extra={"method": method, "path": path, "route": template, "status": status, "duration_ms": round(elapsed * 1000, 2)},
                 )
             request_id_var.reset(token)
+
+
+_QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = None, *, title: str = "Fupin") -> FastAPI:
@@ -573,6 +581,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
         try:
             for spec in specs:
                 engine = create_engine(settings.database_url(spec.name))
+                POOLS.track(spec.name, engine)
                 if settings.migrate_on_start:
                     await migrations.upgrade(engine, spec)
                 async with engine.begin() as conn:
@@ -591,6 +600,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             app.state.contexts = contexts
             app.state.relays = []
             app.state.subscribers = []
+            app.state.freshness = {}
             for ctx in contexts.values():
                 if ctx.spec.on_startup:
                     await ctx.spec.on_startup(ctx)
@@ -627,35 +637,91 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed"],
         )
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes)
+    app.add_middleware(FreshnessHeaders)
     app.add_middleware(RequestContextMiddleware)
+    configure_tracing(settings.trace_exporter)
 
     @app.get("/healthz", tags=["health"], summary="Alive")
     async def healthz() -> dict[str, str]:
         return {"status": "alive"}
 
-    @app.get("/readyz", tags=["health"], summary="Databases and event bus reachable")
+    @app.get("/readyz", tags=["health"], summary="Ready to serve its own requests; what is degraded, how fresh its projections are")
     async def readyz(request: Request) -> JSONResponse:
-        checks: dict[str, str] = {}
-        contexts: dict[str, ServiceContext] = getattr(request.app.state, "contexts", {})
-        for name, ctx in contexts.items():
-            try:
-                async with ctx.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-                checks[f"{name}.database"] = "ok"
-            except Exception as exc:  # pragma: no cover - depends on the outage
-                checks[f"{name}.database"] = f"unreachable: {type(exc).__name__}"
-        if settings.mode == "distributed":
-            checks["event_bus"] = "ok" if await kafka_reachable(settings) else "unreachable"
-        else:
-            checks["event_bus"] = "ok (embedded log)"
-        ready = bool(contexts) and all(v.startswith("ok") for v in checks.values())
-        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+        return await readiness(request.app, settings)
+
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics of this process", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
 
     for spec in specs:
         for router in spec.routers:
             app.include_router(router)
     install_console(app, settings)  # last: its fallback answers only what no API route does
     return app
+
+
+async def readiness(app: FastAPI, settings: FupinSettings) -> JSONResponse:
+    """503 only when this process cannot answer its own requests (a database is unreachable).
+
+    A lost broker degrades a service but does not stop it: writes wait in the outbox, reads come
+    from its own database. Projections report their freshness (``stale`` past
+    ``FUPIN_LEDGER_STALE_SECONDS``) and a stale one is listed under ``degraded``.
+    """
+    checks: dict[str, str] = {}
+    degraded: list[str] = []
+    contexts: dict[str, ServiceContext] = getattr(app.state, "contexts", {})
+    for name, ctx in contexts.items():
+        try:
+            async with ctx.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks[f"{name}.database"] = "ok"
+        except Exception as exc:
+            checks[f"{name}.database"] = f"unreachable: {type(exc).__name__}"
+    if settings.mode == "distributed":
+        checks["event_bus"] = "ok" if await kafka_reachable(settings) else "unreachable"
+        if checks["event_bus"] != "ok":
+            degraded.append("event_bus")
+    else:
+        checks["event_bus"] = "ok (embedded log)"
+    freshness = {name: f.as_dict() for name, f in getattr(app.state, "freshness", {}).items()}
+    for name, f in freshness.items():
+        if f["stale"] is True:
+            degraded.append(f"{name}.freshness")
+    ready = bool(contexts) and all(v.startswith("ok") for k, v in checks.items() if k.endswith(".database"))
+    body: dict[str, Any] = {"status": "ready" if ready else "not_ready", "checks": checks, "degraded": degraded}
+    if freshness:
+        body["freshness"] = freshness
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+class FreshnessHeaders:
+    """A service's answers say how fresh its projections are: ``X-Fupin-Lag-Events``, ``X-Fupin-Stale``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        service = scope.get("path", "").strip("/").split("/", 1)[0]
+        state = scope.get("app").state if scope.get("app") is not None else None
+        freshness = getattr(state, "freshness", {}).get(service) if state is not None else None
+        if freshness is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_freshness(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                stale = freshness.stale
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"x-fupin-lag-events", b"unknown" if freshness.lag is None else str(freshness.lag).encode()),
+                    (b"x-fupin-stale", b"unknown" if stale is None else (b"true" if stale else b"false")),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_freshness)
 
 
 async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, ServiceContext], tasks: list[asyncio.Task[None]]) -> None:
@@ -678,14 +744,22 @@ async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, 
                 subscriber = OutboxSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, sources, settings, ctx.write_lock)
                 app.state.subscribers.append(subscriber)
                 tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))
+                _watch_freshness(app, Freshness(sub, settings, ctx.sessionmaker, ctx.spec.metadata, sources), tasks)
         return
     for ctx in contexts.values():
         relay = KafkaRelay(ctx.name, ctx.engine, ctx.spec.metadata, settings, ctx.signal)
         app.state.relays.append(relay)
         tasks.append(asyncio.create_task(relay.run(), name=f"relay:{ctx.name}"))
-    if settings.run_consumers:
-        for ctx in contexts.values():
-            for sub in ctx.spec.subscriptions:
+    for ctx in contexts.values():
+        for sub in ctx.spec.subscriptions:
+            if settings.run_consumers:
                 subscriber = KafkaSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, settings)
                 app.state.subscribers.append(subscriber)
                 tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))
+            if settings.serves_http:
+                _watch_freshness(app, Freshness(sub, settings, ctx.sessionmaker, ctx.spec.metadata), tasks)
+
+
+def _watch_freshness(app: FastAPI, freshness: Freshness, tasks: list[asyncio.Task[None]]) -> None:
+    app.state.freshness[freshness.metadata.info["service"]] = freshness
+    tasks.append(asyncio.create_task(freshness.run(), name=f"freshness:{freshness.consumer}"))

@@ -32,6 +32,8 @@ class FupinSettings(BaseSettings):
     topic_partitions: int = 3
     consumer_group_prefix: str = "fupin."
     run_consumers: bool = True
+    # False in `fupin consume`: a process without HTTP watches no freshness of its own.
+    serves_http: bool = True
     relay_batch_size: int = 1000
     relay_linger_seconds: float = 0.005
     # Write requests in one transaction at a time per process, on PostgreSQL (SQLite: one).
@@ -40,6 +42,23 @@ class FupinSettings(BaseSettings):
     poll_interval_seconds: float = 0.25
     # A killed consumer's partitions move to a new one after this long (Kafka's minimum is 6 s).
     consumer_session_timeout_ms: int = 10000
+    # Static group membership (KIP-345): a consumer restarted under the same instance id gets its
+    # partitions back at once instead of waiting for a rebalance. One id per consumer process.
+    consumer_instance_id: str | None = None
+    # A lost broker: reconnect after 0.5 s, 1 s, 2 s … up to this, each with jitter; say so once per interval.
+    kafka_backoff_initial_seconds: float = 0.5
+    kafka_backoff_max_seconds: float = 10.0
+    broker_probe_seconds: float = 1.0
+    outage_log_interval_seconds: float = 30.0
+    # The ledger is "stale" when events wait and its applied position has not moved for this long.
+    ledger_stale_seconds: float = 30.0
+    freshness_interval_seconds: float = 2.0
+    # `fupin consume` serves /healthz, /readyz and /metrics here (0: no endpoint).
+    consumer_health_port: int = 0
+    # Seconds a client is told to wait (Retry-After) when a database is unreachable.
+    retry_after_seconds: int = 5
+    # OpenTelemetry spans are made (trace ids flow into events and logs) but exported only when asked.
+    trace_exporter: Literal["none", "console"] = "none"
 
     jwt_secret: str = "dev-insecure-jwt-secret-0000000000000000"
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"

@@ -6,7 +6,10 @@ Extension attributes (lower-case alphanumerics, as CloudEvents requires):
 - ``hash``: SHA-256 of the canonical bytes of the envelope without ``hash`` itself;
 - ``actor`` / ``actorrole``: who did it;
 - ``partitionkey``: the Kafka key (household id where the event has one), after the CloudEvents
-  Partitioning extension.
+  Partitioning extension;
+- ``traceparent``: the W3C trace context of the request that recorded it, after the CloudEvents
+  Distributed Tracing extension (absent outside a traced request). It is hashed like every
+  other attribute: the chain proves it too.
 
 The canonical bytes are RFC 8785 (JSON Canonicalization Scheme): UTF-8, no whitespace, object
 members sorted by the UTF-16 code units of their names, strings escaped as ECMAScript's
@@ -119,6 +122,7 @@ def seal(
     actor: str,
     actorrole: str,
     partitionkey: str | None,
+    traceparent: str | None = None,
 ) -> dict[str, Any]:
     envelope: dict[str, Any] = {
         "specversion": SPECVERSION,
@@ -137,6 +141,8 @@ def seal(
         envelope["subject"] = subject
     if partitionkey:
         envelope["partitionkey"] = partitionkey
+    if traceparent:
+        envelope["traceparent"] = traceparent
     envelope["hash"] = event_hash(envelope)
     return envelope
 
