@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run console test test-embedded infra infra-down up down migrate seed docs bench lint clean
+.PHONY: run console test test-embedded infra infra-down up down status migrate seed docs bench lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,13 +41,18 @@ infra:
 infra-down:
 	@bash deploy/infra.sh down
 
-## Distributed mode: PostgreSQL + Kafka, a process per service (ports 8001–8005) and the ledger consumer.
+## Distributed mode under supervisord: PostgreSQL + Kafka, a process per service (ports 8001–8005)
+## and the ledger consumer (health :8015), each restarted when it crashes.
 up: $(STAMP) infra
 	@bash deploy/distributed.sh up
 
+## Stops the supervised processes (PostgreSQL and Kafka keep running: `make infra-down` stops them).
 down:
 	@bash deploy/distributed.sh down
-	@bash deploy/infra.sh down
+
+## What runs (supervisorctl status) and what each process answers on /readyz.
+status:
+	@bash deploy/distributed.sh status
 
 migrate: $(STAMP)
 	@$(BIN)/fupin migrate

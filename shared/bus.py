@@ -822,19 +822,19 @@ async def group_offsets(admin: Any, reader: Any, group: str, topics: Sequence[st
     """A consumer group's committed offset and the end offset of each partition of ``topics``."""
     from aiokafka import TopicPartition
 
-    partitions = []
-    for topic in topics:
-        for p in sorted(reader.partitions_for_topic(topic) or await _partitions(reader, topic)):
-            partitions.append(TopicPartition(topic, p))
+    partitions = [TopicPartition(t, p) for t, p in await topic_partitions(admin, topics)]
     ends = await reader.end_offsets(partitions) if partitions else {}
     raw = await admin.list_consumer_group_offsets(group)
-    committed = {(tp.topic, tp.partition): max(0, int(raw[tp].offset)) if tp in raw and raw[tp].offset >= 0 else 0 for tp in partitions}
+    committed = {(tp.topic, tp.partition): int(raw[tp].offset) if tp in raw and raw[tp].offset >= 0 else 0 for tp in partitions}
     return committed, {(tp.topic, tp.partition): int(o) for tp, o in ends.items()}
 
 
-async def _partitions(reader: Any, topic: str) -> set[int]:
-    await reader.topics()  # the reader subscribes to nothing: this fetches the cluster's metadata
-    return reader.partitions_for_topic(topic) or set()
+async def topic_partitions(admin: Any, topics: Sequence[str]) -> list[tuple[str, int]]:
+    """The partitions of each topic that exists, in order."""
+    if not topics:
+        return []
+    described = await admin.describe_topics(list(topics))
+    return sorted((d["topic"], p["partition"]) for d in described if d.get("error_code") == 0 for p in d["partitions"])
 
 
 async def _stop_quietly(client: Any) -> None:

@@ -132,6 +132,112 @@ def cmd_consume(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lag(args: argparse.Namespace) -> int:
+    """Each consumer group's committed offset, the partition's end and the lag between them."""
+    import json
+
+    from shared.bus import kafka_reachable, topic_partitions
+
+    settings = get_settings()
+
+    async def main() -> list[dict[str, Any]]:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        if not await kafka_reachable(settings):
+            raise SystemExit(f"fupin lag: Kafka at {settings.kafka_bootstrap} does not answer")
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000)
+        reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, request_timeout_ms=10000)
+        await admin.start()
+        await reader.start()
+        try:
+            groups = args.group or sorted(g for g, _ in await admin.list_consumer_groups() if args.all or g.startswith(settings.consumer_group_prefix))
+            rows = []
+            for group in groups:
+                committed = await admin.list_consumer_group_offsets(group)
+                topics = sorted({tp.topic for tp in committed})
+                partitions = [TopicPartition(t, p) for t, p in await topic_partitions(admin, topics)]
+                ends = await reader.end_offsets(partitions) if partitions else {}
+                for tp in partitions:
+                    offset = committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
+                    rows.append({"group": group, "topic": tp.topic, "partition": tp.partition, "committed": offset, "end": ends[tp], "lag": max(0, ends[tp] - offset)})
+            return rows
+        finally:
+            await reader.stop()
+            await admin.close()
+
+    rows = asyncio.run(main())
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print(f"no consumer group with committed offsets under the prefix {settings.consumer_group_prefix!r} (--all for every group)")
+        return 0
+    print(f"{'GROUP':<32} {'TOPIC':<32} {'PART':>4} {'COMMITTED':>10} {'END':>10} {'LAG':>8}")
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["group"]] = totals.get(r["group"], 0) + r["lag"]
+        print(f"{r['group']:<32} {r['topic']:<32} {r['partition']:>4} {r['committed']:>10} {r['end']:>10} {r['lag']:>8}")
+    for group, lag in totals.items():
+        print(f"{group}: {lag} events waiting")
+    return 1 if args.fail_over is not None and any(lag > args.fail_over for lag in totals.values()) else 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """Each service's outbox: the last sequence appended, the last published, and what waits between them."""
+    import json
+
+    from sqlalchemy import text
+
+    from shared.db import create_engine
+
+    settings = get_settings()
+
+    async def main() -> list[dict[str, Any]]:
+        rows = []
+        for name in args.services or SERVICES:
+            engine = create_engine(settings.database_url(name))
+            try:
+                async with engine.connect() as conn:
+                    found = (
+                        await conn.execute(
+                            text(
+                                "SELECT h.source, h.last_sequence, r.published_sequence, r.published_at "
+                                "FROM outbox_head h JOIN outbox_relay r ON r.source = h.source"
+                            )
+                        )
+                    ).all()
+                for source, last, published, at in found:
+                    rows.append(
+                        {"service": name, "source": source, "last_sequence": int(last), "published_sequence": int(published),
+                         "waiting": int(last) - int(published), "published_at": str(at) if at else None}
+                    )  # fmt: skip
+            except Exception as exc:
+                from shared.db import database_unavailable
+
+                what = "database unreachable" if database_unavailable(exc) else "cannot read the outbox (not migrated?)"
+                rows.append({"service": name, "error": f"{what}: {type(exc).__name__}"})
+            finally:
+                await engine.dispose()
+        return rows
+
+    rows = asyncio.run(main())
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        if settings.mode == "embedded":
+            print("embedded mode: the outboxes are the log (nothing is published); 'waiting' is not a backlog here")
+        print(f"{'SERVICE':<12} {'APPENDED':>10} {'PUBLISHED':>10} {'WAITING':>8}  LAST PUBLISHED AT")
+        for r in rows:
+            if "error" in r:
+                print(f"{r['service']:<12} {r['error']}")
+            else:
+                print(f"{r['service']:<12} {r['last_sequence']:>10} {r['published_sequence']:>10} {r['waiting']:>8}  {r['published_at'] or '-'}")
+    failed = any("error" in r for r in rows)
+    over = args.fail_over is not None and any(r.get("waiting", 0) > args.fail_over for r in rows)
+    return 2 if failed else (1 if over else 0)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from shared import migrations
     from shared.db import create_engine
@@ -192,6 +298,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instance-id", help="static group membership id, one per process (default FUPIN_CONSUMER_INSTANCE_ID)")
     p.add_argument("--host", default="127.0.0.1")
     p.set_defaults(func=cmd_consume)
+
+    p = sub.add_parser("lag", help="Kafka consumer lag per group and partition (committed offset vs the partition's end)")
+    p.add_argument("--group", action="append", help="only this consumer group (repeatable; default: every group under FUPIN_CONSUMER_GROUP_PREFIX)")
+    p.add_argument("--all", action="store_true", help="every consumer group of the cluster, whatever its prefix")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--fail-over", type=int, metavar="N", help="exit 1 when a group's total lag exceeds N (for scripts and cron)")
+    p.set_defaults(func=cmd_lag)
+
+    p = sub.add_parser("outbox", help="each service's outbox backlog: appended, published, waiting")
+    p.add_argument("services", nargs="*", help=f"default: all of {', '.join(SERVICES)}")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--fail-over", type=int, metavar="N", help="exit 1 when a backlog exceeds N events")
+    p.set_defaults(func=cmd_outbox)
 
     p = sub.add_parser("migrate", help="bring service databases to the latest migration")
     p.add_argument("services", nargs="*", help=f"default: all of {', '.join(SERVICES)}")
