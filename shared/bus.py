@@ -841,18 +841,38 @@ async def _stop_quietly(client: Any) -> None:
     """Stop a Kafka client that may already be broken; a lost broker must not block shutdown or retry.
 
     aiokafka's ``stop()`` cancels its own fetch tasks and can let their ``CancelledError`` out;
-    that one is swallowed, a cancellation of the caller is not.
+    that one is swallowed, a cancellation of the caller is not. A producer's ``stop()`` first
+    waits for its unsent batches, which never go while the broker is away; cut short, it would
+    leave its sender retrying forever, so its sender and connections are then closed directly.
     """
     if client is None:
         return
     try:
         await asyncio.wait_for(client.stop(), 5)
+        return
     except asyncio.CancelledError:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
+            await _force_close(client)
             raise
     except Exception:
         pass
+    await _force_close(client)
+
+
+async def _force_close(client: Any) -> None:
+    # aiokafka has no public abort: these are the parts its stop() would close after flushing.
+    for part in (getattr(client, "_sender", None), getattr(client, "client", None), getattr(client, "_client", None)):
+        if part is None or not hasattr(part, "close"):
+            continue
+        try:
+            await asyncio.wait_for(part.close(), 2)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+        except Exception:
+            pass
 
 
 async def kafka_reachable(settings: FupinSettings, timeout: float = 1.0) -> bool:

@@ -19,7 +19,7 @@ from shared.events.households import WagePaid
 from shared.events.income import IncomeLine, Lineage
 from shared.ids import new_id
 from shared.outbox import append_pending, emit
-from tests.e2e.cluster import query
+from tests.e2e.cluster import free_port, query
 from tests.helpers import citizen_id, eventually, unique_number, village_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.distributed]
@@ -83,9 +83,9 @@ async def test_ledger_consumer_survives_sigkill_at_random_points_with_identical_
     rng = random.Random(20181203)
     households = await cluster.start_service("households")
     ledger = await cluster.start_service("ledger", FUPIN_RUN_CONSUMERS="false")
-    # The consumer process: a SIGKILLed member's partitions move on after Kafka's minimum session.
-    cluster.procs  # noqa: B018
-    cluster_env = {"FUPIN_CONSUMER_SESSION_TIMEOUT_MS": "6000"}
+    # The consumer process, as supervisord runs it: a static instance id, so a restarted one gets
+    # its partitions back at once (KIP-345) instead of waiting for the killed one's session to end.
+    cluster_env = {"FUPIN_CONSUMER_SESSION_TIMEOUT_MS": "6000", "FUPIN_CONSUMER_INSTANCE_ID": f"e{cluster.run_id}-0", "FUPIN_MIGRATE_ON_START": "false"}
     cluster._spawn("ledger-consumer", ["consume", "ledger"], **cluster_env)
     headers = {"Authorization": f"Bearer {mint_token(cluster.settings, role='city_admin', subject='e2e')}"}
 
@@ -93,7 +93,7 @@ async def test_ledger_consumer_survives_sigkill_at_random_points_with_identical_
         code, ids = await _register(hh, headers, 8)
         writer = asyncio.create_task(_append_wages(cluster.database_urls["households"], code, ids, batches=40, per_batch=50, rng=rng))
         kills = 0
-        while kills < 4:
+        while kills < 6:
             await asyncio.sleep(rng.uniform(0.5, 2.5))
             cluster.kill("ledger-consumer", signal.SIGKILL)
             kills += 1
@@ -115,3 +115,38 @@ async def test_ledger_consumer_survives_sigkill_at_random_points_with_identical_
     consumed = (await query(ledger_db, "SELECT count(*) FROM consumed_event WHERE source = 'households'"))[0][0]
     published = (await query(cluster.database_urls["households"], "SELECT count(*) FROM outbox"))[0][0]
     assert consumed == published
+
+
+async def test_ledger_reports_stale_while_its_consumer_is_down_and_fresh_once_it_is_back(cluster):
+    rng = random.Random(20181206)
+    households = await cluster.start_service("households")
+    ledger = await cluster.start_service("ledger", FUPIN_RUN_CONSUMERS="false", FUPIN_LEDGER_STALE_SECONDS="2", FUPIN_FRESHNESS_INTERVAL_SECONDS="0.5")
+    health_port = free_port()
+    consumer_env = {"FUPIN_CONSUMER_INSTANCE_ID": f"e{cluster.run_id}-0", "FUPIN_CONSUMER_HEALTH_PORT": str(health_port)}
+    cluster._spawn("ledger-consumer", ["consume", "ledger"], **consumer_env)
+    headers = {"Authorization": f"Bearer {mint_token(cluster.settings, role='city_admin', subject='e2e')}"}
+    async with httpx.AsyncClient(base_url=households, timeout=30) as hh, httpx.AsyncClient(base_url=ledger, timeout=30) as lg:
+        code, ids = await _register(hh, headers, 2)
+
+        async def freshness(stale: bool) -> None:
+            ready = await lg.get("/readyz")
+            assert ready.status_code == 200, ready.text  # a stale ledger still answers: it says how stale
+            f = ready.json()["freshness"]["ledger"]
+            assert f["stale"] is stale, f
+            assert ("ledger.freshness" in ready.json()["degraded"]) is stale
+            answer = await lg.get(f"/ledger/v1/households/{ids[0]}/income", params={"year": 2026}, headers=headers)
+            assert answer.headers["x-fupin-stale"] == ("true" if stale else "false")
+            if not stale:
+                assert f["lag_events"] == 0 and answer.headers["x-fupin-lag-events"] == "0"
+
+        await eventually(lambda: freshness(False), timeout=120)
+        async with httpx.AsyncClient(timeout=5) as client:
+            consumer = (await client.get(f"http://127.0.0.1:{health_port}/readyz")).json()["consumers"]["ledger"]
+        assert consumer["partitions"] and consumer["connected"]
+
+        cluster.kill("ledger-consumer", signal.SIGKILL)
+        await _append_wages(cluster.database_urls["households"], code, ids, batches=2, per_batch=5, rng=rng)
+        await eventually(lambda: freshness(True), timeout=120)
+
+        cluster._spawn("ledger-consumer", ["consume", "ledger"], **consumer_env)
+        await eventually(lambda: freshness(False), timeout=120)
