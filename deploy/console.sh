@@ -34,7 +34,9 @@ build() {
   local strict="${1:-}"
   if ! have_node; then no_node; [ "$strict" = "--strict" ] && return 1; return 0; fi
   local sources want
-  sources=$(cd "$dir" && find src public index.html vite.config.ts tsconfig.json package.json package-lock.json -type f 2>/dev/null | LC_ALL=C sort)
+  # `public/` may not exist in a fresh clone (git keeps no empty folders): list only what is there.
+  sources=$(cd "$dir" && for p in src public index.html vite.config.ts tsconfig.json package.json package-lock.json; do
+    if [ -e "$p" ]; then find "$p" -type f; fi; done | LC_ALL=C sort)
   # shellcheck disable=SC2086
   want="$(hash_of $sources)"
   if [ -f "$dir/dist/index.html" ] && [ "$(cat "$dir/dist/.fupin-build" 2>/dev/null)" = "$want" ]; then
