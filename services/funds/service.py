@@ -91,9 +91,9 @@ from shared.events.funds import (
     AssetHandedOver,
     AssetRegistered,
     AssetRightsTransferredToCollective,
-    DistributionApproved,
+    DistributionApprovedV2,
     DistributionPaidToHousehold,
-    DistributionProposed,
+    DistributionProposedV2,
     DistributionReversed,
     DistributionWithdrawn,
     EntityRegistered,
@@ -102,7 +102,7 @@ from shared.events.funds import (
     IncomeReversed,
     LandRentPaid,
     LandTransferred,
-    LeaseBackAgreed,
+    LeaseBackAgreedV2,
     LeaseBackIncomePaid,
     LoanGranted,
     LoanMarkedOverdue,
@@ -829,7 +829,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
     await session.flush()
     emit(
         session,
-        DistributionProposed(
+        DistributionProposedV2(
             distribution_id=distribution.id,
             project_id=distribution.project_id,
             asset_id=distribution.asset_id,
@@ -840,6 +840,8 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
             poor_households_fen=poor_fen,
             poor_share_bp=floor.bp,
             guidance_fund=guidance,
+            period_start=start,
+            period_end=end,
         ),
     )
     return distribution_out(distribution, split)
@@ -882,7 +884,7 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
     await session.flush()
     emit(
         session,
-        DistributionApproved(
+        DistributionApprovedV2(
             distribution_id=d.id,
             project_id=d.project_id,
             asset_id=d.asset_id,
@@ -896,6 +898,8 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             guidance_fund=d.guidance_fund,
             household_count=sum(1 for _, a in split.values() if a > 0),
             benefit_type=d.benefit_type,  # type: ignore[arg-type]
+            period_start=d.period_start,
+            period_end=d.period_end,
         ),
     )
     households = {h.id: h for h in (await session.execute(select(KnownHousehold).where(KnownHousehold.id.in_(list(split))))).scalars()}
@@ -1187,7 +1191,7 @@ async def agree_lease_back(*, session: AsyncSession, principal: Principal, data:
     await session.flush()
     emit(
         session,
-        LeaseBackAgreed(
+        LeaseBackAgreedV2(
             lease_back_id=lease_back.id,
             entity_id=entity.id,
             household_id=household.id,
@@ -1197,6 +1201,7 @@ async def agree_lease_back(*, session: AsyncSession, principal: Principal, data:
             start_on=lease_back.start_on,
             end_on=lease_back.end_on,
             has_disaster_terms=True,
+            agreed_income_fen_per_year=lease_back.agreed_income_fen_per_year,
         ),
     )
     return lease_back_out(lease_back)

@@ -626,3 +626,32 @@ class IncomeReversed(EventData):
             "reverses_event_id": "0192f0a4-7c3e-7000-8000-0000000000d3",
         },
     }
+
+
+# ---- v2: distributions cover date ranges; a lease-back may state its yearly income ------------
+
+
+@contract("funds", "distribution_proposed", 2, subject="distribution_id")
+class DistributionProposedV2(DistributionProposed):
+    """v1 and the date range the period covers (inclusive); two standing distributions of one source never overlap."""
+
+    period_start: date
+    period_end: date
+    example = {**(DistributionProposed.example or {}), "period_start": "2026-01-01", "period_end": "2026-12-31"}
+
+
+@contract("funds", "distribution_approved", 2, subject="distribution_id")
+class DistributionApprovedV2(DistributionApproved):
+    """v1 and the date range the period covers (inclusive)."""
+
+    period_start: date
+    period_end: date
+    example = {**(DistributionApproved.example or {}), "period_start": "2026-01-01", "period_end": "2026-12-31"}
+
+
+@contract("funds", "lease_back_agreed", 2, subject="lease_back_id")
+class LeaseBackAgreedV2(LeaseBackAgreed):
+    """v1 and the most the household is paid from the base in a year, when the agreement states one (R14)."""
+
+    agreed_income_fen_per_year: int | None = Field(None, gt=0)
+    example = {**(LeaseBackAgreed.example or {}), "agreed_income_fen_per_year": 100_000}

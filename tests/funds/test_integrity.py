@@ -3,8 +3,10 @@ corrections instead of edits, every reference in scope, an Idempotency-Key on ev
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.funds.support import (
@@ -159,6 +161,13 @@ async def test_r9_a_2018_distribution_after_2018_h1_and_h2_is_a_409_naming_the_o
     quarter = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2018-Q3", "total_fen": 1, "paid_on": "2019-01-20"}, headers=keyed(platform.admin))
     assert problem(quarter, 409)["existing_distribution_id"] == h2["id"]
     await post(platform, "/distributions", {"project_id": s["project"], "period": "2019-01", "total_fen": 1_000, "paid_on": "2019-02-01"})
+    # The fact carries the range (distribution_proposed v2; v1 stays published as it was).
+    outbox = platform.context("funds").spec.metadata.tables["outbox"]
+    async with platform.context("funds").sessionmaker() as session:
+        row = (await session.execute(select(outbox.c.type, outbox.c.payload).where(outbox.c.subject == h1["id"]))).first()
+    assert row.type == "fupin.funds.distribution_proposed.v2"
+    data = json.loads(row.payload)["data"]
+    assert (data["period"], data["period_start"], data["period_end"]) == ("2018-H1", "2018-01-01", "2018-06-30")
 
 
 async def test_r9_explicit_period_ranges_are_checked_against_labels_and_adjacent_ranges_are_accepted(platform):
