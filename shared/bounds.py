@@ -14,11 +14,12 @@ not blank, without control or bidirectional-override characters. See docs/bounds
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
 
 # ---- money (integer fen) ---------------------------------------------------------------------
 
@@ -89,6 +90,18 @@ BirthDate = Annotated[
 Year = Annotated[int, Strict(), Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"a calendar year, {YEAR_MIN} … {YEAR_MAX}")]
 # For query parameters (strings on the wire): the same bounds, parsed from the query string.
 QueryYear = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"a calendar year, {YEAR_MIN} … {YEAR_MAX}")]
+
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_time_only(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_TIME.match(value):
+        raise ValueError("a time is ISO 8601 with a zone, e.g. 2026-03-01T00:00:00+08:00 (not a number of seconds)")
+    return value
+
+
+# A time in a query string: ISO 8601 with a zone; ``0`` or ``0.5`` never become 1970-01-01.
+QueryTime = Annotated[AwareDatetime, BeforeValidator(_iso_time_only)]
 
 # ---- booleans --------------------------------------------------------------------------------
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import AwareDatetime
 from fastapi.responses import StreamingResponse
 
 from services.ledger import audit, service
 from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
 from shared.auth import CurrentPrincipal, Role, readable_by
-from shared.bounds import PolicyDate, QueryYear
+from shared.bounds import PolicyDate, QueryTime, QueryYear
 from shared.paging import Page, PageParams, page_params
 from shared.service import SessionDep, service_router
 
@@ -100,8 +99,8 @@ async def audit_export(
     request: Request,
     source: Annotated[list[audit.Source] | None, Query(max_length=4, description="one of the four sources (repeatable)")] = None,
     type: Annotated[list[Annotated[str, Query(max_length=120)]] | None, Query(max_length=50, description="event type or prefix (repeatable)")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="ISO time with a zone, inclusive")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="ISO time with a zone, exclusive")] = None,
+    since: Annotated[QueryTime | None, Query(description="ISO time with a zone, inclusive")] = None,
+    until: Annotated[QueryTime | None, Query(description="ISO time with a zone, exclusive")] = None,
     household: Annotated[str | None, Query(max_length=36)] = None,
     log: Literal["auto", "outbox", "kafka"] = "auto",
 ) -> StreamingResponse:

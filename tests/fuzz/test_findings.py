@@ -29,3 +29,12 @@ async def test_the_import_template_is_documented_as_the_csv_or_xlsx_it_is(platfo
     r = await platform.client.get("/households/v1/imports/template", headers=platform.admin)
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] in documented
     assert "application/json" not in documented
+
+
+async def test_audit_export_takes_iso_times_only_never_a_number_of_seconds(platform):
+    auditor = platform.as_("auditor", subject="fuzz-auditor")
+    for value in ("0", "0.5", "1700000000"):
+        r = await platform.client.get("/ledger/v1/audit/export", params={"until": value}, headers=auditor)
+        assert r.status_code == 422 and r.json()["field"] == "until", (value, r.text)
+    r = await platform.client.get("/ledger/v1/audit/export", params={"since": "2026-01-01T00:00:00+08:00", "log": "outbox"}, headers=auditor)
+    assert r.status_code == 200, r.text
