@@ -318,8 +318,8 @@ def summarise(runs: list[RoleRun]) -> str:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="findings routed to the market+ledger boundary work (/work/notes/fuzz-findings.md): negative_data_rejection on "
-    "POST /market/v1/direct-supply-channels (period_start 0 taken as 1970-01-01) and GET /ledger/v1/audit/export (since=0)",
+    reason="a finding routed to the funds boundary work (/work/notes/fuzz-findings.md, F12): negative_data_rejection on "
+    "POST /funds/v1/funds (received_on 0 stored as 1970-01-01)",
 )
 async def test_schemathesis_finds_no_server_error_and_no_schema_break(tmp_path: Path) -> None:
     from services.embedded import create_app
