@@ -92,6 +92,10 @@ async def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--proofs", type=int, default=5000)
+    parser.add_argument(
+        "--baseline-every", type=int, default=1,
+        help="append a baseline batch after every K-th tree batch (1: both get every batch; 4 on a loaded machine: the baseline sees a quarter)",
+    )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
 
@@ -112,11 +116,17 @@ async def main() -> None:
                     await ensure_head(conn, SPEC.metadata, "funds")
             makers = {name: async_sessionmaker(engine, expire_on_commit=False) for name, engine in engines.items()}
             spent = {"tree": 0.0, "bare": 0.0}
+            counted = {"tree": 0, "bare": 0}
             done = 0
-            print(f"appending {args.events:,} events in batches of {args.batch} to {args.database}, with and without the tree, alternating")
+            print(
+                f"appending {args.events:,} events in batches of {args.batch} to {args.database} with the tree, "
+                f"and the same batches without it after every {args.baseline_every} (interleaved)"
+            )
             while done < args.events:
                 n = min(args.batch, args.events - done)
-                order = ("tree", "bare") if (done // args.batch) % 2 == 0 else ("bare", "tree")
+                number = done // args.batch
+                names = ["tree"] + (["bare"] if number % args.baseline_every == 0 else [])
+                order = names if number % 2 == 0 else names[::-1]
                 for name in order:
                     async with makers[name]() as session:
                         started = time.perf_counter()
@@ -125,10 +135,15 @@ async def main() -> None:
                         await append_pending(session, SPEC.metadata, "funds", tree=name == "tree")
                         await session.commit()
                         spent[name] += time.perf_counter() - started
+                        counted[name] += n
                 done += n
                 if done % (args.batch * 100) == 0 or done == args.events:
-                    print(f"  {done:>9,} events: with tree {done / spent['tree']:,.0f}/s, without {done / spent['bare']:,.0f}/s", flush=True)
-            with_tree, without = args.events / spent["tree"], args.events / spent["bare"]
+                    print(
+                        f"  {done:>9,} events: with tree {counted['tree'] / spent['tree']:,.0f}/s, "
+                        f"without ({counted['bare']:,} events) {counted['bare'] / spent['bare']:,.0f}/s",
+                        flush=True,
+                    )
+            with_tree, without = counted["tree"] / spent["tree"], counted["bare"] / spent["bare"]
 
             engine = engines["tree"]
             async with engine.connect() as conn:
@@ -158,13 +173,28 @@ async def main() -> None:
                     started = time.perf_counter()
                     await tlog.consistency_proof(conn, m, head.size)
                     cons.append((time.perf_counter() - started) * 1000)
+                # The computation alone (plan the nodes, hash them up), with the nodes already read.
+                compute = []
+                for _ in range(args.proofs):
+                    i = rng.randrange(head.size)
+                    ranges = merkle.inclusion_ranges(i, head.size)
+                    nodes = await tlog._nodes(conn, merkle.needed(ranges))
+                    started = time.perf_counter()
+                    ranges = merkle.inclusion_ranges(i, head.size)
+                    merkle.needed(ranges)
+                    merkle.assemble(ranges, nodes.__getitem__)
+                    compute.append((time.perf_counter() - started) * 1000)
                 i = rng.randrange(head.size)
                 path = await tlog.inclusion_proof(conn, i, head.size)
             assert verifier.check_inclusion(i, head.size, leaves[i], path, head.root)
-            print(f"inclusion proof at {head.size:,} ({len(path)} hashes), {args.proofs} random leaves: "
+            print(f"inclusion proof computation alone (nodes in hand): p50 {statistics.median(compute):.3f} ms, p99 {_percentile(compute, 0.99):.3f} ms")
+            print(f"inclusion proof through the database at {head.size:,} ({len(path)} hashes), {args.proofs} random leaves: "
                   f"p50 {statistics.median(timings):.3f} ms, p99 {_percentile(timings, 0.99):.3f} ms, max {max(timings):.3f} ms")
             print(f"consistency proof to {head.size:,}, {len(cons)} random sizes: p50 {statistics.median(cons):.3f} ms, p99 {_percentile(cons, 0.99):.3f} ms")
-            print(f"append: with tree {with_tree:,.0f} events/s, without {without:,.0f} events/s, ratio {with_tree / without:.2f}")
+            print(
+                f"append: with tree {with_tree:,.0f} events/s ({counted['tree']:,} events), "
+                f"without {without:,.0f} events/s ({counted['bare']:,} events), ratio {with_tree / without:.2f}"
+            )
         finally:
             for engine in engines.values():
                 await engine.dispose()

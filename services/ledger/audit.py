@@ -180,6 +180,26 @@ def verify_envelopes(envelopes: Iterable[dict[str, Any]], *, filtered: bool = Fa
     return result
 
 
+def check_checkpoint(envelopes: Iterable[dict[str, Any]], checkpoint: Any) -> ChainBreak | None:
+    """The first ``checkpoint.size`` events of its source must hash to its Merkle root (docs/audit.md §7).
+
+    This is what a re-hashed chain cannot pass: the root was kept elsewhere before the rewrite.
+    """
+    from shared import merkle
+
+    source = "/fupin/" + checkpoint.origin.rstrip("/").rsplit("/", 1)[-1]
+    mine = sorted((e for e in envelopes if e.get("source") == source), key=lambda e: e.get("sequence") if isinstance(e.get("sequence"), int) else -1)
+    if len(mine) < checkpoint.size:
+        return ChainBreak(source, None, None, f"the log holds {len(mine)} events, the kept checkpoint {checkpoint.size}: events are missing")
+    frontier: list[bytes] = []
+    merkle.append_leaves(0, frontier, (merkle.leaf_hash(canonical_json(e)) for e in mine[: checkpoint.size]))
+    if merkle.root_of_frontier(frontier) != checkpoint.root:
+        return ChainBreak(
+            source, None, None, f"the first {checkpoint.size} events do not hash to the kept checkpoint's root: the history was rewritten"
+        )
+    return None
+
+
 async def verify_log(settings: FupinSettings, kind: LogKind = "auto", sources: Sequence[str] = SOURCES) -> VerifyResult:
     log = await read_log(settings, kind, sources)
     result = verify_envelopes(env for s in sources for env in log[s])

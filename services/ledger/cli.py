@@ -22,11 +22,38 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from services.ledger import audit
     from shared.settings import get_settings
 
+    kept = []
+    if args.checkpoint:
+        from services.ledger.witness import load_verifier
+        from shared.checkpoint import CheckpointError, open_checkpoint
+
+        if not args.key:
+            print("fupin audit verify: --checkpoint needs --key (the verifier key)", file=sys.stderr)
+            return 2
+        try:
+            verifier = load_verifier(args.key)
+            for path in args.checkpoint:
+                with open(path, encoding="utf-8") as fh:
+                    kept.append(open_checkpoint(fh.read(), verifier))
+        except (CheckpointError, OSError) as exc:
+            print(f"fupin audit verify: a kept checkpoint: {exc}", file=sys.stderr)
+            return 1
     if args.from_file:
         with open(args.from_file, encoding="utf-8") as fh:
-            result = audit.verify_envelopes(audit.read_ndjson(fh), filtered=args.filtered)
+            envelopes = audit.read_ndjson(fh)
+        result = audit.verify_envelopes(envelopes, filtered=args.filtered)
     else:
-        result = asyncio.run(audit.verify_log(get_settings(), args.log, args.source or audit.SOURCES))
+        settings = get_settings()
+        sources = args.source or audit.SOURCES
+        log = asyncio.run(audit.read_log(settings, args.log, sources))
+        envelopes = [env for s in sources for env in log[s]]
+        result = audit.verify_envelopes(envelopes)
+        for s in sources:
+            result.counts.setdefault(f"/fupin/{s}", 0)
+    for checkpoint in kept:
+        broken = audit.check_checkpoint(envelopes, checkpoint)
+        if broken is not None:
+            result.breaks.append(broken)
     print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else result.report())
     return 0 if result.ok else 1
 
@@ -226,6 +253,8 @@ def register(subparsers: Any) -> None:
     v.add_argument("--log", choices=logs, default="auto", help="outbox tables or Kafka topics (auto: by FUPIN_MODE)")
     v.add_argument("--source", action="append", choices=SOURCE_NAMES, help="only this source (repeatable)")
     v.add_argument("--json", action="store_true", help="machine-readable result")
+    v.add_argument("--checkpoint", action="append", help="a kept checkpoint: its source's log must hash to its root too (repeatable)")
+    v.add_argument("--key", help="the verifier key of the kept checkpoints (or a file holding it)")
     v.set_defaults(func=cmd_verify)
 
     e = sub.add_parser("export", help="write the log as NDJSON of CloudEvents envelopes")

@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 GENESIS_HASH = "0" * 64
 SPECVERSION = "1.0"
@@ -39,36 +39,64 @@ class NotCanonical(TypeError):
     """A value with no RFC 8785 form in Fupin's event data (a float, a huge integer, a non-JSON type)."""
 
 
+def _refuse(value: Any) -> NoReturn:
+    if type(value) is int:
+        raise NotCanonical(f"integer {value} is outside ±(2**53 - 1) and has no exact RFC 8785 form")
+    if type(value) is float:
+        raise NotCanonical("floats are not allowed in event data (money is integer fen; use integers or strings)")
+    raise NotCanonical(f"{type(value).__name__} has no JSON form; event data is plain JSON")
+
+
 def _scan(value: Any) -> bool:
     """Refuse what has no canonical form here; True when an object key lies outside the BMP.
 
     Outside the Basic Multilingual Plane, sorting by code point (Python) and by UTF-16 code unit
-    (RFC 8785) can differ, so such keys take the slow, explicit path.
+    (RFC 8785) can differ, so such keys take the slow, explicit path. Iterative and inlined: it
+    runs on every append, twice per event.
     """
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return False
-    if kind is int:
-        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            return False
-        raise NotCanonical(f"integer {value} is outside ±(2**53 - 1) and has no exact RFC 8785 form")
-    if kind is dict:
-        astral = False
-        for key, item in value.items():
-            if type(key) is not str:
-                raise NotCanonical(f"object key {key!r} is not a string")
-            if not key.isascii() and max(map(ord, key)) > 0xFFFF:
-                astral = True
-            astral = _scan(item) or astral
-        return astral
-    if kind is list or kind is tuple:
-        astral = False
-        for item in value:
-            astral = _scan(item) or astral
-        return astral
-    if kind is float:
-        raise NotCanonical("floats are not allowed in event data (money is integer fen; use integers or strings)")
-    raise NotCanonical(f"{kind.__name__} has no JSON form; event data is plain JSON")
+    astral = False
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            for key, item in node.items():
+                if type(key) is not str:
+                    raise NotCanonical(f"object key {key!r} is not a string")
+                if not key.isascii() and max(map(ord, key)) > 0xFFFF:
+                    astral = True
+                t = type(item)
+                if t is str or t is bool or item is None:
+                    continue
+                if t is int:
+                    if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                        _refuse(item)
+                    continue
+                if t is dict or t is list or t is tuple:
+                    stack.append(item)
+                    continue
+                _refuse(item)
+        elif kind is list or kind is tuple:
+            for item in node:
+                t = type(item)
+                if t is str or t is bool or item is None:
+                    continue
+                if t is int:
+                    if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                        _refuse(item)
+                    continue
+                if t is dict or t is list or t is tuple:
+                    stack.append(item)
+                    continue
+                _refuse(item)
+        elif kind is str or kind is bool or node is None:
+            continue
+        elif kind is int:
+            if not -MAX_SAFE_INTEGER <= node <= MAX_SAFE_INTEGER:
+                _refuse(node)
+        else:
+            _refuse(node)
+    return astral
 
 
 def _utf16_key(key: str) -> bytes:
@@ -155,6 +183,8 @@ class ChainBreak:
     reason: str
 
     def __str__(self) -> str:
+        if self.sequence is None and self.event_id is None:  # the log as a whole (against a kept checkpoint)
+            return f"{self.source}: {self.reason}"
         return f"{self.source} at sequence {self.sequence} (event {self.event_id}): {self.reason}"
 
 

@@ -23,6 +23,7 @@ from shared.db import create_engine
 from shared.events.envelope import canonical_json, event_hash
 from shared.events.income import BenefitType
 from tests.audit.support import fv
+from tests.audit.test_checkpoints import fupin
 from tests.conftest import MODES, Platform, drop_databases, make_settings
 from tests.helpers import village_code
 from tests.ledger.support import append, household, income, village
@@ -102,6 +103,14 @@ async def test_rewriting_any_stored_event_is_detected_against_a_kept_checkpoint(
     lines = [line.decode() for line in audit.export_lines(log, audit.ExportFilter())]
     with pytest.raises(fv.Failed, match="rewritten"):
         fv.verify_log(kept.note, fv.parse_key(key.encode()), lines)
+
+    # … and so does `fupin audit verify` once it is given the kept checkpoint.
+    (tmp_path / "kept").write_text(kept.note)
+    base = ["audit", "verify", "--log", "outbox", "--source", "funds"]
+    plain = await fupin(platform.settings, *base)
+    assert plain.returncode == 0, plain.stdout
+    against = await fupin(platform.settings, *base, "--checkpoint", str(tmp_path / "kept"), "--key", key.encode())
+    assert against.returncode == 1 and "/fupin/funds: the first" in against.stdout and "rewritten" in against.stdout, against.stdout + against.stderr
 
     # 2. The platform's next checkpoint is not consistent with the kept one: the witness refuses it.
     await proofs.sign_checkpoints(trees, ("funds",))
