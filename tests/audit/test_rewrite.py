@@ -91,6 +91,12 @@ async def test_rewriting_any_stored_event_is_detected_against_a_kept_checkpoint(
     n = kept.tree_size
     target = {"first": 1, "middle": (n + 1) // 2, "last": n}[where]
 
+    (tmp_path / "kept").write_text(kept.note)
+    base = ["audit", "verify", "--log", "outbox", "--source", "funds"]
+    if where == "first":  # the untouched log passes against the kept checkpoint (once is enough)
+        honest = await fupin(platform.settings, *base, "--checkpoint", str(tmp_path / "kept"), "--key", key.encode())
+        assert honest.returncode == 0 and "OK" in honest.stdout, honest.stdout + honest.stderr
+
     await _rewrite(platform.settings, "funds", target)
     await _incomes(platform, 2)  # the platform goes on appending to the forged history
 
@@ -105,8 +111,6 @@ async def test_rewriting_any_stored_event_is_detected_against_a_kept_checkpoint(
         fv.verify_log(kept.note, fv.parse_key(key.encode()), lines)
 
     # … and so does `fupin audit verify` once it is given the kept checkpoint.
-    (tmp_path / "kept").write_text(kept.note)
-    base = ["audit", "verify", "--log", "outbox", "--source", "funds"]
     plain = await fupin(platform.settings, *base)
     assert plain.returncode == 0, plain.stdout
     against = await fupin(platform.settings, *base, "--checkpoint", str(tmp_path / "kept"), "--key", key.encode())
