@@ -97,7 +97,15 @@ async def main() -> None:
         help="append a baseline batch after every K-th tree batch (1: both get every batch; 4 on a loaded machine: the baseline sees a quarter)",
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--proofs-only", action="store_true",
+        help="skip the appends: store the tree of --events synthetic leaves (the same tables, built by the same "
+        "incremental code in big batches) and time only the proofs",
+    )
     args = parser.parse_args()
+    if args.proofs_only:
+        await proofs_only(args)
+        return
 
     fact = the_fact()
     with tempfile.TemporaryDirectory(prefix="fupin-bench-merkle-") as tmpdir:
@@ -151,46 +159,12 @@ async def main() -> None:
                 nodes = (await conn.execute(text("SELECT count(*) FROM merkle_node"))).scalar_one()
                 leaves = [bytes(h) for (h,) in (await conn.execute(text("SELECT hash FROM merkle_node WHERE level = 0 ORDER BY idx"))).all()]
                 payload_leaf = merkle.leaf_hash((await conn.execute(text("SELECT payload FROM outbox WHERE sequence = :s"), {"s": head.size})).scalar_one().encode())
-            verifier = _verifier()
-            rebuilt = verifier.tree_root(leaves)
+            rebuilt = _verifier().tree_root(leaves)
             assert head.size == args.events and leaves[-1] == payload_leaf
             assert rebuilt == head.root, "the incremental tree differs from a rebuild"
             print(f"tree: {head.size:,} leaves, {nodes:,} stored nodes; incremental root == rebuilt root: {rebuilt == head.root}")
 
-            rng = random.Random(7)
-            timings = []
-            cons = []
-            async with engine.connect() as conn:
-                for _ in range(200):  # warm the page cache and the statement cache
-                    await tlog.inclusion_proof(conn, rng.randrange(head.size), head.size)
-                for _ in range(args.proofs):
-                    i = rng.randrange(head.size)
-                    started = time.perf_counter()
-                    path = await tlog.inclusion_proof(conn, i, head.size)
-                    timings.append((time.perf_counter() - started) * 1000)
-                for _ in range(min(args.proofs, 1000)):
-                    m = rng.randrange(1, head.size)
-                    started = time.perf_counter()
-                    await tlog.consistency_proof(conn, m, head.size)
-                    cons.append((time.perf_counter() - started) * 1000)
-                # The computation alone (plan the nodes, hash them up), with the nodes already read.
-                compute = []
-                for _ in range(args.proofs):
-                    i = rng.randrange(head.size)
-                    ranges = merkle.inclusion_ranges(i, head.size)
-                    nodes = await tlog._nodes(conn, merkle.needed(ranges))
-                    started = time.perf_counter()
-                    ranges = merkle.inclusion_ranges(i, head.size)
-                    merkle.needed(ranges)
-                    merkle.assemble(ranges, nodes.__getitem__)
-                    compute.append((time.perf_counter() - started) * 1000)
-                i = rng.randrange(head.size)
-                path = await tlog.inclusion_proof(conn, i, head.size)
-            assert verifier.check_inclusion(i, head.size, leaves[i], path, head.root)
-            print(f"inclusion proof computation alone (nodes in hand): p50 {statistics.median(compute):.3f} ms, p99 {_percentile(compute, 0.99):.3f} ms")
-            print(f"inclusion proof through the database at {head.size:,} ({len(path)} hashes), {args.proofs} random leaves: "
-                  f"p50 {statistics.median(timings):.3f} ms, p99 {_percentile(timings, 0.99):.3f} ms, max {max(timings):.3f} ms")
-            print(f"consistency proof to {head.size:,}, {len(cons)} random sizes: p50 {statistics.median(cons):.3f} ms, p99 {_percentile(cons, 0.99):.3f} ms")
+            await time_proofs(engine, head, leaves, args.proofs)
             print(
                 f"append: with tree {with_tree:,.0f} events/s ({counted['tree']:,} events), "
                 f"without {without:,.0f} events/s ({counted['bare']:,} events), ratio {with_tree / without:.2f}"
@@ -200,6 +174,75 @@ async def main() -> None:
                 await engine.dispose()
             for db in dbs:
                 await _drop(db)
+
+
+async def proofs_only(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="fupin-bench-merkle-") as tmpdir:
+        url, db = await _database(args.database, Path(tmpdir), "proofs")
+        engine = create_engine(url)
+        try:
+            await migrations.upgrade(engine, SPEC)
+            async with engine.begin() as conn:
+                await ensure_head(conn, SPEC.metadata, "funds")
+            size, frontier, leaves = 0, [], []
+            started = time.perf_counter()
+            while size < args.events:
+                chunk = [merkle.leaf_hash(f"event {i}".encode()) for i in range(size, min(args.events, size + 50_000))]
+                leaves += chunk
+                size, nodes = merkle.append_leaves(size, frontier, chunk)
+                async with engine.begin() as conn:
+                    await conn.execute(text("INSERT INTO merkle_node (level, idx, hash) VALUES (:l, :i, :h)"), [{"l": lv, "i": ix, "h": h} for lv, ix, h in nodes])
+            async with engine.begin() as conn:
+                await conn.execute(text("UPDATE outbox_head SET last_sequence = :n, tree_frontier = :f"), {"n": size, "f": merkle.pack(frontier)})
+            print(f"stored a tree of {size:,} leaves in {time.perf_counter() - started:.0f} s (no events: proofs only)")
+            async with engine.connect() as conn:
+                head = await tlog.head(conn)
+            assert head.root == _verifier().tree_root(leaves)
+            await time_proofs(engine, head, leaves, args.proofs)
+        finally:
+            await engine.dispose()
+            await _drop(db)
+
+
+async def time_proofs(engine, head, leaves: list[bytes], count: int) -> None:
+    """Wall time (what a caller waits, machine load included) and CPU time (the work itself) per proof."""
+    verifier = _verifier()
+    rng = random.Random(7)
+    wall, cpu, compute_wall, compute_cpu, cons = [], [], [], [], []
+    async with engine.connect() as conn:
+        for _ in range(200):  # warm the page cache and the statement cache
+            await tlog.inclusion_proof(conn, rng.randrange(head.size), head.size)
+        for _ in range(count):
+            i = rng.randrange(head.size)
+            w, c = time.perf_counter(), time.process_time()
+            path = await tlog.inclusion_proof(conn, i, head.size)
+            cpu.append((time.process_time() - c) * 1000)
+            wall.append((time.perf_counter() - w) * 1000)
+        for _ in range(count):
+            i = rng.randrange(head.size)
+            nodes = await tlog._nodes(conn, merkle.needed(merkle.inclusion_ranges(i, head.size)))
+            w, c = time.perf_counter(), time.thread_time()
+            ranges = merkle.inclusion_ranges(i, head.size)
+            merkle.needed(ranges)
+            merkle.assemble(ranges, nodes.__getitem__)
+            compute_cpu.append((time.thread_time() - c) * 1000)
+            compute_wall.append((time.perf_counter() - w) * 1000)
+        for _ in range(min(count, 1000)):
+            m = rng.randrange(1, head.size)
+            w = time.perf_counter()
+            await tlog.consistency_proof(conn, m, head.size)
+            cons.append((time.perf_counter() - w) * 1000)
+        i = rng.randrange(head.size)
+        path = await tlog.inclusion_proof(conn, i, head.size)
+    assert verifier.check_inclusion(i, head.size, leaves[i], path, head.root)
+
+    def q(values: list[float]) -> str:
+        return f"p50 {statistics.median(values):.3f} ms, p99 {_percentile(values, 0.99):.3f} ms, max {max(values):.3f} ms"
+
+    print(f"inclusion proof at {head.size:,} leaves ({len(path)} hashes), {count} random leaves, verified by fupin_verify:")
+    print(f"  computation (plan + hash up, nodes in hand):  CPU {q(compute_cpu)};  wall {q(compute_wall)}")
+    print(f"  through the database (one indexed query):     CPU {q(cpu)};  wall {q(wall)}")
+    print(f"consistency proof to {head.size:,} from {len(cons)} random sizes, through the database: wall {q(cons)}")
 
 
 def _verifier():

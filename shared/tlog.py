@@ -36,18 +36,27 @@ async def head(conn: AsyncConnection) -> TreeHead:
     return TreeHead(int(row[0]), merkle.root_of_frontier(merkle.unpack(row[1])))
 
 
+_PG_NODES = sa.text(
+    "SELECT m.level, m.idx, m.hash FROM merkle_node m "
+    "JOIN unnest(CAST(:levels AS integer[]), CAST(:idxs AS bigint[])) AS w(level, idx) ON m.level = w.level AND m.idx = w.idx"
+)
+
+
 async def _nodes(conn: AsyncConnection, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
     wanted = sorted(set(wanted))
     if not wanted:
         return {}
-    by_level: dict[int, list[int]] = {}
-    for level, idx in wanted:
-        by_level.setdefault(level, []).append(int(idx))
-    # One primary-key probe per node, "level = l AND idx IN (…)" per level (SQLite scans on a
-    # row-value IN), as plain SQL: the numbers are ours, and a Core construct of varying shape
-    # would be compiled anew for every proof.
-    where = " OR ".join(f"(level = {int(level)} AND idx IN ({', '.join(map(str, idxs))}))" for level, idxs in by_level.items())
-    rows = (await conn.execute(sa.text(f"SELECT level, idx, hash FROM merkle_node WHERE {where}"))).all()
+    if conn.dialect.name == "postgresql":
+        # One statement of fixed shape (compiled and prepared once per connection), probing the key.
+        rows = (await conn.execute(_PG_NODES, {"levels": [lv for lv, _ in wanted], "idxs": [ix for _, ix in wanted]})).all()
+    else:
+        # SQLite scans on a row-value IN: "level = l AND idx IN (…)" per level probes the key. The
+        # numbers are ours (ints), sent as literal SQL so nothing is compiled per proof.
+        by_level: dict[int, list[int]] = {}
+        for level, idx in wanted:
+            by_level.setdefault(int(level), []).append(int(idx))
+        where = " OR ".join(f"(level = {level} AND idx IN ({', '.join(map(str, idxs))}))" for level, idxs in by_level.items())
+        rows = (await conn.exec_driver_sql(f"SELECT level, idx, hash FROM merkle_node WHERE {where}")).all()
     found = {(int(lv), int(ix)): bytes(h) for lv, ix, h in rows}
     missing = [n for n in wanted if n not in found]
     if missing:
