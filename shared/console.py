@@ -32,6 +32,7 @@ DEFAULT_DIST = Path(__file__).resolve().parent.parent / "console" / "dist"
 # The console's own routes (``/funds``, ``/households/<id>``) share first segments with services, not ``/v1``.
 API_PATH = re.compile(rf"^(?:(?:{'|'.join(map(re.escape, (*SERVICES, 'dev')))})/v\d+(?:/|$)|(?:openapi\.json|docs|redoc|healthz|readyz)(?:/|$))")
 DEV_TOKEN_TTL_SECONDS = 8 * 3600
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class MethodNotAllowed(Problem):
@@ -99,12 +100,17 @@ def install_console(app: FastAPI, settings: FupinSettings) -> None:
 
     async def spa(request: Request, path: str = "") -> Response:
         if API_PATH.match(path) or request.method not in ("GET", "HEAD"):
+            allowed: set[str] = set()
             for route in request.app.router.routes:
                 if route in spa_routes:
                     continue
                 match, _ = route.matches(request.scope)
                 if match == Match.PARTIAL:
-                    raise MethodNotAllowed(detail_en=f"{request.method} is not allowed on {request.url.path}")
+                    # Included routers do not list their methods: ask the route which ones it takes.
+                    allowed |= {m for m in PROBED_METHODS if route.matches({**request.scope, "method": m})[0] == Match.FULL}
+            if allowed:
+                # As the router itself answers when this fallback is absent: 405 with the methods allowed.
+                raise MethodNotAllowed(detail_en=f"{request.method} is not allowed on {request.url.path}", headers={"Allow": ", ".join(sorted(allowed))})
             raise NotFound(detail_en=f"no route {request.url.path}")
         if path:
             candidate = (dist / path).resolve()

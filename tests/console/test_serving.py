@@ -43,7 +43,9 @@ async def test_console_is_served_at_root_with_fallback_and_api_paths_stay_proble
         unknown_api = await c.get("/funds/v1/no-such-thing")
         assert unknown_api.status_code == 404 and unknown_api.headers["content-type"].startswith("application/problem+json")
         wrong_method = await c.get("/funds/v1/distributions/x/approve")
-        assert wrong_method.status_code == 405
+        assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+        put = await c.put("/funds/v1/funds", json={})
+        assert put.status_code == 405 and put.headers["allow"] == "GET, POST"
         assert (await c.post("/nowhere", json={})).status_code == 404  # writes to unknown paths stay 404
         assert (await c.get("/healthz")).json() == {"status": "alive"}
         assert (await c.get("/openapi.json")).json()["openapi"].startswith("3.")
