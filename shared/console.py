@@ -1,9 +1,9 @@
 """The operator console beside the API: the built ``console/dist`` at ``/`` and, in development, a token route.
 
 The console is a single-page app: a GET for a path that no API route answers gets ``index.html``
-(the browser's router takes it from there), except under the API's own prefixes, where an unknown
-path stays a 404 problem and a known path with another method a 405. Nothing is served when the
-console was not built; the API is unchanged.
+(the browser's router takes it from there). Paths of the API (``/<service>/v1/…``, the docs, the
+probes) and writes are never the console's: there the router's own 404 and 405 problems stand.
+Nothing is served when the console was not built; the API is unchanged.
 
 ``POST /dev/v1/token`` mints a development token for a role and scope (the sign-in picker). It is
 registered only when ``env`` is development or test: in production the identity provider issues
@@ -15,16 +15,16 @@ from __future__ import annotations
 import mimetypes
 import re
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
-from starlette.routing import Match
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from shared.auth import Role, mint_token, validate_scope
 from shared.bounds import Name, StrictInput
-from shared.problems import InvalidInput, NotFound, Problem
+from shared.problems import InvalidInput, NotFound
 from shared.settings import SERVICES, FupinSettings
 
 DEFAULT_DIST = Path(__file__).resolve().parent.parent / "console" / "dist"
@@ -32,14 +32,6 @@ DEFAULT_DIST = Path(__file__).resolve().parent.parent / "console" / "dist"
 # The console's own routes (``/funds``, ``/households/<id>``) share first segments with services, not ``/v1``.
 API_PATH = re.compile(rf"^(?:(?:{'|'.join(map(re.escape, (*SERVICES, 'dev')))})/v\d+(?:/|$)|(?:openapi\.json|docs|redoc|healthz|readyz)(?:/|$))")
 DEV_TOKEN_TTL_SECONDS = 8 * 3600
-PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-class MethodNotAllowed(Problem):
-    status = 405
-    code = "method_not_allowed"
-    title_zh = "不支持该请求方法"
-    title_en = "Method not allowed"
 
 
 class DevTokenIn(StrictInput):
@@ -76,6 +68,15 @@ def dev_router(settings: FupinSettings) -> APIRouter:
     return router
 
 
+class ConsoleRoute(Route):
+    """GET/HEAD of any path outside the API: the console's files, or its index.html for the browser's router."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD") or API_PATH.match(scope["path"].lstrip("/")):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def console_dist(settings: FupinSettings) -> Path:
     return settings.console_dist or DEFAULT_DIST
 
@@ -98,20 +99,8 @@ def install_console(app: FastAPI, settings: FupinSettings) -> None:
         return
     index = dist / "index.html"
 
-    async def spa(request: Request, path: str = "") -> Response:
-        if API_PATH.match(path) or request.method not in ("GET", "HEAD"):
-            allowed: set[str] = set()
-            for route in request.app.router.routes:
-                if route in spa_routes:
-                    continue
-                match, _ = route.matches(request.scope)
-                if match == Match.PARTIAL:
-                    # Included routers do not list their methods: ask the route which ones it takes.
-                    allowed |= {m for m in PROBED_METHODS if route.matches({**request.scope, "method": m})[0] == Match.FULL}
-            if allowed:
-                # As the router itself answers when this fallback is absent: 405 with the methods allowed.
-                raise MethodNotAllowed(detail_en=f"{request.method} is not allowed on {request.url.path}", headers={"Allow": ", ".join(sorted(allowed))})
-            raise NotFound(detail_en=f"no route {request.url.path}")
+    async def spa(request: Request) -> Response:
+        path = request.path_params.get("path", "")
         if path:
             candidate = (dist / path).resolve()
             if candidate.is_relative_to(dist) and candidate.is_file():
@@ -123,8 +112,6 @@ def install_console(app: FastAPI, settings: FupinSettings) -> None:
                 raise NotFound(detail_en=f"no console asset {path}")
         return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
-    # Every method, so that a write to an unknown path stays a 404 (not a 405 from this route).
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    app.add_api_route("/", spa, methods=methods, include_in_schema=False)
-    app.add_api_route("/{path:path}", spa, methods=methods, include_in_schema=False)
-    spa_routes: list[Any] = app.router.routes[-2:]
+    # Appended last, so every API route is tried first; it never matches an API path or a write,
+    # so the router's own 404 and 405 (with Allow) stand for those.
+    app.router.routes.append(ConsoleRoute("/{path:path}", spa, methods=["GET", "HEAD"], include_in_schema=False))

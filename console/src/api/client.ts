@@ -49,7 +49,8 @@ const middleware: Middleware = {
   },
 }
 
-export const api = createClient<paths>({ baseUrl: location.origin })
+// fetch is looked up per call, so a test (or a polyfill) installed after this module loads is used.
+export const api = createClient<paths>({ baseUrl: location.origin, fetch: (request: Request) => globalThis.fetch(request) })
 api.use(middleware)
 
 type Result<T> = { data?: T; error?: unknown; response: Response }
