@@ -30,8 +30,10 @@ describe('typed client', () => {
     session.token = 'tok'
     const seen = capture()
     const body = { project_id: 'p', period: '2026', total_fen: 100, paid_on: '2026-12-31' }
-    await api.POST('/funds/v1/distributions', { body })
-    await api.POST('/funds/v1/distributions', { body })
+    // The OpenAPI requires the header on money writes; the middleware adds one wherever a call has none.
+    const untyped = api as unknown as { POST: (path: string, init: object) => Promise<unknown> }
+    await untyped.POST('/funds/v1/distributions', { body })
+    await untyped.POST('/funds/v1/distributions', { body })
     await api.GET('/funds/v1/distributions', {})
     expect(seen[0]!.headers.get('Authorization')).toBe('Bearer tok')
     expect(seen[0]!.headers.get('Accept-Language')).toBe('zh-CN')
@@ -45,7 +47,7 @@ describe('typed client', () => {
     const { api, config } = await load()
     config.api = { funds: 'http://127.0.0.1:8001' }
     const seen = capture()
-    await api.POST('/funds/v1/distributions', { body: { project_id: 'p', period: '2026', total_fen: 100, paid_on: '2026-12-31' } })
+    await api.POST('/funds/v1/distributions', { params: { header: { 'Idempotency-Key': 'k1' } }, body: { project_id: 'p', period: '2026', total_fen: 100, paid_on: '2026-12-31' } })
     config.api = {}
     expect(seen[0]!.url).toBe('http://127.0.0.1:8001/funds/v1/distributions')
     expect(await seen[0]!.json()).toMatchObject({ total_fen: 100 })
@@ -54,9 +56,16 @@ describe('typed client', () => {
   it('turns a problem answer into an ApiError naming the rule', async () => {
     const { api, ok, ApiError } = await load()
     capture(422, { title: '违反政策规定', status: 422, code: 'rule_violation', rule: 'R9', field: 'poor_households_fen', detail: '贫困户所得须不低于 60%' })
-    const call = ok(api.POST('/funds/v1/distributions', { body: { project_id: 'p', period: '2026', total_fen: 100, poor_households_fen: 1, paid_on: '2026-12-31' } }))
+    const call = ok(api.POST('/funds/v1/distributions', { params: { header: { 'Idempotency-Key': 'k2' } }, body: { project_id: 'p', period: '2026', total_fen: 100, poor_households_fen: 1, paid_on: '2026-12-31' } }))
     await expect(call).rejects.toBeInstanceOf(ApiError)
     await expect(call).rejects.toMatchObject({ problem: { rule: 'R9', fields: { poor_households_fen: '贫困户所得须不低于 60%' } } })
+  })
+
+  it('keeps the Idempotency-Key of a retried submission and changes it when the body changes', async () => {
+    const { idempotencyKeyFor } = await load()
+    const first = idempotencyKeyFor('propose', { total_fen: 100 })
+    expect(idempotencyKeyFor('propose', { total_fen: 100 })).toBe(first)
+    expect(idempotencyKeyFor('propose', { total_fen: 200 })).not.toBe(first)
   })
 
   it('bounds the calls in flight', async () => {

@@ -66,6 +66,9 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
     s = Seeder(base)
     today = date.today()
     year = today.year
+    # The project's agreement and the distributed periods lie in last year (whole quarters, all
+    # ended); the payments are made today, so the income is this year's.
+    last = year - 1
     serial = iter(range(500, 999))
 
     def person(name: str, relation: str, birth: date, sex: str, labour: str) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
     households: dict[str, dict[str, Any]] = {}
     for label, village, members in families:
         number = f"{village}{len(households) + 1:04d}"
-        h = s.post("/households/v1/households", {"household_number": number, "village_code": village, "registered_on": f"{year}-01-05",
+        h = s.post("/households/v1/households", {"household_number": number, "village_code": village, "registered_on": f"{last}-01-05",
                                                  "poverty_status": "registered_poor", "members": members})
         households[label] = {"id": h["id"], "number": number, "head": members[0]["name"], "village": village}
     for h in households.values():
@@ -95,17 +98,17 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
     entity = s.post("/funds/v1/entities", {"name": "乳源必背茶叶专业合作社", "kind": "cooperative", "credit_code": first17 + credit_code_check_char(first17),
                                            "county_code": COUNTY, "village_codes": [VILLAGE_A]})
     fund = s.post("/funds/v1/funds", {"kind": "other_assistance", "name": f"{year}年东莞对口帮扶资金", "county_code": COUNTY, "amount_fen": 100_000_000,
-                                      "received_on": f"{year}-01-02"})
+                                      "received_on": f"{last}-01-02"})
     allocation = s.post("/funds/v1/allocations", {"fund_id": fund["id"], "village_code": VILLAGE_A, "purpose": "industry",
-                                                  "recipient_kind": "village_collective", "amount_fen": 10_000_000, "allocated_on": f"{year}-01-03"})
+                                                  "recipient_kind": "village_collective", "amount_fen": 10_000_000, "allocated_on": f"{last}-01-03"})
     project = s.post("/funds/v1/projects", {
         "name": "必背村茶叶基地", "village_code": VILLAGE_A, "industry": "tea", "area_tenth_mu": 805, "contiguous": True, "entity_id": entity["id"],
         "led_by": "party_member", "funded_by": [{"allocation_id": allocation["id"], "amount_fen": 5_000_000}],
-        "agreement": {"signed_on": f"{year}-01-04", "term_start": f"{year}-01-04", "term_end": f"{year + 5}-01-03", "poor_share_bp": 6000},
+        "agreement": {"signed_on": f"{last - 1}-12-20", "term_start": f"{last}-01-01", "term_end": f"{last + 5}-12-31", "poor_share_bp": 6000},
     })
     for label, units in (("A1", 2), ("A2", 1)):
         s.post(f"/funds/v1/projects/{project['id']}/shares", {"household_id": households[label]["id"], "units": units, "contribution": "funds"})
-    d = s.post("/funds/v1/distributions", {"project_id": project["id"], "period": f"{year}-H1", "total_fen": 300_000, "paid_on": today.isoformat()})
+    d = s.post("/funds/v1/distributions", {"project_id": project["id"], "period": f"{last}-Q1", "total_fen": 300_000, "paid_on": today.isoformat()})
     s.post(f"/funds/v1/distributions/{d['id']}/approve", {}, who=s.as_("city_admin", subject="seed-checker"), expect=200)
     s.post("/funds/v1/subsidies", {"household_id": households["A1"]["id"], "name": "耕地地力保护补贴", "total_fen": 52_050, "paid_on": today.isoformat()})
 
@@ -119,7 +122,7 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
     good_id = make_citizen_id(COUNTY, date(1970, 5, 5), 990)
     bad_id = good_id[:-1] + ("0" if good_id[-1] != "0" else "1")
     base_row = {"县(区)": COUNTY, "乡镇": "必背镇", "村代码": VILLAGE_A, "村名": "必背村", "户编号": f"{VILLAGE_A}0099", "户主姓名": "钟永红",
-                "与户主关系": "户主", "性别": "男", "出生日期": "1970-05-05", "劳动能力": "全劳动力", "贫困状态": "在册贫困户", "登记日期": f"{year}-01-06"}
+                "与户主关系": "户主", "性别": "男", "出生日期": "1970-05-05", "劳动能力": "全劳动力", "贫困状态": "在册贫困户", "登记日期": f"{last}-01-06"}
     rows.append([{**base_row, "姓名": "钟永红", "身份证号": good_id}.get(h, "") for h in HEADERS])
     rows.append([{**base_row, "姓名": "钟芳", "身份证号": bad_id, "与户主关系": "子女", "性别": "女"}.get(h, "") for h in HEADERS])
     buf = io.StringIO()
@@ -132,4 +135,5 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
     assert errors and errors[0]["row"] == 3, check.text
 
     return {"base": base, "year": year, "county": COUNTY, "villageA": VILLAGE_A, "villageB": VILLAGE_B, "households": households,
-            "project": {"id": project["id"], "name": project["name"]}, "importCsv": str(import_csv), "importError": errors[0]}
+            "project": {"id": project["id"], "name": project["name"]}, "importCsv": str(import_csv), "importError": errors[0],
+            "periods": {"seeded": f"{last}-Q1", "proposed": f"{last}-Q2", "r9": f"{last}-Q3"}}

@@ -23,6 +23,22 @@ export function newIdempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`
 }
 
+const lastKeys = new Map<string, string>()
+/**
+ * The Idempotency-Key for submitting this body to this action: the same again when a person retries
+ * the same submission (a lost answer never books twice), a fresh one once the body differs.
+ */
+export function idempotencyKeyFor(action: string, body: unknown): string {
+  const fingerprint = `${action}\n${JSON.stringify(body)}`
+  let key = lastKeys.get(fingerprint)
+  if (!key) {
+    key = newIdempotencyKey()
+    lastKeys.clear()
+    lastKeys.set(fingerprint, key)
+  }
+  return key
+}
+
 export function serviceUrl(url: string): string {
   const u = new URL(url, location.origin)
   const service = u.pathname.split('/')[1] ?? ''

@@ -437,6 +437,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/funds/v1/distributions/{distribution_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible */
+        post: operations["withdraw_distribution_funds_v1_distributions__distribution_id__withdraw_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/distributions/{distribution_id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose to reverse an approved distribution, with a reason */
+        post: operations["propose_distribution_reversal_funds_v1_distributions__distribution_id__reversals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/income-lines/{line_id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose to reverse one payment (rent, lease-back income, subsidy, loan return), with a reason */
+        post: operations["propose_line_reversal_funds_v1_income_lines__line_id__reversals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/reversals/{reversal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Reversal */
+        get: operations["get_reversal_funds_v1_reversals__reversal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/reversals/{reversal_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a reversal (not by its proposer): a negative income line for each line reversed */
+        post: operations["approve_reversal_funds_v1_reversals__reversal_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/funds/v1/land-transfers": {
         parameters: {
             query?: never;
@@ -1177,7 +1262,7 @@ export interface paths {
         /** List Deliveries */
         get: operations["list_deliveries_market_v1_contracts__contract_id__deliveries_get"];
         put?: never;
-        /** Record a delivery and settle it at max(floor, market) per unit (R12) */
+        /** Record a delivery and settle it at max(floor, market) per unit (R12); requires Idempotency-Key */
         post: operations["record_delivery_market_v1_contracts__contract_id__deliveries_post"];
         delete?: never;
         options?: never;
@@ -1810,16 +1895,19 @@ export interface components {
             /**
              * Signed On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             signed_on: string;
             /**
              * Term Start
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             term_start: string;
             /**
              * Term End
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             term_end: string;
             /**
@@ -1863,7 +1951,10 @@ export interface components {
          *     }
          */
         AllocationIn: {
-            /** Fund Id */
+            /**
+             * Fund Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             fund_id: string;
             /**
              * Village Code
@@ -1887,12 +1978,13 @@ export interface components {
             recipient_id?: string | null;
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
             /**
              * Allocated On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             allocated_on: string;
         };
@@ -1959,13 +2051,19 @@ export interface components {
          *     }
          */
         AssetIn: {
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a division code
+             */
             village_code: string;
             /**
              * Value Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             value_fen: number;
             /**
@@ -1976,6 +2074,7 @@ export interface components {
             /**
              * Built On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             built_on: string;
         };
@@ -2309,7 +2408,10 @@ export interface components {
              * @enum {string}
              */
             kind: "school_canteen" | "institution_canteen" | "restaurant_hotel" | "distributor" | "wholesale_market" | "partner_platform";
-            /** Counterparty */
+            /**
+             * Counterparty
+             * @description text, 1 … 200 characters, NFC, no control characters
+             */
             counterparty: string;
             /**
              * Partner
@@ -2321,14 +2423,20 @@ export interface components {
             /**
              * Period Start
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             period_start: string;
             /**
              * Period End
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             period_end: string;
-            /** Volume */
+            /**
+             * Volume
+             * @description decimal string, > 0, at most 3 decimals, at most 10,000,000 units: "12.5"
+             * @example 12.5
+             */
             volume: string;
             /**
              * Unit
@@ -2392,13 +2500,16 @@ export interface components {
             /** Covered Village Codes */
             covered_village_codes?: string[];
             /** Covered Bases */
-            covered_bases?: components["schemas"]["CoveredBase"][];
+            covered_bases?: components["schemas"]["CoveredBaseIn"][];
             /**
              * Kind
              * @enum {string}
              */
             kind: "storage" | "transport" | "processing" | "pre_cooling";
-            /** Name */
+            /**
+             * Name
+             * @description text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
             /** County Code */
             county_code: string;
@@ -2411,6 +2522,7 @@ export interface components {
             /**
              * Opened On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             opened_on: string;
         };
@@ -2483,13 +2595,26 @@ export interface components {
          *     }
          */
         ContractIn: {
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Product */
+            /**
+             * Product
+             * @description one of the 453 industries, e.g. `tea`
+             */
             product: string;
-            /** Quantity */
+            /**
+             * Quantity
+             * @description decimal string, > 0, at most 3 decimals, at most 10,000,000 units: "12.5"
+             * @example 12.5
+             */
             quantity: string;
             /**
              * Unit
@@ -2498,17 +2623,19 @@ export interface components {
             unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
             /**
              * Floor Price Fen
-             * @description guaranteed floor price (保底价), fen per unit
+             * @description guaranteed floor price (保底价), fen per unit, above zero (R12)
              */
             floor_price_fen: number;
             /**
              * Starts On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             starts_on: string;
             /**
              * Ends On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             ends_on: string;
         };
@@ -2657,6 +2784,35 @@ export interface components {
             is_large: boolean;
         };
         /**
+         * CoveredBaseIn
+         * @description An industry base a facility or station covers, as the API takes it (the event carries ``CoveredBase``).
+         */
+        CoveredBaseIn: {
+            /**
+             * Base Code
+             * @description text, 1 … 60 characters, NFC, no control characters
+             */
+            base_code: string;
+            /**
+             * Name
+             * @description text, 1 … 200 characters, NFC, no control characters
+             */
+            name: string;
+            /**
+             * Industry
+             * @description one of the 453 industries, e.g. `tea`
+             */
+            industry: string;
+            /** Township Code */
+            township_code?: string | null;
+            /**
+             * Is Large
+             * @description a large (township) production base: R20 and R21 pre-cooling speak of these
+             * @default false
+             */
+            is_large: boolean;
+        };
+        /**
          * DeliveryIn
          * @example {
          *       "delivered_on": "2026-04-10",
@@ -2676,7 +2832,11 @@ export interface components {
          *     }
          */
         DeliveryIn: {
-            /** Quantity */
+            /**
+             * Quantity
+             * @description decimal string, > 0, at most 3 decimals, at most 10,000,000 units: "12.5"
+             * @example 12.5
+             */
             quantity: string;
             /**
              * Grade
@@ -2687,6 +2847,7 @@ export interface components {
             /**
              * Delivered On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             delivered_on: string;
             /**
@@ -2810,6 +2971,13 @@ export interface components {
          *       "project_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "total_fen": 1000000
          *     }
+         * @example {
+         *       "asset_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *       "paid_on": "2027-04-15",
+         *       "period_end": "2027-03-31",
+         *       "period_start": "2026-04-01",
+         *       "total_fen": 1000000
+         *     }
          */
         DistributionIn: {
             /** Project Id */
@@ -2818,9 +2986,19 @@ export interface components {
             asset_id?: string | null;
             /**
              * Period
-             * @description 2026, 2026-H1, 2026-Q3 or 2026-07
+             * @description 2026, 2026-H1, 2026-Q3 or 2026-07 (the date range is derived from it); or give period_start and period_end
              */
-            period: string;
+            period?: string | null;
+            /**
+             * Period Start
+             * @description first day of the period the profit was made in
+             */
+            period_start?: string | null;
+            /**
+             * Period End
+             * @description last day of the period (inclusive)
+             */
+            period_end?: string | null;
             /**
              * Total Fen
              * @description profit or asset income declared for the period, fen
@@ -2834,6 +3012,7 @@ export interface components {
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
         };
@@ -2849,6 +3028,8 @@ export interface components {
          *         "id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *         "paid_on": "2026-12-31",
          *         "period": "2026",
+         *         "period_end": "2026-12-31",
+         *         "period_start": "2026-01-01",
          *         "poor_households_fen": 600000,
          *         "poor_share_bp": 6000,
          *         "project_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
@@ -2895,6 +3076,8 @@ export interface components {
          *       "id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "paid_on": "2026-12-31",
          *       "period": "2026",
+         *       "period_end": "2026-12-31",
+         *       "period_start": "2026-01-01",
          *       "poor_households_fen": 600000,
          *       "poor_share_bp": 6000,
          *       "project_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
@@ -2934,6 +3117,16 @@ export interface components {
             /** Poor Share Bp */
             poor_share_bp: number;
             /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
              * Rule
              * @description the rule that set the floor: R9, R10 or R3
              */
@@ -2951,11 +3144,20 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "proposed" | "approved";
+            status: "proposed" | "approved" | "withdrawn" | "reversed";
             /** Proposed By */
             proposed_by: string;
             /** Approved By */
             approved_by: string | null;
+            /** Withdrawn By */
+            withdrawn_by?: string | null;
+            /** Withdrawal Reason */
+            withdrawal_reason?: string | null;
+            /**
+             * Reversal Id
+             * @description the reversal proposed or approved for this distribution
+             */
+            reversal_id?: string | null;
             /** Split */
             split: components["schemas"]["SplitLine"][];
         };
@@ -2984,13 +3186,16 @@ export interface components {
             /** Covered Village Codes */
             covered_village_codes?: string[];
             /** Covered Bases */
-            covered_bases?: components["schemas"]["CoveredBase"][];
+            covered_bases?: components["schemas"]["CoveredBaseIn"][];
             /**
              * Level
              * @enum {string}
              */
             level: "county_centre" | "township_station" | "village_shop";
-            /** Name */
+            /**
+             * Name
+             * @description text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
             /** County Code */
             county_code: string;
@@ -3001,6 +3206,7 @@ export interface components {
             /**
              * Opened On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             opened_on: string;
         };
@@ -3180,7 +3386,10 @@ export interface components {
          *     }
          */
         EntityIn: {
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
             /**
              * Kind
@@ -3192,7 +3401,10 @@ export interface components {
              * @description unified social credit code (GB 32100), 18 characters with check character
              */
             credit_code: string;
-            /** County Code */
+            /**
+             * County Code
+             * @description a division code
+             */
             county_code: string;
             /** Village Codes */
             village_codes?: string[];
@@ -3225,11 +3437,21 @@ export interface components {
          *     }
          */
         FillIn: {
-            /** Line No */
+            /**
+             * Line No
+             * @description an order line number, 1 … 10000
+             */
             line_no: number;
-            /** Delivery Id */
+            /**
+             * Delivery Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             delivery_id: string;
-            /** Quantity */
+            /**
+             * Quantity
+             * @description decimal string, > 0, at most 3 decimals, at most 10,000,000 units: "12.5"
+             * @example 12.5
+             */
             quantity: string;
         };
         /** FillOut */
@@ -3270,9 +3492,15 @@ export interface components {
              * @enum {string}
              */
             kind: "provincial_special" | "dongguan_guidance" | "shaoguan_guidance" | "other_assistance" | "microcredit";
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** County Code */
+            /**
+             * County Code
+             * @description a division code
+             */
             county_code: string;
             /**
              * Village Code
@@ -3281,7 +3509,7 @@ export interface components {
             village_code?: string | null;
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
             /**
@@ -3292,6 +3520,7 @@ export interface components {
             /**
              * Received On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             received_on: string;
         };
@@ -3373,11 +3602,14 @@ export interface components {
         };
         /** FundingIn */
         FundingIn: {
-            /** Allocation Id */
+            /**
+             * Allocation Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             allocation_id: string;
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
         };
@@ -3389,11 +3621,6 @@ export interface components {
             fund_id: string;
             /** Amount Fen */
             amount_fen: number;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * HandoverIn
@@ -3411,18 +3638,26 @@ export interface components {
              * @enum {string}
              */
             mode: "contracting" | "lease" | "trusteeship";
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Annual Fee Fen */
+            /**
+             * Annual Fee Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 0 … 10000000000
+             */
             annual_fee_fen: number;
             /**
              * Start On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_on: string;
             /**
              * End On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
         };
@@ -3745,8 +3980,17 @@ export interface components {
             households: number;
             /** Members */
             members: number;
-            /** Errors */
+            /**
+             * Errors
+             * @description the first 100 problems found (``error_count`` counts them all)
+             */
             errors: components["schemas"]["ImportProblem"][];
+            /**
+             * Error Count
+             * @description how many problems the file has in all
+             * @default 0
+             */
+            error_count: number;
         };
         /**
          * IncomeEntryOut
@@ -3850,6 +4094,13 @@ export interface components {
             lineage: {
                 [key: string]: string;
             };
+            /**
+             * Reverses Line Id
+             * @description set on a reversing (negative) line: the line it reverses
+             */
+            reverses_line_id?: string | null;
+            /** Reversal Id */
+            reversal_id?: string | null;
         };
         /**
          * Indicators
@@ -3936,13 +4187,25 @@ export interface components {
          *     }
          */
         LandTransferIn: {
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Plot */
+            /**
+             * Plot
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             plot: string;
-            /** Area Tenth Mu */
+            /**
+             * Area Tenth Mu
+             * @description tenths of a mu, 1 … 100000000
+             */
             area_tenth_mu: number;
             /**
              * As Shares
@@ -3952,14 +4215,19 @@ export interface components {
             /**
              * Start On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_on: string;
             /**
              * End On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
-            /** Annual Rent Fen */
+            /**
+             * Annual Rent Fen
+             * @description R16: the agreed rent per year; rent paid for a year never exceeds it
+             */
             annual_rent_fen: number;
             /**
              * Policy Income Household Bp
@@ -4014,25 +4282,44 @@ export interface components {
          *     }
          */
         LeaseBackIn: {
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Base Name */
+            /**
+             * Base Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             base_name: string;
-            /** Area Tenth Mu */
+            /**
+             * Area Tenth Mu
+             * @description tenths of a mu, 1 … 100000000
+             */
             area_tenth_mu: number;
             /**
              * Start On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_on: string;
             /**
              * End On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
             disaster_terms?: components["schemas"]["DisasterTermsIn"] | null;
+            /**
+             * Agreed Income Fen Per Year
+             * @description R14: the most the household is paid from the base in a year, when the agreement states one
+             */
+            agreed_income_fen_per_year?: number | null;
         };
         /** LeaseBackOut */
         LeaseBackOut: {
@@ -4059,6 +4346,8 @@ export interface components {
              */
             end_on: string;
             disaster_terms: components["schemas"]["DisasterTermsIn"];
+            /** Agreed Income Fen Per Year */
+            agreed_income_fen_per_year?: number | null;
         };
         /**
          * LeaveIn
@@ -4097,27 +4386,41 @@ export interface components {
          *     }
          */
         LoanIn: {
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Bank */
+            /**
+             * Bank
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             bank: string;
             /**
              * Principal Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             principal_fen: number;
-            /** Term Months */
+            /**
+             * Term Months
+             * @description a count, 1 … 10000000
+             */
             term_months: number;
-            /** Annual Rate Bp */
+            /**
+             * Annual Rate Bp
+             * @description basis points, 0 … 10000 (5000 = 50%)
+             */
             annual_rate_bp: number;
             /**
              * Interest Subsidy Bp
+             * @description basis points, 0 … 10000 (5000 = 50%)
              * @default 0
              */
             interest_subsidy_bp: number;
             /**
              * Granted On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             granted_on: string;
             /**
@@ -4132,7 +4435,10 @@ export interface components {
              * @description R11: the entity's responsibility for lifting the household out of poverty
              */
             poverty_responsibility?: string | null;
-            /** Guaranteed Return Fen Per Year */
+            /**
+             * Guaranteed Return Fen Per Year
+             * @description R11: the return the entity guarantees a year; returns paid for a year never exceed it
+             */
             guaranteed_return_fen_per_year?: number | null;
         };
         /** LoanOut */
@@ -4177,20 +4483,27 @@ export interface components {
          * LoanReturnIn
          * @example {
          *       "amount_fen": 240000,
-         *       "paid_on": "2026-12-31"
+         *       "paid_on": "2026-12-31",
+         *       "year": 2026
          *     }
          */
         LoanReturnIn: {
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
              */
             amount_fen: number;
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
+            /**
+             * Year
+             * @description the year the return is for (R11: at most the guaranteed return a year); default the year of paid_on
+             */
+            year?: number | null;
         };
         /**
          * MemberIn
@@ -4505,9 +4818,15 @@ export interface components {
         };
         /** OrderLineRef */
         OrderLineRef: {
-            /** Order Id */
+            /**
+             * Order Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             order_id: string;
-            /** Line No */
+            /**
+             * Line No
+             * @description an order line number, 1 … 10000
+             */
             line_no: number;
         };
         /** OrderOut */
@@ -4546,6 +4865,7 @@ export interface components {
             /**
              * Overdue Since
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             overdue_since: string;
         };
@@ -4766,7 +5086,10 @@ export interface components {
         PartnerIn: {
             /** Code */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description text, 1 … 100 characters, NFC, no control characters
+             */
             name: string;
             /** Allowed Products */
             allowed_products?: string[];
@@ -4827,6 +5150,7 @@ export interface components {
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
         };
@@ -4839,16 +5163,20 @@ export interface components {
          *     }
          */
         PaymentIn: {
-            /** Period */
+            /**
+             * Period
+             * @description what the payment is for: 2026, 2026-H1, 2026-Q3 or 2026-07 is read as that range (its year is the year the agreed annual amount applies to); any other label counts for the year of paid_on
+             */
             period: string;
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
              */
             amount_fen: number;
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
         };
@@ -4874,12 +5202,13 @@ export interface components {
         PaymentRequestIn: {
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
             /**
              * Requested On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             requested_on: string;
             /** Vouchers */
@@ -4954,9 +5283,15 @@ export interface components {
          *     }
          */
         ProjectIn: {
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a division code
+             */
             village_code: string;
             /**
              * Industry
@@ -4971,7 +5306,10 @@ export interface components {
             area_tenth_mu: number;
             /** Contiguous */
             contiguous: boolean;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
             /**
              * Led By
@@ -4979,7 +5317,10 @@ export interface components {
              * @enum {string}
              */
             led_by: "village_cadre" | "party_member" | "none";
-            /** Leader Member Id */
+            /**
+             * Leader Member Id
+             * @description the leading village cadre or Party member (a member id of the households service)
+             */
             leader_member_id?: string | null;
             /** Funded By */
             funded_by?: components["schemas"]["FundingIn"][];
@@ -5057,12 +5398,13 @@ export interface components {
         RepaymentIn: {
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
         };
@@ -5115,6 +5457,61 @@ export interface components {
             }[];
         };
         /**
+         * ReversalIn
+         * @example {
+         *       "reason": "分红重复发放，冲正"
+         *     }
+         */
+        ReversalIn: {
+            /**
+             * Reason
+             * @description why the approved payment is reversed (kept with the reversal)
+             */
+            reason: string;
+        };
+        /**
+         * ReversalOut
+         * @example {
+         *       "id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *       "proposed_by": "dev-village_cadre-440232100201",
+         *       "reason": "分红重复发放，冲正",
+         *       "reversing_line_ids": [],
+         *       "status": "proposed",
+         *       "target_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *       "target_kind": "distribution",
+         *       "village_code": "440232100201"
+         *     }
+         */
+        ReversalOut: {
+            /** Id */
+            id: string;
+            /**
+             * Target Kind
+             * @enum {string}
+             */
+            target_kind: "distribution" | "income_line";
+            /** Target Id */
+            target_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "proposed" | "approved";
+            /** Proposed By */
+            proposed_by: string;
+            /** Approved By */
+            approved_by: string | null;
+            /**
+             * Reversing Line Ids
+             * @description the negative income lines the approval booked
+             */
+            reversing_line_ids: string[];
+        };
+        /**
          * RightsTransferIn
          * @example {
          *       "rights": "property",
@@ -5130,6 +5527,7 @@ export interface components {
             /**
              * Transferred On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             transferred_on: string;
         };
@@ -5305,7 +5703,10 @@ export interface components {
          *     }
          */
         ShareIn: {
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
             /**
              * Units
@@ -5495,18 +5896,25 @@ export interface components {
          *     }
          */
         SubsidyIn: {
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
             /**
              * Total Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
              */
             total_fen: number;
             /**
              * Paid On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             paid_on: string;
             /**
@@ -5594,19 +6002,6 @@ export interface components {
             sessions: components["schemas"]["AttendedSession"][];
             /** Certificates */
             certificates: components["schemas"]["CertificateOut"][];
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
         /**
          * VillageIn
@@ -5768,13 +6163,19 @@ export interface components {
         };
         /** VoucherIn */
         VoucherIn: {
-            /** Number */
+            /**
+             * Number
+             * @description text, 1 … 60 characters, NFC, no control characters
+             */
             number: string;
-            /** Description */
+            /**
+             * Description
+             * @description text, 1 … 300 characters, NFC, no control characters
+             */
             description: string;
             /**
              * Amount Fen
-             * @description integer fen (0.01 yuan); a string or a decimal is refused
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
             amount_fen: number;
         };
@@ -5898,10 +6299,7 @@ export interface components {
         WindowIn: {
             /** Village Code */
             village_code: string;
-            /**
-             * Paired Unit
-             * @description defaults to the village's paired assisting unit
-             */
+            /** Paired Unit */
             paired_unit?: string | null;
             /**
              * Form
@@ -5911,6 +6309,7 @@ export interface components {
             /**
              * Opened On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             opened_on: string;
             /** Address Or Url */
@@ -5933,6 +6332,19 @@ export interface components {
             opened_on: string;
             /** Address Or Url */
             address_or_url: string | null;
+        };
+        /**
+         * WithdrawalIn
+         * @example {
+         *       "reason": "利润数字填错，撤回重报"
+         *     }
+         */
+        WithdrawalIn: {
+            /**
+             * Reason
+             * @description why the proposal is withdrawn
+             */
+            reason?: string | null;
         };
         /** YearStatusOut */
         YearStatusOut: {
@@ -6031,6 +6443,21 @@ export interface components {
             /** Count */
             count: number;
         };
+        /**
+         * Problem
+         * @description RFC 9457 problem details; `code` is stable, `field` names the offending input, `rule` the policy rule (R1–R22).
+         */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail?: string;
+            instance?: string;
+            field?: string;
+            rule?: string;
+            errors?: Record<string, never>[];
+        };
     };
     responses: never;
     parameters: never;
@@ -6105,13 +6532,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_FundOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6119,7 +6546,10 @@ export interface operations {
     receive_fund_funds_v1_funds_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6138,13 +6568,22 @@ export interface operations {
                     "application/json": components["schemas"]["FundOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -6169,13 +6608,13 @@ export interface operations {
                     "application/json": components["schemas"]["FundOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6200,13 +6639,13 @@ export interface operations {
                     "application/json": components["schemas"]["FundReach"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6234,13 +6673,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AllocationOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6248,7 +6687,10 @@ export interface operations {
     record_allocation_funds_v1_allocations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6267,13 +6709,22 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -6298,13 +6749,13 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6329,13 +6780,13 @@ export interface operations {
                     "application/json": components["schemas"]["SpecialFundReport"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6343,7 +6794,10 @@ export interface operations {
     request_payment_funds_v1_allocations__allocation_id__payment_requests_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 allocation_id: string;
             };
@@ -6364,13 +6818,22 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -6395,13 +6858,13 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6426,13 +6889,13 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6440,7 +6903,10 @@ export interface operations {
     pay_request_funds_v1_payment_requests__request_id__pay_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 request_id: string;
             };
@@ -6461,13 +6927,22 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -6495,13 +6970,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EntityOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6528,13 +7003,13 @@ export interface operations {
                     "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6559,13 +7034,13 @@ export interface operations {
                     "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6594,13 +7069,13 @@ export interface operations {
                     "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6628,13 +7103,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ProjectOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6661,13 +7136,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6692,13 +7167,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6728,13 +7203,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ShareOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6763,13 +7238,13 @@ export interface operations {
                     "application/json": components["schemas"]["ShareOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6797,13 +7272,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AssetOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6830,13 +7305,13 @@ export interface operations {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6861,13 +7336,13 @@ export interface operations {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6896,13 +7371,13 @@ export interface operations {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6931,13 +7406,13 @@ export interface operations {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6966,13 +7441,13 @@ export interface operations {
                     "application/json": components["schemas"]["ShareOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7000,13 +7475,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DistributionOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7014,7 +7489,10 @@ export interface operations {
     propose_distribution_funds_v1_distributions_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7033,13 +7511,22 @@ export interface operations {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7064,13 +7551,13 @@ export interface operations {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7078,7 +7565,10 @@ export interface operations {
     approve_distribution_funds_v1_distributions__distribution_id__approve_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 distribution_id: string;
             };
@@ -7095,13 +7585,201 @@ export interface operations {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    withdraw_distribution_funds_v1_distributions__distribution_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOut"];
+                };
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose_distribution_reversal_funds_v1_distributions__distribution_id__reversals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReversalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReversalOut"];
+                };
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose_line_reversal_funds_v1_income_lines__line_id__reversals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReversalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReversalOut"];
+                };
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_reversal_funds_v1_reversals__reversal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reversal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReversalOut"];
+                };
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_reversal_funds_v1_reversals__reversal_id__approve_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
+            path: {
+                reversal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReversalOut"];
+                };
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7128,13 +7806,13 @@ export interface operations {
                     "application/json": components["schemas"]["LandTransferOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7142,7 +7820,10 @@ export interface operations {
     pay_land_rent_funds_v1_land_transfers__land_transfer_id__rent_payments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 land_transfer_id: string;
             };
@@ -7163,13 +7844,22 @@ export interface operations {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7196,13 +7886,13 @@ export interface operations {
                     "application/json": components["schemas"]["LeaseBackOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7210,7 +7900,10 @@ export interface operations {
     pay_lease_back_income_funds_v1_lease_backs__lease_back_id__income_payments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 lease_back_id: string;
             };
@@ -7231,13 +7924,22 @@ export interface operations {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7245,7 +7947,10 @@ export interface operations {
     pay_subsidy_funds_v1_subsidies_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7264,13 +7969,22 @@ export interface operations {
                     "application/json": components["schemas"]["SubsidyOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7298,13 +8012,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_LoanOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7312,7 +8026,10 @@ export interface operations {
     grant_loan_funds_v1_loans_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7331,13 +8048,22 @@ export interface operations {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7362,13 +8088,13 @@ export interface operations {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7376,7 +8102,10 @@ export interface operations {
     repay_loan_funds_v1_loans__loan_id__repayments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 loan_id: string;
             };
@@ -7397,13 +8126,22 @@ export interface operations {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7432,13 +8170,13 @@ export interface operations {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7446,7 +8184,10 @@ export interface operations {
     pay_loan_return_funds_v1_loans__loan_id__returns_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 loan_id: string;
             };
@@ -7467,13 +8208,22 @@ export interface operations {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7498,13 +8248,13 @@ export interface operations {
                     "application/json": components["schemas"]["KnownHouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7534,13 +8284,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_IncomePaymentOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7565,13 +8315,13 @@ export interface operations {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7596,13 +8346,13 @@ export interface operations {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7627,13 +8377,13 @@ export interface operations {
                     "application/json": components["schemas"]["DistributionLineage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7666,13 +8416,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_VillageOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7699,13 +8449,13 @@ export interface operations {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7730,13 +8480,13 @@ export interface operations {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7765,13 +8515,13 @@ export interface operations {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7811,13 +8561,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_HouseholdSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7844,13 +8594,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7878,13 +8628,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7913,13 +8663,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7948,13 +8698,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7983,13 +8733,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8018,13 +8768,13 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8049,13 +8799,13 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8084,13 +8834,13 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8119,13 +8869,13 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8155,13 +8905,13 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8186,13 +8936,13 @@ export interface operations {
                     "application/json": components["schemas"]["services__households__schemas__EntityOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8232,13 +8982,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EmploymentOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8265,13 +9015,13 @@ export interface operations {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8296,13 +9046,13 @@ export interface operations {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8331,13 +9081,13 @@ export interface operations {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8371,13 +9121,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_WageOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8407,13 +9157,13 @@ export interface operations {
                     "application/json": components["schemas"]["WageOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no `Idempotency-Key` header: a money write must carry one */
@@ -8444,16 +9194,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "text/csv": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8483,12 +9234,21 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description the file has problems: `errors` lists {row, column, value, reason}; nothing was imported */
-            422: {
+            /** @description the body exceeds 10 MiB, the file holds more than 50,000 member rows, or an .xlsx inflates past 100 MiB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -8517,12 +9277,15 @@ export interface operations {
                     timestamp?: string | null;
                     /** WebhookOrder */
                     data: {
-                        /** Partner Order Id */
+                        /**
+                         * Partner Order Id
+                         * @description text, 1 … 100 characters, NFC, no control characters
+                         */
                         partner_order_id: string;
                         /**
                          * Placed At
                          * Format: date-time
-                         * @description ISO 8601 with a time zone
+                         * @description ISO 8601 with a time zone, within 2014-01-01 … 2060-12-31
                          */
                         placed_at: string;
                         /** WebhookBuyer */
@@ -8547,7 +9310,10 @@ export interface operations {
                         };
                         /** Lines */
                         lines: {
-                            /** Line No */
+                            /**
+                             * Line No
+                             * @description an order line number, 1 … 10000
+                             */
                             line_no: number;
                             /**
                              * Product
@@ -8558,7 +9324,8 @@ export interface operations {
                             product_name?: string | null;
                             /**
                              * Quantity
-                             * @description decimal string, at most 3 decimals: "12.5"
+                             * @description decimal string, > 0, at most 3 decimals, at most 10,000,000 units: "12.5"
+                             * @example 12.5
                              */
                             quantity: string;
                             /**
@@ -8566,7 +9333,10 @@ export interface operations {
                              * @enum {string}
                              */
                             unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
-                            /** Unit Price Fen */
+                            /**
+                             * Unit Price Fen
+                             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused per unit; 0 … 100000000
+                             */
                             unit_price_fen: number;
                         }[];
                     };
@@ -8619,13 +9389,13 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Unprocessable Entity */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8653,13 +9423,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PartnerOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8686,13 +9456,13 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8717,13 +9487,13 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8752,13 +9522,13 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8788,13 +9558,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SecretOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8819,13 +9589,13 @@ export interface operations {
                     "application/json": components["schemas"]["SecretCreated"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8851,13 +9621,13 @@ export interface operations {
                     "application/json": components["schemas"]["SecretOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8887,13 +9657,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_OrderOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8918,13 +9688,13 @@ export interface operations {
                     "application/json": components["schemas"]["OrderOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8954,13 +9724,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_FillOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8989,13 +9759,13 @@ export interface operations {
                     "application/json": components["schemas"]["FillOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9025,13 +9795,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ContractOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9058,13 +9828,13 @@ export interface operations {
                     "application/json": components["schemas"]["ContractOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9089,13 +9859,13 @@ export interface operations {
                     "application/json": components["schemas"]["ContractOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9125,13 +9895,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DeliveryOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9139,7 +9909,10 @@ export interface operations {
     record_delivery_market_v1_contracts__contract_id__deliveries_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
             path: {
                 contract_id: string;
             };
@@ -9160,13 +9933,22 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no `Idempotency-Key` header: a money write must carry one */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -9174,6 +9956,7 @@ export interface operations {
     list_channels_market_v1_direct_supply_channels_get: {
         parameters: {
             query?: {
+                /** @description a village's 12-digit division code */
                 village_code?: string | null;
                 /** @description Items per page */
                 limit?: number;
@@ -9195,13 +9978,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ChannelOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9228,13 +10011,13 @@ export interface operations {
                     "application/json": components["schemas"]["ChannelOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9242,6 +10025,7 @@ export interface operations {
     list_windows_market_v1_showcase_windows_get: {
         parameters: {
             query?: {
+                /** @description a village's 12-digit division code */
                 village_code?: string | null;
                 /** @description Items per page */
                 limit?: number;
@@ -9263,13 +10047,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_WindowOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9296,13 +10080,13 @@ export interface operations {
                     "application/json": components["schemas"]["WindowOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9330,13 +10114,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EcommercePointOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9363,13 +10147,13 @@ export interface operations {
                     "application/json": components["schemas"]["EcommercePointOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9397,13 +10181,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ColdChainOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9430,13 +10214,13 @@ export interface operations {
                     "application/json": components["schemas"]["ColdChainOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9444,10 +10228,12 @@ export interface operations {
     village_links_market_v1_villages__village_code__market_links_get: {
         parameters: {
             query?: {
+                /** @description the day (default today) */
                 on?: string | null;
             };
             header?: never;
             path: {
+                /** @description a village's 12-digit division code */
                 village_code: string;
             };
             cookie?: never;
@@ -9463,13 +10249,13 @@ export interface operations {
                     "application/json": components["schemas"]["VillageLinksOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9477,6 +10263,7 @@ export interface operations {
     base_links_market_v1_bases__base_code__market_links_get: {
         parameters: {
             query?: {
+                /** @description the day (default today) */
                 on?: string | null;
             };
             header?: never;
@@ -9496,13 +10283,13 @@ export interface operations {
                     "application/json": components["schemas"]["BaseLinksOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9532,13 +10319,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CourseOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9565,13 +10352,13 @@ export interface operations {
                     "application/json": components["schemas"]["CourseOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9596,13 +10383,13 @@ export interface operations {
                     "application/json": components["schemas"]["CourseOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9632,13 +10419,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SessionOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9665,13 +10452,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9696,13 +10483,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9732,13 +10519,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EnrolmentOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9767,13 +10554,13 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9802,13 +10589,13 @@ export interface operations {
                     "application/json": components["schemas"]["AttendanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9833,13 +10620,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9866,13 +10653,13 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9900,13 +10687,13 @@ export interface operations {
                     "application/json": components["schemas"]["TrainingFileOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9938,13 +10725,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_BehindLabourerOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9977,13 +10764,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ComplianceSummaryOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9991,6 +10778,7 @@ export interface operations {
     household_income_ledger_v1_households__household_id__income_get: {
         parameters: {
             query: {
+                /** @description a calendar year, 2014 … 2060 */
                 year: number;
                 month?: number | null;
                 /** @description what the ledger knew at the end of this day (UTC) */
@@ -10013,13 +10801,13 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdIncome"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10053,13 +10841,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_IncomeEntryOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10068,7 +10856,9 @@ export interface operations {
         parameters: {
             query: {
                 level: "village" | "township" | "county" | "city";
+                /** @description the place's division code: city 4, county 6, township 9, village 12 digits */
                 code: string;
+                /** @description a calendar year, 2014 … 2060 */
                 year: number;
                 /** @description Items per page */
                 limit?: number;
@@ -10090,13 +10880,13 @@ export interface operations {
                     "application/json": components["schemas"]["Aggregate"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10104,6 +10894,7 @@ export interface operations {
     village_indicators_ledger_v1_indicators_villages__code__get: {
         parameters: {
             query: {
+                /** @description a calendar year, 2014 … 2060 */
                 year: number;
             };
             header?: never;
@@ -10123,13 +10914,13 @@ export interface operations {
                     "application/json": components["schemas"]["Indicators"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10137,6 +10928,7 @@ export interface operations {
     county_indicators_ledger_v1_indicators_counties__code__get: {
         parameters: {
             query: {
+                /** @description a calendar year, 2014 … 2060 */
                 year: number;
             };
             header?: never;
@@ -10156,13 +10948,13 @@ export interface operations {
                     "application/json": components["schemas"]["Indicators"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10187,13 +10979,13 @@ export interface operations {
                     "application/json": components["schemas"]["ChainReport"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10201,9 +10993,13 @@ export interface operations {
     audit_export_ledger_v1_audit_export_get: {
         parameters: {
             query?: {
-                source?: string[] | null;
+                /** @description one of the four sources (repeatable) */
+                source?: ("funds" | "households" | "market" | "training")[] | null;
+                /** @description event type or prefix (repeatable) */
                 type?: string[] | null;
+                /** @description ISO time with a zone, inclusive */
                 since?: string | null;
+                /** @description ISO time with a zone, exclusive */
                 until?: string | null;
                 household?: string | null;
                 log?: "auto" | "outbox" | "kafka";
@@ -10223,13 +11019,13 @@ export interface operations {
                     "application/x-ndjson": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10254,13 +11050,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayReport"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10289,13 +11085,13 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10324,13 +11120,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10360,13 +11156,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10391,13 +11187,13 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10444,13 +11240,13 @@ export interface operations {
                     "application/json": components["schemas"]["DevTokenOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

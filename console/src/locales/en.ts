@@ -25,7 +25,7 @@ const en: typeof zh = {
   },
   indicator: { met: 'Met', not_met: 'Not met', no_data: 'No data', not_applicable: 'N/A', evidence: 'Evidence' },
   status: {
-    registered_poor: 'Registered poor', exited: 'Exited', returned: 'Returned', proposed: 'Proposed', approved: 'Approved',
+    registered_poor: 'Registered poor', exited: 'Exited', returned: 'Returned', proposed: 'Proposed', approved: 'Approved', withdrawn: 'Withdrawn', reversed: 'Reversed',
     compliant: 'Compliant', on_track: 'On track', behind: 'Behind', not_labourer: 'Not a labourer',
   },
   category: { province_poor: 'Province-designated poor village', relatively_poor_dongguan: 'Relatively poor (Dongguan pairing)', relatively_poor_shaoguan: 'Relatively poor (Shaoguan pairing)', scattered_poor: 'Scattered poor' },

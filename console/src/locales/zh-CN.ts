@@ -23,7 +23,7 @@ export default {
   },
   indicator: { met: '达标', not_met: '未达标', no_data: '无数据', not_applicable: '不适用', evidence: '依据' },
   status: {
-    registered_poor: '建档立卡贫困户', exited: '已脱贫', returned: '返贫', proposed: '待审批', approved: '已批准',
+    registered_poor: '建档立卡贫困户', exited: '已脱贫', returned: '返贫', proposed: '待审批', approved: '已批准', withdrawn: '已撤回', reversed: '已冲销',
     compliant: '达标', on_track: '进行中', behind: '落后', not_labourer: '非劳动力',
   },
   category: { province_poor: '省定贫困村', relatively_poor_dongguan: '相对贫困村（东莞帮扶）', relatively_poor_shaoguan: '相对贫困村（韶关帮扶）', scattered_poor: '分散贫困村' },
