@@ -86,7 +86,7 @@ def first_batch(log: Path, offset: int) -> dict | None:
     return None
 
 
-async def restarts(env: dict[str, str], logdir: Path, label: str, instance: str | None, count: int) -> list[tuple[float, float]]:
+async def restarts(env: dict[str, str], logdir: Path, label: str, instance: str | None, count: int) -> list[tuple[float, float, float]]:
     log = logdir / f"consumer-{label}.log"
     args = [sys.executable, "-m", "shared.cli", "consume", "ledger"] + (["--instance-id", instance] if instance else [])
 
@@ -107,8 +107,12 @@ async def restarts(env: dict[str, str], logdir: Path, label: str, instance: str 
             raise SystemExit(f"{label}: no batch applied within 120 s; see {log}")
         seen = time.monotonic() - started
         if attempt:  # the first start is the group's creation, not a restart
-            results.append((seen, float(line["seconds_since_start"])))
-            print(f"  {label} restart {attempt}: {seen:.2f} s to the first applied batch ({line['seconds_since_start']:.2f} s after the consumer was built)", flush=True)
+            results.append((float(line.get("cpu_seconds_since_process_start") or 0), float(line["seconds_since_start"]), float(line.get("seconds_since_process_start") or seen)))
+            print(
+                f"  {label} restart {attempt}: {line.get('seconds_since_process_start')} s from the process's start to its first applied batch"
+                f" ({line['seconds_since_start']:.2f} s after the consumer was built; {line.get('cpu_seconds_since_process_start')} s of CPU; {seen:.2f} s as this script saw it)",
+                flush=True,
+            )
         await asyncio.sleep(1.5)  # consuming steadily, mid-stream
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -151,7 +155,7 @@ async def main() -> None:
     relay = asyncio.create_task(KafkaRelay("households", engine, HouseholdsBase.metadata, settings, wake).run())
     stop = asyncio.Event()
     producer = asyncio.create_task(produce(urls["households"], stop, wake, args.rate))
-    figures: dict[str, list[tuple[float, float]]] = {}
+    figures: dict[str, list[tuple[float, float, float]]] = {}
     try:
         kinds = ("static", "dynamic") if args.membership == "both" else (args.membership,)
         for kind in kinds:
@@ -168,12 +172,15 @@ async def main() -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "b_{run_id}_{service}" WITH (FORCE)')
         await admin.close()
     print(f"\n{produced} facts produced; consumer session timeout {args.session_timeout_ms} ms; logs in {logdir}")
-    print("| membership | restarts | spawn → first applied batch: median | max | of which after the consumer was built (median) |")
-    print("|---|---|---|---|---|")
+    load = os.getloadavg()
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
+    print("| membership | restarts | process start → first applied batch: median | max | after the consumer was built (median) | CPU used by then (median) |")
+    print("|---|---|---|---|---|---|")
     for kind, rows in figures.items():
-        seen = [r[0] for r in rows]
+        whole = [r[2] for r in rows]
         inner = [r[1] for r in rows]
-        print(f"| {kind} | {len(rows)} | {statistics.median(seen):.2f} s | {max(seen):.2f} s | {statistics.median(inner):.2f} s |")
+        cpu = [r[0] for r in rows]
+        print(f"| {kind} | {len(rows)} | {statistics.median(whole):.2f} s | {max(whole):.2f} s | {statistics.median(inner):.2f} s | {statistics.median(cpu):.2f} s |")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -289,6 +290,18 @@ async def ensure_topics(settings: FupinSettings, sources: Sequence[str]) -> None
                 log.info("topics created", extra={"topics": [t.name for t in wanted]})
     finally:
         await admin.close()
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started (Linux), to measure a restart from its very beginning."""
+    try:
+        with open("/proc/self/stat") as fh:
+            started_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(uptime - started_ticks / os.sysconf("SC_CLK_TCK"), 3)
 
 
 class BrokerLost(Exception):
@@ -664,7 +677,16 @@ class KafkaSubscriber:
         self.batches += 1
         if self.first_batch_at is None:
             self.first_batch_at = time.monotonic()
-            log.info("first batch applied", extra={"consumer": self.consumer, "seconds_since_start": round(self.first_batch_at - self.started_at, 3)})
+            log.info(
+                "first batch applied",
+                extra={
+                    "consumer": self.consumer,
+                    "seconds_since_start": round(self.first_batch_at - self.started_at, 3),
+                    "seconds_since_process_start": _process_age(),
+                    # CPU the process used to get here: what the restart costs on an idle machine.
+                    "cpu_seconds_since_process_start": round(time.process_time(), 3),
+                },
+            )
         CONSUMER_BATCH.labels(self.consumer).observe(delivered)
         CONSUMER_APPLY_SECONDS.labels(self.consumer).observe(seconds)
         CONSUMER_APPLIED.labels(self.consumer).inc(fresh)
