@@ -10,3 +10,4 @@ echo "== households import (issue 4) ==";          $py bench/households_import.p
 echo "== signed webhook ingestion (issue 6) ==";    $py bench/webhooks.py | tee bench/out/webhooks.txt
 echo "== ledger replay vs raw consumption (issue 8) =="; $py bench/ledger_replay.py | tee bench/out/ledger_replay.txt
 echo "== Merkle tree on the outbox append, proofs at 1M events (issue 18) =="; $py bench/merkle.py | tee bench/out/merkle.txt
+echo "== consumer restart to first applied batch (issue 15) =="; $py bench/consumer_restart.py | tee bench/out/consumer_restart.txt
