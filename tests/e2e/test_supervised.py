@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
+import re
 import signal
+import subprocess
 
 import httpx
 import pytest
 
 from shared.auth import mint_token
 from tests.e2e.load import WageLoad, employed, ledger_matches
-from tests.e2e.supervisor import Supervised
+from tests.e2e.supervisor import BIN, Supervised
 
 pytestmark = [pytest.mark.e2e, pytest.mark.distributed]
 
@@ -60,3 +63,20 @@ async def test_written_service_sigkilled_is_restarted_by_the_supervisor_and_ever
     async with httpx.AsyncClient(timeout=10) as client:
         consumer = (await client.get(supervised.url("ledger-consumer") + "/readyz")).json()["consumers"]["ledger"]
     assert consumer["partitions"] and consumer["lag_events"] == 0
+
+    # The operator's tools over the running stack: lag per partition, backlog per source, /metrics.
+    def fupin(*args: str) -> list[dict]:
+        out = subprocess.run([str(BIN / "fupin"), *args, "--json"], env=supervised.env, capture_output=True, text=True, timeout=120, check=True)
+        return json.loads(out.stdout)
+
+    lag = [r for r in fupin("lag") if r["group"] == cluster.settings.consumer_group("ledger")]
+    assert {r["topic"] for r in lag} >= {cluster.settings.topic("households")} and all(r["lag"] == 0 for r in lag), lag
+    assert sum(r["end"] for r in lag if r["topic"] == cluster.settings.topic("households")) >= load.count
+    [outbox] = [r for r in fupin("outbox", "households") if r.get("source") == "households"]
+    assert outbox["waiting"] == 0 and outbox["published_sequence"] == outbox["last_sequence"] >= load.count
+    async with httpx.AsyncClient(timeout=10) as client:
+        service_metrics = (await client.get(supervised.url("households") + "/metrics")).text
+        consumer_metrics = (await client.get(supervised.url("ledger-consumer") + "/metrics")).text
+    assert 'fupin_outbox_backlog_events{source="households"} 0.0' in service_metrics
+    households_lag = re.findall(r'fupin_consumer_lag_events\{consumer="ledger",partition="\d+",topic="' + re.escape(cluster.settings.topic("households")) + r'"\} (\S+)', consumer_metrics)
+    assert households_lag and all(float(v) == 0 for v in households_lag), consumer_metrics[:3000]
