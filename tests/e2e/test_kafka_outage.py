@@ -33,6 +33,8 @@ class Broker:
             "KAFKA_CONTROLLER_PORT": str(free_port()),
             "KAFKA_VAR_DIR": str(var_dir),
             "KAFKA_HEAP_OPTS": "-Xms128m -Xmx384m",
+            # A JVM starting on two busy cores can take minutes; the drill waits rather than fails.
+            "KAFKA_START_TIMEOUT": "240",
         }
 
     @property
@@ -40,7 +42,7 @@ class Broker:
         return f"127.0.0.1:{self.port}"
 
     def run(self, command: str) -> None:
-        subprocess.run(["bash", str(KAFKA_SH), command], env=self.env, check=True, timeout=300)
+        subprocess.run(["bash", str(KAFKA_SH), command], env=self.env, check=True, timeout=420)
 
 
 @pytest.fixture
@@ -98,6 +100,7 @@ async def test_broker_stopped_30s_under_wage_load_stays_ready_calm_and_loses_not
     load.stop()
     await writer
 
+    print(f"\nbroker outage {outage:.1f} s: {accepted_during} wages accepted, {len(during)} log lines, {cpu:.2f} s CPU ({cpu / outage:.1%} of a core)")
     assert accepted_during > 0 and load.server_errors == 0, load.statuses  # writes kept succeeding
     assert len(during) <= MAX_OUTAGE_LINES, "\n".join(during[:80])
     assert cpu / outage <= MAX_OUTAGE_CPU_SHARE, (cpu, outage)
