@@ -326,11 +326,6 @@ def summarise(runs: list[RoleRun], *, advisory: bool = True) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="a finding routed to the funds boundary work (/work/notes/fuzz-findings.md, F12): negative_data_rejection on "
-    "POST /funds/v1/funds (received_on 0 stored as 1970-01-01)",
-)
 async def test_schemathesis_finds_no_server_error_and_no_schema_break(tmp_path: Path) -> None:
     from services.embedded import create_app
 
