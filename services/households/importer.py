@@ -92,7 +92,7 @@ COUNTY_BY_NAME = {name: code for code, name in COUNTIES.items()}
 # The import route's own body limit (the default for other routes is much smaller): a county's
 # sheet of 40,000 member rows is about 7.3 MiB as CSV.
 MAX_BODY_BYTES = 10 * 1024 * 1024
-# Member rows (after the header) one file may hold; more is a 413 problem and nothing is checked.
+# Member rows (after the header) one file may hold; more is a 413 problem and nothing is imported.
 MAX_ROWS = 50_000
 MAX_READ_ROWS = 20 * MAX_ROWS  # rows read at all, blank ones included
 # Problems listed in a report; ``error_count`` tells how many there were in all.
