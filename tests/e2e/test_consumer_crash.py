@@ -140,9 +140,19 @@ async def test_ledger_reports_stale_while_its_consumer_is_down_and_fresh_once_it
                 assert f["lag_events"] == 0 and answer.headers["x-fupin-lag-events"] == "0"
 
         await eventually(lambda: freshness(False), timeout=120)
-        async with httpx.AsyncClient(timeout=5) as client:
-            consumer = (await client.get(f"http://127.0.0.1:{health_port}/readyz")).json()["consumers"]["ledger"]
-        assert consumer["partitions"] and consumer["connected"]
+
+        async def consumer_ready() -> None:
+            # The consumer serves its health port once its lifespan has started; the ledger can
+            # already look fresh before that (nothing to apply yet), so wait for the port too.
+            async with httpx.AsyncClient(timeout=5) as client:
+                try:
+                    r = await client.get(f"http://127.0.0.1:{health_port}/readyz")
+                except httpx.TransportError as exc:
+                    raise AssertionError(f"consumer health port not answering yet: {exc}") from None
+            consumer = r.json()["consumers"]["ledger"]
+            assert consumer["partitions"] and consumer["connected"], consumer
+
+        await eventually(consumer_ready, timeout=120)
 
         cluster.kill("ledger-consumer", signal.SIGKILL)
         await _append_wages(cluster.database_urls["households"], code, ids, batches=2, per_batch=5, rng=rng)
