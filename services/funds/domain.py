@@ -395,19 +395,24 @@ def check_r11_return_within_guaranteed(*, agreed_fen: int, already_paid_fen: int
                  agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
 
 
-def check_r14_within_lease_back_term(*, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
-    """R14 (§5.3): lease-back income is paid for a period inside the agreement's term."""
+def _outside_term(rule: str, zh: str, en: str, *, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
     if period_end < term_start or period_start > term_end:
         raise RuleViolation(
-            "R14",
-            f"反租倒包收益的期间不在协议期限内（{term_start} 至 {term_end}）",
-            detail_en=f"the period {period_start} … {period_end} lies outside the lease-back term {term_start} … {term_end}",
+            rule,
+            f"{zh}（{term_start} 至 {term_end}）",
+            detail_en=f"{en}: {period_start} … {period_end} lies outside {term_start} … {term_end}",
             field="period",
             term_start=term_start.isoformat(),
             term_end=term_end.isoformat(),
             period_start=period_start.isoformat(),
             period_end=period_end.isoformat(),
         )
+
+
+def check_r14_within_lease_back_term(*, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
+    """R14 (§5.3): lease-back income is paid for a period inside the agreement's term."""
+    _outside_term("R14", "反租倒包收益的期间不在协议期限内", "the lease-back income period is outside the agreement's term",
+                  term_start=term_start, term_end=term_end, period_start=period_start, period_end=period_end)
 
 
 def check_r14_income_within_agreed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
@@ -418,17 +423,8 @@ def check_r14_income_within_agreed(*, agreed_fen: int, already_paid_fen: int, re
 
 def check_r16_within_transfer_term(*, start_on: date, end_on: date, period_start: date, period_end: date) -> None:
     """R16 (§5.5): rent is paid for a period inside the transfer's term."""
-    if period_end < start_on or period_start > end_on:
-        raise RuleViolation(
-            "R16",
-            f"租金期间不在流转期限内（{start_on} 至 {end_on}）",
-            detail_en=f"the rent period {period_start} … {period_end} lies outside the transfer {start_on} … {end_on}",
-            field="period",
-            term_start=start_on.isoformat(),
-            term_end=end_on.isoformat(),
-            period_start=period_start.isoformat(),
-            period_end=period_end.isoformat(),
-        )
+    _outside_term("R16", "租金期间不在流转期限内", "the rent period is outside the transfer's term",
+                  term_start=start_on, term_end=end_on, period_start=period_start, period_end=period_end)
 
 
 def check_dates_ordered(start: object, end: object, *, field: str) -> None:
