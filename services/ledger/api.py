@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator, StringConstraints
 
 from services.ledger import audit, service
 from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
 from shared.auth import CurrentPrincipal, Role, readable_by
-from shared.bounds import PolicyDate, QueryTime, QueryYear
+from shared.bounds import DATE_MAX, DATE_MIN, PolicyDate, QueryTime, QueryYear
 from shared.paging import Page, PageParams, page_params
 from shared.service import SessionDep, service_router
 
@@ -22,6 +24,16 @@ AsOf = Annotated[PolicyDate | None, Query(description="what the ledger knew at t
 # Ids are UUIDv7 strings; division codes are digits only, 4 (the city) to 12 (a village) of them.
 HouseholdId = Annotated[str, Path(min_length=1, max_length=36)]
 DivisionCode = Annotated[str, Path(pattern=r"^[0-9]{4,12}$")]
+
+
+def _time_in_window(value: datetime) -> datetime:
+    if not DATE_MIN <= value.date() <= DATE_MAX:
+        raise ValueError(f"time must lie within {DATE_MIN} … {DATE_MAX}")
+    return value
+
+
+# shared.bounds.QueryTime (ISO with a zone, never a number), inside the documented date window.
+ExportTime = Annotated[QueryTime, AfterValidator(_time_in_window)]
 
 
 @router.get("/households/{household_id}/income", summary="A household's income by benefit type")
@@ -98,9 +110,11 @@ async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"]
 async def audit_export(
     request: Request,
     source: Annotated[list[audit.Source] | None, Query(max_length=4, description="one of the four sources (repeatable)")] = None,
-    type: Annotated[list[Annotated[str, Query(max_length=120)]] | None, Query(max_length=50, description="event type or prefix (repeatable)")] = None,
-    since: Annotated[QueryTime | None, Query(description="ISO time with a zone, inclusive")] = None,
-    until: Annotated[QueryTime | None, Query(description="ISO time with a zone, exclusive")] = None,
+    type: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=120)]] | None, Query(max_length=50, description="event type or prefix (repeatable)")
+    ] = None,
+    since: Annotated[ExportTime | None, Query(description="ISO time with a zone, inclusive")] = None,
+    until: Annotated[ExportTime | None, Query(description="ISO time with a zone, exclusive")] = None,
     household: Annotated[str | None, Query(max_length=36)] = None,
     log: Literal["auto", "outbox", "kafka"] = "auto",
 ) -> StreamingResponse:

@@ -50,6 +50,18 @@ def _product(value: str) -> str:
 Product = Annotated[str, Strict(), AfterValidator(_product), Field(description="one of the 453 industries, e.g. `tea`")]
 
 
+def _village(value: str) -> str:
+    problem = division_code_problem(value)
+    if problem:
+        raise ValueError(f"invalid village code: {problem}")
+    return value
+
+
+VillageCode = Annotated[
+    str, Strict(), StringConstraints(pattern=r"^[0-9]{12}$"), AfterValidator(_village), Field(description="a village's 12-digit division code")
+]
+
+
 def _in_window(value: datetime) -> datetime:
     if not DATE_MIN <= value.date() <= DATE_MAX:
         raise ValueError(f"time must lie within {DATE_MIN.isoformat()} … {DATE_MAX.isoformat()}")
@@ -57,13 +69,6 @@ def _in_window(value: datetime) -> datetime:
 
 
 PolicyTime = Annotated[AwareDatetime, AfterValidator(_in_window), Field(description=f"ISO 8601 with a time zone, within {DATE_MIN} … {DATE_MAX}")]
-
-
-def _village(value: str) -> str:
-    problem = division_code_problem(value)
-    if problem:
-        raise ValueError(f"invalid village code: {problem}")
-    return value
 
 
 # ---- webhook payload (partners post this) -----------------------------------------------------
@@ -91,13 +96,8 @@ class WebhookBuyer(StrictInput):
 class WebhookSupply(StrictInput):
     """Who supplies the order: a village (its contracted households) or a cooperative/operating entity."""
 
-    village_code: Annotated[str, Strict()] | None = None
+    village_code: VillageCode | None = None
     entity_id: Ref | None = None  # type: ignore[valid-type]
-
-    @field_validator("village_code")
-    @classmethod
-    def _code(cls, value: str | None) -> str | None:
-        return _village(value) if value is not None else None
 
     @model_validator(mode="after")
     def _one(self) -> "WebhookSupply":
@@ -380,7 +380,7 @@ class ChannelIn(StrictInput):
             ]
         },
     )
-    village_code: Annotated[str, Strict()]
+    village_code: VillageCode
     kind: ChannelKind
     counterparty: text(200)  # type: ignore[valid-type]
     partner: PartnerCode | None = Field(None, description="the partner platform's code when kind is partner_platform")
@@ -389,8 +389,6 @@ class ChannelIn(StrictInput):
     period_end: PolicyDate
     volume: Quantity
     unit: Unit
-
-    _code = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
     @model_validator(mode="after")
     def _period(self) -> "ChannelIn":
@@ -420,13 +418,11 @@ class WindowIn(StrictInput):
             "examples": [{"village_code": "440232100201", "form": "online", "opened_on": "2026-03-15", "address_or_url": "https://shop.example.cn/bibei"}]
         },
     )
-    village_code: Annotated[str, Strict()]
+    village_code: VillageCode
     paired_unit: text(200, description="defaults to the village's paired assisting unit") | None = None  # type: ignore[valid-type]
     form: WindowForm
     opened_on: PolicyDate
     address_or_url: text(500) | None = None  # type: ignore[valid-type]
-
-    _code = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
 
 class WindowOut(BaseModel):
@@ -452,13 +448,8 @@ class CoveredBaseIn(StrictInput):
 
 
 class _Coverage(StrictInput):
-    covered_village_codes: list[Annotated[str, Strict()]] = Field(default_factory=list, max_length=2000)
+    covered_village_codes: list[VillageCode] = Field(default_factory=list, max_length=2000)
     covered_bases: list[CoveredBaseIn] = Field(default_factory=list, max_length=500)
-
-    @field_validator("covered_village_codes")
-    @classmethod
-    def _codes(cls, values: list[str]) -> list[str]:
-        return [_village(v) for v in values]
 
 
 class EcommercePointIn(_Coverage):
@@ -481,13 +472,8 @@ class EcommercePointIn(_Coverage):
     name: text(200)  # type: ignore[valid-type]
     county_code: CountyCode
     township_code: TownshipCode | None = None
-    village_code: Annotated[str, Strict()] | None = None
+    village_code: VillageCode | None = None
     opened_on: PolicyDate
-
-    @field_validator("village_code")
-    @classmethod
-    def _code(cls, value: str | None) -> str | None:
-        return _village(value) if value is not None else None
 
 
 class EcommercePointOut(BaseModel):

@@ -55,10 +55,22 @@ async def test_audit_export_by_a_known_source_name_still_streams_that_source(pla
     await eventually(exported)
 
 
-async def test_audit_export_time_without_a_zone_is_422_not_a_broken_stream(platform):
-    r = await platform.client.get("/ledger/v1/audit/export", params={"since": "2026-01-01T00:00:00"}, headers=platform.as_("auditor"))
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"since": "2026-01-01T00:00:00"}, "since"),  # no zone: it used to break the stream half-way
+        ({"since": "0"}, "since"),  # a number is not a time (it was the Unix epoch)
+        ({"until": "1767225600"}, "until"),
+        ({"until": "9999-12-31T00:00:00Z"}, "until"),
+        ({"type": ""}, "type"),
+        ({"type": "x" * 121}, "type"),
+        ({"household": "x" * 37}, "household"),
+    ],
+)
+async def test_audit_export_parameters_out_of_bounds_are_422_naming_them(platform, params, field):
+    r = await platform.client.get("/ledger/v1/audit/export", params=params, headers=platform.as_("auditor"))
     assert r.status_code == 422, r.text
-    assert r.json()["field"] == "since"
+    assert r.json()["field"].startswith(field), r.json()
 
 
 def test_audit_cli_refuses_a_source_that_is_not_one_of_the_four(tmp_path):

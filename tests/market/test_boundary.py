@@ -191,6 +191,9 @@ async def test_delivery_without_an_idempotency_key_is_428_and_a_retry_with_one_s
         ("/market/v1/direct-supply-channels", {"counterparty": "某\u202e批发商"}, "counterparty"),
         ("/market/v1/direct-supply-channels", {"volume": "99999999999"}, "volume"),
         ("/market/v1/direct-supply-channels", {"period_start": "1970-01-01"}, "period_start"),
+        ("/market/v1/direct-supply-channels", {"period_start": 0}, "period_start"),  # fuzz F9: it was stored as 1970-01-01
+        ("/market/v1/direct-supply-channels", {"village_code": "4402321002"}, "village_code"),
+        ("/market/v1/cold-chain-facilities", {"covered_village_codes": [""]}, "covered_village_codes[0]"),
         ("/market/v1/showcase-windows", {"opened_on": 0}, "opened_on"),
         ("/market/v1/showcase-windows", {"address_or_url": "x" * 501}, "address_or_url"),
         ("/market/v1/cold-chain-facilities", {"capacity": "1e9"}, "capacity"),
