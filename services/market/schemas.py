@@ -41,6 +41,8 @@ LineNo = Annotated[int, Strict(), Field(ge=1, le=domain.MAX_LINES, description=f
 PartnerCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 CountyCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{6}$")]
 TownshipCode = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9]{9}$")]
+
+
 def _product(value: str) -> str:
     if value not in INDUSTRIES:
         raise ValueError(f"unknown product {value!r}; one of the 453 industries: {', '.join(INDUSTRIES)}")
