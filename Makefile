@@ -23,8 +23,11 @@ run: $(STAMP)
 
 ## The whole suite, both modes: starts PostgreSQL and Kafka when they do not answer; installs Chromium
 ## and a CJK font for the console's browser tests and builds the console first.
+## Two xdist workers by default (TEST_WORKERS=0 runs in one process); the slowest tests are listed
+## at the end so a slow machine shows where its time went.
+TEST_WORKERS ?= 2
 test: $(STAMP) infra console
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 ## The operator console: Debian's Chromium + CJK font for its browser tests, npm ci + vite build when changed.
 console:

@@ -40,6 +40,21 @@ def _checkpoint_key() -> str:
 CHECKPOINT_KEY = _checkpoint_key()
 
 
+# `make test` runs the suite on two xdist workers (`--dist loadgroup`). The drills start real
+# processes and measure an outage's cost, so they run one after another on one worker, never two
+# at once; the browser tests share one Chromium per module. Everything else is spread test by test
+# (each worker has its own embedded and distributed platform).
+SERIAL_GROUPS = {"tests/e2e/": "drills", "tests/console/": "console"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.replace("\\", "/")
+        for prefix, group in SERIAL_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 async def create_databases(run_id: str) -> dict[str, str]:
     import asyncpg
 
