@@ -12,13 +12,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from policy.settings import thresholds
 from shared.money import portion_at_least, split_by_shares
 from shared.problems import Conflict, InvalidInput, RuleViolation
 
 SPECIAL_FUND_PER_POOR_PERSON_FEN = 2_000_000  # 20,000 yuan per poor person (§1.1)
-R1_INDUSTRY_MIN_BP = 6000
-R3_GUIDANCE_POOR_MIN_BP = 6000
-R9_POOR_MIN_BP = 5000
+# The thresholds in force: policy.settings is the one settings object (the ledger and training read it too).
+R1_INDUSTRY_MIN_BP = thresholds().r1_industry_share_bp
+R3_GUIDANCE_POOR_MIN_BP = thresholds().r3_poor_share_bp
+R9_POOR_MIN_BP = thresholds().poor_share_bp
 GUIDANCE_FUND_KINDS = frozenset({"dongguan_guidance", "shaoguan_guidance"})
 # Funds an asset may be built with (R10: "special or assistance funds").
 ASSET_FUND_KINDS = frozenset({"provincial_special", "dongguan_guidance", "shaoguan_guidance", "other_assistance"})

@@ -1,20 +1,43 @@
 """Ledger arithmetic and the policy's indicators, pure: integer fen, basis points, no I/O.
 
-Each indicator of 韶扶组〔2018〕3号 is one function named by its rule (``r4_characteristic_industry``).
-They read facts as the log said them (``Facts``: fact name → list of event data, each with its
-``event_id``), and answer met / not_met / no_data with the ids behind the answer. ``no_data``
+Each indicator of 韶扶组〔2018〕3号 is one entry of ``BY_RULE``, keyed by its rule id. A rule more
+than one service judges is not judged here: R7 and R18–R21 wrap the verdict of ``policy`` (the
+producers' own implementation), the thresholds are ``policy.thresholds``. Indicators read facts as
+the log said them (``Facts``: fact name → list of event data, each with its ``event_id``); the
+rules ``policy`` judges read them as their typed contracts (``Facts.typed``), and answer
+met / not_met / no_data with the ids behind the answer. ``no_data``
 means the ledger cannot judge: nothing of the kind was ever reported for the place, or the
 producing service has not published that fact yet (its contract is not in ``Facts.known``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from pydantic import ValidationError
+
+from policy import linkage
+from policy.thresholds import Thresholds
+from policy.training import CompletedSession, r7_compliance
+from shared.events.contracts import EventData
 from shared.events.income import BENEFIT_TYPES
+from shared.events.market import (
+    ColdChainFacilityRegistered,
+    DirectSupplyChannelOpened,
+    EcommercePointRegistered,
+    ShowcaseWindowOpened,
+)
+from shared.events.training import (
+    CertificateIssued,
+    LabourerComplianceChanged,
+    SessionCompleted,
+)
+
+log = logging.getLogger("fupin.ledger")
+C = TypeVar("C", bound=EventData)
 
 Status = Literal["met", "not_met", "no_data"]
 MET: Status = "met"
@@ -78,19 +101,6 @@ def quartiles(values: Sequence[int]) -> dict[str, int]:
 # ---- thresholds ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The policy's numbers; defaults from the text, overridable (``FUPIN_LEDGER_*``)."""
-
-    r1_industry_share_bp: int = 6000  # §1.1 ≥60% of the non-education/medical part to industries
-    r3_poor_share_bp: int = 6000  # §1.1 ≥60% of the added income to poor households
-    r4_min_area_tenth_mu: int = 500  # §1.2 ≥50 mu contiguous
-    r7_sessions_per_year: int = 2  # §3.2 ≥2 times a year
-    r7_days_per_session: int = 5  # each ≥5 days
-    r7_years: int = 3  # for 3 consecutive years
-    poor_share_bp: int = 5000  # §4.1, §4.2, §5.6 ≥50% to poor households
-
-
 # ---- indicators ---------------------------------------------------------------------------------
 
 
@@ -121,6 +131,17 @@ class Facts:
 
     def published(self, *names: str) -> bool:
         return any(n in self.known for n in names)
+
+    def typed(self, contract: type[C]) -> list[tuple[str, C]]:
+        """The facts of one contract as (event id, the contract read back); one it cannot read is logged and left out."""
+        out: list[tuple[str, C]] = []
+        for data in self.of(contract.event_type.split(".")[2]):
+            fields = {k: v for k, v in data.items() if k != "event_id"}
+            try:
+                out.append((str(data["event_id"]), contract.model_validate(fields)))
+            except ValidationError as exc:
+                log.warning("fact not read as %s: %s", contract.event_type, exc.errors()[:3], extra={"event_id": data.get("event_id")})
+        return out
 
 
 def approved_distributions(facts: Facts) -> list[dict[str, Any]]:
@@ -234,13 +255,7 @@ def r6_households_in_joint_stock(facts: Facts) -> Indicator:
 
 
 def _households_named(data: Mapping[str, Any]) -> list[str]:
-    out = [str(data["household_id"])] if data.get("household_id") else []
-    for item in data.get("shares") or data.get("households") or []:
-        if isinstance(item, Mapping) and item.get("household_id"):
-            out.append(str(item["household_id"]))
-        elif isinstance(item, str):
-            out.append(item)
-    return out
+    return [str(data["household_id"])] if data.get("household_id") else []
 
 
 def labourers(facts: Facts) -> dict[str, dict[str, Any]]:
@@ -253,47 +268,33 @@ def labourers(facts: Facts) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in members.items() if v.get("labour_capacity") in ("full", "partial")}
 
 
-def r7_training_compliance(member_id: str, facts: Facts, t: Thresholds) -> bool | None:
-    """R7 §3.2 for one labourer: ≥2 sessions a year of ≥5 days for 3 consecutive years and ≥1 skill; None if unknown."""
-    verdicts = [c for c in facts.of("labourer_compliance_changed") if str(c.get("member_id")) == member_id and int(c.get("year") or 0) <= facts.year]
+def training_compliant(member_id: str, facts: Facts, t: Thresholds) -> bool | None:
+    """R7 §3.2 for one labourer, None if unknown: training's latest verdict for the year, else policy's R7 over the sessions and certificates."""
+    verdicts = [c for _, c in facts.typed(LabourerComplianceChanged) if c.member_id == member_id and c.year <= facts.year]
     if verdicts:
-        latest = max(verdicts, key=lambda c: int(c.get("year") or 0))  # facts come in log order; the latest year's last word
-        latest = [c for c in verdicts if c.get("year") == latest.get("year")][-1]
-        return latest.get("status") == "compliant"
-    sessions = [s for s in facts.of("session_completed") if member_id in _members_named(s)]
-    certificates = [c for c in facts.of("certificate_issued") if str(c.get("member_id")) == member_id]
+        latest = max(c.year for c in verdicts)  # facts come in log order: the latest year's last word
+        return [c for c in verdicts if c.year == latest][-1].status == "compliant"
+    sessions = [s for _, s in facts.typed(SessionCompleted) if s.member_id == member_id]
+    certificates = [c for _, c in facts.typed(CertificateIssued) if c.member_id == member_id]
     if not sessions and not certificates:
         return None
-    for year in range(facts.year - t.r7_years + 1, facts.year + 1):
-        long_enough = [
-            s for s in sessions if (s.get("year") or _year_of(s)) == year and s.get("counted", True) and int(s.get("days_attended") or 0) >= t.r7_days_per_session
-        ]
-        if len(long_enough) < t.r7_sessions_per_year:
-            return False
-    return bool(certificates)
+    years = r7_compliance(
+        sessions=[CompletedSession(year=s.year, days_attended=s.days_attended) for s in sessions],
+        skills_certified_on=[c.certified_on for c in certificates],
+        through_year=facts.year,
+        t=t,
+    )
+    return years[-1].status == "compliant"
 
 
-def _members_named(data: Mapping[str, Any]) -> set[str]:
-    out = {str(data["member_id"])} if data.get("member_id") else set()
-    out.update(str(m) for m in data.get("member_ids") or data.get("attendees") or [] if isinstance(m, str))
-    return out
-
-
-def _year_of(data: Mapping[str, Any]) -> int | None:
-    for key in ("completed_on", "ended_on", "held_on", "occurred_on", "started_on"):
-        if data.get(key):
-            return date.fromisoformat(str(data[key])[:10]).year
-    return None
-
-
-def r7_labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
+def _labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
     """R7 §3.2: every labourer has a training file and meets the yearly training and skill requirement."""
     people = labourers(facts)
     if not people:
         return Indicator("R7", NO_DATA, note="no labourer known")
     if not facts.published(*TRAINING_FACTS):
         return _unpublished("R7", *TRAINING_FACTS)
-    verdicts = {m: r7_training_compliance(m, facts, t) for m in people}
+    verdicts = {m: training_compliant(m, facts, t) for m in people}
     failing = sorted(m for m, v in verdicts.items() if v is not True)
     numbers = {"labourers": len(people), "compliant": len(people) - len(failing), "sessions_per_year": t.r7_sessions_per_year, "days_per_session": t.r7_days_per_session, "years": t.r7_years}
     return Indicator("R7", NOT_MET if failing else MET, failing or sorted(people), numbers)
@@ -372,39 +373,33 @@ def r17_dividends(facts: Facts, t: Thresholds) -> Indicator:
     return _distribution_check("R17", dividends, t.poor_share_bp)
 
 
-def _at_least_one(rule: str, facts: Facts, name: str, village_code: str | None) -> Indicator:
-    if not facts.published(name):
-        return _unpublished(rule, name)
-    found = [f for f in facts.of(name) if village_code is None or _covers(f, village_code)]
-    return Indicator(rule, MET if found else NOT_MET, _ids(found), {"count": len(found)})
+# An indicator: (facts, thresholds, village code or None for the county, the village's categories).
+Indicate = Callable[[Facts, Thresholds, str | None, Sequence[str]], Indicator]
 
 
 def _covers(data: Mapping[str, Any], village_code: str) -> bool:
-    return (
-        data.get("village_code") == village_code
-        or village_code in (data.get("village_codes") or [])
-        or village_code in (data.get("covered_village_codes") or [])
-    )
+    """A sales-channel fact is the village's: its own ``village_code``, or a village in its ``covered_village_codes``."""
+    return data.get("village_code") == village_code or village_code in (data.get("covered_village_codes") or [])
 
 
-def r18_direct_supply(facts: Facts, village_code: str | None) -> Indicator:
-    """R18 §6.1: ≥1 directed direct-supply channel."""
-    return _at_least_one("R18", facts, "direct_supply_channel_opened", village_code)
+def _market_link(rule: str, contract: type[C], judge: Callable[[list[C], linkage.Span], linkage.Verdict[C]]) -> Indicate:
+    """R18–R21 §6: policy.linkage's verdict for the village (or the county) over the indicators' year."""
+    name = contract.event_type.split(".")[2]
+
+    def indicator(facts: Facts, t: Thresholds, village_code: str | None, categories: Sequence[str]) -> Indicator:
+        if not facts.published(name):
+            return _unpublished(rule, name)
+        read = [(eid, c) for eid, c in facts.typed(contract) if village_code is None or _place_of(c, village_code)]
+        verdict = judge([c for _, c in read], linkage.Span.year(facts.year))
+        counted = {id(c) for c in verdict.counted}
+        return Indicator(rule, MET if verdict.met else NOT_MET, sorted({eid for eid, c in read if id(c) in counted}), {"count": verdict.count})
+
+    return indicator
 
 
-def r19_showcase_window(facts: Facts, village_code: str | None) -> Indicator:
-    """R19 §6.2: ≥1 showcase window at the paired assisting unit."""
-    return _at_least_one("R19", facts, "showcase_window_opened", village_code)
-
-
-def r20_ecommerce_station(facts: Facts, village_code: str | None) -> Indicator:
-    """R20 §6.3: ≥1 e-commerce service station."""
-    return _at_least_one("R20", facts, "ecommerce_point_registered", village_code)
-
-
-def r21_cold_chain(facts: Facts, village_code: str | None) -> Indicator:
-    """R21 §6.4: cold chain covers the village."""
-    return _at_least_one("R21", facts, "cold_chain_facility_registered", village_code)
+def _place_of(fact: EventData, village_code: str) -> bool:
+    own = getattr(fact, "village_code", None)
+    return own == village_code or village_code in getattr(fact, "covered_village_codes", ())
 
 
 def r22_cadre_led_project(facts: Facts) -> Indicator:
@@ -439,36 +434,40 @@ def every_labourer_has_a_way(facts: Facts, t: Thresholds) -> Indicator:
         return Indicator("every_labourer_has_a_way", NO_DATA, note="no labourer known")
     ended = {str(e["employment_id"]) for e in facts.of("employment_ended")}
     employed = {str(e["member_id"]) for e in facts.of("employment_started") if str(e.get("employment_id")) not in ended}
-    without = sorted(m for m in people if m not in employed and r7_training_compliance(m, facts, t) is not True)
+    without = sorted(m for m in people if m not in employed and training_compliant(m, facts, t) is not True)
     numbers = {"labourers": len(people), "employed": len(employed & set(people)), "without_a_way": len(without)}
     return Indicator("every_labourer_has_a_way", NOT_MET if without else MET, without or sorted(people), numbers)
 
 
-INDICATORS = (
-    "R1", "R3", "R4", "R5", "R6", "R7", "R9", "R10", "R13", "R14", "R17", "R18", "R19", "R20", "R21", "R22",
-    "every_household_has_income_project", "every_labourer_has_a_way",
-)  # fmt: skip
+# Rule id → indicator (facts, thresholds, village code or None for the county, the village's categories).
+BY_RULE: dict[str, Indicate] = {
+    "R1": lambda f, t, v, c: r1_industry_share(f, t),
+    "R3": lambda f, t, v, c: r3_relatively_poor_share(f, t, c),
+    "R4": lambda f, t, v, c: r4_characteristic_industry(f, t, c, v),
+    "R5": lambda f, t, v, c: r5_joint_stock_entity(f, v),
+    "R6": lambda f, t, v, c: r6_households_in_joint_stock(f),
+    "R7": lambda f, t, v, c: _labourers_trained(f, t),
+    "R9": lambda f, t, v, c: r9_three_rights(f, t),
+    "R10": lambda f, t, v, c: r10_assets(f, t),
+    "R13": lambda f, t, v, c: r13_supported_entities_hire_poor(f, v),
+    "R14": lambda f, t, v, c: r14_lease_back_risk(f),
+    "R17": lambda f, t, v, c: r17_dividends(f, t),
+    "R18": _market_link("R18", DirectSupplyChannelOpened, linkage.r18_direct_supply),
+    "R19": _market_link("R19", ShowcaseWindowOpened, lambda windows, span: linkage.r19_showcase_window(windows, span)),
+    "R20": _market_link("R20", EcommercePointRegistered, linkage.r20_ecommerce_station),
+    "R21": _market_link("R21", ColdChainFacilityRegistered, lambda facilities, span: linkage.r21_cold_chain(facilities, span).coverage),
+    "R22": lambda f, t, v, c: r22_cadre_led_project(f),
+    "every_household_has_income_project": lambda f, t, v, c: every_household_has_income_project(f),
+    "every_labourer_has_a_way": lambda f, t, v, c: every_labourer_has_a_way(f, t),
+}
+INDICATORS = tuple(BY_RULE)
+
+
+def indicator(rule: str, facts: Facts, t: Thresholds, *, village_code: str | None = None, categories: Sequence[str] = ()) -> Indicator:
+    """One indicator by its rule id, for a village (``village_code``) or the county (None)."""
+    return BY_RULE[rule](facts, t, village_code, categories)
 
 
 def evaluate(facts: Facts, t: Thresholds, *, village_code: str | None, categories: Sequence[str]) -> list[Indicator]:
     """Every indicator for one village (``village_code``) or one county (``village_code=None``)."""
-    return [
-        r1_industry_share(facts, t),
-        r3_relatively_poor_share(facts, t, categories),
-        r4_characteristic_industry(facts, t, categories, village_code),
-        r5_joint_stock_entity(facts, village_code),
-        r6_households_in_joint_stock(facts),
-        r7_labourers_trained(facts, t),
-        r9_three_rights(facts, t),
-        r10_assets(facts, t),
-        r13_supported_entities_hire_poor(facts, village_code),
-        r14_lease_back_risk(facts),
-        r17_dividends(facts, t),
-        r18_direct_supply(facts, village_code),
-        r19_showcase_window(facts, village_code),
-        r20_ecommerce_station(facts, village_code),
-        r21_cold_chain(facts, village_code),
-        r22_cadre_led_project(facts),
-        every_household_has_income_project(facts),
-        every_labourer_has_a_way(facts, t),
-    ]
+    return [indicator(rule, facts, t, village_code=village_code, categories=categories) for rule in INDICATORS]

@@ -10,7 +10,7 @@ from sqlalchemy import String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import domain
-from services.ledger.config import thresholds
+from policy.settings import thresholds
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
 
+from policy import linkage
 from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
 from shared.problems import InvalidInput, RuleViolation
 
@@ -170,20 +170,16 @@ def check_fill(*, line_product: str, delivery_product: str, line_unit: str, deli
 
 
 # ---- R18–R21: market linkage per village (§6) -------------------------------------------------
+# The verdicts are policy.linkage's (one implementation, the ledger's too); what stays here are the
+# refusals of a write: where a window sits (R19), where a station sits (R20), what coverage names.
 
 
-class Period(Protocol):
-    period_start: date
-    period_end: date
+def require_window_at_paired_unit(*, window_unit: str | None, village_paired_unit: str | None, opened_on: date) -> str:
+    """R19: a village's showcase window sits at its paired assisting unit (对口帮扶单位); returns that unit.
 
-
-def check_r18_direct_supply(channels: Iterable[Period], on: date) -> bool:
-    """R18: the village has ≥1 directed direct-supply channel (定向直通) in force on ``on``."""
-    return any(c.period_start <= on <= c.period_end for c in channels)
-
-
-def check_r19_window_at_paired_unit(*, window_unit: str | None, village_paired_unit: str | None) -> str:
-    """R19: a village's showcase window sits at its paired assisting unit (对口帮扶单位); returns that unit."""
+    The unit defaults to the village's; the window is refused unless, alone, it would meet R19
+    for the village on the day it opens (``policy.linkage.r19_showcase_window``).
+    """
     unit = (window_unit or village_paired_unit or "").strip()
     if not unit:
         raise RuleViolation(
@@ -192,7 +188,8 @@ def check_r19_window_at_paired_unit(*, window_unit: str | None, village_paired_u
             detail_en="a showcase window sits at the village's paired assisting unit; none is known for this village — name it",
             field="paired_unit",
         )
-    if village_paired_unit and unit != village_paired_unit.strip():
+    proposed = _Window(paired_unit=unit, opened_on=opened_on)
+    if not linkage.r19_showcase_window([proposed], linkage.Span.day(opened_on), paired_unit=village_paired_unit).met:
         raise RuleViolation(
             "R19",
             f"展销窗口须设在该村的对口帮扶单位（{village_paired_unit}）",
@@ -204,24 +201,10 @@ def check_r19_window_at_paired_unit(*, window_unit: str | None, village_paired_u
     return unit
 
 
-def check_r19_showcase_window(windows_count: int) -> bool:
-    """R19: the village has ≥1 physical or online showcase window."""
-    return windows_count >= 1
-
-
-def check_r20_ecommerce_station(covering_points_count: int) -> bool:
-    """R20: the village (or large base) is covered by ≥1 e-commerce service point."""
-    return covering_points_count >= 1
-
-
-def check_r21_cold_chain(covering_facilities_count: int) -> bool:
-    """R21: cold chain covers the village (or industry base)."""
-    return covering_facilities_count >= 1
-
-
-def check_r21_pre_cooling(*, is_large_base: bool, pre_cooling_count: int) -> bool:
-    """R21: every large (township) production base has pre-cooling; other bases need none for this check."""
-    return pre_cooling_count >= 1 or not is_large_base
+@dataclass(frozen=True)
+class _Window:
+    paired_unit: str
+    opened_on: date
 
 
 def check_ecommerce_point_location(*, level: str, county_code: str, township_code: str | None, village_code: str | None) -> None:

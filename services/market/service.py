@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy import linkage
 from services.market import domain
 from services.market.models import (
     ColdChainFacility,
@@ -25,6 +27,7 @@ from services.market.models import (
     ShowcaseWindow,
 )
 from services.market.schemas import (
+    BaseLinksOut,
     ChannelIn,
     ChannelOut,
     ColdChainIn,
@@ -41,11 +44,17 @@ from services.market.schemas import (
     OrderLineOut,
     OrderOut,
     VillageLinksOut,
-    BaseLinksOut,
     WindowIn,
     WindowOut,
 )
-from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable, visible
+from shared.auth import (
+    Principal,
+    Role,
+    can_read,
+    ensure_readable,
+    ensure_writable,
+    visible,
+)
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.events.market import (
     ColdChainFacilityRegistered,
@@ -480,7 +489,7 @@ async def open_window(*, session: AsyncSession, principal: Principal, data: Wind
     """R19: a physical or online showcase window at the village's paired assisting unit."""
     ensure_writable(principal, region=data.village_code)
     village = await _known_village(session, data.village_code)
-    unit = domain.check_r19_window_at_paired_unit(window_unit=data.paired_unit, village_paired_unit=village.paired_unit)
+    unit = domain.require_window_at_paired_unit(window_unit=data.paired_unit, village_paired_unit=village.paired_unit, opened_on=data.opened_on)
     window = ShowcaseWindow(
         id=new_id(), village_code=data.village_code, paired_unit=unit, form=data.form, opened_on=data.opened_on, address_or_url=data.address_or_url
     )
@@ -632,40 +641,31 @@ async def register_cold_chain(*, session: AsyncSession, principal: Principal, da
 
 
 async def village_links(*, session: AsyncSession, principal: Principal, village_code: str, on: date) -> VillageLinksOut:
-    """R18–R21 for one village on a day, from the channels, windows, points and facilities market holds."""
+    """R18–R21 for one village on a day, from the channels, windows, points and facilities market holds (policy.linkage)."""
     ensure_readable(principal, region=village_code, what="村")
     await _known_village(session, village_code)
-    channels = list(
-        (await session.execute(select(DirectSupplyChannel).where(DirectSupplyChannel.village_code == village_code))).scalars()
-    )
-    in_force = [c for c in channels if c.period_start <= on <= c.period_end]
-    windows = int(
-        (
-            await session.execute(
-                select(func.count()).select_from(ShowcaseWindow).where(ShowcaseWindow.village_code == village_code, ShowcaseWindow.opened_on <= on)
-            )
-        ).scalar_one()
-    )
+    day = linkage.Span.day(on)
+    channels = (await session.execute(select(DirectSupplyChannel).where(DirectSupplyChannel.village_code == village_code))).scalars()
+    windows = (await session.execute(select(ShowcaseWindow).where(ShowcaseWindow.village_code == village_code))).scalars()
 
-    async def covering(kind: str, model: type[EcommercePoint] | type[ColdChainFacility]) -> int:
-        stmt = (
-            select(func.count(func.distinct(Coverage.facility_id)))
-            .join(model, model.id == Coverage.facility_id)
-            .where(Coverage.facility_kind == kind, Coverage.village_code == village_code, model.opened_on <= on)
-        )
-        return int((await session.execute(stmt)).scalar_one())
+    def covering(kind: str, model: type[EcommercePoint | ColdChainFacility]) -> Select[Any]:
+        ids = select(Coverage.facility_id).where(Coverage.facility_kind == kind, Coverage.village_code == village_code)
+        return select(model).where(model.id.in_(ids))
 
-    points = await covering("ecommerce_point", EcommercePoint)
-    facilities = await covering("cold_chain", ColdChainFacility)
+    points = (await session.execute(covering("ecommerce_point", EcommercePoint))).scalars()
+    facilities = (await session.execute(covering("cold_chain", ColdChainFacility))).scalars()
     return VillageLinksOut(
         village_code=village_code,
         on=on,
-        r18_direct_supply=IndicatorOut(rule="R18", met=domain.check_r18_direct_supply(channels, on), count=len(in_force)),
-        r19_showcase_window=IndicatorOut(rule="R19", met=domain.check_r19_showcase_window(windows), count=windows),
-        r20_ecommerce_station=IndicatorOut(rule="R20", met=domain.check_r20_ecommerce_station(points), count=points),
-        r21_cold_chain=IndicatorOut(rule="R21", met=domain.check_r21_cold_chain(facilities), count=facilities),
+        r18_direct_supply=_indicator(linkage.r18_direct_supply(channels, day)),
+        r19_showcase_window=_indicator(linkage.r19_showcase_window(windows, day)),
+        r20_ecommerce_station=_indicator(linkage.r20_ecommerce_station(points, day)),
+        r21_cold_chain=_indicator(linkage.r21_cold_chain(facilities, day).coverage),
     )
 
+
+def _indicator(verdict: linkage.Verdict[Any]) -> IndicatorOut:
+    return IndicatorOut(rule=verdict.rule, met=verdict.met, count=verdict.count)
 
 
 async def base_links(*, session: AsyncSession, principal: Principal, base_code: str, on: date) -> BaseLinksOut:
@@ -675,7 +675,7 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
             await session.execute(
                 select(EcommercePoint)
                 .join(Coverage, Coverage.facility_id == EcommercePoint.id)
-                .where(Coverage.base_code == base_code, EcommercePoint.opened_on <= on, visible(principal, region=EcommercePoint.county_code))
+                .where(Coverage.base_code == base_code, visible(principal, region=EcommercePoint.county_code))
             )
         ).scalars().unique()
     )
@@ -684,23 +684,27 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
             await session.execute(
                 select(ColdChainFacility)
                 .join(Coverage, Coverage.facility_id == ColdChainFacility.id)
-                .where(Coverage.base_code == base_code, ColdChainFacility.opened_on <= on, visible(principal, region=ColdChainFacility.county_code))
+                .where(Coverage.base_code == base_code, visible(principal, region=ColdChainFacility.county_code))
             )
         ).scalars().unique()
     )
-    described = [CoveredBase.model_validate(b) for f in [*points, *facilities] for b in (f.covered_bases or []) if b.get("base_code") == base_code]
+    day = linkage.Span.day(on)
+    # A base is described by the facilities covering it that are open on the day, as before.
+    open_points = linkage.r20_ecommerce_station(points, day)
+    open_facilities = [f for f in facilities if f.opened_on <= on]
+    described = [
+        CoveredBase.model_validate(b) for f in [*open_points.counted, *open_facilities] for b in (f.covered_bases or []) if b.get("base_code") == base_code
+    ]
     if not described:
         raise NotFound("基地不存在", detail_en=f"no e-commerce point or cold-chain facility covers base {base_code}")
     is_large = any(b.is_large for b in described)
-    pre_cooling = sum(1 for f in facilities if f.kind == "pre_cooling")
+    cold_chain = linkage.r21_cold_chain(facilities, day, large_base=is_large)
     return BaseLinksOut(
         base_code=base_code,
         name=described[0].name,
         is_large=is_large,
         on=on,
-        r20_ecommerce_station=IndicatorOut(rule="R20", met=domain.check_r20_ecommerce_station(len(points)), count=len(points)),
-        r21_cold_chain=IndicatorOut(rule="R21", met=domain.check_r21_cold_chain(len(facilities)), count=len(facilities)),
-        r21_pre_cooling=IndicatorOut(
-            rule="R21", met=domain.check_r21_pre_cooling(is_large_base=is_large, pre_cooling_count=pre_cooling), count=pre_cooling
-        ),
+        r20_ecommerce_station=_indicator(open_points),
+        r21_cold_chain=_indicator(cold_chain.coverage),
+        r21_pre_cooling=_indicator(cold_chain.pre_cooling),
     )

@@ -1,33 +1,25 @@
 """Training rules, pure: no I/O. R7 (§3.2, the training file and its compliance) and R8 (§3.3, the catalogue).
 
-R7 as implemented (see ``docs/training.md``):
-
-* a completed session *counts* when the labourer attended it on ≥5 days;
-* a calendar year is *met* when ≥2 counted sessions ended in it;
-* the *run* at year Y is the number of consecutive met years ending at Y (0 when Y is not met),
-  so a gap year resets it;
-* status of year Y: ``compliant`` when the run is ≥3 and a skill was certified on or before
-  31 December of Y; ``on_track`` when Y is met but the run is still shorter than three years;
-  ``behind`` otherwise — Y is not (yet) met, or three years are done but no skill is certified.
+R7 is judged in ``policy.training`` (one implementation, the ledger's too) with the thresholds
+in force (``policy.settings.thresholds()``); the names below are that rule, bound to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from functools import partial
 
+from policy import training as r7
+from policy.settings import thresholds
+from policy.training import CompletedSession, Status, YearStatus
 from shared.problems import InvalidInput, RuleViolation
 from shared.regions import INDUSTRIES
 
-# R7 (§3.2): 每人每年至少培训两次，每次不少于5天，连续三年，熟练掌握一门以上实用技术.
-R7_MIN_DAYS_PER_SESSION = 5
-R7_MIN_SESSIONS_PER_YEAR = 2
-R7_CONSECUTIVE_YEARS = 3
-R7_MIN_SKILLS = 1
+__all__ = ["CompletedSession", "Status", "YearStatus", "r7_compliance", "r7_session_counts"]  # R7's names, for the training service
 
-Status = Literal["compliant", "on_track", "behind"]
+# R7 (§3.2): 每人每年至少培训两次，每次不少于5天，连续三年，熟练掌握一门以上实用技术 — policy.training.
+r7_session_counts = partial(r7.session_counts, t=thresholds())
+r7_compliance = partial(r7.r7_compliance, t=thresholds())
 
 # R8 (§3.1, §3.3): three course categories, each for its audience.
 CATEGORIES: dict[str, str] = {
@@ -110,80 +102,6 @@ def check_labour_capacity(*, requires_labour_capacity: bool, labour_capacity: st
 def is_labourer(labour_capacity: str) -> bool:
     """R7 speaks of every labourer (劳动力): full or partial labour capacity."""
     return labour_capacity in ("full", "partial")
-
-
-def r7_session_counts(days_attended: int) -> bool:
-    """R7: a session counts towards the year only when attended on at least five days."""
-    return days_attended >= R7_MIN_DAYS_PER_SESSION
-
-
-@dataclass(frozen=True)
-class CompletedSession:
-    year: int
-    days_attended: int
-
-
-@dataclass(frozen=True)
-class YearStatus:
-    """A labourer's R7 standing for one calendar year and what is still needed in it."""
-
-    year: int
-    status: Status
-    counted_sessions: int
-    consecutive_years: int
-    has_skill: bool
-    sessions_needed: int
-    days_needed: int
-    skill_needed: bool
-    years_remaining: int
-
-
-def r7_compliance(
-    *,
-    sessions: Iterable[CompletedSession],
-    skills_certified_on: Iterable[date],
-    through_year: int,
-    from_year: int | None = None,
-) -> list[YearStatus]:
-    """R7: the labourer's status for every year from the first training (or an earlier ``from_year``) to ``through_year``."""
-    counted: dict[int, int] = {}
-    for s in sessions:
-        if r7_session_counts(s.days_attended):
-            counted[s.year] = counted.get(s.year, 0) + 1
-    skill_dates = sorted(skills_certified_on)
-    first_skill_year = skill_dates[0].year if skill_dates else None
-    activity = list(counted) + ([first_skill_year] if first_skill_year else [])
-    # Start no later than the first activity, so the run of consecutive years is always whole.
-    start = min(activity + [through_year] + ([from_year] if from_year is not None else []))
-    out: list[YearStatus] = []
-    run = 0
-    for year in range(start, through_year + 1):
-        n = counted.get(year, 0)
-        met = n >= R7_MIN_SESSIONS_PER_YEAR
-        previous_run = run
-        run = previous_run + 1 if met else 0
-        has_skill = first_skill_year is not None and first_skill_year <= year
-        if run >= R7_CONSECUTIVE_YEARS and has_skill:
-            status: Status = "compliant"
-        elif met and run < R7_CONSECUTIVE_YEARS:
-            status = "on_track"
-        else:
-            status = "behind"
-        sessions_needed = max(0, R7_MIN_SESSIONS_PER_YEAR - n)
-        out.append(
-            YearStatus(
-                year=year,
-                status=status,
-                counted_sessions=n,
-                consecutive_years=run,
-                has_skill=has_skill,
-                sessions_needed=sessions_needed,
-                days_needed=sessions_needed * R7_MIN_DAYS_PER_SESSION,
-                skill_needed=not has_skill,
-                years_remaining=max(0, R7_CONSECUTIVE_YEARS - (run if met else previous_run)),
-            )
-        )
-    return out
 
 
 def skill_key(skill: str) -> str:

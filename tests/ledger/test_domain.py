@@ -6,6 +6,7 @@ from typing import Any
 
 from services.ledger import domain
 from services.ledger.domain import Facts, Thresholds
+from shared.events.contracts import REGISTRY
 
 T = Thresholds()
 V = "440232100201"
@@ -22,6 +23,12 @@ ALL_KNOWN = frozenset(
 def facts(known: frozenset[str] = ALL_KNOWN, households: list[dict[str, Any]] | None = None, income: set[str] | None = None, **by_name: list[dict[str, Any]]) -> Facts:
     numbered = {name: [{"event_id": f"{name}-{i}"} | item for i, item in enumerate(items)] for name, items in by_name.items()}
     return Facts(by_name=numbered, known=known, households=households or [], income_households=frozenset(income or ()), year=2026)
+
+
+def contract(name: str, **overrides: Any) -> dict[str, Any]:
+    """A fact as its producer publishes it: the contract's example with ``overrides``, read back through the contract."""
+    [cls] = [c for t, c in REGISTRY.items() if t.split(".")[2] == name]
+    return cls.model_validate((cls.example or {}) | overrides).model_dump(mode="json")
 
 
 def poor(hid: str, labour: int = 1) -> dict[str, Any]:
@@ -92,14 +99,24 @@ def _labourer(mid: str) -> dict[str, Any]:
 
 
 def test_r7_labourer_trained_twice_a_year_five_days_three_years_with_a_skill():
-    sessions = [{"member_id": "m1", "year": y, "days_attended": 5, "counted": True} for y in (2024, 2025, 2026) for _ in range(2)]
-    good = facts(member_registered=[_labourer("m1")], session_completed=sessions, certificate_issued=[{"member_id": "m1"}])
-    assert domain.r7_labourers_trained(good, T).status == "met"
-    short = facts(member_registered=[_labourer("m1")], session_completed=sessions[:-1], certificate_issued=[{"member_id": "m1"}])
-    r = domain.r7_labourers_trained(short, T)
+    sessions = [contract("session_completed", member_id="m1", year=y, days_attended=5, counted=True) for y in (2024, 2025, 2026) for _ in range(2)]
+    skill = contract("certificate_issued", member_id="m1", certified_on="2024-06-01")
+    good = facts(member_registered=[_labourer("m1")], session_completed=sessions, certificate_issued=[skill])
+    assert domain.indicator("R7", good, T).status == "met"
+    short = facts(member_registered=[_labourer("m1")], session_completed=sessions[:-1], certificate_issued=[skill])
+    r = domain.indicator("R7", short, T)
     assert r.status == "not_met" and r.evidence == ["m1"]
-    verdict = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[{"member_id": "m1", "year": 2026, "status": "compliant"}])
-    assert domain.r7_labourers_trained(verdict, T).status == "met"
+    four_days = [s | {"days_attended": 4} if i == 0 else s for i, s in enumerate(sessions)]
+    assert domain.indicator("R7", facts(member_registered=[_labourer("m1")], session_completed=four_days, certificate_issued=[skill]), T).status == "not_met"
+    verdict = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")])
+    assert domain.indicator("R7", verdict, T).status == "met"
+
+
+def test_r7_the_ledger_and_training_judge_with_the_same_thresholds():
+    sessions = [contract("session_completed", member_id="m1", year=y, days_attended=3) for y in (2025, 2026) for _ in range(2)]
+    f = facts(member_registered=[_labourer("m1")], session_completed=sessions, certificate_issued=[contract("certificate_issued", member_id="m1")])
+    assert domain.indicator("R7", f, T).status == "not_met"
+    assert domain.indicator("R7", f, Thresholds(r7_days_per_session=3, r7_years=2)).status == "met"
 
 
 def test_r9_three_rights_project_needs_agreement_and_half_to_poor_households():
@@ -149,32 +166,41 @@ def test_r17_dividends_half_to_poor_households():
 
 
 MARKET = dict(
-    direct_supply_channel_opened=[{"village_code": V}],
-    showcase_window_opened=[{"village_code": "440232100202"}],
-    ecommerce_point_registered=[{"covered_village_codes": [V]}],
+    direct_supply_channel_opened=[contract("direct_supply_channel_opened", village_code=V, period_start="2026-03-01", period_end="2027-02-28")],
+    showcase_window_opened=[contract("showcase_window_opened", village_code="440232100202", opened_on="2026-03-15")],
+    ecommerce_point_registered=[contract("ecommerce_point_registered", covered_village_codes=[V], opened_on="2026-03-01")],
     cold_chain_facility_registered=[],
 )
 
 
 def test_r18_direct_supply_channel_for_the_village():
-    assert domain.r18_direct_supply(facts(**MARKET), V).status == "met"
-    assert domain.r18_direct_supply(facts(**MARKET), "440232100202").status == "not_met"
+    assert domain.indicator("R18", facts(**MARKET), T, village_code=V).status == "met"
+    assert domain.indicator("R18", facts(**MARKET), T, village_code="440232100202").status == "not_met"
+
+
+def test_r18_a_channel_counts_only_in_the_years_of_its_period():
+    old = facts(direct_supply_channel_opened=[contract("direct_supply_channel_opened", village_code=V, period_start="2020-01-01", period_end="2020-12-31")])
+    assert domain.indicator("R18", old, T, village_code=V).status == "not_met"
+    assert domain.indicator("R18", old, T).status == "not_met"  # the county, too
 
 
 def test_r19_showcase_window_for_the_village():
-    assert domain.r19_showcase_window(facts(**MARKET), V).status == "not_met"
-    assert domain.r19_showcase_window(facts(**MARKET), "440232100202").status == "met"
+    assert domain.indicator("R19", facts(**MARKET), T, village_code=V).status == "not_met"
+    assert domain.indicator("R19", facts(**MARKET), T, village_code="440232100202").status == "met"
+    later = facts(showcase_window_opened=[contract("showcase_window_opened", village_code=V, opened_on="2027-01-01")])
+    assert domain.indicator("R19", later, T, village_code=V).status == "not_met"
 
 
 def test_r20_ecommerce_station_covering_the_village():
-    assert domain.r20_ecommerce_station(facts(**MARKET), V).status == "met"
-    assert domain.r20_ecommerce_station(facts(**MARKET), "440232100203").status == "not_met"
+    assert domain.indicator("R20", facts(**MARKET), T, village_code=V).status == "met"
+    assert domain.indicator("R20", facts(**MARKET), T, village_code="440232100203").status == "not_met"
 
 
 def test_r21_cold_chain_covering_the_village():
-    assert domain.r21_cold_chain(facts(**MARKET), V).status == "not_met"
-    assert domain.r21_cold_chain(facts(cold_chain_facility_registered=[{"covered_village_codes": [V]}]), V).status == "met"
-    assert domain.r21_cold_chain(facts(known=frozenset()), V).status == "no_data"
+    assert domain.indicator("R21", facts(**MARKET), T, village_code=V).status == "not_met"
+    covering = facts(cold_chain_facility_registered=[contract("cold_chain_facility_registered", covered_village_codes=[V])])
+    assert domain.indicator("R21", covering, T, village_code=V).status == "met"
+    assert domain.indicator("R21", facts(known=frozenset()), T, village_code=V).status == "no_data"
 
 
 def test_r22_income_project_led_by_village_cadre_or_party_member():
@@ -196,7 +222,7 @@ def test_every_labourer_has_a_way_by_employment_or_training():
     assert domain.every_labourer_has_a_way(employed, T).status == "met"
     ended = facts(member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x"}], employment_ended=[{"employment_id": "x"}])
     assert domain.every_labourer_has_a_way(ended, T).status == "not_met"
-    trained = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[{"member_id": "m1", "year": 2026, "status": "compliant"}])
+    trained = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")])
     assert domain.every_labourer_has_a_way(trained, T).status == "met"
 
 

@@ -95,8 +95,3 @@ def test_the_python_signer_in_docs_webhooks_md_matches_the_reference_library():
     when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     assert namespace["sign"](secret, "msg_9", int(when.timestamp()), b'{"x":1}') == Webhook(secret).sign("msg_9", when, '{"x":1}')
 
-
-def test_r21_pre_cooling_is_required_only_at_large_bases():
-    assert domain.check_r21_pre_cooling(is_large_base=True, pre_cooling_count=0) is False
-    assert domain.check_r21_pre_cooling(is_large_base=True, pre_cooling_count=1) is True
-    assert domain.check_r21_pre_cooling(is_large_base=False, pre_cooling_count=0) is True
