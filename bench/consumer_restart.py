@@ -107,10 +107,17 @@ async def restarts(env: dict[str, str], logdir: Path, label: str, instance: str 
             raise SystemExit(f"{label}: no batch applied within 120 s; see {log}")
         seen = time.monotonic() - started
         if attempt:  # the first start is the group's creation, not a restart
-            results.append((float(line.get("cpu_seconds_since_process_start") or 0), float(line["seconds_since_start"]), float(line.get("seconds_since_process_start") or seen)))
+            results.append(
+                (
+                    float(line.get("cpu_seconds_since_process_start") or 0),
+                    float(line["seconds_since_start"]),
+                    float(line.get("seconds_since_process_start") or seen),
+                )
+            )
             print(
                 f"  {label} restart {attempt}: {line.get('seconds_since_process_start')} s from the process's start to its first applied batch"
-                f" ({line['seconds_since_start']:.2f} s after the consumer was built; {line.get('cpu_seconds_since_process_start')} s of CPU; {seen:.2f} s as this script saw it)",
+                f" ({line['seconds_since_start']:.2f} s after the consumer was built;"
+                f" {line.get('cpu_seconds_since_process_start')} s of CPU; {seen:.2f} s as this script saw it)",
                 flush=True,
             )
         await asyncio.sleep(1.5)  # consuming steadily, mid-stream
@@ -146,7 +153,13 @@ async def main() -> None:
     }  # fmt: skip
     subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "households", "ledger"], cwd=ROOT, env=env, check=True)
     settings = FupinSettings(
-        env="test", mode="distributed", database_urls=urls, kafka_bootstrap=KAFKA, topic_prefix=f"b{run_id}.", consumer_group_prefix=f"b{run_id}.", poll_interval_seconds=0.05
+        env="test",
+        mode="distributed",
+        database_urls=urls,
+        kafka_bootstrap=KAFKA,
+        topic_prefix=f"b{run_id}.",
+        consumer_group_prefix=f"b{run_id}.",
+        poll_interval_seconds=0.05,
     )
     engine = create_engine(urls["households"])
     async with engine.begin() as conn:
@@ -180,7 +193,10 @@ async def main() -> None:
         whole = [r[2] for r in rows]
         inner = [r[1] for r in rows]
         cpu = [r[0] for r in rows]
-        print(f"| {kind} | {len(rows)} | {statistics.median(whole):.2f} s | {max(whole):.2f} s | {statistics.median(inner):.2f} s | {statistics.median(cpu):.2f} s |")
+        print(
+            f"| {kind} | {len(rows)} | {statistics.median(whole):.2f} s | {max(whole):.2f} s"
+            f" | {statistics.median(inner):.2f} s | {statistics.median(cpu):.2f} s |"
+        )
 
 
 if __name__ == "__main__":

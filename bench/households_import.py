@@ -105,9 +105,7 @@ async def run(label: str, settings: FupinSettings, content: bytes, rows: int, ho
             headers = bearer(settings, "city_admin", subject="bench")
             for dry in (True, False):
                 started = time.perf_counter()
-                r = await client.post(
-                    "/households/v1/imports", params={"dry_run": str(dry).lower()}, files={"file": ("bench.csv", content)}, headers=headers
-                )
+                r = await client.post("/households/v1/imports", params={"dry_run": str(dry).lower()}, files={"file": ("bench.csv", content)}, headers=headers)
                 seconds = time.perf_counter() - started
                 body = r.json()
                 assert r.status_code in (200, 201), r.text[:2000]

@@ -194,10 +194,10 @@ def _replay_process(*args: Any) -> int:
 
 async def replay(args: argparse.Namespace, prefix: str, workers: int, total_events: int) -> tuple[str, str, float, int]:
     """Replay every topic into a fresh database with ``workers`` consumer processes (a consumer group's members)."""
-    import asyncpg
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    import asyncpg
     from sqlalchemy import text
 
     from services.ledger.app import SPEC
@@ -271,7 +271,9 @@ async def main(args: argparse.Namespace) -> None:
             replays.append((workers, seconds, count))
             print(f"replay with {workers} consumer process(es): {count:,} events in {seconds:.1f}s", file=sys.stderr)
 
-        settings = FupinSettings(env="test", mode="distributed", database_urls={"ledger": url}, run_consumers=False, kafka_bootstrap=args.bootstrap, topic_prefix=prefix)
+        settings = FupinSettings(
+            env="test", mode="distributed", database_urls={"ledger": url}, run_consumers=False, kafka_bootstrap=args.bootstrap, topic_prefix=prefix
+        )
         from services.ledger.app import create_app
 
         app = create_app(settings)
@@ -316,7 +318,12 @@ async def main(args: argparse.Namespace) -> None:
         who = "one consumer" if workers == 1 else f"{workers} consumer processes, partitions shared"
         rows.append((f"(b) ledger replay into PostgreSQL [{who}]", f"{rate:,.0f} events/s ({count:,} in {seconds:.1f}s, indexes included)"))
         rows.append((f"(c) b/a [{who}] (target ≥ 0.5)", f"{ratio:.2f} {'OK' if ratio >= 0.5 else 'BELOW TARGET'}"))
-    rows.append(("(d) household income query p99 (target ≤ 20 ms)", f"{p99:.2f} ms (p50 {p50:.2f} ms, {len(latencies)} queries) {'OK' if p99 <= 20 else 'ABOVE TARGET'}"))
+    rows.append(
+        (
+            "(d) household income query p99 (target ≤ 20 ms)",
+            f"{p99:.2f} ms (p50 {p50:.2f} ms, {len(latencies)} queries) {'OK' if p99 <= 20 else 'ABOVE TARGET'}",
+        )
+    )
     width = max(len(k) for k, _ in rows)
     print(f"command: {' '.join([os.path.relpath(sys.executable), *sys.argv])}")
     print(f"machine: {os.cpu_count()} cores; batch {args.batch}; partitions {args.partitions}")
@@ -332,7 +339,9 @@ if __name__ == "__main__":
     p.add_argument("--batch", type=int, default=20000, help="events per replay batch (one transaction each)")
     p.add_argument("--queries", type=int, default=2000)
     p.add_argument("--inflight", type=int, default=2, help="batches whose transactions may be open at once, per consumer")
-    p.add_argument("--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="consumer processes for the replay, e.g. 1,2 (each a fresh database)")
+    p.add_argument(
+        "--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="consumer processes for the replay, e.g. 1,2 (each a fresh database)"
+    )
     p.add_argument("--bootstrap", default=os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
     p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
     p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")

@@ -93,12 +93,15 @@ async def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--proofs", type=int, default=5000)
     parser.add_argument(
-        "--baseline-every", type=int, default=1,
+        "--baseline-every",
+        type=int,
+        default=1,
         help="append a baseline batch after every K-th tree batch (1: both get every batch; 4 on a loaded machine: the baseline sees a quarter)",
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument(
-        "--proofs-only", action="store_true",
+        "--proofs-only",
+        action="store_true",
         help="skip the appends: store the tree of --events synthetic leaves (the same tables, built by the same "
         "incremental code in big batches) and time only the proofs",
     )
@@ -158,7 +161,9 @@ async def main() -> None:
                 head = await tlog.head(conn)
                 nodes = (await conn.execute(text("SELECT count(*) FROM merkle_node"))).scalar_one()
                 leaves = [bytes(h) for (h,) in (await conn.execute(text("SELECT hash FROM merkle_node WHERE level = 0 ORDER BY idx"))).all()]
-                payload_leaf = merkle.leaf_hash((await conn.execute(text("SELECT payload FROM outbox WHERE sequence = :s"), {"s": head.size})).scalar_one().encode())
+                payload_leaf = merkle.leaf_hash(
+                    (await conn.execute(text("SELECT payload FROM outbox WHERE sequence = :s"), {"s": head.size})).scalar_one().encode()
+                )
             rebuilt = _verifier().tree_root(leaves)
             assert head.size == args.events and leaves[-1] == payload_leaf
             assert rebuilt == head.root, "the incremental tree differs from a rebuild"
@@ -191,7 +196,9 @@ async def proofs_only(args: argparse.Namespace) -> None:
                 leaves += chunk
                 size, nodes = merkle.append_leaves(size, frontier, chunk)
                 async with engine.begin() as conn:
-                    await conn.execute(text("INSERT INTO merkle_node (level, idx, hash) VALUES (:l, :i, :h)"), [{"l": lv, "i": ix, "h": h} for lv, ix, h in nodes])
+                    await conn.execute(
+                        text("INSERT INTO merkle_node (level, idx, hash) VALUES (:l, :i, :h)"), [{"l": lv, "i": ix, "h": h} for lv, ix, h in nodes]
+                    )
             async with engine.begin() as conn:
                 await conn.execute(text("UPDATE outbox_head SET last_sequence = :n, tree_frontier = :f"), {"n": size, "f": merkle.pack(frontier)})
             print(f"stored a tree of {size:,} leaves in {time.perf_counter() - started:.0f} s (no events: proofs only)")

@@ -212,8 +212,20 @@ async def main() -> int:
         "MARKET_BENCH_ECHO": "1",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.market.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "services.market.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -254,8 +266,10 @@ async def main() -> int:
         await drive(base, bare[: args.warmup], args.concurrency)
         await drive(base, signed[: args.warmup], args.concurrency)
         _client_cpu[0] = time.process_time()
-        print(f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}, "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"market service on {base}, PostgreSQL database {db}, {args.requests} requests each, concurrency {args.concurrency}, "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
         bare_rps = summary("bare POST …/webhooks/_echo", *await measured(server.pid, base, bare[args.warmup : total], args.concurrency))
         signed_rps = summary("signed durable webhook", *await measured(server.pid, base, signed[args.warmup : total], args.concurrency))
         print(f"ratio signed/bare throughput: {signed_rps / bare_rps:.2f} (target ≥ 0.50)")

@@ -11,7 +11,8 @@ from shared.settings import SERVICES, FupinSettings
 
 
 def service_spec(name: str) -> ServiceSpec:
-    return importlib.import_module(f"services.{name}.app").SPEC
+    spec: ServiceSpec = importlib.import_module(f"services.{name}.app").SPEC
+    return spec
 
 
 def all_specs() -> list[ServiceSpec]:

@@ -60,7 +60,7 @@ class Principal:
         if self.sees_everything:
             return True
         if self.role in REGION_ROLES or self.role == Role.trainer:
-            return bool(code) and bool(self.scope) and code.startswith(self.scope)  # type: ignore[union-attr]
+            return bool(code and self.scope and code.startswith(self.scope))
         return False
 
     def entity_allows(self, entity_id: str | None) -> bool:
@@ -144,7 +144,7 @@ async def decode_token(settings: FupinSettings, token: str) -> Principal:
     except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
         raise Unauthorized("令牌无效", detail_en=f"invalid token: {exc}", code="token_invalid") from None
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
         scope = validate_scope(role, claims.get("scope"))
     except ValueError as exc:
         raise Unauthorized("令牌的角色或范围无效", detail_en=str(exc), code="token_invalid") from None
@@ -154,10 +154,8 @@ async def decode_token(settings: FupinSettings, token: str) -> Principal:
 _bearer = HTTPBearer(auto_error=False, description="JWT from the identity provider (or `fupin token` in development)")
 
 
-async def authenticate(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    cached = getattr(request.state, "principal", None)
+async def authenticate(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -171,7 +169,7 @@ async def authenticate(
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Any:
     """A dependency for write routes: only the named roles may call it; auditors never write."""
     allowed = frozenset(roles)
 
@@ -187,7 +185,7 @@ def require_roles(*roles: Role):
     return Depends(dependency)
 
 
-def readable_by(*roles: Role):
+def readable_by(*roles: Role) -> Any:
     """A dependency for read routes open to the named roles only (e.g. the audit log: auditors, city admins)."""
     allowed = frozenset(roles)
 
@@ -217,7 +215,8 @@ def visible(principal: Principal, *, region: Any = None, entity: Any = None) -> 
     if principal.role == Role.entity_operator:
         return entity == principal.scope if entity is not None else false()
     if principal.scope and region is not None:
-        return region.startswith(principal.scope, autoescape=True)
+        clause: ColumnElement[bool] = region.startswith(principal.scope, autoescape=True)
+        return clause
     return false()
 
 

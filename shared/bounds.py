@@ -149,4 +149,3 @@ class StrictInput(BaseModel):
     """Base of every request body: an unknown (e.g. misspelt) field is a 422 naming it, never dropped."""
 
     model_config = ConfigDict(extra="forbid")
-

@@ -22,9 +22,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import MetaData, insert, select, update
+from sqlalchemy import CursorResult, MetaData, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -151,9 +151,7 @@ async def apply_batch(
         if fresh:
             await handler(session, fresh)
             now = utcnow()
-            await session.execute(
-                insert(consumed), [{"event_id": d.id, "source": d.source, "sequence": d.sequence, "applied_at": now} for d in fresh]
-            )
+            await session.execute(insert(consumed), [{"event_id": d.id, "source": d.source, "sequence": d.sequence, "applied_at": now} for d in fresh])
             # Handlers may emit facts of their own; they join the same transaction.
             await append_pending(session, metadata, metadata.info["service"])
         if fresh:
@@ -174,7 +172,7 @@ async def apply_batch(
             position = metadata.tables["consumer_position"]
             for source, seq in positions.items():
                 result = await session.execute(update(position).where(position.c.source == source).values(sequence=seq))
-                if result.rowcount == 0:
+                if cast("CursorResult[Any]", result).rowcount == 0:
                     await session.execute(insert(position).values(source=source, sequence=seq))
     return len(fresh)
 
@@ -205,11 +203,7 @@ class LogSource:
 async def read_outbox(source: LogSource, after: int, limit: int) -> list[tuple[int, str]]:
     outbox = source.metadata.tables["outbox"]
     async with source.engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                select(outbox.c.sequence, outbox.c.payload).where(outbox.c.sequence > after).order_by(outbox.c.sequence).limit(limit)
-            )
-        ).all()
+        rows = (await conn.execute(select(outbox.c.sequence, outbox.c.payload).where(outbox.c.sequence > after).order_by(outbox.c.sequence).limit(limit))).all()
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
@@ -252,9 +246,7 @@ class OutboxSubscriber:
             if not rows:
                 continue
             batch = [decode(payload) for _, payload in rows]
-            self.applied += await apply_batch(
-                self.sessionmaker, self.metadata, self.subscription.handler, batch, {name: rows[-1][0]}, self.write_lock
-            )
+            self.applied += await apply_batch(self.sessionmaker, self.metadata, self.subscription.handler, batch, {name: rows[-1][0]}, self.write_lock)
             progressed = True
         return progressed
 
@@ -524,9 +516,7 @@ class KafkaRelay:
             traceparent = traceparent_of(row.payload)
             if traceparent:
                 headers.append(("traceparent", traceparent.encode()))
-            futures.append(
-                await self._producer.send(topic, value=row.payload.encode(), key=(row.partition_key or row.event_id).encode(), headers=headers)
-            )
+            futures.append(await self._producer.send(topic, value=row.payload.encode(), key=(row.partition_key or row.event_id).encode(), headers=headers))
         await asyncio.gather(*futures)
         first, last = int(rows[0].sequence), int(rows[-1].sequence)
         try:
@@ -830,7 +820,9 @@ class Freshness:
                 raise
             self._clients = (admin, reader)
         admin, reader = self._clients
-        committed, end = await group_offsets(admin, reader, self.settings.consumer_group(self.consumer), [self.settings.topic(s) for s in self.subscription.sources])
+        committed, end = await group_offsets(
+            admin, reader, self.settings.consumer_group(self.consumer), [self.settings.topic(s) for s in self.subscription.sources]
+        )
         self.record(sum(committed.values()), sum(end.values()), {f"{t}:{p}": o for (t, p), o in sorted(committed.items())})
 
     async def _close(self) -> None:

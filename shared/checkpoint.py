@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat, NoEncryption
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from shared.settings import PLACEHOLDER_PREFIX, FupinSettings
 
@@ -58,7 +58,7 @@ class Signer:
     def key_id(self) -> bytes:
         return key_id(self.name, self.public)
 
-    def verifier(self) -> "Verifier":
+    def verifier(self) -> Verifier:
         return Verifier(self.name, self.public)
 
     def encode(self) -> str:
@@ -73,11 +73,11 @@ class Signer:
         return f"{text}\n{EM_DASH} {self.name} {base64.b64encode(self.key_id + sig).decode()}\n"
 
     @classmethod
-    def generate(cls, name: str) -> "Signer":
+    def generate(cls, name: str) -> Signer:
         return cls(_check_name(name), Ed25519PrivateKey.generate())
 
     @classmethod
-    def parse(cls, encoded: str) -> "Signer":
+    def parse(cls, encoded: str) -> Signer:
         parts = encoded.strip().split("+", 4)  # base64 may hold "+": split the first four only
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise CheckpointError("a signer key reads PRIVATE+KEY+<name>+<key id>+<base64 key>")
@@ -107,7 +107,7 @@ class Verifier:
         return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(bytes([ED25519]) + self.public).decode()}"
 
     @classmethod
-    def parse(cls, encoded: str) -> "Verifier":
+    def parse(cls, encoded: str) -> Verifier:
         parts = encoded.strip().split("+", 2)
         if len(parts) != 3:
             raise CheckpointError("a verifier key reads <name>+<key id>+<base64 key>")
@@ -167,7 +167,7 @@ class Checkpoint:
         return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
 
     @classmethod
-    def parse_text(cls, text: str) -> "Checkpoint":
+    def parse_text(cls, text: str) -> Checkpoint:
         lines = text.split("\n")
         if len(lines) < 4 or lines[-1] != "":
             raise CheckpointError("a checkpoint is an origin line, a size line and a root hash line")
@@ -201,10 +201,7 @@ def signer_from_settings(settings: FupinSettings) -> Signer:
     key = settings.checkpoint_key
     if key.startswith(PLACEHOLDER_PREFIX):
         if settings.env != "development":
-            raise CheckpointError(
-                f"FUPIN_CHECKPOINT_KEY is a development placeholder and FUPIN_ENV is {settings.env}: "
-                "set a signer key (`fupin audit keygen`)"
-            )
+            raise CheckpointError(f"FUPIN_CHECKPOINT_KEY is a development placeholder and FUPIN_ENV is {settings.env}: set a signer key (`fupin audit keygen`)")
         seed = hashlib.sha256(key.encode()).digest()
         return Signer(DEV_KEY_NAME, Ed25519PrivateKey.from_private_bytes(seed))
     return Signer.parse(key)

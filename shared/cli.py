@@ -10,7 +10,7 @@ import signal
 import sys
 from typing import Any
 
-from shared.settings import SERVICE_PORTS, SERVICES, FupinSettings, get_settings
+from shared.settings import SERVICE_PORTS, SERVICES, get_settings
 
 
 def _spec(name: str) -> Any:
@@ -119,8 +119,9 @@ def cmd_consume(args: argparse.Namespace) -> int:
                 config = uvicorn.Config(
                     consumer_health_app(app), host=args.host, port=settings.consumer_health_port, log_config=None, access_log=False, lifespan="off"
                 )
+                # uvicorn captures SIGINT/SIGTERM while it serves and raises them again once stopped,
+                # so the handlers above still end the process.
                 health = uvicorn.Server(config)
-                health.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # ours stop the process
                 health_task = asyncio.create_task(health.serve())
             print(f"consuming for {args.name}; Ctrl-C stops", file=sys.stderr)
             await stop.wait()
@@ -160,7 +161,9 @@ def cmd_lag(args: argparse.Namespace) -> int:
                 ends = await reader.end_offsets(partitions) if partitions else {}
                 for tp in partitions:
                     offset = committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
-                    rows.append({"group": group, "topic": tp.topic, "partition": tp.partition, "committed": offset, "end": ends[tp], "lag": max(0, ends[tp] - offset)})
+                    rows.append(
+                        {"group": group, "topic": tp.topic, "partition": tp.partition, "committed": offset, "end": ends[tp], "lag": max(0, ends[tp] - offset)}
+                    )
             return rows
         finally:
             await reader.stop()

@@ -90,7 +90,12 @@ def install_console(app: FastAPI, settings: FupinSettings) -> None:
     async def console_config() -> JSONResponse:
         # Where the console finds each service: same origin (embedded) or one address per service.
         return JSONResponse(
-            {"api": dict(settings.console_api_urls), "env": settings.env, "dev_sign_in": settings.env in ("development", "test"), "oidc": settings.console_oidc or None},
+            {
+                "api": dict(settings.console_api_urls),
+                "env": settings.env,
+                "dev_sign_in": settings.env in ("development", "test"),
+                "oidc": settings.console_oidc or None,
+            },
             headers={"Cache-Control": "no-store"},
         )
 

@@ -37,9 +37,7 @@ BROKER_REACHABLE = Gauge("fupin_broker_reachable", "1 while the Kafka bootstrap 
 
 CONSUMER_APPLIED = Counter("fupin_consumer_applied_events", "events applied (new to this consumer)", ["consumer"])
 CONSUMER_REDELIVERED = Counter("fupin_consumer_redelivered_events", "events delivered again and skipped as already applied", ["consumer"])
-CONSUMER_BATCH = Histogram(
-    "fupin_consumer_batch_events", "events per applied batch", ["consumer"], buckets=(1, 10, 50, 100, 250, 500, 1000, 2000, 5000)
-)
+CONSUMER_BATCH = Histogram("fupin_consumer_batch_events", "events per applied batch", ["consumer"], buckets=(1, 10, 50, 100, 250, 500, 1000, 2000, 5000))
 CONSUMER_APPLY_SECONDS = Histogram(
     "fupin_consumer_apply_seconds", "time to apply one batch and commit it", ["consumer"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 )

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from shared.service import ServiceSpec
 
 
-def alembic_config(spec: "ServiceSpec") -> Config:
+def alembic_config(spec: ServiceSpec) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(spec.migrations))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -39,31 +39,32 @@ def run_env() -> None:
         context.run_migrations()
 
 
-def _run(sync_conn: Any, spec: "ServiceSpec", fn: Any, *args: Any, **kwargs: Any) -> None:
+def _run(sync_conn: Any, spec: ServiceSpec, fn: Any, *args: Any, **kwargs: Any) -> None:
     cfg = alembic_config(spec)
     cfg.attributes["connection"] = sync_conn
     fn(cfg, *args, **kwargs)
 
 
-async def upgrade(engine: AsyncEngine, spec: "ServiceSpec") -> None:
+async def upgrade(engine: AsyncEngine, spec: ServiceSpec) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(_run, spec, command.upgrade, "head")
 
 
-async def pending_changes(engine: AsyncEngine, spec: "ServiceSpec") -> list[Any]:
+async def pending_changes(engine: AsyncEngine, spec: ServiceSpec) -> list[Any]:
     """Differences between the models and the migrated database (empty when migrations are complete)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     def diff(sync_conn: Any) -> list[Any]:
         ctx = MigrationContext.configure(sync_conn, opts={"compare_type": True, "render_as_batch": True})
-        return compare_metadata(ctx, spec.metadata)
+        differences: list[Any] = compare_metadata(ctx, spec.metadata)
+        return differences
 
     async with engine.connect() as conn:
         return await conn.run_sync(diff)
 
 
-async def make_revision(spec: "ServiceSpec", message: str) -> None:
+async def make_revision(spec: ServiceSpec, message: str) -> None:
     """Autogenerate the next revision of a service against a scratch SQLite database at head."""
     from shared.db import create_engine
 

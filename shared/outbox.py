@@ -13,17 +13,16 @@ perfect subtrees each append completes — no extra round trip, no rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, TextClause, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from shared import merkle
 from shared.auth import SYSTEM, Principal
 from shared.db import UTCDateTime, utcnow
 from shared.events.contracts import EventData
-from shared import merkle
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal
 from shared.ids import new_id
 from shared.tracing import current_traceparent
@@ -119,8 +118,7 @@ def _append_statement(n: int, nodes: int) -> TextClause:
         tree = f", tree AS (INSERT INTO merkle_node ({', '.join(_NODE_COLUMNS)}) VALUES {node_values})"
         head += ", tree_frontier = :tree_frontier"
     return text(
-        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} "
-        f"UPDATE outbox_head SET {head} WHERE source = :source"
+        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} UPDATE outbox_head SET {head} WHERE source = :source"
     )
 
 
@@ -143,7 +141,8 @@ def emit(session: AsyncSession, data: EventData) -> None:
 
 
 def pending_events(session: AsyncSession) -> list[PendingEvent]:
-    return session.info.get(PENDING_KEY, [])
+    pending: list[PendingEvent] = session.info.get(PENDING_KEY, [])
+    return pending
 
 
 async def ensure_head(conn: AsyncConnection, metadata: MetaData, source: str) -> None:
@@ -172,9 +171,7 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     # so the lock (held until commit) covers as little work as possible.
     now = utcnow()
     stamp = now.isoformat().replace("+00:00", "Z")
-    prepared = [
-        (new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending
-    ]
+    prepared = [(new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending]
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         # One round trip both locks the head (until commit) and reserves the sequence numbers.
@@ -188,9 +185,7 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
         ).one()
     else:
         row = (
-            await session.execute(
-                select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update()
-            )
+            await session.execute(select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update())
         ).one()
     sequence, prevhash = int(row[0]), str(row[1])
     size, frontier = sequence, merkle.unpack(row[2])

@@ -225,7 +225,7 @@ async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
-    extra = {"headers": headers} if headers else {}
+    extra: dict[str, Any] = {"headers": headers} if headers else {}
     if cls is None:
         problem = Problem(str(exc.detail), code=f"http_{exc.status_code}", **extra)
         problem.status = exc.status_code
@@ -321,6 +321,7 @@ def install_problem_handlers(app: Any) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document_problems(framework_openapi())
-        return app.openapi_schema
+        schema: dict[str, Any] = app.openapi_schema
+        return schema
 
     app.openapi = openapi

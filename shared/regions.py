@@ -36,7 +36,7 @@ INDUSTRIES: dict[str, tuple[str, int]] = {
 }
 
 # The 12 identifiers of the catalogue above, for validating input.
-Industry = Literal[*INDUSTRIES]  # type: ignore[valid-type]
+Industry = Literal[*INDUSTRIES]  # type: ignore[valid-type]  # built from the catalogue's keys, so it cannot drift from them
 
 
 def division_code_problem(code: str, digits: int = 12) -> str | None:

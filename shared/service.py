@@ -11,19 +11,19 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from cryptography.exceptions import InvalidTag
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy import MetaData, Table, delete, insert, select, text
+from sqlalchemy import CursorResult, MetaData, Table, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,9 +34,9 @@ from shared.auth import Principal, authenticate
 from shared.bus import Freshness, KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
 from shared.console import install_console
 from shared.db import create_engine, is_sqlite, utcnow
-from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition
 from shared.ids import new_id
 from shared.logging import request_id_var
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition
 from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
 from shared.pii import PiiVault
 from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, idempotency_key_required, install_problem_handlers
@@ -57,7 +57,7 @@ class ServiceSpec:
     metadata: MetaData
     migrations: Path
     subscriptions: Sequence[Subscription] = ()
-    on_startup: Callable[["ServiceContext"], Awaitable[None]] | None = None
+    on_startup: Callable[[ServiceContext], Awaitable[None]] | None = None
     description: str = ""
 
 
@@ -116,11 +116,13 @@ class ServiceContext:
 
 # Dependencies are coroutines on purpose: FastAPI runs plain functions in a thread pool.
 async def context_of(request: Request) -> ServiceContext:
-    return request.state.ctx
+    ctx: ServiceContext = request.state.ctx
+    return ctx
 
 
 async def session_of(request: Request) -> AsyncSession:
-    return request.state.session
+    session: AsyncSession = request.state.session
+    return session
 
 
 ContextDep = Annotated[ServiceContext, Depends(context_of)]
@@ -182,9 +184,7 @@ def canonical_request(method: str, path: str, query: Sequence[tuple[str, str]], 
 
 
 def request_digest(vault: PiiVault, request: Request, body: bytes) -> str:
-    canonical = canonical_request(
-        request.method, request.url.path, request.query_params.multi_items(), request.headers.get("content-type", ""), body
-    )
+    canonical = canonical_request(request.method, request.url.path, request.query_params.multi_items(), request.headers.get("content-type", ""), body)
     return vault.digest(b"request\n" + canonical)
 
 
@@ -193,7 +193,7 @@ async def purge_expired_idempotency_records(session: AsyncSession, table: Table,
     # SKIP LOCKED (PostgreSQL; SQLite has one writer): two processes purging at once never wait on each other.
     stale = select(table.c.id).where(table.c.created_at < before).limit(limit).with_for_update(skip_locked=True).scalar_subquery()
     result = await session.execute(delete(table).where(table.c.id.in_(stale)))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 class TransactionalRoute(APIRoute):
@@ -210,7 +210,7 @@ class TransactionalRoute(APIRoute):
             kwargs["responses"] = {**_IDEMPOTENCY_KEY_RESPONSES, **(kwargs.get("responses") or {})}
         super().__init__(path, endpoint, **kwargs)
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
         service = self.service
         public = self.public
@@ -239,7 +239,8 @@ class TransactionalRoute(APIRoute):
                 refuse_unknown_query_parameters(request, declared_query)
             # Public routes (partner webhooks) deduplicate by their own message ids.
             key = request.headers.get("idempotency-key") if write and not public else None
-            idem_id = body_hash = None
+            idem_id: str | None = None
+            body_hash = ""  # set with idem_id
             if key:
                 if len(key) > 200:
                     raise Problem("Idempotency-Key 过长", detail_en="Idempotency-Key longer than 200 characters", field="Idempotency-Key")
@@ -251,7 +252,7 @@ class TransactionalRoute(APIRoute):
                 if principal is not None:
                     session.info[PRINCIPAL_KEY] = principal
                 if idem_id:
-                    replay = await _replay(session, ctx, idem_id, body_hash)  # type: ignore[arg-type]
+                    replay = await _replay(session, ctx, idem_id, body_hash)
                     if replay is not None:
                         return replay
                 response = await original(request)
@@ -285,7 +286,7 @@ class TransactionalRoute(APIRoute):
                         raise
                     # The same key raced us and won; answer what it answered.
                     await session.rollback()
-                    replay = await _replay(session, ctx, idem_id, body_hash)  # type: ignore[arg-type]
+                    replay = await _replay(session, ctx, idem_id, body_hash)
                     if replay is None:
                         raise
                     return replay
@@ -365,8 +366,7 @@ async def _request_inputs(request: Request) -> tuple[dict[str, Any], bytes]:
     # Path and query parameters are text on the wire; those that are whole numbers may be what overflowed.
     params = {**request.path_params, **dict(request.query_params.multi_items())}
     inputs: dict[str, Any] = {
-        name: int(value) if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 4000 else value
-        for name, value in params.items()
+        name: int(value) if isinstance(value, str) and value.lstrip("-").isdigit() and len(value) < 4000 else value for name, value in params.items()
     }
     body = await request.body() if request.method in WRITE_METHODS else b""
     try:
@@ -393,9 +393,7 @@ class _BodyAllowance:
 
 
 def body_too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"请求体超过 {limit} 字节", detail_en=f"request body larger than {limit} bytes", limit_bytes=limit
-    )
+    return PayloadTooLarge(f"请求体超过 {limit} 字节", detail_en=f"request body larger than {limit} bytes", limit_bytes=limit)
 
 
 class BodyLimitMiddleware:
@@ -708,7 +706,8 @@ class FreshnessHeaders:
             await self.app(scope, receive, send)
             return
         service = scope.get("path", "").strip("/").split("/", 1)[0]
-        state = scope.get("app").state if scope.get("app") is not None else None
+        app = scope.get("app")
+        state = app.state if app is not None else None
         freshness = getattr(state, "freshness", {}).get(service) if state is not None else None
         if freshness is None:
             await self.app(scope, receive, send)
@@ -730,9 +729,7 @@ async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, 
     if settings.mode == "embedded":
         if not settings.run_consumers:
             return
-        sources: dict[str, LogSource] = {
-            name: LogSource(name, ctx.engine, ctx.spec.metadata, ctx.signal) for name, ctx in contexts.items()
-        }
+        sources: dict[str, LogSource] = {name: LogSource(name, ctx.engine, ctx.spec.metadata, ctx.signal) for name, ctx in contexts.items()}
         for ctx in contexts.values():
             for sub in ctx.spec.subscriptions:
                 for source in sub.sources:
@@ -740,9 +737,7 @@ async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, 
                         # A source served by another process: read its SQLite log by path, polling.
                         from shared.db import make_base
 
-                        sources[source] = LogSource(
-                            source, create_engine(settings.database_url(source)), make_base(source).metadata, Signal()
-                        )
+                        sources[source] = LogSource(source, create_engine(settings.database_url(source)), make_base(source).metadata, Signal())
                 subscriber = OutboxSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, sources, settings, ctx.write_lock)
                 app.state.subscribers.append(subscriber)
                 tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))
@@ -755,9 +750,9 @@ async def _start_bus(app: FastAPI, settings: FupinSettings, contexts: dict[str, 
     for ctx in contexts.values():
         for sub in ctx.spec.subscriptions:
             if settings.run_consumers:
-                subscriber = KafkaSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, settings)
-                app.state.subscribers.append(subscriber)
-                tasks.append(asyncio.create_task(subscriber.run(), name=f"subscriber:{sub.consumer}"))
+                consumer = KafkaSubscriber(sub, ctx.sessionmaker, ctx.spec.metadata, settings)
+                app.state.subscribers.append(consumer)
+                tasks.append(asyncio.create_task(consumer.run(), name=f"subscriber:{sub.consumer}"))
             if settings.serves_http:
                 _watch_freshness(app, Freshness(sub, settings, ctx.sessionmaker, ctx.spec.metadata), tasks)
 

@@ -91,7 +91,7 @@ class FupinSettings(BaseSettings):
     log_level: str = "INFO"
 
     @model_validator(mode="after")
-    def _refuse_placeholders_in_production(self) -> "FupinSettings":
+    def _refuse_placeholders_in_production(self) -> FupinSettings:
         if self.env == "production":
             if self.jwt_algorithm == "HS256" or not self.jwks_url:
                 raise ValueError("production verifies RS256 tokens of the identity provider: set FUPIN_JWT_ALGORITHM=RS256 and FUPIN_JWKS_URL")

@@ -117,7 +117,8 @@ async def entry(conn: AsyncConnection, *, event_id: str | None = None, index: in
 def rebuild_tree(conn: sa.Connection, *, batch: int = 5000) -> int:
     """Recompute ``merkle_node`` and the head's frontier from the stored events (synchronous connection)."""
     conn.execute(sa.text("DELETE FROM merkle_node"))
-    size, frontier = 0, []
+    size = 0
+    frontier: list[bytes] = []
     node_rows: list[dict[str, Any]] = []
     result = conn.execute(sa.text("SELECT payload FROM outbox ORDER BY sequence"))
     for (payload,) in result:

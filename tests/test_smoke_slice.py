@@ -1,5 +1,5 @@
-from tests.helpers import citizen_id, eventually, village_code, unique_number
 from shared.events.income import BENEFIT_TYPES
+from tests.helpers import citizen_id, eventually, unique_number, village_code
 
 
 async def test_household_reaches_ledger_with_all_six_benefit_types_at_zero(platform):

@@ -54,7 +54,7 @@ def _string(s: str) -> str:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ord(ch) < 0x20:
-            out.append("\\u%04x" % ord(ch))
+            out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
     out.append('"')
@@ -213,7 +213,7 @@ def open_checkpoint(note: str, key: tuple[str, bytes, bytes]) -> tuple[str, int,
         try:
             Ed25519PublicKey.from_public_bytes(public).verify(raw[4:], text.encode())
         except InvalidSignature:
-            raise Failed(f"the signature of {name} does not verify: the checkpoint was altered or signed by another key")
+            raise Failed(f"the signature of {name} does not verify: the checkpoint was altered or signed by another key") from None
         good = True
     if not good:
         raise Failed(f"the checkpoint carries no signature of the key {name}")
@@ -264,7 +264,7 @@ def verify_log(note: str, key: tuple[str, bytes, bytes], lines: list[str], event
             raise Unreadable(f"line {number} is not JSON") from exc
         if isinstance(event, dict) and event.get("source") == source:
             events.append(event)
-    events.sort(key=lambda e: e.get("sequence") if isinstance(e.get("sequence"), int) else -1)
+    events.sort(key=_sequence_of)
     report = [f"checkpoint: signature OK — {origin}, {size} events"]
     if len(events) < size:
         raise Failed(f"the log holds {len(events)} events of {source}, the checkpoint {size}: events are missing")
@@ -291,6 +291,11 @@ def verify_log(note: str, key: tuple[str, bytes, bytes], lines: list[str], event
             raise Failed(f"event {event_id} is not among the {size} checkpointed events of {source}")
         report.append(f"event {event_id}: INCLUDED at index {found[0]}: {summary(events[found[0]])}")
     return report
+
+
+def _sequence_of(event: dict[str, Any]) -> int:
+    sequence = event.get("sequence")
+    return sequence if isinstance(sequence, int) else -1
 
 
 def summary(event: dict[str, Any]) -> str:

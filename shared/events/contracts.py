@@ -6,11 +6,12 @@ A contract is a Pydantic model registered under its CloudEvents ``type``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-REGISTRY: dict[str, type["EventData"]] = {}
+REGISTRY: dict[str, type[EventData]] = {}
 
 
 class EventData(BaseModel):
@@ -42,7 +43,7 @@ class EventData(BaseModel):
 E = TypeVar("E", bound=type[EventData])
 
 
-def contract(service: str, fact: str, version: int = 1, *, subject: str | None = None):
+def contract(service: str, fact: str, version: int = 1, *, subject: str | None = None) -> Callable[[E], E]:
     """Register an event contract: ``@contract("households", "household_registered", 1, subject="household_id")``."""
 
     def register(cls: E) -> E:

@@ -281,7 +281,18 @@ class DistributionProposed(EventData):
     poor_households_fen: int = Field(ge=0)
     poor_share_bp: int = Field(ge=0, le=10000, description="the floor applied: max(agreed share, 50 %, 60 % for guidance funds)")
     guidance_fund: bool = False
-    example = {"distribution_id": _D, "project_id": _P, "asset_id": None, "entity_id": _E, "village_code": _V, "period": "2026", "total_fen": 1_000_000, "poor_households_fen": 600_000, "poor_share_bp": 6000, "guidance_fund": False}
+    example = {
+        "distribution_id": _D,
+        "project_id": _P,
+        "asset_id": None,
+        "entity_id": _E,
+        "village_code": _V,
+        "period": "2026",
+        "total_fen": 1_000_000,
+        "poor_households_fen": 600_000,
+        "poor_share_bp": 6000,
+        "guidance_fund": False,
+    }
 
 
 @contract("funds", "distribution_approved", 1, subject="distribution_id")
@@ -382,7 +393,19 @@ class LandRentPaid(EventData):
     land_transfer_id: str
     period: str
     income: IncomeLine
-    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000e6", "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "period": "2026", "income": {"household_id": _H, "village_code": _V, "benefit_type": "asset_income", "amount_fen": 210000, "occurred_on": "2026-12-20", "lineage": {"land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E}}}
+    example = {
+        "line_id": "0192f0a4-7c3e-7000-8000-0000000000e6",
+        "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5",
+        "period": "2026",
+        "income": {
+            "household_id": _H,
+            "village_code": _V,
+            "benefit_type": "asset_income",
+            "amount_fen": 210000,
+            "occurred_on": "2026-12-20",
+            "lineage": {"land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E},
+        },
+    }
 
 
 @contract("funds", "lease_back_agreed", 1, subject="lease_back_id")
@@ -417,7 +440,19 @@ class LeaseBackIncomePaid(EventData):
     lease_back_id: str
     period: str
     income: IncomeLine
-    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000e8", "lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7", "period": "2026-Q3", "income": {"household_id": _H, "village_code": _V, "benefit_type": "lease_back", "amount_fen": 88000, "occurred_on": "2026-09-30", "lineage": {"lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7", "entity_id": _E}}}
+    example = {
+        "line_id": "0192f0a4-7c3e-7000-8000-0000000000e8",
+        "lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7",
+        "period": "2026-Q3",
+        "income": {
+            "household_id": _H,
+            "village_code": _V,
+            "benefit_type": "lease_back",
+            "amount_fen": 88000,
+            "occurred_on": "2026-09-30",
+            "lineage": {"lease_back_id": "0192f0a4-7c3e-7000-8000-0000000000e7", "entity_id": _E},
+        },
+    }
 
 
 @contract("funds", "subsidy_paid", 1, subject="line_id")
@@ -431,7 +466,22 @@ class SubsidyPaid(EventData):
     entity_fen: int = Field(ge=0)
     land_transfer_id: str | None = None
     income: IncomeLine
-    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000ea", "subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb", "name": "耕地地力保护补贴", "total_fen": 10_001, "entity_fen": 3_000, "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "income": {"household_id": _H, "village_code": _V, "benefit_type": "policy_support", "amount_fen": 7001, "occurred_on": "2026-06-30", "lineage": {"subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb", "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E}}}
+    example = {
+        "line_id": "0192f0a4-7c3e-7000-8000-0000000000ea",
+        "subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb",
+        "name": "耕地地力保护补贴",
+        "total_fen": 10_001,
+        "entity_fen": 3_000,
+        "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5",
+        "income": {
+            "household_id": _H,
+            "village_code": _V,
+            "benefit_type": "policy_support",
+            "amount_fen": 7001,
+            "occurred_on": "2026-06-30",
+            "lineage": {"subsidy_id": "0192f0a4-7c3e-7000-8000-0000000000eb", "land_transfer_id": "0192f0a4-7c3e-7000-8000-0000000000e5", "entity_id": _E},
+        },
+    }
 
 
 # ---- microcredit (R11) ------------------------------------------------------------------------
@@ -474,7 +524,13 @@ class LoanRepaid(EventData):
     amount_fen: int = Field(gt=0)
     paid_on: date
     outstanding_fen: int = Field(ge=0)
-    example = {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "household_id": _H, "amount_fen": 1_000_000, "paid_on": "2027-03-01", "outstanding_fen": 4_000_000}
+    example = {
+        "loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9",
+        "household_id": _H,
+        "amount_fen": 1_000_000,
+        "paid_on": "2027-03-01",
+        "outstanding_fen": 4_000_000,
+    }
 
 
 @contract("funds", "loan_marked_overdue", 1, subject="loan_id")
@@ -494,7 +550,19 @@ class LoanReturnPaid(EventData):
     loan_id: str
     entity_id: str
     income: IncomeLine
-    example = {"line_id": "0192f0a4-7c3e-7000-8000-0000000000ca", "loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "entity_id": _E, "income": {"household_id": _H, "village_code": _V, "benefit_type": "equity_dividend", "amount_fen": 400000, "occurred_on": "2026-12-31", "lineage": {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "entity_id": _E}}}
+    example = {
+        "line_id": "0192f0a4-7c3e-7000-8000-0000000000ca",
+        "loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9",
+        "entity_id": _E,
+        "income": {
+            "household_id": _H,
+            "village_code": _V,
+            "benefit_type": "equity_dividend",
+            "amount_fen": 400000,
+            "occurred_on": "2026-12-31",
+            "lineage": {"loan_id": "0192f0a4-7c3e-7000-8000-0000000000c9", "entity_id": _E},
+        },
+    }
 
 
 # ---- disbursement against accounts, 拨款报账 (R10) ---------------------------------------------
@@ -535,7 +603,14 @@ class PaymentMade(EventData):
     amount_fen: int = Field(gt=0)
     paid_on: date
     disbursed_fen: int = Field(ge=0, description="all paid against the allocation so far")
-    example = {"request_id": "0192f0a4-7c3e-7000-8000-0000000000b9", "allocation_id": _A, "fund_id": _F, "amount_fen": 1_200_000, "paid_on": "2026-04-10", "disbursed_fen": 1_200_000}
+    example = {
+        "request_id": "0192f0a4-7c3e-7000-8000-0000000000b9",
+        "allocation_id": _A,
+        "fund_id": _F,
+        "amount_fen": 1_200_000,
+        "paid_on": "2026-04-10",
+        "disbursed_fen": 1_200_000,
+    }
 
 
 # ---- corrections: withdrawals and reversals (never edits) -------------------------------------
@@ -552,7 +627,15 @@ class DistributionWithdrawn(EventData):
     period: str
     withdrawn_by: str
     reason: str | None = None
-    example = {"distribution_id": _D, "project_id": _P, "asset_id": None, "village_code": _V, "period": "2026", "withdrawn_by": "cadre-440232100201-01", "reason": "利润数字填错，撤回重报"}
+    example = {
+        "distribution_id": _D,
+        "project_id": _P,
+        "asset_id": None,
+        "village_code": _V,
+        "period": "2026",
+        "withdrawn_by": "cadre-440232100201-01",
+        "reason": "利润数字填错，撤回重报",
+    }
 
 
 @contract("funds", "reversal_proposed", 1, subject="reversal_id")
@@ -564,7 +647,13 @@ class ReversalProposed(EventData):
     target_id: str
     village_code: str = Field(min_length=12, max_length=12)
     reason: str
-    example = {"reversal_id": "0192f0a4-7c3e-7000-8000-0000000000f9", "target_kind": "distribution", "target_id": _D, "village_code": _V, "reason": "分红重复发放，冲正"}
+    example = {
+        "reversal_id": "0192f0a4-7c3e-7000-8000-0000000000f9",
+        "target_kind": "distribution",
+        "target_id": _D,
+        "village_code": _V,
+        "reason": "分红重复发放，冲正",
+    }
 
 
 @contract("funds", "distribution_reversed", 1, subject="distribution_id")

@@ -33,7 +33,7 @@ class SessionCompleted(EventData):
     village_code: str = Field(min_length=12, max_length=12)
     session_id: str
     course_id: str
-    industry: str = Field(description="a \"453\" industry id, or e_commerce / employment_skills / cultural_literacy")
+    industry: str = Field(description='a "453" industry id, or e_commerce / employment_skills / cultural_literacy')
     category: CourseCategory
     days_attended: int = Field(ge=0)
     year: int

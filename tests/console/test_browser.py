@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "console"
 CHROMIUM = os.environ.get("FUPIN_CHROMIUM", "/usr/bin/chromium")
 
-pytestmark = pytest.mark.skipif(os.environ.get("FUPIN_TEST_MODES", "embedded,distributed").strip() == "distributed", reason="UI tests run once, in embedded mode")
+pytestmark = pytest.mark.skipif(
+    os.environ.get("FUPIN_TEST_MODES", "embedded,distributed").strip() == "distributed", reason="UI tests run once, in embedded mode"
+)
 
 
 def _free_port() -> int:
@@ -46,11 +48,23 @@ def console_dist() -> Path:
 def server(console_dist: Path, tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("console-data")
     port = _free_port()
-    env = {**os.environ, "FUPIN_ENV": "test", "FUPIN_MODE": "embedded", "FUPIN_DATA_DIR": str(data), "FUPIN_CONSOLE_DIST": str(console_dist),
-           "FUPIN_LOG_LEVEL": "WARNING", "FUPIN_CONSOLE_API_URLS": "{}"}
+    env = {
+        **os.environ,
+        "FUPIN_ENV": "test",
+        "FUPIN_MODE": "embedded",
+        "FUPIN_DATA_DIR": str(data),
+        "FUPIN_CONSOLE_DIST": str(console_dist),
+        "FUPIN_LOG_LEVEL": "WARNING",
+        "FUPIN_CONSOLE_API_URLS": "{}",
+    }
     log = open(data / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "services.embedded:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-                             "--no-access-log"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "services.embedded:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -83,8 +97,11 @@ def test_console_in_chromium_sign_in_village_income_maker_checker_r9_scope_and_i
     shots.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", "e2e/console.test.mjs"],
-        cwd=CONSOLE, env={**os.environ, "FUPIN_SEED": str(seed_file), "FUPIN_SHOTS": str(shots), "FUPIN_CHROMIUM": CHROMIUM},
-        capture_output=True, text=True, timeout=600,
+        cwd=CONSOLE,
+        env={**os.environ, "FUPIN_SEED": str(seed_file), "FUPIN_SHOTS": str(shots), "FUPIN_CHROMIUM": CHROMIUM},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     print(result.stdout[-20000:])
     print(result.stderr[-5000:], file=sys.stderr)

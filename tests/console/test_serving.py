@@ -78,8 +78,13 @@ async def test_dev_token_route_mints_a_token_the_api_accepts_for_that_role_and_s
 
 async def test_dev_token_route_is_absent_in_production(tmp_path, dist):
     settings = FupinSettings(
-        env="production", data_dir=tmp_path, run_consumers=False, console_dist=dist,
-        jwt_algorithm="RS256", jwks_url="http://127.0.0.1:9/jwks", pii_key="a-real-key-for-this-test-only-0123456789",
+        env="production",
+        data_dir=tmp_path,
+        run_consumers=False,
+        console_dist=dist,
+        jwt_algorithm="RS256",
+        jwks_url="http://127.0.0.1:9/jwks",
+        pii_key="a-real-key-for-this-test-only-0123456789",
         checkpoint_key=Signer.generate("fupin.shaoguan.gov.cn").encode(),
     )
     app = create_app(settings)

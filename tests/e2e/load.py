@@ -13,7 +13,6 @@ import random
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -35,7 +34,12 @@ async def learn_entity(households_db: str, code: str) -> str:
     """The funds service's ``EntityRegistered`` fact, delivered to the households service as its consumer would."""
     entity_id = new_id()
     data = EntityRegistered(
-        entity_id=entity_id, name="演练合作社", kind="cooperative", credit_code=f"9344{random.randrange(10**12, 10**13)}X", county_code=COUNTY, village_codes=[code]
+        entity_id=entity_id,
+        name="演练合作社",
+        kind="cooperative",
+        credit_code=f"9344{random.randrange(10**12, 10**13)}X",
+        county_code=COUNTY,
+        village_codes=[code],
     )
     envelope = seal(
         event_id=new_id(), service="funds", type_=data.event_type, time="2026-01-01T00:00:00Z", subject=entity_id,

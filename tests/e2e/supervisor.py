@@ -82,4 +82,3 @@ class Supervised:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
-

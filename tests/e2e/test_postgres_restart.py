@@ -50,7 +50,9 @@ class Postgres:
         self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "120", "stop")
 
     def sql(self, statement: str) -> None:
-        self._as_postgres(str(self.bin / "psql"), "-h", str(self.dir), "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement)
+        self._as_postgres(
+            str(self.bin / "psql"), "-h", str(self.dir), "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", statement
+        )
 
     def urls(self) -> dict[str, str]:
         return {s: f"postgresql+asyncpg://fupin:fupin@127.0.0.1:{self.port}/fupin_{s}" for s in SERVICES}

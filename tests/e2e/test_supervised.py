@@ -78,5 +78,8 @@ async def test_written_service_sigkilled_is_restarted_by_the_supervisor_and_ever
         service_metrics = (await client.get(supervised.url("households") + "/metrics")).text
         consumer_metrics = (await client.get(supervised.url("ledger-consumer") + "/metrics")).text
     assert 'fupin_outbox_backlog_events{source="households"} 0.0' in service_metrics
-    households_lag = re.findall(r'fupin_consumer_lag_events\{consumer="ledger",partition="\d+",topic="' + re.escape(cluster.settings.topic("households")) + r'"\} (\S+)', consumer_metrics)
+    households_lag = re.findall(
+        r'fupin_consumer_lag_events\{consumer="ledger",partition="\d+",topic="' + re.escape(cluster.settings.topic("households")) + r'"\} (\S+)',
+        consumer_metrics,
+    )
     assert households_lag and all(float(v) == 0 for v in households_lag), consumer_metrics[:3000]

@@ -24,8 +24,8 @@ import pytest
 
 from shared.problems import PROBLEM_SCHEMA
 from tests.conftest import Platform, make_settings
-from tests.fuzz.conftest import REPORTS
 from tests.funds.support import credit_code
+from tests.fuzz.conftest import REPORTS
 from tests.helpers import citizen_id, eventually, unique_number
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -135,14 +135,23 @@ async def seed(platform: Platform) -> dict[str, str]:
 
     await eventually(funds_knows_household)
     entity = await post(
-        "/funds/v1/entities", {"name": "必背茶叶合作社", "kind": "cooperative", "credit_code": credit_code(COUNTY), "county_code": COUNTY, "village_codes": [VILLAGE]}
+        "/funds/v1/entities",
+        {"name": "必背茶叶合作社", "kind": "cooperative", "credit_code": credit_code(COUNTY), "county_code": COUNTY, "village_codes": [VILLAGE]},
     )
     fund = await post(
-        "/funds/v1/funds", {"kind": "other_assistance", "name": "乳源产业帮扶资金", "county_code": COUNTY, "amount_fen": 100_000_000, "received_on": "2026-02-01"}
+        "/funds/v1/funds",
+        {"kind": "other_assistance", "name": "乳源产业帮扶资金", "county_code": COUNTY, "amount_fen": 100_000_000, "received_on": "2026-02-01"},
     )
     allocation = await post(
         "/funds/v1/allocations",
-        {"fund_id": fund["id"], "village_code": VILLAGE, "purpose": "industry", "recipient_kind": "village_collective", "amount_fen": 10_000_000, "allocated_on": "2026-03-01"},
+        {
+            "fund_id": fund["id"],
+            "village_code": VILLAGE,
+            "purpose": "industry",
+            "recipient_kind": "village_collective",
+            "amount_fen": 10_000_000,
+            "allocated_on": "2026-03-01",
+        },
     )
     project = await post(
         "/funds/v1/projects",

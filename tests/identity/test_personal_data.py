@@ -51,7 +51,15 @@ async def test_identity_numbers_are_not_stored_logged_or_published_in_plain_text
         await platform.client.post("/households/v1/villages", json={"code": code, "name": "隐私村"}, headers=platform.admin)
         number = citizen_id()
         phone = "13912345678"
-        member = {"name": "隐私", "id_number": number, "phone": phone, "relation": "head", "birth_date": "1982-02-02", "sex": "female", "labour_capacity": "full"}
+        member = {
+            "name": "隐私",
+            "id_number": number,
+            "phone": phone,
+            "relation": "head",
+            "birth_date": "1982-02-02",
+            "sex": "female",
+            "labour_capacity": "full",
+        }
         r = await platform.client.post(
             "/households/v1/households",
             json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": [member]},
@@ -86,7 +94,15 @@ async def test_identity_number_is_masked_for_roles_that_do_not_need_it(platform)
     code = village_code()
     await platform.client.post("/households/v1/villages", json={"code": code, "name": "掩码村"}, headers=platform.admin)
     number = citizen_id()
-    member = {"name": "掩码", "id_number": number, "phone": "13700001234", "relation": "head", "birth_date": "1982-02-02", "sex": "male", "labour_capacity": "none"}
+    member = {
+        "name": "掩码",
+        "id_number": number,
+        "phone": "13700001234",
+        "relation": "head",
+        "birth_date": "1982-02-02",
+        "sex": "male",
+        "labour_capacity": "none",
+    }
     r = await platform.client.post(
         "/households/v1/households",
         json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": [member]},

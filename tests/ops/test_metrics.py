@@ -35,7 +35,7 @@ async def test_metrics_name_the_route_template_and_the_bus(platform):
         assert any('route="/households/v1/villages/{code}"' in s and s.startswith("fupin_http_requests_total") for s in series), r.text[:2000]
         assert not any(village in s for s in series)
         assert any(s.startswith("fupin_http_request_duration_seconds_bucket") for s in series)
-        assert any(s.startswith('fupin_consumer_applied_events_total') for s in series) or platform.mode == "embedded"
+        assert any(s.startswith("fupin_consumer_applied_events_total") for s in series) or platform.mode == "embedded"
         assert any(s.startswith('fupin_freshness_lag_events{consumer="ledger"}') for s in series)
         assert any(s.startswith('fupin_db_pool_checked_out{service="households"}') for s in series)
         if platform.mode == "distributed":

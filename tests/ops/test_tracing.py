@@ -30,7 +30,9 @@ async def test_traceparent_flows_from_the_request_into_the_event_kafka_and_the_l
     if platform.mode == "distributed":
         from aiokafka import AIOKafkaConsumer
 
-        reader = AIOKafkaConsumer(platform.settings.topic("households"), bootstrap_servers=platform.settings.kafka_bootstrap, auto_offset_reset="earliest", enable_auto_commit=False)
+        reader = AIOKafkaConsumer(
+            platform.settings.topic("households"), bootstrap_servers=platform.settings.kafka_bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        )
         await reader.start()
         try:
             headers = None

@@ -78,9 +78,7 @@ async def test_idempotency_records_hold_neither_identity_nor_phone_numbers(platf
     assert id_number in first.text and phone in first.text  # the city administrator sees full numbers in the answer
     rows = await _rows(platform)
     assert rows
-    stored = b"".join(
-        value if isinstance(value, bytes) else str(value).encode() for row in rows for value in row
-    )
+    stored = b"".join(value if isinstance(value, bytes) else str(value).encode() for row in rows for value in row)
     for secret in (id_number, phone, id_number[6:14], phone[3:]):
         assert secret.encode() not in stored
         assert secret.encode("utf-16-le") not in stored

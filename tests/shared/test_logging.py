@@ -11,9 +11,7 @@ def test_log_lines_are_json_with_personal_data_redacted():
     stream = io.StringIO()
     configure_logging("INFO", stream)
     try:
-        logging.getLogger("fupin.test").info(
-            "member 440232198003150011 phone 13812345678", extra={"auth": "Bearer abc.def.ghi", "event_id": "e-1"}
-        )
+        logging.getLogger("fupin.test").info("member 440232198003150011 phone 13812345678", extra={"auth": "Bearer abc.def.ghi", "event_id": "e-1"})
     finally:
         configure_logging("WARNING")
     line = json.loads(stream.getvalue().strip().splitlines()[-1])
