@@ -8,7 +8,18 @@ from fastapi import Depends, Response, status
 from sqlalchemy import select
 
 from services.funds import service
-from services.funds.models import Allocation, Asset, Distribution, Entity, Fund, IncomePayment, KnownHousehold, Loan, Project, QuantifiedShare
+from services.funds.models import (
+    Allocation,
+    Asset,
+    Distribution,
+    Entity,
+    Fund,
+    IncomePayment,
+    KnownHousehold,
+    Loan,
+    Project,
+    QuantifiedShare,
+)
 from services.funds.schemas import (
     AllocationIn,
     AllocationOut,
@@ -54,7 +65,12 @@ from services.funds.schemas import (
 from shared.auth import CurrentPrincipal, Role, ensure_readable, require_roles, visible
 from shared.paging import Page, PageParams, page_params, paginate
 from shared.problems import NotFound
-from shared.service import ContextDep, IdempotencyKeyRequired, SessionDep, service_router
+from shared.service import (
+    ContextDep,
+    IdempotencyKeyRequired,
+    SessionDep,
+    service_router,
+)
 
 router = service_router("funds", tags=["funds"])
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from services.funds.api import router
 from services.funds.consumers import apply_household_facts
-from services.funds.models import Base
+from services.funds.models import metadata
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
@@ -16,7 +16,7 @@ from shared.settings import FupinSettings
 SPEC = ServiceSpec(
     name="funds",
     routers=[router],
-    metadata=Base.metadata,
+    metadata=metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="funds", sources=["households"], handler=apply_household_facts)],
     description="Fund sources and allocations, operating entities, three-rights projects, assets, distributions, land, lease-back, subsidies, microcredit.",

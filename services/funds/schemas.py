@@ -1,44 +1,74 @@
-"""What the funds API takes and returns. Money in integer fen, ratios in basis points, areas in tenths of a mu."""
+"""What the funds API takes and returns. Money in integer fen, ratios in basis points, areas in tenths of a mu.
+
+The request (``*In``, SQLModel's "create" model) and answer (``*Out``, its "public" model) of a table are built on
+the table's ``*Base`` in ``models.py``: a field shared with the table is declared there once, with its bound.
+The names stay ``*In``/``*Out`` so the OpenAPI schema names (and the generated clients) do not change.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+from sqlmodel import SQLModel
 
-from services.funds.domain import PERIOD_LABEL_PATTERN, credit_code_problem, period_range
+from services.funds.domain import (
+    PERIOD_LABEL_PATTERN,
+    credit_code_problem,
+    period_range,
+)
+from services.funds.models import (
+    MAX_VILLAGES,
+    AgreementBase,
+    AllocationBase,
+    AssetBase,
+    Code,
+    DistributionBase,
+    EntityBase,
+    FundBase,
+    Id,
+    LandTransferBase,
+    LeaseBackBase,
+    LoanBase,
+    ProjectBase,
+    ShareBase,
+    SubsidyBase,
+)
 from shared.bounds import (
-    AreaTenthMu,
-    AreaTenthMuOrZero,
     DATE_MAX,
     DATE_MIN,
     BasisPoints,
-    Flag,
     FundFen,
     Name,
     Note,
     PaymentFen,
     PaymentFenOrZero,
     PolicyDate,
-    PositiveCount,
     StrictInput,
     Year,
     text,
 )
-from shared.events.funds import Contribution, EntityKind, FundKind, HandoverMode, LedBy, LoanUse, Purpose, RecipientKind
-from shared.regions import Industry, division_code_problem
+from shared.events.funds import HandoverMode
+from shared.regions import division_code_problem
 
-# Every id a write body names is looked up in the writer's scope (see service._in_scope).
-Id = text(36, description="an id")
-Code = Annotated[str, Field(max_length=12, description="a division code")]
-MAX_VILLAGES = 2000  # the city has 1,443 poor villages
 _V = "440232100201"
 _ID = "0192f0a4-7c3e-7000-8000-0000000000a1"
 
 
-def _examples(*items: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(items)})
+def _config(**config: Any) -> Any:
+    """A model config (``Any``: SQLModel types its config as its own ``SQLModelConfig``)."""
+    return ConfigDict(**config)
+
+
+def _examples(*items: dict[str, Any]) -> Any:
+    return _config(json_schema_extra={"examples": list(items)})
+
+
+class Public(SQLModel):
+    """Base of the answers: every field is always in the answer, so the schema lists each as required."""
+
+    model_config = _config(json_schema_serialization_defaults_required=True)
 
 
 def _village(value: str | None) -> str | None:
@@ -59,63 +89,42 @@ def _county(value: str) -> str:
 # ---- funds and allocations -------------------------------------------------------------------
 
 
-class FundIn(StrictInput):
+class FundIn(FundBase, StrictInput):
     model_config = _examples(
         {"kind": "provincial_special", "name": "2026年省级扶贫专项资金", "county_code": "440232", "amount_fen": 200_000_000, "poor_person_count": 100, "received_on": "2026-02-01"}
     )
-
-    kind: FundKind
-    name: Name
-    county_code: Code
-    village_code: Code | None = Field(None, description="guidance funds: the relatively poor village they are for")
-    amount_fen: FundFen
-    poor_person_count: PositiveCount | None = Field(None, description="provincial special fund: 20,000 yuan per poor person")
-    received_on: PolicyDate
 
     v_county = field_validator("county_code")(classmethod(lambda cls, v: _county(v)))
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
     @model_validator(mode="after")
-    def _village_in_county(self) -> "FundIn":
+    def _village_in_county(self) -> FundIn:
         if self.village_code and not self.village_code.startswith(self.county_code):
             raise ValueError("village_code is not inside county_code")
         return self
 
 
-class FundOut(BaseModel):
+class FundOut(FundBase, Public):
     model_config = _examples(
         {"id": _ID, "kind": "provincial_special", "name": "2026年省级扶贫专项资金", "county_code": "440232", "village_code": None,
          "amount_fen": 200_000_000, "poor_person_count": 100, "received_on": "2026-02-01", "allocated_fen": 50_000_000}
     )
 
     id: str
-    kind: str
-    name: str
-    county_code: str
-    village_code: str | None
-    amount_fen: int
-    poor_person_count: int | None
-    received_on: date
-    allocated_fen: int
+    allocated_fen: int = Field(description="what allocations have taken from the fund")
 
 
-class AllocationIn(StrictInput):
+class AllocationIn(AllocationBase, StrictInput):
     model_config = _examples(
         {"fund_id": _ID, "village_code": _V, "purpose": "industry", "recipient_kind": "operating_entity", "recipient_id": _ID, "amount_fen": 50_000_000, "allocated_on": "2026-03-01"}
     )
 
-    fund_id: Id
-    village_code: Code | None = Field(None, description="omit for an allocation to the county")
-    purpose: Purpose
-    recipient_kind: RecipientKind
     recipient_id: Id | None = Field(None, description="entity id (operating entity / platform company), household id, or omitted for the village collective")
-    amount_fen: FundFen
-    allocated_on: PolicyDate
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
 
-class AllocationOut(BaseModel):
+class AllocationOut(AllocationBase, Public):
     model_config = _examples(
         {"id": _ID, "fund_id": _ID, "fund_kind": "provincial_special", "county_code": "440232", "village_code": _V, "purpose": "industry",
          "recipient_kind": "operating_entity", "recipient_id": _ID, "entity_id": _ID, "amount_fen": 50_000_000, "committed_fen": 0,
@@ -123,22 +132,16 @@ class AllocationOut(BaseModel):
     )
 
     id: str
-    fund_id: str
     fund_kind: str
     county_code: str
-    village_code: str | None
-    purpose: str
-    recipient_kind: str
     recipient_id: str
     entity_id: str | None
-    amount_fen: int
     committed_fen: int
     requested_fen: int
     paid_fen: int
-    allocated_on: date
 
 
-class SpecialFundReport(BaseModel):
+class SpecialFundReport(Public):
     """R1 per county: how the provincial special fund was allocated."""
 
     model_config = _examples(
@@ -160,14 +163,8 @@ class SpecialFundReport(BaseModel):
 # ---- entities ----------------------------------------------------------------------------------
 
 
-class EntityIn(StrictInput):
+class EntityIn(EntityBase, StrictInput):
     model_config = _examples({"name": "乳源必背茶叶专业合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234XP", "county_code": "440232", "village_codes": [_V]})
-
-    name: Name
-    kind: EntityKind
-    credit_code: str = Field(max_length=18, description="unified social credit code (GB 32100), 18 characters with check character")
-    county_code: Code
-    village_codes: list[Code] = Field(default_factory=list, max_length=MAX_VILLAGES)
 
     @field_validator("credit_code")
     @classmethod
@@ -201,15 +198,10 @@ class EntityUpdateIn(StrictInput):
         return value
 
 
-class EntityOut(BaseModel):
+class EntityOut(EntityBase, Public):
     model_config = _examples({"id": _ID, "name": "乳源必背茶叶专业合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234XP", "county_code": "440232", "village_codes": [_V]})
 
     id: str
-    name: str
-    kind: str
-    credit_code: str
-    county_code: str
-    village_codes: list[str]
 
 
 # ---- three-rights projects ----------------------------------------------------------------------
@@ -220,49 +212,34 @@ class FundingIn(StrictInput):
     amount_fen: FundFen
 
 
-class AgreementIn(StrictInput):
-    signed_on: PolicyDate
-    term_start: PolicyDate
-    term_end: PolicyDate
-    poor_share_bp: BasisPoints = Field(description="poor households' share of distributed profit, basis points (R9: ≥ 5000)")
+class AgreementIn(AgreementBase, StrictInput):
+    pass
 
 
-class ProjectIn(StrictInput):
+class ProjectIn(ProjectBase, StrictInput):
     model_config = _examples(
         {"name": "必背村茶叶基地", "village_code": _V, "industry": "tea", "area_tenth_mu": 805, "contiguous": True, "entity_id": _ID,
          "led_by": "party_member", "funded_by": [{"allocation_id": _ID, "amount_fen": 50_000_000}],
          "agreement": {"signed_on": "2026-03-10", "term_start": "2026-04-01", "term_end": "2031-03-31", "poor_share_bp": 6000}}
     )
 
-    name: Name
-    village_code: Code
-    industry: Industry = Field(description='one of the "453" industries')
-    area_tenth_mu: AreaTenthMuOrZero = Field(description="tenths of a mu")
-    contiguous: Flag
-    entity_id: Id
-    led_by: LedBy = "none"
-    leader_member_id: Id | None = Field(None, description="the leading village cadre or Party member (a member id of the households service)")
     funded_by: list[FundingIn] = Field(default_factory=list, max_length=100)
     agreement: AgreementIn
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
 
-class AgreementOut(BaseModel):
+class AgreementOut(AgreementBase, Public):
     id: str
-    signed_on: date
-    term_start: date
-    term_end: date
-    poor_share_bp: int
 
 
-class FundingOut(BaseModel):
+class FundingOut(Public):
     allocation_id: str
     fund_id: str
     amount_fen: int
 
 
-class ProjectOut(BaseModel):
+class ProjectOut(ProjectBase, Public):
     model_config = _examples(
         {"id": _ID, "name": "必背村茶叶基地", "village_code": _V, "industry": "tea", "area_tenth_mu": 805, "contiguous": True, "entity_id": _ID,
          "led_by": "party_member", "leader_member_id": None, "guidance_fund": False, "funded_by": [{"allocation_id": _ID, "fund_id": _ID, "amount_fen": 50_000_000}],
@@ -270,35 +247,20 @@ class ProjectOut(BaseModel):
     )
 
     id: str
-    name: str
-    village_code: str
-    industry: str
-    area_tenth_mu: int
-    contiguous: bool
-    entity_id: str
-    led_by: str
-    leader_member_id: str | None
     guidance_fund: bool
     funded_by: list[FundingOut]
     agreement: AgreementOut | None
 
 
-class ShareIn(StrictInput):
+class ShareIn(ShareBase, StrictInput):
     model_config = _examples({"household_id": _ID, "units": 10, "contribution": "funds"})
 
-    household_id: Id
-    units: PositiveCount = Field(description="quantified share units")
-    contribution: Contribution = "funds"
 
-
-class ShareOut(BaseModel):
+class ShareOut(ShareBase, Public):
     model_config = _examples({"id": _ID, "household_id": _ID, "village_code": _V, "units": 10, "contribution": "funds", "project_id": _ID, "asset_id": None})
 
     id: str
-    household_id: str
     village_code: str
-    units: int
-    contribution: str
     project_id: str | None
     asset_id: str | None
 
@@ -306,14 +268,8 @@ class ShareOut(BaseModel):
 # ---- assets -----------------------------------------------------------------------------------------
 
 
-class AssetIn(StrictInput):
+class AssetIn(AssetBase, StrictInput):
     model_config = _examples({"name": "必背村光伏电站", "village_code": _V, "value_fen": 30_000_000, "allocation_id": _ID, "built_on": "2026-05-20"})
-
-    name: Name
-    village_code: Code
-    value_fen: FundFen
-    allocation_id: Id = Field(description="the allocation of special or assistance funds it was built with")
-    built_on: PolicyDate
 
     v_village = field_validator("village_code")(classmethod(lambda cls, v: _village(v)))
 
@@ -335,7 +291,7 @@ class RightsTransferIn(StrictInput):
     transferred_on: PolicyDate
 
 
-class AssetOut(BaseModel):
+class AssetOut(AssetBase, Public):
     model_config = _examples(
         {"id": _ID, "name": "必背村光伏电站", "village_code": _V, "value_fen": 30_000_000, "allocation_id": _ID, "fund_id": _ID, "built_on": "2026-05-20",
          "handover_mode": "lease", "entity_id": _ID, "annual_fee_fen": 2_400_000, "handover_start": "2026-06-01", "handover_end": "2029-05-31",
@@ -343,12 +299,7 @@ class AssetOut(BaseModel):
     )
 
     id: str
-    name: str
-    village_code: str
-    value_fen: int
-    allocation_id: str
     fund_id: str
-    built_on: date
     handover_mode: str | None
     entity_id: str | None
     annual_fee_fen: int | None
@@ -380,7 +331,7 @@ class DistributionIn(StrictInput):
     paid_on: PolicyDate
 
     @model_validator(mode="after")
-    def _one_source_one_period(self) -> "DistributionIn":
+    def _one_source_one_period(self) -> DistributionIn:
         if (self.project_id is None) == (self.asset_id is None):
             raise ValueError("give exactly one of project_id and asset_id")
         if self.period is not None:
@@ -406,13 +357,13 @@ class DistributionIn(StrictInput):
         return value
 
 
-class SplitLine(BaseModel):
+class SplitLine(Public):
     household_id: str
     units: int
     amount_fen: int
 
 
-class DistributionOut(BaseModel):
+class DistributionOut(DistributionBase, Public):
     model_config = _examples(
         {"id": _ID, "project_id": _ID, "asset_id": None, "agreement_id": _ID, "entity_id": _ID, "village_code": _V, "period": "2026", "period_start": "2026-01-01",
          "period_end": "2026-12-31", "total_fen": 1_000_000, "poor_households_fen": 600_000, "poor_share_bp": 6000, "rule": "R9", "guidance_fund": False, "benefit_type": "equity_dividend",
@@ -421,28 +372,16 @@ class DistributionOut(BaseModel):
     )
 
     id: str
-    project_id: str | None
-    asset_id: str | None
-    agreement_id: str | None
-    entity_id: str | None
-    village_code: str
-    period: str
-    total_fen: int
-    poor_households_fen: int
-    poor_share_bp: int
-    period_start: date
-    period_end: date
-    rule: str = Field(description="the rule that set the floor: R9, R10 or R3")
-    guidance_fund: bool
-    benefit_type: str
-    paid_on: date
-    status: Literal["proposed", "approved", "withdrawn", "reversed"]
-    proposed_by: str
-    approved_by: str | None
-    withdrawn_by: str | None = None
-    withdrawal_reason: str | None = None
-    reversal_id: str | None = Field(None, description="the reversal proposed or approved for this distribution")
+    status: Literal["proposed", "approved", "withdrawn", "reversed"]  # type: ignore[assignment]  # the table holds it as a string
     split: list[SplitLine]
+
+    @field_validator("split", mode="before")
+    @classmethod
+    def _split_lines(cls, value: Any) -> Any:
+        """The table keeps the split as ``{household_id: [units, fen]}``: answered as lines, by household."""
+        if isinstance(value, dict):
+            return [{"household_id": h, "units": int(u), "amount_fen": int(a)} for h, (u, a) in sorted(value.items())]
+        return value
 
 
 class WithdrawalIn(StrictInput):
@@ -460,7 +399,7 @@ class ReversalIn(StrictInput):
     reason: Note = Field(description="why the approved payment is reversed (kept with the reversal)")
 
 
-class ReversalOut(BaseModel):
+class ReversalOut(Public):
     model_config = _examples(
         {"id": _ID, "target_kind": "distribution", "target_id": _ID, "village_code": _V, "reason": "分红重复发放，冲正", "status": "proposed",
          "proposed_by": "dev-village_cadre-440232100201", "approved_by": None, "reversing_line_ids": []}
@@ -480,34 +419,18 @@ class ReversalOut(BaseModel):
 # ---- land, lease-back, subsidies, loans --------------------------------------------------------------
 
 
-class LandTransferIn(StrictInput):
+class LandTransferIn(LandTransferBase, StrictInput):
     model_config = _examples(
         {"household_id": _ID, "entity_id": _ID, "plot": "三组 12-3 号地块", "area_tenth_mu": 35, "start_on": "2026-03-01", "end_on": "2036-02-28",
          "annual_rent_fen": 210_000, "policy_income_household_bp": 7000}
     )
 
-    household_id: Id
-    entity_id: Id
-    plot: Name
-    area_tenth_mu: AreaTenthMu
-    as_shares: Flag = False
-    start_on: PolicyDate
-    end_on: PolicyDate
-    annual_rent_fen: PaymentFenOrZero = Field(description="R16: the agreed rent per year; rent paid for a year never exceeds it")
     policy_income_household_bp: BasisPoints | None = Field(None, description="R15: the household's share of policy income on this land")
 
 
-class LandTransferOut(BaseModel):
+class LandTransferOut(LandTransferBase, Public):
     id: str
-    household_id: str
     village_code: str
-    entity_id: str
-    plot: str
-    area_tenth_mu: int
-    as_shares: bool
-    start_on: date
-    end_on: date
-    annual_rent_fen: int
     policy_income_household_bp: int
 
 
@@ -533,92 +456,43 @@ class DisasterTermsIn(StrictInput):
         return None if isinstance(value, str) and not value.strip() else value
 
 
-class LeaseBackIn(StrictInput):
+class LeaseBackIn(LeaseBackBase, StrictInput):
     model_config = _examples(
         {"entity_id": _ID, "household_id": _ID, "base_name": "蔬菜基地 3 号棚", "area_tenth_mu": 20, "start_on": "2026-03-01", "end_on": "2028-02-29",
          "disaster_terms": {"prevention": "购买农业保险，基地建设防洪排涝设施", "handling": "受灾损失由保险赔付，不足部分由企业承担，不向农户追偿"}}
     )
 
-    entity_id: Id
-    household_id: Id
-    base_name: Name
-    area_tenth_mu: AreaTenthMu
-    start_on: PolicyDate
-    end_on: PolicyDate
     disaster_terms: DisasterTermsIn | None = None
-    agreed_income_fen_per_year: PaymentFen | None = Field(
-        None, description="R14: the most the household is paid from the base in a year, when the agreement states one"
-    )
 
 
-class LeaseBackOut(BaseModel):
+class LeaseBackOut(LeaseBackBase, Public):
     id: str
-    entity_id: str
-    household_id: str
     village_code: str
-    base_name: str
-    area_tenth_mu: int
-    start_on: date
-    end_on: date
     disaster_terms: DisasterTermsIn
-    agreed_income_fen_per_year: int | None = None
 
 
-class SubsidyIn(StrictInput):
+class SubsidyIn(SubsidyBase, StrictInput):
     model_config = _examples({"household_id": _ID, "name": "耕地地力保护补贴", "total_fen": 50_000, "paid_on": "2026-06-30", "land_transfer_id": None})
 
-    household_id: Id
-    name: Name
-    total_fen: PaymentFen
-    paid_on: PolicyDate
-    land_transfer_id: Id | None = Field(None, description="policy income earned on transferred land: split by the agreed ratio (R15)")
 
-
-class SubsidyOut(BaseModel):
+class SubsidyOut(SubsidyBase, Public):
     id: str
-    household_id: str
-    name: str
-    total_fen: int
     household_fen: int
     entity_fen: int
-    land_transfer_id: str | None
-    paid_on: date
 
 
-class LoanIn(StrictInput):
+class LoanIn(LoanBase, StrictInput):
     model_config = _examples(
         {"household_id": _ID, "bank": "广东省农村信用社", "principal_fen": 5_000_000, "term_months": 36, "annual_rate_bp": 435, "interest_subsidy_bp": 435,
          "granted_on": "2026-03-01", "use": "entrusted", "entity_id": _ID, "poverty_responsibility": "企业代养生猪，每年保底分红4000元，负责带动该户脱贫",
          "guaranteed_return_fen_per_year": 400_000}
     )
 
-    household_id: Id
-    bank: Name
-    principal_fen: FundFen
-    term_months: PositiveCount = Field(le=120)
-    annual_rate_bp: BasisPoints
-    interest_subsidy_bp: BasisPoints = 0
-    granted_on: PolicyDate
-    use: LoanUse
-    entity_id: Id | None = None
-    poverty_responsibility: Note | None = Field(None, description="R11: the entity's responsibility for lifting the household out of poverty")
-    guaranteed_return_fen_per_year: PaymentFenOrZero | None = Field(None, description="R11: the return the entity guarantees a year; returns paid for a year never exceed it")
 
 
-class LoanOut(BaseModel):
+class LoanOut(LoanBase, Public):
     id: str
-    household_id: str
     village_code: str
-    bank: str
-    principal_fen: int
-    term_months: int
-    annual_rate_bp: int
-    interest_subsidy_bp: int
-    granted_on: date
-    use: str
-    entity_id: str | None
-    poverty_responsibility: str | None
-    guaranteed_return_fen_per_year: int | None
     repaid_fen: int
     outstanding_fen: int
     overdue_since: date | None
@@ -645,7 +519,7 @@ class LoanReturnIn(StrictInput):
     year: Year | None = Field(None, description="the year the return is for (R11: at most the guaranteed return a year); default the year of paid_on")
 
 
-class KnownHouseholdOut(BaseModel):
+class KnownHouseholdOut(Public):
     """What the funds service knows of a household (learnt from the households service's facts)."""
 
     model_config = _examples({"id": _ID, "village_code": _V, "poverty_status": "registered_poor", "left_on": None, "takes_poor_portion": True})
@@ -657,7 +531,7 @@ class KnownHouseholdOut(BaseModel):
     takes_poor_portion: bool = Field(description="whether a distribution's poor households' portion reaches it")
 
 
-class IncomePaymentOut(BaseModel):
+class IncomePaymentOut(Public):
     """One income line paid to a household, with every lineage reference known."""
 
     model_config = _examples(
@@ -697,7 +571,7 @@ class PaymentRequestIn(StrictInput):
     vouchers: list[VoucherIn] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
-    def _vouchers_cover_amount(self) -> "PaymentRequestIn":
+    def _vouchers_cover_amount(self) -> PaymentRequestIn:
         if sum(v.amount_fen for v in self.vouchers) != self.amount_fen:
             raise ValueError("the vouchers must add up to amount_fen")
         return self
@@ -709,7 +583,7 @@ class PayIn(StrictInput):
     paid_on: PolicyDate
 
 
-class PaymentRequestOut(BaseModel):
+class PaymentRequestOut(Public):
     model_config = _examples(
         {"id": _ID, "allocation_id": _ID, "amount_fen": 1_200_000, "requested_on": "2026-04-02", "status": "requested", "requested_by": "dev-county_officer-440232",
          "approved_by": None, "paid_on": None, "vouchers": [{"number": "FP-001", "description": "茶苗采购发票", "amount_fen": 1_200_000}]}
@@ -729,14 +603,14 @@ class PaymentRequestOut(BaseModel):
 # ---- lineage ----------------------------------------------------------------------------------------------
 
 
-class FundLink(BaseModel):
+class FundLink(Public):
     fund_id: str
     fund_kind: str
     allocation_id: str
     amount_fen: int = Field(strict=True, description="what this allocation put into the project or asset")
 
 
-class DistributionLineage(BaseModel):
+class DistributionLineage(Public):
     """fund → allocation → project/asset/agreement → distribution → households."""
 
     model_config = _examples(
@@ -752,13 +626,13 @@ class DistributionLineage(BaseModel):
     payments: list[IncomePaymentOut]
 
 
-class ReachLine(BaseModel):
+class ReachLine(Public):
     household_id: str
     village_code: str
     amount_fen: int
 
 
-class FundReach(BaseModel):
+class FundReach(Public):
     """The households a fund reached and how much, attributed by each allocation's part of the project or asset."""
 
     model_config = _examples({"fund_id": _ID, "total_fen": 600_000, "household_count": 1, "households": [{"household_id": _ID, "village_code": _V, "amount_fen": 600_000}]})

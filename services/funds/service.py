@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funds import domain
 from services.funds.models import (
+    LINEAGE_FIELDS,
     Agreement,
-    Base,
     Allocation,
     Asset,
     Distribution,
@@ -35,9 +35,9 @@ from services.funds.models import (
     QuantifiedShare,
     Reversal,
     Subsidy,
+    metadata,
 )
 from services.funds.schemas import (
-    AgreementOut,
     AllocationIn,
     AllocationOut,
     AssetIn,
@@ -53,7 +53,6 @@ from services.funds.schemas import (
     FundLink,
     FundOut,
     FundReach,
-    FundingOut,
     HandoverIn,
     IncomePaymentOut,
     KnownHouseholdOut,
@@ -78,13 +77,19 @@ from services.funds.schemas import (
     ShareIn,
     ShareOut,
     SpecialFundReport,
-    SplitLine,
     SubsidyIn,
     SubsidyOut,
-    VoucherIn,
     WithdrawalIn,
 )
-from shared.auth import REGION_ROLES, Principal, can_read, ensure_different_person, ensure_readable, ensure_writable, visible
+from shared.auth import (
+    REGION_ROLES,
+    Principal,
+    can_read,
+    ensure_different_person,
+    ensure_readable,
+    ensure_writable,
+    visible,
+)
 from shared.events.funds import (
     AgreementSigned,
     AllocationRecorded,
@@ -122,21 +127,6 @@ from shared.money import split_by_shares
 from shared.outbox import emit
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.regions import county_of
-
-LINEAGE_FIELDS = (
-    "fund_id",
-    "allocation_id",
-    "project_id",
-    "asset_id",
-    "agreement_id",
-    "distribution_id",
-    "entity_id",
-    "land_transfer_id",
-    "lease_back_id",
-    "subsidy_id",
-    "loan_id",
-)
-
 
 # ---- lookups ----------------------------------------------------------------------------------
 
@@ -248,17 +238,7 @@ async def _paid_for_year(session: AsyncSession, *, year: int, benefit_type: Bene
 
 async def fund_out(session: AsyncSession, fund: Fund) -> FundOut:
     allocated = (await session.execute(select(func.coalesce(func.sum(Allocation.amount_fen), 0)).where(Allocation.fund_id == fund.id))).scalar_one()
-    return FundOut(
-        id=fund.id,
-        kind=fund.kind,
-        name=fund.name,
-        county_code=fund.county_code,
-        village_code=fund.village_code,
-        amount_fen=fund.amount_fen,
-        poor_person_count=fund.poor_person_count,
-        received_on=fund.received_on,
-        allocated_fen=int(allocated),
-    )
+    return FundOut.model_validate(fund, update={"allocated_fen": int(allocated)})
 
 
 async def receive_fund(*, session: AsyncSession, principal: Principal, data: FundIn) -> FundOut:
@@ -277,7 +257,7 @@ async def get_fund(*, session: AsyncSession, principal: Principal, fund_id: str)
 
 
 def allocation_out(a: Allocation) -> AllocationOut:
-    return AllocationOut.model_validate(a, from_attributes=True)
+    return AllocationOut.model_validate(a)
 
 
 async def _special_fund_totals(session: AsyncSession, county_code: str) -> dict[str, int]:
@@ -398,7 +378,7 @@ async def special_fund_report(*, session: AsyncSession, principal: Principal, co
 
 
 def entity_out(e: Entity) -> EntityOut:
-    return EntityOut(id=e.id, name=e.name, kind=e.kind, credit_code=e.credit_code, county_code=e.county_code, village_codes=list(e.village_codes or []))
+    return EntityOut.model_validate(e)
 
 
 async def register_entity(*, session: AsyncSession, principal: Principal, data: EntityIn) -> EntityOut:
@@ -461,20 +441,7 @@ async def _fundings(session: AsyncSession, *, project_id: str | None = None, ass
 async def project_out(session: AsyncSession, p: Project) -> ProjectOut:
     agreement = (await session.execute(select(Agreement).where(Agreement.project_id == p.id))).scalar_one_or_none()
     fundings = await _fundings(session, project_id=p.id)
-    return ProjectOut(
-        id=p.id,
-        name=p.name,
-        village_code=p.village_code,
-        industry=p.industry,
-        area_tenth_mu=p.area_tenth_mu,
-        contiguous=p.contiguous,
-        entity_id=p.entity_id,
-        led_by=p.led_by,
-        leader_member_id=p.leader_member_id,
-        guidance_fund=p.guidance_fund,
-        funded_by=[FundingOut(allocation_id=f.allocation_id, fund_id=f.fund_id, amount_fen=f.amount_fen) for f in fundings],
-        agreement=AgreementOut.model_validate(agreement, from_attributes=True) if agreement else None,
-    )
+    return ProjectOut.model_validate(p, update={"funded_by": fundings, "agreement": agreement})
 
 
 async def _commit_allocation(session: AsyncSession, *, principal: Principal, allocation_id: str, amount_fen: int, village_code: str, field: str) -> Allocation:
@@ -570,7 +537,7 @@ async def get_project(*, session: AsyncSession, principal: Principal, project_id
 
 
 def share_out(s: QuantifiedShare) -> ShareOut:
-    return ShareOut.model_validate(s, from_attributes=True)
+    return ShareOut.model_validate(s)
 
 
 async def quantify_shares(
@@ -617,7 +584,7 @@ async def quantify_shares(
 
 
 def asset_out(a: Asset) -> AssetOut:
-    return AssetOut.model_validate(a, from_attributes=True)
+    return AssetOut.model_validate(a)
 
 
 async def register_asset(*, session: AsyncSession, principal: Principal, data: AssetIn) -> AssetOut:
@@ -704,32 +671,9 @@ async def transfer_asset_rights(*, session: AsyncSession, principal: Principal, 
 # ---- distributions (R3, R9, R10, R17) ----------------------------------------------------------
 
 
-def distribution_out(d: Distribution, split: dict[str, tuple[int, int]]) -> DistributionOut:
-    return DistributionOut(
-        id=d.id,
-        project_id=d.project_id,
-        asset_id=d.asset_id,
-        agreement_id=d.agreement_id,
-        entity_id=d.entity_id,
-        village_code=d.village_code,
-        period=d.period,
-        period_start=d.period_start,
-        period_end=d.period_end,
-        total_fen=d.total_fen,
-        poor_households_fen=d.poor_households_fen,
-        poor_share_bp=d.poor_share_bp,
-        rule=d.rule,
-        guidance_fund=d.guidance_fund,
-        benefit_type=d.benefit_type,
-        paid_on=d.paid_on,
-        status=d.status,  # type: ignore[arg-type]
-        proposed_by=d.proposed_by,
-        approved_by=d.approved_by,
-        withdrawn_by=d.withdrawn_by,
-        withdrawal_reason=d.withdrawal_reason,
-        reversal_id=d.reversal_id,
-        split=[SplitLine(household_id=h, units=u, amount_fen=a) for h, (u, a) in sorted(split.items())],
-    )
+def distribution_out(d: Distribution) -> DistributionOut:
+    """The distribution with the split it holds (frozen at the proposal: the approver approves exactly that)."""
+    return DistributionOut.model_validate(d)
 
 
 async def _beneficiary_shares(session: AsyncSession, d: Distribution) -> dict[str, tuple[int, str]]:
@@ -844,7 +788,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
             period_end=end,
         ),
     )
-    return distribution_out(distribution, split)
+    return distribution_out(distribution)
 
 
 def _frozen_split(d: Distribution) -> dict[str, tuple[int, int]]:
@@ -854,7 +798,7 @@ def _frozen_split(d: Distribution) -> dict[str, tuple[int, int]]:
 async def get_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionOut:
     d = await _get(session, Distribution, distribution_id, "分配")
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
-    return distribution_out(d, _frozen_split(d))
+    return distribution_out(d)
 
 
 def _primary(fundings: list[Funding]) -> Funding | None:
@@ -912,7 +856,7 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
         )
         emit(session, DistributionPaidToHousehold(line_id=line_id, distribution_id=d.id, household_id=household_id, units=units, income=income))
     await session.flush()
-    return distribution_out(d, split)
+    return distribution_out(d)
 
 
 # ---- corrections: withdrawal of a proposal, reversal of what was paid ----------------------------------
@@ -938,22 +882,12 @@ async def withdraw_distribution(*, session: AsyncSession, principal: Principal, 
             distribution_id=d.id, project_id=d.project_id, asset_id=d.asset_id, village_code=d.village_code, period=d.period, withdrawn_by=principal.subject, reason=data.reason
         ),
     )
-    return distribution_out(d, _frozen_split(d))
+    return distribution_out(d)
 
 
 async def reversal_out(session: AsyncSession, r: Reversal) -> ReversalOut:
     lines = (await session.execute(select(IncomePayment.id).where(IncomePayment.reversal_id == r.id).order_by(IncomePayment.id))).scalars()
-    return ReversalOut(
-        id=r.id,
-        target_kind=r.target_kind,  # type: ignore[arg-type]
-        target_id=r.target_id,
-        village_code=r.village_code,
-        reason=r.reason,
-        status=r.status,  # type: ignore[arg-type]
-        proposed_by=r.proposed_by,
-        approved_by=r.approved_by,
-        reversing_line_ids=list(lines),
-    )
+    return ReversalOut.model_validate(r, update={"reversing_line_ids": list(lines)})
 
 
 async def propose_reversal(*, session: AsyncSession, principal: Principal, target_kind: str, target_id: str, data: ReversalIn) -> ReversalOut:
@@ -1007,7 +941,7 @@ async def get_reversal(*, session: AsyncSession, principal: Principal, reversal_
 
 async def _fact_of_line(session: AsyncSession, line_id: str) -> str | None:
     """The event id of the fact that paid a line (its subject is the line id)."""
-    outbox = Base.metadata.tables["outbox"]
+    outbox = metadata.tables["outbox"]
     return (await session.execute(select(outbox.c.event_id).where(outbox.c.subject == line_id).order_by(outbox.c.sequence).limit(1))).scalar_one_or_none()
 
 
@@ -1081,7 +1015,7 @@ async def approve_reversal(*, session: AsyncSession, principal: Principal, rever
 
 
 def land_transfer_out(t: LandTransfer) -> LandTransferOut:
-    return LandTransferOut.model_validate(t, from_attributes=True)
+    return LandTransferOut.model_validate(t)
 
 
 async def transfer_land(*, session: AsyncSession, principal: Principal, data: LandTransferIn) -> LandTransferOut:
@@ -1153,18 +1087,7 @@ async def pay_land_rent(*, session: AsyncSession, principal: Principal, land_tra
 
 
 def lease_back_out(lb: LeaseBack) -> LeaseBackOut:
-    return LeaseBackOut(
-        id=lb.id,
-        entity_id=lb.entity_id,
-        household_id=lb.household_id,
-        village_code=lb.village_code,
-        base_name=lb.base_name,
-        area_tenth_mu=lb.area_tenth_mu,
-        start_on=lb.start_on,
-        end_on=lb.end_on,
-        disaster_terms=DisasterTermsIn(prevention=lb.disaster_prevention, handling=lb.disaster_handling),
-        agreed_income_fen_per_year=lb.agreed_income_fen_per_year,
-    )
+    return LeaseBackOut.model_validate(lb)
 
 
 async def agree_lease_back(*, session: AsyncSession, principal: Principal, data: LeaseBackIn) -> LeaseBackOut:
@@ -1274,31 +1197,14 @@ async def pay_subsidy(*, session: AsyncSession, principal: Principal, data: Subs
             SubsidyPaid(line_id=line_id, subsidy_id=subsidy.id, name=data.name, total_fen=data.total_fen, entity_fen=entity_fen, land_transfer_id=data.land_transfer_id, income=income),
         )
     await session.flush()
-    return SubsidyOut.model_validate(subsidy, from_attributes=True)
+    return SubsidyOut.model_validate(subsidy)
 
 
 # ---- microcredit (R11) --------------------------------------------------------------------------------------
 
 
 def loan_out(loan: Loan) -> LoanOut:
-    return LoanOut(
-        id=loan.id,
-        household_id=loan.household_id,
-        village_code=loan.village_code,
-        bank=loan.bank,
-        principal_fen=loan.principal_fen,
-        term_months=loan.term_months,
-        annual_rate_bp=loan.annual_rate_bp,
-        interest_subsidy_bp=loan.interest_subsidy_bp,
-        granted_on=loan.granted_on,
-        use=loan.use,
-        entity_id=loan.entity_id,
-        poverty_responsibility=loan.poverty_responsibility,
-        guaranteed_return_fen_per_year=loan.guaranteed_return_fen_per_year,
-        repaid_fen=loan.repaid_fen,
-        outstanding_fen=loan.principal_fen - loan.repaid_fen,
-        overdue_since=loan.overdue_since,
-    )
+    return LoanOut.model_validate(loan)
 
 
 async def grant_loan(*, session: AsyncSession, principal: Principal, data: LoanIn) -> LoanOut:
@@ -1415,17 +1321,7 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
 
 
 def payment_request_out(r: PaymentRequest) -> PaymentRequestOut:
-    return PaymentRequestOut(
-        id=r.id,
-        allocation_id=r.allocation_id,
-        amount_fen=r.amount_fen,
-        requested_on=r.requested_on,
-        status=r.status,  # type: ignore[arg-type]
-        requested_by=r.requested_by,
-        approved_by=r.approved_by,
-        paid_on=r.paid_on,
-        vouchers=[VoucherIn.model_validate(v) for v in r.vouchers],
-    )
+    return PaymentRequestOut.model_validate(r)
 
 
 async def request_payment(*, session: AsyncSession, principal: Principal, allocation_id: str, data: PaymentRequestIn) -> PaymentRequestOut:
@@ -1504,29 +1400,11 @@ async def pay_request(*, session: AsyncSession, principal: Principal, request_id
 
 
 def known_household_out(h: KnownHousehold) -> KnownHouseholdOut:
-    return KnownHouseholdOut(
-        id=h.id,
-        village_code=h.village_code,
-        poverty_status=h.poverty_status,
-        left_on=h.left_on,
-        takes_poor_portion=h.left_on is None and h.poverty_status in domain.BENEFICIARY_STATUSES,
-    )
+    return KnownHouseholdOut.model_validate(h, update={"takes_poor_portion": h.left_on is None and h.poverty_status in domain.BENEFICIARY_STATUSES})
 
 
 def income_payment_out(p: IncomePayment) -> IncomePaymentOut:
-    lineage = {name: getattr(p, name) for name in LINEAGE_FIELDS if getattr(p, name)}
-    return IncomePaymentOut(
-        id=p.id,
-        household_id=p.household_id,
-        village_code=p.village_code,
-        benefit_type=p.benefit_type,
-        amount_fen=p.amount_fen,
-        occurred_on=p.occurred_on,
-        units=p.units,
-        lineage=lineage,
-        reverses_line_id=p.reverses_line_id,
-        reversal_id=p.reversal_id,
-    )
+    return IncomePaymentOut.model_validate(p)
 
 
 async def income_payment(*, session: AsyncSession, principal: Principal, line_id: str) -> IncomePaymentOut:
@@ -1556,12 +1434,11 @@ async def distribution_lineage(*, session: AsyncSession, principal: Principal, d
     d = await _get(session, Distribution, distribution_id, "分配")
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     payments = list((await session.execute(select(IncomePayment).where(IncomePayment.distribution_id == d.id).order_by(IncomePayment.household_id))).scalars())
-    split = _frozen_split(d)
     fundings = await _fundings(session, project_id=d.project_id) if d.project_id else await _fundings(session, asset_id=d.asset_id)
     project = await session.get(Project, d.project_id) if d.project_id else None
     asset = await session.get(Asset, d.asset_id) if d.asset_id else None
     return DistributionLineage(
-        distribution=distribution_out(d, split),
+        distribution=distribution_out(d),
         funds=await _fund_links(session, fundings),
         project=await project_out(session, project) if project else None,
         asset=asset_out(asset) if asset else None,
