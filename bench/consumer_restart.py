@@ -88,7 +88,7 @@ def first_batch(log: Path, offset: int) -> dict | None:
 
 async def restarts(env: dict[str, str], logdir: Path, label: str, instance: str | None, count: int) -> list[tuple[float, float, float]]:
     log = logdir / f"consumer-{label}.log"
-    args = [sys.executable, "-m", "shared.cli", "consume", "ledger"] + (["--instance-id", instance] if instance else [])
+    args = [sys.executable, "-m", "fupin.cli", "consume", "ledger"] + (["--instance-id", instance] if instance else [])
 
     def spawn() -> subprocess.Popen[bytes]:
         out = log.open("ab")
@@ -151,7 +151,7 @@ async def main() -> None:
         "FUPIN_TOPIC_PREFIX": f"b{run_id}.", "FUPIN_CONSUMER_GROUP_PREFIX": f"b{run_id}.", "FUPIN_POLL_INTERVAL_SECONDS": "0.05",
         "FUPIN_MIGRATE_ON_START": "false", "FUPIN_CONSUMER_SESSION_TIMEOUT_MS": str(args.session_timeout_ms),
     }  # fmt: skip
-    subprocess.run([sys.executable, "-m", "shared.cli", "migrate", "households", "ledger"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "fupin.cli", "migrate", "households", "ledger"], cwd=ROOT, env=env, check=True)
     settings = FupinSettings(
         env="test",
         mode="distributed",

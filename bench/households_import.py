@@ -95,7 +95,7 @@ async def drop_pg(run_id: str) -> None:
 async def run(label: str, settings: FupinSettings, content: bytes, rows: int, households: int) -> None:
     import httpx
 
-    from services.embedded import create_app
+    from fupin.embedded import create_app
     from tests.helpers import bearer
 
     app = create_app(settings)

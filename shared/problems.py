@@ -1,7 +1,9 @@
-"""Errors are values with a shape: the project's own exceptions, mapped once to RFC 9457 problem details.
+"""The HTTP edge of the project's errors: each ``shared.errors.Problem`` becomes an RFC 9457 problem document.
 
 Each problem has a stable machine ``code``, a title in Chinese (the default) and English, chosen by
 ``Accept-Language``, and where it applies the offending ``field`` and the policy ``rule`` broken.
+The exceptions themselves live in ``shared.errors`` (no web framework, so domain code can raise them);
+they are re-exported here for routers and services.
 """
 
 from __future__ import annotations
@@ -15,124 +17,46 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionRequired,
+    Problem,
+    RuleViolation,
+    Unauthorized,
+    Unavailable,
+    idempotency_key_required,
+    problem_type,
+)
+
+__all__ = [
+    "PROBLEM_JSON",
+    "PROBLEM_SCHEMA",
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "PayloadTooLarge",
+    "PreconditionRequired",
+    "Problem",
+    "RuleViolation",
+    "Unauthorized",
+    "Unavailable",
+    "document_problems",
+    "field_path",
+    "idempotency_key_required",
+    "install_problem_handlers",
+    "preferred_language",
+    "problem_response",
+    "problem_type",
+]
+
 log = logging.getLogger("fupin.problems")
 
 PROBLEM_JSON = "application/problem+json"
-
-
-def problem_type(code: str) -> str:
-    return f"urn:fupin:problem:{code}"
-
-
-class Problem(Exception):
-    status: int = 400
-    code: str = "bad_request"
-    title_zh: str = "请求有误"
-    title_en: str = "Bad request"
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        detail_en: str | None = None,
-        field: str | None = None,
-        rule: str | None = None,
-        errors: list[dict[str, Any]] | None = None,
-        code: str | None = None,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(detail or self.title_en)
-        self.detail = detail
-        self.detail_en = detail_en
-        self.field = field
-        self.rule = rule
-        self.errors = errors
-        if code:
-            self.code = code
-        self.headers = headers or {}
-        self.extra = extra
-
-    def body(self, lang: str, instance: str | None = None) -> dict[str, Any]:
-        english = lang == "en"
-        body: dict[str, Any] = {
-            "type": problem_type(self.code),
-            "title": self.title_en if english else self.title_zh,
-            "status": self.status,
-            "code": self.code,
-        }
-        detail = (self.detail_en or self.detail) if english else (self.detail or self.detail_en)
-        if detail:
-            body["detail"] = detail
-        if instance:
-            body["instance"] = instance
-        if self.field:
-            body["field"] = self.field
-        if self.rule:
-            body["rule"] = self.rule
-        if self.errors:
-            body["errors"] = self.errors
-        body.update(self.extra)
-        return body
-
-
-class InvalidInput(Problem):
-    status, code, title_zh, title_en = 422, "validation_failed", "输入不合法", "Invalid input"
-
-
-class RuleViolation(Problem):
-    """A policy rule (R1–R22 of 韶扶组〔2018〕3号) was broken; ``rule`` names it."""
-
-    status, code, title_zh, title_en = 422, "policy_rule_violated", "违反政策规定", "Policy rule violated"
-
-    def __init__(self, rule: str, detail: str, **kwargs: Any) -> None:
-        super().__init__(detail, rule=rule, **kwargs)
-
-
-class NotFound(Problem):
-    status, code, title_zh, title_en = 404, "not_found", "未找到", "Not found"
-
-
-class Conflict(Problem):
-    status, code, title_zh, title_en = 409, "conflict", "与现有数据冲突", "Conflict"
-
-
-class Unauthorized(Problem):
-    status, code, title_zh, title_en = 401, "unauthorized", "未认证", "Unauthorized"
-
-    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="fupin"'})
-        super().__init__(detail, **kwargs)
-
-
-class Forbidden(Problem):
-    status, code, title_zh, title_en = 403, "forbidden", "无权操作", "Forbidden"
-
-
-class PayloadTooLarge(Problem):
-    status, code, title_zh, title_en = 413, "payload_too_large", "请求体过大", "Payload too large"
-
-
-class PreconditionRequired(Problem):
-    """428: a money write without an ``Idempotency-Key`` (a retry could count twice), or a PATCH without ``If-Match``."""
-
-    status, code, title_zh, title_en = 428, "precondition_required", "缺少必需的请求头", "Precondition required"
-
-
-def idempotency_key_required() -> PreconditionRequired:
-    """428 for a money write without an ``Idempotency-Key`` (``shared.service.IdempotencyKeyRequired``)."""
-    return PreconditionRequired(
-        "创建资金事实的请求必须带 Idempotency-Key 请求头",
-        detail_en="a write that creates a money fact requires an Idempotency-Key header",
-        code="idempotency_key_required",
-        field="Idempotency-Key",
-    )
-
-
-class Unavailable(Problem):
-    """503: a dependency of this request (its database) cannot be reached now; ``Retry-After`` says when to retry."""
-
-    status, code, title_zh, title_en = 503, "service_unavailable", "服务暂不可用", "Service unavailable"
 
 
 def preferred_language(request: Request) -> str:

@@ -122,7 +122,7 @@ class Platform:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)
 async def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
-    from services.embedded import create_app
+    from fupin.embedded import create_app
 
     mode = request.param
     settings, run_id = await make_settings(mode, tmp_path_factory.mktemp(mode))

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from services.embedded import create_app
+from fupin.embedded import create_app
 from shared.settings import FupinSettings
 
 

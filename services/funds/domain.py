@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from policy.settings import thresholds
+from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.money import portion_at_least, split_by_shares
-from shared.problems import Conflict, InvalidInput, RuleViolation
 
 SPECIAL_FUND_PER_POOR_PERSON_FEN = 2_000_000  # 20,000 yuan per poor person (§1.1)
 # The thresholds in force: policy.settings is the one settings object (the ledger and training read it too).

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
-from shared.problems import InvalidInput, RuleViolation
+from shared.errors import InvalidInput, RuleViolation
 
 LABOUR_CAPACITIES = ("full", "partial", "none")
 WITH_LABOUR = ("full", "partial")

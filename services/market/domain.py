@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from policy import linkage
 from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
-from shared.problems import InvalidInput, RuleViolation
+from shared.errors import InvalidInput, RuleViolation
 
 QUANTITY_DECIMALS = 3
 MILLI = 1000

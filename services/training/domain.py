@@ -12,7 +12,7 @@ from functools import partial
 from policy import training as r7
 from policy.settings import thresholds
 from policy.training import CompletedSession, Status, YearStatus
-from shared.problems import InvalidInput, RuleViolation
+from shared.errors import InvalidInput, RuleViolation
 from shared.regions import INDUSTRIES
 
 __all__ = ["CompletedSession", "Status", "YearStatus", "r7_compliance", "r7_session_counts"]  # R7's names, for the training service

@@ -21,7 +21,7 @@ B = BenefitType
 
 
 async def fupin(settings, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "shared.cli", *args]
+    cmd = [sys.executable, "-m", "fupin.cli", *args]
     return await asyncio.to_thread(subprocess.run, cmd, env=cli_env(settings), capture_output=True, text=True, timeout=300)
 
 

@@ -33,7 +33,7 @@ B = BenefitType
 
 @pytest_asyncio.fixture(loop_scope="session", params=MODES)
 async def own_platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
-    from services.embedded import create_app
+    from fupin.embedded import create_app
 
     settings, run_id = await make_settings(request.param, tmp_path_factory.mktemp("rewrite"), run_consumers=False)
     app = create_app(settings)

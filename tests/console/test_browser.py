@@ -59,7 +59,7 @@ def server(console_dist: Path, tmp_path_factory: pytest.TempPathFactory):
     }
     log = open(data / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.embedded:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        [sys.executable, "-m", "uvicorn", "fupin.embedded:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.embedded import create_app
+from fupin.embedded import create_app
 from shared.checkpoint import Signer
 from shared.settings import FupinSettings
 

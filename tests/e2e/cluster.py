@@ -68,7 +68,7 @@ class Cluster:
 
     def _spawn(self, name: str, args: list[str], **env: str) -> None:
         log = open(self.logdir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = subprocess.Popen([sys.executable, "-m", "fupin.cli", *args], cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT)
 
     async def start_service(self, name: str, **env: str) -> str:
         port = self.ports.get(name) or free_port()

@@ -336,7 +336,7 @@ def summarise(runs: list[RoleRun], *, advisory: bool = True) -> str:
 
 
 async def test_schemathesis_finds_no_server_error_and_no_schema_break(tmp_path: Path) -> None:
-    from services.embedded import create_app
+    from fupin.embedded import create_app
 
     # Consumers wake on the in-process signal when a write commits; polling seldom leaves the CPU to the run.
     settings, _ = await make_settings("embedded", tmp_path, poll_interval_seconds=1.0)

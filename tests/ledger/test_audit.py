@@ -23,7 +23,7 @@ B = BenefitType
 
 async def fupin(platform, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real `fupin` command line against the test's platform."""
-    cmd = [sys.executable, "-m", "shared.cli", *args]
+    cmd = [sys.executable, "-m", "fupin.cli", *args]
     return await asyncio.to_thread(subprocess.run, cmd, env=cli_env(platform.settings), capture_output=True, text=True, timeout=300)
 
 
@@ -148,7 +148,7 @@ async def test_verify_fails_on_a_tampered_outbox_table(platform, tmp_path, tampe
     expected = a if tamper == "alter" else b  # a deleted or moved event breaks at the one found in its place
     assert result.breaks[0].sequence == expected
     env = cli_env(settings)
-    done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "shared.cli", "audit", "verify"], env=env, capture_output=True, text=True, timeout=300)
+    done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "fupin.cli", "audit", "verify"], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and f"/fupin/funds at sequence {expected}" in done.stdout, done.stdout
 
 

@@ -79,7 +79,7 @@ def test_audit_cli_refuses_a_source_that_is_not_one_of_the_four(tmp_path):
     assert cli.SOURCE_NAMES == audit.SOURCES
     env = cli_env_for(tmp_path)
     for command in (["audit", "export", "--source", "../../x"], ["audit", "verify", "--source", "../../x"]):
-        done = subprocess.run([sys.executable, "-m", "shared.cli", *command], env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "fupin.cli", *command], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, done.stdout + done.stderr  # argparse: invalid choice
         assert "invalid choice" in done.stderr
     assert not (tmp_path.parent / "x.db").exists() and not list(tmp_path.rglob("*.db"))

@@ -14,7 +14,7 @@ from shared.settings import SERVICE_PORTS, SERVICES, get_settings
 
 
 def _spec(name: str) -> Any:
-    from services.embedded import service_spec
+    from fupin.embedded import service_spec
 
     if name not in SERVICES:
         raise SystemExit(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
@@ -46,7 +46,7 @@ def _serve(app_path: str, port: int, host: str) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", "8000"))
     print(f"Fupin (embedded) on http://{args.host}:{port} — data in {get_settings().data_dir}/", file=sys.stderr)
-    return _serve("services.embedded:create_app", port, args.host)
+    return _serve("fupin.embedded:create_app", port, args.host)
 
 
 def cmd_serve_service(args: argparse.Namespace) -> int:
