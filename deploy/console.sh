@@ -3,6 +3,7 @@
 #   deploy/console.sh build          build if needed; without Node, say how to get the console and exit 0
 #   deploy/console.sh build --strict the same, but fail without Node (make test)
 #   deploy/console.sh check          vue-tsc --noEmit and the unit tests (Vitest)
+#   deploy/console.sh deps           npm ci when package.json or the lock changed (the client-generation test)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$root/console"
@@ -58,5 +59,6 @@ check() {
 case "${1:-}" in
   build) build "${2:-}" ;;
   check) check ;;
-  *) say "usage: $0 build [--strict] | check"; exit 2 ;;
+  deps) have_node || { no_node; exit 1; }; deps ;;
+  *) say "usage: $0 build [--strict] | check | deps"; exit 2 ;;
 esac

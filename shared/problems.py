@@ -60,14 +60,9 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def preferred_language(request: Request) -> str:
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("en"):
-            return "en"
-        if tag.startswith("zh"):
-            return "zh"
-    return "zh"
+    from shared.language import negotiate_language
+
+    return negotiate_language(request.headers.get("accept-language"))
 
 
 def problem_response(request: Request, problem: Problem) -> JSONResponse:

@@ -34,9 +34,11 @@ from shared.auth import Principal, authenticate
 from shared.bus import Freshness, KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
 from shared.console import install_console
 from shared.db import create_engine, is_sqlite, utcnow
+from shared.http import install_http
 from shared.ids import new_id
 from shared.logging import request_id_var
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition
+from shared.openapi import install_openapi
 from shared.outbox import PRINCIPAL_KEY, append_pending, ensure_head
 from shared.pii import PiiVault
 from shared.problems import Conflict, InvalidInput, PayloadTooLarge, Problem, idempotency_key_required, install_problem_handlers
@@ -543,7 +545,8 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                # Exactly one: a problem document may already carry it (shared.problems.problem_response).
+                message["headers"] = [h for h in message["headers"] if h[0].lower() != b"x-request-id"] + [(b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
@@ -628,6 +631,8 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
     app.state.settings = settings
     app.state.specs = list(specs)
     install_problem_handlers(app)
+    install_openapi(app)  # after the problem handlers: it rewrites the document they describe
+    install_http(app, settings=settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

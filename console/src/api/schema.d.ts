@@ -11,8 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Alive */
-        get: operations["healthz_healthz_get"];
+        /**
+         * Alive
+         * @description No bearer token needed.
+         */
+        get: operations["healthz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -28,8 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Databases and event bus reachable */
-        get: operations["readyz_readyz_get"];
+        /**
+         * Ready to serve its own requests; what is degraded, how fresh its projections are
+         * @description No bearer token needed.
+         */
+        get: operations["readyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,11 +51,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Fund sources in your scope */
-        get: operations["list_funds_funds_v1_funds_get"];
+        /**
+         * Fund sources in your scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listFunds"];
         put?: never;
-        /** Record a fund source received by a county */
-        post: operations["receive_fund_funds_v1_funds_post"];
+        /**
+         * Record a fund source received by a county
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["receiveFund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -63,8 +75,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Fund */
-        get: operations["get_fund_funds_v1_funds__fund_id__get"];
+        /**
+         * Get fund
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getFund"];
         put?: never;
         post?: never;
         delete?: never;
@@ -80,8 +95,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Households the fund reached, and how much */
-        get: operations["fund_reach_funds_v1_funds__fund_id__reach_get"];
+        /**
+         * Households the fund reached, and how much
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["fundReach"];
         put?: never;
         post?: never;
         delete?: never;
@@ -97,11 +115,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Allocations */
-        get: operations["list_allocations_funds_v1_allocations_get"];
+        /**
+         * List allocations
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listAllocations"];
         put?: never;
-        /** Allocate part of a fund (R1, R2) */
-        post: operations["record_allocation_funds_v1_allocations_post"];
+        /**
+         * Allocate part of a fund (R1, R2)
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["recordAllocation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -115,8 +139,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Allocation */
-        get: operations["get_allocation_funds_v1_allocations__allocation_id__get"];
+        /**
+         * Get allocation
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getAllocation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -132,8 +159,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** R1: how the county's provincial special fund was allocated */
-        get: operations["special_fund_report_funds_v1_counties__county_code__special_fund_get"];
+        /**
+         * R1: how the county's provincial special fund was allocated
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["specialFundReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -151,8 +181,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Request a payment against the allocation, with vouchers (拨款报账, R10) */
-        post: operations["request_payment_funds_v1_allocations__allocation_id__payment_requests_post"];
+        /**
+         * Request a payment against the allocation, with vouchers (拨款报账, R10)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["requestPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,8 +199,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Payment Request */
-        get: operations["get_payment_request_funds_v1_payment_requests__request_id__get"];
+        /**
+         * Get payment request
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getPaymentRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -185,8 +221,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a payment request (not by its requester) */
-        post: operations["approve_payment_funds_v1_payment_requests__request_id__approve_post"];
+        /**
+         * Approve a payment request (not by its requester)
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["approvePayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -202,8 +241,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay an approved request */
-        post: operations["pay_request_funds_v1_payment_requests__request_id__pay_post"];
+        /**
+         * Pay an approved request
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["payRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -217,11 +259,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Entities */
-        get: operations["list_entities_funds_v1_entities_get"];
+        /**
+         * List entities
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listEntities"];
         put?: never;
-        /** Register an operating entity */
-        post: operations["register_entity_funds_v1_entities_post"];
+        /**
+         * Register an operating entity
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerEntity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,15 +283,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Entity */
-        get: operations["get_entity_funds_v1_entities__entity_id__get"];
+        /**
+         * Get entity
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["fundsGetEntity"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename an entity or change the villages it works in */
-        patch: operations["update_entity_funds_v1_entities__entity_id__patch"];
+        /**
+         * Rename an entity or change the villages it works in
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        patch: operations["updateEntity"];
         trace?: never;
     };
     "/funds/v1/projects": {
@@ -253,11 +307,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Projects */
-        get: operations["list_projects_funds_v1_projects_get"];
+        /**
+         * List projects
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listProjects"];
         put?: never;
-        /** Register a three-rights project with its investment cooperation agreement (R9) */
-        post: operations["register_project_funds_v1_projects_post"];
+        /**
+         * Register a three-rights project with its investment cooperation agreement (R9)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerProject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -271,8 +331,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Project */
-        get: operations["get_project_funds_v1_projects__project_id__get"];
+        /**
+         * Get project
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getProject"];
         put?: never;
         post?: never;
         delete?: never;
@@ -288,11 +351,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Project Shares */
-        get: operations["list_project_shares_funds_v1_projects__project_id__shares_get"];
+        /**
+         * List project shares
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listProjectShares"];
         put?: never;
-        /** Quantify shares of the project to a household */
-        post: operations["quantify_project_shares_funds_v1_projects__project_id__shares_post"];
+        /**
+         * Quantify shares of the project to a household
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["quantifyProjectShares"];
         delete?: never;
         options?: never;
         head?: never;
@@ -306,11 +375,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Assets */
-        get: operations["list_assets_funds_v1_assets_get"];
+        /**
+         * List assets
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listAssets"];
         put?: never;
-        /** Register an asset built with special or assistance funds (R10) */
-        post: operations["register_asset_funds_v1_assets_post"];
+        /**
+         * Register an asset built with special or assistance funds (R10)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerAsset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -324,8 +399,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Asset */
-        get: operations["get_asset_funds_v1_assets__asset_id__get"];
+        /**
+         * Get asset
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getAsset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -343,8 +421,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hand the asset to an entity by contracting, lease or trusteeship */
-        post: operations["hand_over_asset_funds_v1_assets__asset_id__handover_post"];
+        /**
+         * Hand the asset to an entity by contracting, lease or trusteeship
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["handOverAsset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -360,8 +441,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move property or management rights to the collective (R16) */
-        post: operations["transfer_asset_rights_funds_v1_assets__asset_id__rights_transfers_post"];
+        /**
+         * Move property or management rights to the collective (R16)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["transferAssetRights"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,8 +461,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Quantify the asset to a household */
-        post: operations["quantify_asset_shares_funds_v1_assets__asset_id__shares_post"];
+        /**
+         * Quantify the asset to a household
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["quantifyAssetShares"];
         delete?: never;
         options?: never;
         head?: never;
@@ -392,11 +479,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Distributions */
-        get: operations["list_distributions_funds_v1_distributions_get"];
+        /**
+         * List distributions
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listDistributions"];
         put?: never;
-        /** Declare profit or asset income for a period and propose its split (R3, R9, R10, R17) */
-        post: operations["propose_distribution_funds_v1_distributions_post"];
+        /**
+         * Declare profit or asset income for a period and propose its split (R3, R9, R10, R17)
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["proposeDistribution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -410,8 +503,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Distribution */
-        get: operations["get_distribution_funds_v1_distributions__distribution_id__get"];
+        /**
+         * Get distribution
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getDistribution"];
         put?: never;
         post?: never;
         delete?: never;
@@ -429,8 +525,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve (not by its proposer): one income fact per household */
-        post: operations["approve_distribution_funds_v1_distributions__distribution_id__approve_post"];
+        /**
+         * Approve (not by its proposer): one income fact per household
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["approveDistribution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -446,8 +545,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible */
-        post: operations["withdraw_distribution_funds_v1_distributions__distribution_id__withdraw_post"];
+        /**
+         * Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["withdrawDistribution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -463,8 +565,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Propose to reverse an approved distribution, with a reason */
-        post: operations["propose_distribution_reversal_funds_v1_distributions__distribution_id__reversals_post"];
+        /**
+         * Propose to reverse an approved distribution, with a reason
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["proposeDistributionReversal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -480,8 +585,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Propose to reverse one payment (rent, lease-back income, subsidy, loan return), with a reason */
-        post: operations["propose_line_reversal_funds_v1_income_lines__line_id__reversals_post"];
+        /**
+         * Propose to reverse one payment (rent, lease-back income, subsidy, loan return), with a reason
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["proposeLineReversal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -495,8 +603,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Reversal */
-        get: operations["get_reversal_funds_v1_reversals__reversal_id__get"];
+        /**
+         * Get reversal
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getReversal"];
         put?: never;
         post?: never;
         delete?: never;
@@ -514,8 +625,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a reversal (not by its proposer): a negative income line for each line reversed */
-        post: operations["approve_reversal_funds_v1_reversals__reversal_id__approve_post"];
+        /**
+         * Approve a reversal (not by its proposer): a negative income line for each line reversed
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["approveReversal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -531,8 +645,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Transfer a household's land to an entity (R15, R16) */
-        post: operations["transfer_land_funds_v1_land_transfers_post"];
+        /**
+         * Transfer a household's land to an entity (R15, R16)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["transferLand"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,8 +665,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay rent: asset_income */
-        post: operations["pay_land_rent_funds_v1_land_transfers__land_transfer_id__rent_payments_post"];
+        /**
+         * Pay rent: asset_income
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["payLandRent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -565,8 +685,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Agree a reverse-lease-back with its disaster-risk terms (R14) */
-        post: operations["agree_lease_back_funds_v1_lease_backs_post"];
+        /**
+         * Agree a reverse-lease-back with its disaster-risk terms (R14)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["agreeLeaseBack"];
         delete?: never;
         options?: never;
         head?: never;
@@ -582,8 +705,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Household income from the base: lease_back */
-        post: operations["pay_lease_back_income_funds_v1_lease_backs__lease_back_id__income_payments_post"];
+        /**
+         * Household income from the base: lease_back
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["payLeaseBackIncome"];
         delete?: never;
         options?: never;
         head?: never;
@@ -599,8 +725,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay a subsidy or policy income (R15): policy_support */
-        post: operations["pay_subsidy_funds_v1_subsidies_post"];
+        /**
+         * Pay a subsidy or policy income (R15): policy_support
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["paySubsidy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -614,11 +743,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Loans */
-        get: operations["list_loans_funds_v1_loans_get"];
+        /**
+         * List loans
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listLoans"];
         put?: never;
-        /** Record a microcredit loan (R11) */
-        post: operations["grant_loan_funds_v1_loans_post"];
+        /**
+         * Record a microcredit loan (R11)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["grantLoan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -632,8 +767,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Loan */
-        get: operations["get_loan_funds_v1_loans__loan_id__get"];
+        /**
+         * Get loan
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getLoan"];
         put?: never;
         post?: never;
         delete?: never;
@@ -651,8 +789,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Repay Loan */
-        post: operations["repay_loan_funds_v1_loans__loan_id__repayments_post"];
+        /**
+         * Repay loan
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["repayLoan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -668,8 +809,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark Loan Overdue */
-        post: operations["mark_loan_overdue_funds_v1_loans__loan_id__overdue_post"];
+        /**
+         * Mark loan overdue
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["markLoanOverdue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -685,8 +829,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The entity pays the household its return: equity_dividend */
-        post: operations["pay_loan_return_funds_v1_loans__loan_id__returns_post"];
+        /**
+         * The entity pays the household its return: equity_dividend
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["payLoanReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -700,8 +847,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What funds knows of a household (from the households service's facts) */
-        get: operations["get_known_household_funds_v1_households__household_id__get"];
+        /**
+         * What funds knows of a household (from the households service's facts)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getKnownHousehold"];
         put?: never;
         post?: never;
         delete?: never;
@@ -717,8 +867,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A household's income lines from funds, each with its lineage */
-        get: operations["household_income_lines_funds_v1_households__household_id__income_lines_get"];
+        /**
+         * A household's income lines from funds, each with its lineage
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["householdIncomeLines"];
         put?: never;
         post?: never;
         delete?: never;
@@ -734,8 +887,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Income Line */
-        get: operations["get_income_line_funds_v1_income_lines__line_id__get"];
+        /**
+         * Get income line
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getIncomeLine"];
         put?: never;
         post?: never;
         delete?: never;
@@ -751,8 +907,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An income event of the funds log → its line and lineage */
-        get: operations["income_event_lineage_funds_v1_lineage_income__event_id__get"];
+        /**
+         * An income event of the funds log → its line and lineage
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["incomeEventLineage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -768,8 +927,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** fund → allocation → project/asset/agreement → distribution → households */
-        get: operations["distribution_lineage_funds_v1_lineage_distributions__distribution_id__get"];
+        /**
+         * fund → allocation → project/asset/agreement → distribution → households
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["distributionLineage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -785,11 +947,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Villages in your scope */
-        get: operations["list_villages_households_v1_villages_get"];
+        /**
+         * Villages in your scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listVillages"];
         put?: never;
-        /** Register a village */
-        post: operations["register_village_households_v1_villages_post"];
+        /**
+         * Register a village
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerVillage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -803,15 +971,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One village */
-        get: operations["get_village_households_v1_villages__code__get"];
+        /**
+         * One village
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getVillage"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a village (categories, pairing, helpers, industry) */
-        patch: operations["update_village_households_v1_villages__code__patch"];
+        /**
+         * Correct a village (categories, pairing, helpers, industry)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        patch: operations["updateVillage"];
         trace?: never;
     };
     "/households/v1/households": {
@@ -821,11 +995,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Households in your scope, filtered */
-        get: operations["list_households_households_v1_households_get"];
+        /**
+         * Households in your scope, filtered
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listHouseholds"];
         put?: never;
-        /** Register a household with its members */
-        post: operations["register_household_households_v1_households_post"];
+        /**
+         * Register a household with its members
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerHousehold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -839,15 +1019,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A household, now or as the registry stood on a day */
-        get: operations["get_household_households_v1_households__household_id__get"];
+        /**
+         * A household, now or as the registry stood on a day
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getHousehold"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct a household's address */
-        patch: operations["correct_household_households_v1_households__household_id__patch"];
+        /**
+         * Correct a household's address
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        patch: operations["correctHousehold"];
         trace?: never;
     };
     "/households/v1/households/{household_id}/status": {
@@ -859,8 +1045,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the poverty status (exit, return) */
-        post: operations["change_status_households_v1_households__household_id__status_post"];
+        /**
+         * Change the poverty status (exit, return)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["changeStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -876,8 +1065,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The household leaves the registry (nothing is deleted) */
-        post: operations["leave_registry_households_v1_households__household_id__leave_post"];
+        /**
+         * The household leaves the registry (nothing is deleted)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["leaveRegistry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -893,8 +1085,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A member joins the household */
-        post: operations["add_member_households_v1_households__household_id__members_post"];
+        /**
+         * A member joins the household
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["addMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -908,15 +1103,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One member */
-        get: operations["get_member_households_v1_members__member_id__get"];
+        /**
+         * One member
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getMember"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change labour capacity, wishes or roles from a date */
-        patch: operations["update_member_households_v1_members__member_id__patch"];
+        /**
+         * Change labour capacity, wishes or roles from a date
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        patch: operations["updateMember"];
         trace?: never;
     };
     "/households/v1/members/{member_id}/leave": {
@@ -928,8 +1129,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A member leaves the household */
-        post: operations["member_leaves_households_v1_members__member_id__leave_post"];
+        /**
+         * A member leaves the household
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["memberLeaves"];
         delete?: never;
         options?: never;
         head?: never;
@@ -943,8 +1147,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts for dashboards within your scope */
-        get: operations["stats_households_v1_stats_get"];
+        /**
+         * Counts for dashboards within your scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -960,8 +1167,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An operating entity as learned from the funds service */
-        get: operations["get_entity_households_v1_entities__entity_id__get"];
+        /**
+         * An operating entity as learned from the funds service
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdsGetEntity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -977,11 +1187,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Employments in your scope (region or own entity) */
-        get: operations["list_employments_households_v1_employments_get"];
+        /**
+         * Employments in your scope (region or own entity)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listEmployments"];
         put?: never;
-        /** R13: a member is employed by an entity */
-        post: operations["start_employment_households_v1_employments_post"];
+        /**
+         * R13: a member is employed by an entity
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["startEmployment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -995,8 +1211,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One employment */
-        get: operations["get_employment_households_v1_employments__employment_id__get"];
+        /**
+         * One employment
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getEmployment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1014,8 +1233,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The employment ended */
-        post: operations["end_employment_households_v1_employments__employment_id__end_post"];
+        /**
+         * The employment ended
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["endEmployment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1029,11 +1251,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Wage payments in your scope */
-        get: operations["list_wages_households_v1_wages_get"];
+        /**
+         * Wage payments in your scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listWages"];
         put?: never;
-        /** R13: report a wage payment (books wage_labor income); requires an Idempotency-Key */
-        post: operations["report_wage_households_v1_wages_post"];
+        /**
+         * R13: report a wage payment (books wage_labor income); requires an Idempotency-Key
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["reportWage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1047,8 +1275,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The import template (Chinese headers, one row per member) */
-        get: operations["import_template_households_v1_imports_template_get"];
+        /**
+         * The import template (Chinese headers, one row per member)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["importTemplate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1066,8 +1297,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import villages, households and members from CSV or .xlsx; all or nothing */
-        post: operations["import_households_households_v1_imports_post"];
+        /**
+         * Import villages, households and members from CSV or .xlsx; all or nothing
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["importHouseholds"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1086,8 +1320,10 @@ export interface paths {
         /**
          * Receive a partner platform's order (Standard Webhooks signature)
          * @description Signed with `webhook-id`, `webhook-timestamp`, `webhook-signature` over the raw body; see docs/webhooks.md.
+         *
+         *     No bearer token needed.
          */
-        post: operations["receive_webhook_market_v1_webhooks__partner__post"];
+        post: operations["receiveWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1101,11 +1337,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Partners */
-        get: operations["list_partners_market_v1_partners_get"];
+        /**
+         * List partners
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listPartners"];
         put?: never;
-        /** Register Partner */
-        post: operations["register_partner_market_v1_partners_post"];
+        /**
+         * Register partner
+         * @description Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerPartner"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1119,15 +1361,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Partner */
-        get: operations["get_partner_market_v1_partners__code__get"];
+        /**
+         * Get partner
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getPartner"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Switch a partner on/off or change its products */
-        patch: operations["update_partner_market_v1_partners__code__patch"];
+        /**
+         * Switch a partner on/off or change its products
+         * @description Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        patch: operations["updatePartner"];
         trace?: never;
     };
     "/market/v1/partners/{code}/secrets": {
@@ -1137,11 +1385,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A partner's secrets, masked */
-        get: operations["list_secrets_market_v1_partners__code__secrets_get"];
+        /**
+         * A partner's secrets, masked
+         * @description Roles: `city_admin`. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listSecrets"];
         put?: never;
-        /** Add a webhook secret (shown once); earlier secrets stay active until revoked */
-        post: operations["add_secret_market_v1_partners__code__secrets_post"];
+        /**
+         * Add a webhook secret (shown once); earlier secrets stay active until revoked
+         * @description Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["addSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1158,8 +1412,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a webhook secret */
-        delete: operations["revoke_secret_market_v1_partners__code__secrets__secret_id__delete"];
+        /**
+         * Revoke a webhook secret
+         * @description Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        delete: operations["revokeSecret"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1172,8 +1429,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Orders */
-        get: operations["list_orders_market_v1_orders_get"];
+        /**
+         * List orders
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1189,8 +1449,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Order */
-        get: operations["get_order_market_v1_orders__order_id__get"];
+        /**
+         * Get order
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1206,11 +1469,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Fills */
-        get: operations["list_fills_market_v1_orders__order_id__fills_get"];
+        /**
+         * List fills
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listFills"];
         put?: never;
-        /** Fill Order Line */
-        post: operations["fill_order_line_market_v1_orders__order_id__fills_post"];
+        /**
+         * Fill order line
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["fillOrderLine"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1224,11 +1493,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Contracts */
-        get: operations["list_contracts_market_v1_contracts_get"];
+        /**
+         * List contracts
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listContracts"];
         put?: never;
-        /** Sign Contract */
-        post: operations["sign_contract_market_v1_contracts_post"];
+        /**
+         * Sign contract
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["signContract"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1242,8 +1517,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Contract */
-        get: operations["get_contract_market_v1_contracts__contract_id__get"];
+        /**
+         * Get contract
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getContract"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1259,11 +1537,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Deliveries */
-        get: operations["list_deliveries_market_v1_contracts__contract_id__deliveries_get"];
+        /**
+         * List deliveries
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listDeliveries"];
         put?: never;
-        /** Record a delivery and settle it at max(floor, market) per unit (R12); requires Idempotency-Key */
-        post: operations["record_delivery_market_v1_contracts__contract_id__deliveries_post"];
+        /**
+         * Record a delivery and settle it at max(floor, market) per unit (R12); requires Idempotency-Key
+         * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["recordDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1277,11 +1561,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Channels */
-        get: operations["list_channels_market_v1_direct_supply_channels_get"];
+        /**
+         * List channels
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listChannels"];
         put?: never;
-        /** Open Channel */
-        post: operations["open_channel_market_v1_direct_supply_channels_post"];
+        /**
+         * Open channel
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["openChannel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1295,11 +1585,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Windows */
-        get: operations["list_windows_market_v1_showcase_windows_get"];
+        /**
+         * List windows
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listWindows"];
         put?: never;
-        /** Open Window */
-        post: operations["open_window_market_v1_showcase_windows_post"];
+        /**
+         * Open window
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["openWindow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1313,11 +1609,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Ecommerce Points */
-        get: operations["list_ecommerce_points_market_v1_ecommerce_points_get"];
+        /**
+         * List ecommerce points
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listEcommercePoints"];
         put?: never;
-        /** Register Ecommerce Point */
-        post: operations["register_ecommerce_point_market_v1_ecommerce_points_post"];
+        /**
+         * Register ecommerce point
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerEcommercePoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1331,11 +1633,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Cold Chain */
-        get: operations["list_cold_chain_market_v1_cold_chain_facilities_get"];
+        /**
+         * List cold chain
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listColdChain"];
         put?: never;
-        /** Register Cold Chain */
-        post: operations["register_cold_chain_market_v1_cold_chain_facilities_post"];
+        /**
+         * Register cold chain
+         * @description Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["registerColdChain"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1349,8 +1657,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** R18–R21 for one village on a day */
-        get: operations["village_links_market_v1_villages__village_code__market_links_get"];
+        /**
+         * R18–R21 for one village on a day
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["villageLinks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1366,8 +1677,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** R20/R21 for one industry base (pre-cooling at large bases) */
-        get: operations["base_links_market_v1_bases__base_code__market_links_get"];
+        /**
+         * R20/R21 for one industry base (pre-cooling at large bases)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["baseLinks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1383,11 +1697,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The course catalogue, by category and industry */
-        get: operations["list_courses_training_v1_courses_get"];
+        /**
+         * The course catalogue, by category and industry
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listCourses"];
         put?: never;
-        /** Add a course to the catalogue (R8) */
-        post: operations["create_course_training_v1_courses_post"];
+        /**
+         * Add a course to the catalogue (R8)
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["createCourse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1401,8 +1721,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Course */
-        get: operations["get_course_training_v1_courses__course_id__get"];
+        /**
+         * Get course
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getCourse"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1418,11 +1741,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Sessions */
-        get: operations["list_sessions_training_v1_sessions_get"];
+        /**
+         * List sessions
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listSessions"];
         put?: never;
-        /** Schedule a session of a course at a venue */
-        post: operations["create_session_training_v1_sessions_post"];
+        /**
+         * Schedule a session of a course at a venue
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["createSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1436,8 +1765,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Session */
-        get: operations["get_session_training_v1_sessions__session_id__get"];
+        /**
+         * Get session
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1453,11 +1785,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Enrolments */
-        get: operations["list_enrolments_training_v1_sessions__session_id__enrolments_get"];
+        /**
+         * List enrolments
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listEnrolments"];
         put?: never;
-        /** Enrol members */
-        post: operations["enrol_training_v1_sessions__session_id__enrolments_post"];
+        /**
+         * Enrol members
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["enrol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1473,8 +1811,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record attendance: these members on these days */
-        post: operations["record_attendance_training_v1_sessions__session_id__attendance_post"];
+        /**
+         * Record attendance: these members on these days
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["recordAttendance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1490,8 +1831,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close a session: fix each member's attended days, count them for R7, announce session_completed */
-        post: operations["complete_session_training_v1_sessions__session_id__complete_post"];
+        /**
+         * Close a session: fix each member's attended days, count them for R7, announce session_completed
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["completeSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,8 +1851,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Certify a member's practical skill */
-        post: operations["issue_certificate_training_v1_certificates_post"];
+        /**
+         * Certify a member's practical skill
+         * @description Roles: `city_admin`, `county_officer`, `trainer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["issueCertificate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1522,8 +1869,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A labourer's training file and R7 status by year */
-        get: operations["training_file_training_v1_members__member_id__training_file_get"];
+        /**
+         * A labourer's training file and R7 status by year
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["trainingFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1539,8 +1889,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Labourers behind on R7 in a year, in a county, township or village, with what each still needs */
-        get: operations["labourers_behind_training_v1_labourers_behind_get"];
+        /**
+         * Labourers behind on R7 in a year, in a county, township or village, with what each still needs
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["labourersBehind"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1556,8 +1909,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** R7 by county, township or village: labourers compliant, on track and behind */
-        get: operations["compliance_summary_training_v1_labourers_summary_get"];
+        /**
+         * R7 by county, township or village: labourers compliant, on track and behind
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["complianceSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1573,8 +1929,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A household's income by benefit type */
-        get: operations["household_income_ledger_v1_households__household_id__income_get"];
+        /**
+         * A household's income by benefit type
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdIncome"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1590,8 +1949,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A household's income entries, with their lineage */
-        get: operations["household_income_entries_ledger_v1_households__household_id__income_entries_get"];
+        /**
+         * A household's income entries, with their lineage
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["householdIncomeEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1607,8 +1969,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incomes of a village, township, county or the city by benefit type */
-        get: operations["aggregates_ledger_v1_aggregates_get"];
+        /**
+         * Incomes of a village, township, county or the city by benefit type
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["aggregates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1624,8 +1989,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The policy's indicators for a village */
-        get: operations["village_indicators_ledger_v1_indicators_villages__code__get"];
+        /**
+         * The policy's indicators for a village
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["villageIndicators"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1641,8 +2009,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The policy's indicators for a county */
-        get: operations["county_indicators_ledger_v1_indicators_counties__code__get"];
+        /**
+         * The policy's indicators for a county
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["countyIndicators"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1658,8 +2029,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check every source's sequence and hash chain */
-        get: operations["audit_verify_ledger_v1_audit_verify_get"];
+        /**
+         * Check every source's sequence and hash chain
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["auditVerify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1675,8 +2049,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The log as NDJSON of CloudEvents (streamed) */
-        get: operations["audit_export_ledger_v1_audit_export_get"];
+        /**
+         * The log as NDJSON of CloudEvents (streamed)
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["auditExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1692,8 +2069,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rebuild every projection from the first event into a scratch database and compare, table by table */
-        get: operations["audit_replay_ledger_v1_audit_replay_get"];
+        /**
+         * Rebuild every projection from the first event into a scratch database and compare, table by table
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["auditReplay"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1709,8 +2089,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Checkpoints signed for a source, newest first */
-        get: operations["list_checkpoints_ledger_v1_audit_checkpoints__source__get"];
+        /**
+         * Checkpoints signed for a source, newest first
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["listCheckpoints"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1726,8 +2109,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Proof that an event (e.g. an income entry's) is in a signed checkpoint */
-        get: operations["inclusion_route_ledger_v1_audit_proofs_inclusion_get"];
+        /**
+         * Proof that an event (e.g. an income entry's) is in a signed checkpoint
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["inclusionRoute"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1743,8 +2129,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Proof that a source's log at size `second` extends the log at size `first` */
-        get: operations["consistency_route_ledger_v1_audit_proofs_consistency_get"];
+        /**
+         * Proof that a source's log at size `second` extends the log at size `first`
+         * @description Roles: `auditor`, `city_admin`.
+         */
+        get: operations["consistencyRoute"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1760,8 +2149,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint of a source's log (C2SP tlog-checkpoint, signed note) */
-        get: operations["published_checkpoint__well_known_fupin_log__source__checkpoint_get"];
+        /**
+         * The latest signed checkpoint of a source's log (C2SP tlog-checkpoint, signed note)
+         * @description No bearer token needed.
+         */
+        get: operations["publishedCheckpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1777,8 +2169,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The checkpoint verifier key (compare it with the one the audit office was given) */
-        get: operations["published_key__well_known_fupin_log_key_get"];
+        /**
+         * The checkpoint verifier key (compare it with the one the audit office was given)
+         * @description No bearer token needed.
+         */
+        get: operations["publishedKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1796,8 +2191,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Development only: a bearer token for a role and scope (the console's sign-in picker) */
-        post: operations["dev_token_dev_v1_token_post"];
+        /**
+         * Development only: a bearer token for a role and scope (the console's sign-in picker)
+         * @description No bearer token needed.
+         */
+        post: operations["devToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2232,9 +2630,9 @@ export interface components {
              * Format: date
              */
             on: string;
-            r20_ecommerce_station: components["schemas"]["services__market__schemas__IndicatorOut"];
-            r21_cold_chain: components["schemas"]["services__market__schemas__IndicatorOut"];
-            r21_pre_cooling: components["schemas"]["services__market__schemas__IndicatorOut"];
+            r20_ecommerce_station: components["schemas"]["MarketIndicatorOut"];
+            r21_cold_chain: components["schemas"]["MarketIndicatorOut"];
+            r21_pre_cooling: components["schemas"]["MarketIndicatorOut"];
         };
         /**
          * BehindLabourerOut
@@ -2282,14 +2680,6 @@ export interface components {
             /** Has Skill */
             has_skill: boolean;
             needs: components["schemas"]["Needs"];
-        };
-        /** Body_import_households_households_v1_imports_post */
-        Body_import_households_households_v1_imports_post: {
-            /**
-             * File
-             * @description CSV (UTF-8, with or without BOM) or .xlsx
-             */
-            file: string;
         };
         /**
          * CertificateIn
@@ -2401,7 +2791,10 @@ export interface components {
          *     }
          */
         ChannelIn: {
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a village's 12-digit division code
+             */
             village_code: string;
             /**
              * Kind
@@ -2737,7 +3130,8 @@ export interface components {
          *       "post": "采茶制茶工",
          *       "requires_labour_capacity": true,
          *       "standard_days": 5,
-         *       "title": "茶叶种植与加工（初级）"
+         *       "title": "茶叶种植与加工（初级）",
+         *       "county_code": null
          *     }
          */
         CourseOut: {
@@ -3044,7 +3438,9 @@ export interface components {
          *         ],
          *         "status": "proposed",
          *         "total_fen": 1000000,
-         *         "village_code": "440232100201"
+         *         "village_code": "440232100201",
+         *         "asset_id": null,
+         *         "approved_by": null
          *       },
          *       "funds": [
          *         {
@@ -3054,7 +3450,9 @@ export interface components {
          *           "fund_kind": "provincial_special"
          *         }
          *       ],
-         *       "payments": []
+         *       "payments": [],
+         *       "project": null,
+         *       "asset": null
          *     }
          */
         DistributionLineage: {
@@ -3092,7 +3490,9 @@ export interface components {
          *       ],
          *       "status": "proposed",
          *       "total_fen": 1000000,
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "asset_id": null,
+         *       "approved_by": null
          *     }
          */
         DistributionOut: {
@@ -3302,7 +3702,9 @@ export interface components {
          *       "member_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e70",
          *       "post": "茶园管护",
          *       "started_on": "2026-04-01",
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "ended_on": null,
+         *       "end_reason": null
          *     }
          */
         EmploymentOut: {
@@ -3548,7 +3950,8 @@ export interface components {
          *       "kind": "provincial_special",
          *       "name": "2026年省级扶贫专项资金",
          *       "poor_person_count": 100,
-         *       "received_on": "2026-02-01"
+         *       "received_on": "2026-02-01",
+         *       "village_code": null
          *     }
          */
         FundOut: {
@@ -3812,7 +4215,8 @@ export interface components {
          *           "name": "邓某某",
          *           "relation": "head",
          *           "sex": "male",
-         *           "wishes_to_work_away": true
+         *           "wishes_to_work_away": true,
+         *           "left_on": null
          *         }
          *       ],
          *       "poverty_status": "exited",
@@ -3820,7 +4224,9 @@ export interface components {
          *       "status_history": [
          *         {
          *           "effective_on": "2026-03-01",
-         *           "poverty_status": "registered_poor"
+         *           "poverty_status": "registered_poor",
+         *           "exit_year": null,
+         *           "reason": null
          *         },
          *         {
          *           "effective_on": "2026-12-20",
@@ -3830,7 +4236,9 @@ export interface components {
          *         }
          *       ],
          *       "township_code": "440232100",
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "left_on": null,
+         *       "left_reason": null
          *     }
          */
         HouseholdOut: {
@@ -3901,7 +4309,8 @@ export interface components {
          *       "labour_count": 2,
          *       "poverty_status": "registered_poor",
          *       "registered_on": "2026-03-01",
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "left_on": null
          *     }
          */
         HouseholdSummary: {
@@ -4146,7 +4555,7 @@ export interface components {
             /** Categories */
             categories: string[];
             /** Indicators */
-            indicators: components["schemas"]["services__ledger__schemas__IndicatorOut"][];
+            indicators: components["schemas"]["LedgerIndicatorOut"][];
         };
         /**
          * KnownHouseholdOut
@@ -4155,7 +4564,8 @@ export interface components {
          *       "id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "poverty_status": "registered_poor",
          *       "takes_poor_portion": true,
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "left_on": null
          *     }
          */
         KnownHouseholdOut: {
@@ -4683,7 +5093,8 @@ export interface components {
          *       "name": "邓某某",
          *       "relation": "head",
          *       "sex": "male",
-         *       "wishes_to_work_away": true
+         *       "wishes_to_work_away": true,
+         *       "left_on": null
          *     }
          */
         MemberOut: {
@@ -4963,7 +5374,7 @@ export interface components {
         /** Page[EntityOut] */
         Page_EntityOut_: {
             /** Items */
-            items: components["schemas"]["services__funds__schemas__EntityOut"][];
+            items: components["schemas"]["FundsEntityOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5229,7 +5640,9 @@ export interface components {
          *           "description": "茶苗采购发票",
          *           "number": "FP-001"
          *         }
-         *       ]
+         *       ],
+         *       "approved_by": null,
+         *       "paid_on": null
          *     }
          */
         PaymentRequestOut: {
@@ -5351,7 +5764,8 @@ export interface components {
          *       "industry": "tea",
          *       "led_by": "party_member",
          *       "name": "必背村茶叶基地",
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "leader_member_id": null
          *     }
          */
         ProjectOut: {
@@ -5479,7 +5893,8 @@ export interface components {
          *       "status": "proposed",
          *       "target_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "target_kind": "distribution",
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "approved_by": null
          *     }
          */
         ReversalOut: {
@@ -5542,7 +5957,8 @@ export interface components {
          *       "created_at": "2026-03-01T08:00:00Z",
          *       "id": "0192f0a4-7c3e-7000-8000-00000000s001",
          *       "masked": "whsec_…x5Q=",
-         *       "partner": "jd"
+         *       "partner": "jd",
+         *       "revoked_at": null
          *     }
          */
         SecretCreated: {
@@ -5571,7 +5987,8 @@ export interface components {
          *       "created_at": "2026-03-01T08:00:00Z",
          *       "id": "0192f0a4-7c3e-7000-8000-00000000s001",
          *       "masked": "whsec_…x5Q=",
-         *       "partner": "jd"
+         *       "partner": "jd",
+         *       "revoked_at": null
          *     }
          */
         SecretOut: {
@@ -5655,7 +6072,8 @@ export interface components {
          *       "start_date": "2026-04-06",
          *       "trainer": "李老师",
          *       "venue_kind": "industry_project_area",
-         *       "venue_name": "必背村茶叶基地"
+         *       "venue_name": "必背村茶叶基地",
+         *       "completed_on": null
          *     }
          */
         SessionOut: {
@@ -5728,7 +6146,8 @@ export interface components {
          *       "id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "project_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "units": 10,
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "asset_id": null
          *     }
          */
         ShareOut: {
@@ -6083,10 +6502,10 @@ export interface components {
              * Format: date
              */
             on: string;
-            r18_direct_supply: components["schemas"]["services__market__schemas__IndicatorOut"];
-            r19_showcase_window: components["schemas"]["services__market__schemas__IndicatorOut"];
-            r20_ecommerce_station: components["schemas"]["services__market__schemas__IndicatorOut"];
-            r21_cold_chain: components["schemas"]["services__market__schemas__IndicatorOut"];
+            r18_direct_supply: components["schemas"]["MarketIndicatorOut"];
+            r19_showcase_window: components["schemas"]["MarketIndicatorOut"];
+            r20_ecommerce_station: components["schemas"]["MarketIndicatorOut"];
+            r21_cold_chain: components["schemas"]["MarketIndicatorOut"];
         };
         /**
          * VillageOut
@@ -6107,7 +6526,8 @@ export interface components {
          *       ],
          *       "name": "必背村",
          *       "township_code": "440232100",
-         *       "township_name": "必背镇"
+         *       "township_name": "必背镇",
+         *       "paired_unit": null
          *     }
          */
         VillageOut: {
@@ -6297,7 +6717,10 @@ export interface components {
          *     }
          */
         WindowIn: {
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a village's 12-digit division code
+             */
             village_code: string;
             /** Paired Unit */
             paired_unit?: string | null;
@@ -6363,7 +6786,22 @@ export interface components {
             has_skill: boolean;
         };
         /**
-         * EntityOut
+         * Problem
+         * @description RFC 9457 problem details; `code` is stable, `field` names the offending input, `rule` the policy rule (R1–R22).
+         */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            code: string;
+            detail?: string;
+            instance?: string;
+            field?: string;
+            rule?: string;
+            errors?: Record<string, never>[];
+        };
+        /**
+         * FundsEntityOut
          * @example {
          *       "county_code": "440232",
          *       "credit_code": "93440232MA4W1234XP",
@@ -6375,7 +6813,7 @@ export interface components {
          *       ]
          *     }
          */
-        services__funds__schemas__EntityOut: {
+        FundsEntityOut: {
             /** Id */
             id: string;
             /** Name */
@@ -6390,7 +6828,7 @@ export interface components {
             village_codes: string[];
         };
         /**
-         * EntityOut
+         * HouseholdsEntityOut
          * @example {
          *       "county_code": "440232",
          *       "entity_id": "0192f0a4-7c3e-7000-8000-000000000001",
@@ -6401,7 +6839,7 @@ export interface components {
          *       ]
          *     }
          */
-        services__households__schemas__EntityOut: {
+        HouseholdsEntityOut: {
             /** Entity Id */
             entity_id: string;
             /** Name */
@@ -6413,8 +6851,8 @@ export interface components {
             /** Village Codes */
             village_codes: string[];
         };
-        /** IndicatorOut */
-        services__ledger__schemas__IndicatorOut: {
+        /** LedgerIndicatorOut */
+        LedgerIndicatorOut: {
             /** Rule */
             rule: string;
             /**
@@ -6434,8 +6872,8 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** IndicatorOut */
-        services__market__schemas__IndicatorOut: {
+        /** MarketIndicatorOut */
+        MarketIndicatorOut: {
             /** Rule */
             rule: string;
             /** Met */
@@ -6443,31 +6881,33 @@ export interface components {
             /** Count */
             count: number;
         };
-        /**
-         * Problem
-         * @description RFC 9457 problem details; `code` is stable, `field` names the offending input, `rule` the policy rule (R1–R22).
-         */
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            code: string;
-            detail?: string;
-            instance?: string;
-            field?: string;
-            rule?: string;
-            errors?: Record<string, never>[];
+        /** ImportHouseholdsBody */
+        ImportHouseholdsBody: {
+            /**
+             * File
+             * @description CSV (UTF-8, with or without BOM) or .xlsx
+             */
+            file: string;
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The request's id (the caller's `X-Request-ID` when it sent one); quote it when reporting a problem */
+        "X-Request-ID": string;
+        /** @description Path of the resource created */
+        Location: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
+        "Idempotent-Replayed": "true";
+        /** @description Seconds to wait before retrying */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    healthz_healthz_get: {
+    healthz: {
         parameters: {
             query?: never;
             header?: never;
@@ -6479,6 +6919,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6487,9 +6928,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    readyz_readyz_get: {
+    readyz: {
         parameters: {
             query?: never;
             header?: never;
@@ -6501,15 +6963,37 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
                 };
             };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    list_funds_funds_v1_funds_get: {
+    listFunds: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -6526,15 +7010,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FundOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6543,7 +7062,7 @@ export interface operations {
             };
         };
     };
-    receive_fund_funds_v1_funds_post: {
+    receiveFund: {
         parameters: {
             query?: never;
             header: {
@@ -6562,55 +7081,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
             428: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    get_fund_funds_v1_funds__fund_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                fund_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FundOut"];
-                };
-            };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
-                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6619,7 +7185,7 @@ export interface operations {
             };
         };
     };
-    fund_reach_funds_v1_funds__fund_id__reach_get: {
+    getFund: {
         parameters: {
             query?: never;
             header?: never;
@@ -6633,15 +7199,136 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fundReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundReach"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6650,7 +7337,7 @@ export interface operations {
             };
         };
     };
-    list_allocations_funds_v1_allocations_get: {
+    listAllocations: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -6667,15 +7354,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AllocationOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6684,7 +7406,7 @@ export interface operations {
             };
         };
     };
-    record_allocation_funds_v1_allocations_post: {
+    recordAllocation: {
         parameters: {
             query?: never;
             header: {
@@ -6703,33 +7425,111 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_allocation_funds_v1_allocations__allocation_id__get: {
+    getAllocation: {
         parameters: {
             query?: never;
             header?: never;
@@ -6743,15 +7543,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6760,7 +7605,7 @@ export interface operations {
             };
         };
     };
-    special_fund_report_funds_v1_counties__county_code__special_fund_get: {
+    specialFundReport: {
         parameters: {
             query?: never;
             header?: never;
@@ -6774,15 +7619,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SpecialFundReport"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6791,7 +7681,7 @@ export interface operations {
             };
         };
     };
-    request_payment_funds_v1_allocations__allocation_id__payment_requests_post: {
+    requestPayment: {
         parameters: {
             query?: never;
             header: {
@@ -6812,33 +7702,121 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
             428: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_payment_request_funds_v1_payment_requests__request_id__get: {
+    getPaymentRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -6852,15 +7830,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6869,10 +7892,13 @@ export interface operations {
             };
         };
     };
-    approve_payment_funds_v1_payment_requests__request_id__approve_post: {
+    approvePayment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 request_id: string;
             };
@@ -6883,15 +7909,81 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6900,7 +7992,7 @@ export interface operations {
             };
         };
     };
-    pay_request_funds_v1_payment_requests__request_id__pay_post: {
+    payRequest: {
         parameters: {
             query?: never;
             header: {
@@ -6921,33 +8013,120 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_entities_funds_v1_entities_get: {
+    listEntities: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -6964,15 +8143,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EntityOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6981,10 +8195,13 @@ export interface operations {
             };
         };
     };
-    register_entity_funds_v1_entities_post: {
+    registerEntity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6997,15 +8214,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
+                    "application/json": components["schemas"]["FundsEntityOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7014,7 +8308,7 @@ export interface operations {
             };
         };
     };
-    get_entity_funds_v1_entities__entity_id__get: {
+    fundsGetEntity: {
         parameters: {
             query?: never;
             header?: never;
@@ -7028,15 +8322,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
+                    "application/json": components["schemas"]["FundsEntityOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7045,10 +8384,13 @@ export interface operations {
             };
         };
     };
-    update_entity_funds_v1_entities__entity_id__patch: {
+    updateEntity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 entity_id: string;
             };
@@ -7063,15 +8405,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["services__funds__schemas__EntityOut"];
+                    "application/json": components["schemas"]["FundsEntityOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7080,7 +8508,7 @@ export interface operations {
             };
         };
     };
-    list_projects_funds_v1_projects_get: {
+    listProjects: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -7097,15 +8525,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ProjectOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7114,10 +8577,13 @@ export interface operations {
             };
         };
     };
-    register_project_funds_v1_projects_post: {
+    registerProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7130,15 +8596,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7147,7 +8690,7 @@ export interface operations {
             };
         };
     };
-    get_project_funds_v1_projects__project_id__get: {
+    getProject: {
         parameters: {
             query?: never;
             header?: never;
@@ -7161,15 +8704,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7178,7 +8766,7 @@ export interface operations {
             };
         };
     };
-    list_project_shares_funds_v1_projects__project_id__shares_get: {
+    listProjectShares: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -7197,15 +8785,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ShareOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7214,10 +8847,13 @@ export interface operations {
             };
         };
     };
-    quantify_project_shares_funds_v1_projects__project_id__shares_post: {
+    quantifyProjectShares: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 project_id: string;
             };
@@ -7232,15 +8868,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ShareOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7249,7 +8972,7 @@ export interface operations {
             };
         };
     };
-    list_assets_funds_v1_assets_get: {
+    listAssets: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -7266,15 +8989,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AssetOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7283,10 +9041,13 @@ export interface operations {
             };
         };
     };
-    register_asset_funds_v1_assets_post: {
+    registerAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7299,15 +9060,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7316,7 +9154,7 @@ export interface operations {
             };
         };
     };
-    get_asset_funds_v1_assets__asset_id__get: {
+    getAsset: {
         parameters: {
             query?: never;
             header?: never;
@@ -7330,15 +9168,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7347,10 +9230,13 @@ export interface operations {
             };
         };
     };
-    hand_over_asset_funds_v1_assets__asset_id__handover_post: {
+    handOverAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 asset_id: string;
             };
@@ -7365,15 +9251,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7382,10 +9354,13 @@ export interface operations {
             };
         };
     };
-    transfer_asset_rights_funds_v1_assets__asset_id__rights_transfers_post: {
+    transferAssetRights: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 asset_id: string;
             };
@@ -7400,15 +9375,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7417,10 +9478,13 @@ export interface operations {
             };
         };
     };
-    quantify_asset_shares_funds_v1_assets__asset_id__shares_post: {
+    quantifyAssetShares: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 asset_id: string;
             };
@@ -7435,15 +9499,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ShareOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7452,7 +9603,7 @@ export interface operations {
             };
         };
     };
-    list_distributions_funds_v1_distributions_get: {
+    listDistributions: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -7469,15 +9620,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DistributionOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7486,7 +9672,7 @@ export interface operations {
             };
         };
     };
-    propose_distribution_funds_v1_distributions_post: {
+    proposeDistribution: {
         parameters: {
             query?: never;
             header: {
@@ -7505,33 +9691,111 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_distribution_funds_v1_distributions__distribution_id__get: {
+    getDistribution: {
         parameters: {
             query?: never;
             header?: never;
@@ -7545,15 +9809,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7562,7 +9871,7 @@ export interface operations {
             };
         };
     };
-    approve_distribution_funds_v1_distributions__distribution_id__approve_post: {
+    approveDistribution: {
         parameters: {
             query?: never;
             header: {
@@ -7579,36 +9888,106 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    withdraw_distribution_funds_v1_distributions__distribution_id__withdraw_post: {
+    withdrawDistribution: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 distribution_id: string;
             };
@@ -7623,15 +10002,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7640,10 +10105,13 @@ export interface operations {
             };
         };
     };
-    propose_distribution_reversal_funds_v1_distributions__distribution_id__reversals_post: {
+    proposeDistributionReversal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 distribution_id: string;
             };
@@ -7658,15 +10126,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReversalOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7675,10 +10230,13 @@ export interface operations {
             };
         };
     };
-    propose_line_reversal_funds_v1_income_lines__line_id__reversals_post: {
+    proposeLineReversal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 line_id: string;
             };
@@ -7693,15 +10251,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReversalOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7710,7 +10355,7 @@ export interface operations {
             };
         };
     };
-    get_reversal_funds_v1_reversals__reversal_id__get: {
+    getReversal: {
         parameters: {
             query?: never;
             header?: never;
@@ -7724,15 +10369,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReversalOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,7 +10431,7 @@ export interface operations {
             };
         };
     };
-    approve_reversal_funds_v1_reversals__reversal_id__approve_post: {
+    approveReversal: {
         parameters: {
             query?: never;
             header: {
@@ -7758,36 +10448,106 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReversalOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    transfer_land_funds_v1_land_transfers_post: {
+    transferLand: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7800,15 +10560,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LandTransferOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7817,7 +10654,7 @@ export interface operations {
             };
         };
     };
-    pay_land_rent_funds_v1_land_transfers__land_transfer_id__rent_payments_post: {
+    payLandRent: {
         parameters: {
             query?: never;
             header: {
@@ -7838,36 +10675,127 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    agree_lease_back_funds_v1_lease_backs_post: {
+    agreeLeaseBack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7880,15 +10808,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LeaseBackOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7897,7 +10902,7 @@ export interface operations {
             };
         };
     };
-    pay_lease_back_income_funds_v1_lease_backs__lease_back_id__income_payments_post: {
+    payLeaseBackIncome: {
         parameters: {
             query?: never;
             header: {
@@ -7918,33 +10923,121 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    pay_subsidy_funds_v1_subsidies_post: {
+    paySubsidy: {
         parameters: {
             query?: never;
             header: {
@@ -7963,33 +11056,111 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubsidyOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_loans_funds_v1_loans_get: {
+    listLoans: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -8006,15 +11177,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_LoanOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8023,7 +11229,7 @@ export interface operations {
             };
         };
     };
-    grant_loan_funds_v1_loans_post: {
+    grantLoan: {
         parameters: {
             query?: never;
             header: {
@@ -8042,33 +11248,111 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_loan_funds_v1_loans__loan_id__get: {
+    getLoan: {
         parameters: {
             query?: never;
             header?: never;
@@ -8082,15 +11366,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8099,7 +11428,7 @@ export interface operations {
             };
         };
     };
-    repay_loan_funds_v1_loans__loan_id__repayments_post: {
+    repayLoan: {
         parameters: {
             query?: never;
             header: {
@@ -8120,36 +11449,127 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    mark_loan_overdue_funds_v1_loans__loan_id__overdue_post: {
+    markLoanOverdue: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 loan_id: string;
             };
@@ -8164,15 +11584,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoanOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8181,7 +11687,7 @@ export interface operations {
             };
         };
     };
-    pay_loan_return_funds_v1_loans__loan_id__returns_post: {
+    payLoanReturn: {
         parameters: {
             query?: never;
             header: {
@@ -8202,33 +11708,121 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_known_household_funds_v1_households__household_id__get: {
+    getKnownHousehold: {
         parameters: {
             query?: never;
             header?: never;
@@ -8242,15 +11836,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["KnownHouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8259,7 +11898,7 @@ export interface operations {
             };
         };
     };
-    household_income_lines_funds_v1_households__household_id__income_lines_get: {
+    householdIncomeLines: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -8278,15 +11917,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_IncomePaymentOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8295,7 +11979,7 @@ export interface operations {
             };
         };
     };
-    get_income_line_funds_v1_income_lines__line_id__get: {
+    getIncomeLine: {
         parameters: {
             query?: never;
             header?: never;
@@ -8309,15 +11993,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8326,7 +12055,7 @@ export interface operations {
             };
         };
     };
-    income_event_lineage_funds_v1_lineage_income__event_id__get: {
+    incomeEventLineage: {
         parameters: {
             query?: never;
             header?: never;
@@ -8340,15 +12069,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8357,7 +12131,7 @@ export interface operations {
             };
         };
     };
-    distribution_lineage_funds_v1_lineage_distributions__distribution_id__get: {
+    distributionLineage: {
         parameters: {
             query?: never;
             header?: never;
@@ -8371,15 +12145,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionLineage"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8388,7 +12207,7 @@ export interface operations {
             };
         };
     };
-    list_villages_households_v1_villages_get: {
+    listVillages: {
         parameters: {
             query?: {
                 /** @description 6-digit county code */
@@ -8410,15 +12229,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_VillageOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8427,10 +12281,13 @@ export interface operations {
             };
         };
     };
-    register_village_households_v1_villages_post: {
+    registerVillage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8443,15 +12300,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8460,7 +12394,7 @@ export interface operations {
             };
         };
     };
-    get_village_households_v1_villages__code__get: {
+    getVillage: {
         parameters: {
             query?: never;
             header?: never;
@@ -8474,15 +12408,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8491,10 +12470,13 @@ export interface operations {
             };
         };
     };
-    update_village_households_v1_villages__code__patch: {
+    updateVillage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 code: string;
             };
@@ -8509,15 +12491,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8526,7 +12594,7 @@ export interface operations {
             };
         };
     };
-    list_households_households_v1_households_get: {
+    listHouseholds: {
         parameters: {
             query?: {
                 /** @description 6-digit county code */
@@ -8555,15 +12623,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_HouseholdSummary_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8572,10 +12675,13 @@ export interface operations {
             };
         };
     };
-    register_household_households_v1_households_post: {
+    registerHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8588,15 +12694,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8605,7 +12788,7 @@ export interface operations {
             };
         };
     };
-    get_household_households_v1_households__household_id__get: {
+    getHousehold: {
         parameters: {
             query?: {
                 /** @description YYYY-MM-DD: status, members and size as of that day */
@@ -8622,15 +12805,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8639,10 +12867,13 @@ export interface operations {
             };
         };
     };
-    correct_household_households_v1_households__household_id__patch: {
+    correctHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 household_id: string;
             };
@@ -8657,15 +12888,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8674,10 +12991,13 @@ export interface operations {
             };
         };
     };
-    change_status_households_v1_households__household_id__status_post: {
+    changeStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 household_id: string;
             };
@@ -8692,15 +13012,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8709,10 +13115,13 @@ export interface operations {
             };
         };
     };
-    leave_registry_households_v1_households__household_id__leave_post: {
+    leaveRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 household_id: string;
             };
@@ -8727,15 +13136,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8744,10 +13239,13 @@ export interface operations {
             };
         };
     };
-    add_member_households_v1_households__household_id__members_post: {
+    addMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 household_id: string;
             };
@@ -8762,15 +13260,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8779,7 +13364,7 @@ export interface operations {
             };
         };
     };
-    get_member_households_v1_members__member_id__get: {
+    getMember: {
         parameters: {
             query?: never;
             header?: never;
@@ -8793,15 +13378,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8810,10 +13440,13 @@ export interface operations {
             };
         };
     };
-    update_member_households_v1_members__member_id__patch: {
+    updateMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 member_id: string;
             };
@@ -8828,15 +13461,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8845,10 +13564,13 @@ export interface operations {
             };
         };
     };
-    member_leaves_households_v1_members__member_id__leave_post: {
+    memberLeaves: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 member_id: string;
             };
@@ -8863,15 +13585,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8880,7 +13688,7 @@ export interface operations {
             };
         };
     };
-    stats_households_v1_stats_get: {
+    stats: {
         parameters: {
             query?: {
                 /** @description 6-digit county code */
@@ -8899,15 +13707,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8916,7 +13759,7 @@ export interface operations {
             };
         };
     };
-    get_entity_households_v1_entities__entity_id__get: {
+    householdsGetEntity: {
         parameters: {
             query?: never;
             header?: never;
@@ -8930,15 +13773,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["services__households__schemas__EntityOut"];
+                    "application/json": components["schemas"]["HouseholdsEntityOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8947,7 +13835,7 @@ export interface operations {
             };
         };
     };
-    list_employments_households_v1_employments_get: {
+    listEmployments: {
         parameters: {
             query?: {
                 /** @description 6-digit county code */
@@ -8976,15 +13864,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EmploymentOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8993,10 +13916,13 @@ export interface operations {
             };
         };
     };
-    start_employment_households_v1_employments_post: {
+    startEmployment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9009,15 +13935,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9026,7 +14029,7 @@ export interface operations {
             };
         };
     };
-    get_employment_households_v1_employments__employment_id__get: {
+    getEmployment: {
         parameters: {
             query?: never;
             header?: never;
@@ -9040,15 +14043,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9057,10 +14105,13 @@ export interface operations {
             };
         };
     };
-    end_employment_households_v1_employments__employment_id__end_post: {
+    endEmployment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 employment_id: string;
             };
@@ -9075,15 +14126,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9092,7 +14229,7 @@ export interface operations {
             };
         };
     };
-    list_wages_households_v1_wages_get: {
+    listWages: {
         parameters: {
             query?: {
                 /** @description an id */
@@ -9115,15 +14252,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WageOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9132,7 +14304,7 @@ export interface operations {
             };
         };
     };
-    report_wage_households_v1_wages_post: {
+    reportWage: {
         parameters: {
             query?: never;
             header: {
@@ -9151,33 +14323,111 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WageOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    import_template_households_v1_imports_template_get: {
+    importTemplate: {
         parameters: {
             query?: {
                 format?: "csv" | "xlsx";
@@ -9191,6 +14441,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9198,9 +14449,43 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9209,41 +14494,113 @@ export interface operations {
             };
         };
     };
-    import_households_households_v1_imports_post: {
+    importHouseholds: {
         parameters: {
             query?: {
                 /** @description check only: report problems, write nothing */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["Body_import_households_households_v1_imports_post"];
+                "multipart/form-data": components["schemas"]["ImportHouseholdsBody"];
             };
         };
         responses: {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the body exceeds 10 MiB, the file holds more than 50,000 member rows, or an .xlsx inflates past 100 MiB */
             413: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9252,7 +14609,7 @@ export interface operations {
             };
         };
     };
-    receive_webhook_market_v1_webhooks__partner__post: {
+    receiveWebhook: {
         parameters: {
             query?: never;
             header: {
@@ -9347,10 +14704,21 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookAccepted"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9371,27 +14739,61 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Conflict */
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request Entity Too Large */
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9400,7 +14802,7 @@ export interface operations {
             };
         };
     };
-    list_partners_market_v1_partners_get: {
+    listPartners: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -9417,15 +14819,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PartnerOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9434,10 +14871,13 @@ export interface operations {
             };
         };
     };
-    register_partner_market_v1_partners_post: {
+    registerPartner: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9450,15 +14890,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9467,7 +14984,7 @@ export interface operations {
             };
         };
     };
-    get_partner_market_v1_partners__code__get: {
+    getPartner: {
         parameters: {
             query?: never;
             header?: never;
@@ -9481,15 +14998,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9498,10 +15060,13 @@ export interface operations {
             };
         };
     };
-    update_partner_market_v1_partners__code__patch: {
+    updatePartner: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 code: string;
             };
@@ -9516,15 +15081,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9533,7 +15184,7 @@ export interface operations {
             };
         };
     };
-    list_secrets_market_v1_partners__code__secrets_get: {
+    listSecrets: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -9552,15 +15203,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SecretOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9569,10 +15265,13 @@ export interface operations {
             };
         };
     };
-    add_secret_market_v1_partners__code__secrets_post: {
+    addSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 code: string;
             };
@@ -9583,15 +15282,82 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SecretCreated"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9600,10 +15366,13 @@ export interface operations {
             };
         };
     };
-    revoke_secret_market_v1_partners__code__secrets__secret_id__delete: {
+    revokeSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 code: string;
                 secret_id: string;
@@ -9615,15 +15384,81 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SecretOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9632,7 +15467,7 @@ export interface operations {
             };
         };
     };
-    list_orders_market_v1_orders_get: {
+    listOrders: {
         parameters: {
             query?: {
                 partner?: string | null;
@@ -9651,15 +15486,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_OrderOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9668,7 +15538,7 @@ export interface operations {
             };
         };
     };
-    get_order_market_v1_orders__order_id__get: {
+    getOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -9682,15 +15552,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrderOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9699,7 +15614,7 @@ export interface operations {
             };
         };
     };
-    list_fills_market_v1_orders__order_id__fills_get: {
+    listFills: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -9718,15 +15633,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FillOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9735,10 +15695,13 @@ export interface operations {
             };
         };
     };
-    fill_order_line_market_v1_orders__order_id__fills_post: {
+    fillOrderLine: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 order_id: string;
             };
@@ -9753,15 +15716,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FillOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9770,7 +15820,7 @@ export interface operations {
             };
         };
     };
-    list_contracts_market_v1_contracts_get: {
+    listContracts: {
         parameters: {
             query?: {
                 household_id?: string | null;
@@ -9789,15 +15839,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ContractOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9806,10 +15891,13 @@ export interface operations {
             };
         };
     };
-    sign_contract_market_v1_contracts_post: {
+    signContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9822,15 +15910,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9839,7 +16004,7 @@ export interface operations {
             };
         };
     };
-    get_contract_market_v1_contracts__contract_id__get: {
+    getContract: {
         parameters: {
             query?: never;
             header?: never;
@@ -9853,15 +16018,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9870,7 +16080,7 @@ export interface operations {
             };
         };
     };
-    list_deliveries_market_v1_contracts__contract_id__deliveries_get: {
+    listDeliveries: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -9889,15 +16099,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DeliveryOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9906,7 +16161,7 @@ export interface operations {
             };
         };
     };
-    record_delivery_market_v1_contracts__contract_id__deliveries_post: {
+    recordDelivery: {
         parameters: {
             query?: never;
             header: {
@@ -9927,33 +16182,121 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
-            422: {
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description no `Idempotency-Key` header: a money write must carry one */
-            428: {
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_channels_market_v1_direct_supply_channels_get: {
+    listChannels: {
         parameters: {
             query?: {
                 /** @description a village's 12-digit division code */
@@ -9972,15 +16315,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ChannelOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9989,10 +16367,13 @@ export interface operations {
             };
         };
     };
-    open_channel_market_v1_direct_supply_channels_post: {
+    openChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10005,15 +16386,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10022,7 +16480,7 @@ export interface operations {
             };
         };
     };
-    list_windows_market_v1_showcase_windows_get: {
+    listWindows: {
         parameters: {
             query?: {
                 /** @description a village's 12-digit division code */
@@ -10041,15 +16499,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WindowOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10058,10 +16551,13 @@ export interface operations {
             };
         };
     };
-    open_window_market_v1_showcase_windows_post: {
+    openWindow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10074,15 +16570,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WindowOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10091,7 +16664,7 @@ export interface operations {
             };
         };
     };
-    list_ecommerce_points_market_v1_ecommerce_points_get: {
+    listEcommercePoints: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -10108,15 +16681,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EcommercePointOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10125,10 +16733,13 @@ export interface operations {
             };
         };
     };
-    register_ecommerce_point_market_v1_ecommerce_points_post: {
+    registerEcommercePoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10141,15 +16752,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EcommercePointOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10158,7 +16846,7 @@ export interface operations {
             };
         };
     };
-    list_cold_chain_market_v1_cold_chain_facilities_get: {
+    listColdChain: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -10175,15 +16863,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ColdChainOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10192,10 +16915,13 @@ export interface operations {
             };
         };
     };
-    register_cold_chain_market_v1_cold_chain_facilities_post: {
+    registerColdChain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10208,15 +16934,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ColdChainOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10225,7 +17028,7 @@ export interface operations {
             };
         };
     };
-    village_links_market_v1_villages__village_code__market_links_get: {
+    villageLinks: {
         parameters: {
             query?: {
                 /** @description the day (default today) */
@@ -10243,15 +17046,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageLinksOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10260,7 +17108,7 @@ export interface operations {
             };
         };
     };
-    base_links_market_v1_bases__base_code__market_links_get: {
+    baseLinks: {
         parameters: {
             query?: {
                 /** @description the day (default today) */
@@ -10277,15 +17125,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BaseLinksOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10294,7 +17187,7 @@ export interface operations {
             };
         };
     };
-    list_courses_training_v1_courses_get: {
+    listCourses: {
         parameters: {
             query?: {
                 category?: string | null;
@@ -10313,15 +17206,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CourseOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10330,10 +17258,13 @@ export interface operations {
             };
         };
     };
-    create_course_training_v1_courses_post: {
+    createCourse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10346,15 +17277,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10363,7 +17371,7 @@ export interface operations {
             };
         };
     };
-    get_course_training_v1_courses__course_id__get: {
+    getCourse: {
         parameters: {
             query?: never;
             header?: never;
@@ -10377,15 +17385,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10394,7 +17447,7 @@ export interface operations {
             };
         };
     };
-    list_sessions_training_v1_sessions_get: {
+    listSessions: {
         parameters: {
             query?: {
                 /** @description an id */
@@ -10413,15 +17466,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SessionOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10430,10 +17518,13 @@ export interface operations {
             };
         };
     };
-    create_session_training_v1_sessions_post: {
+    createSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10446,15 +17537,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10463,7 +17631,7 @@ export interface operations {
             };
         };
     };
-    get_session_training_v1_sessions__session_id__get: {
+    getSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -10477,15 +17645,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10494,7 +17707,7 @@ export interface operations {
             };
         };
     };
-    list_enrolments_training_v1_sessions__session_id__enrolments_get: {
+    listEnrolments: {
         parameters: {
             query?: {
                 /** @description Items per page */
@@ -10513,15 +17726,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EnrolmentOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10530,10 +17788,13 @@ export interface operations {
             };
         };
     };
-    enrol_training_v1_sessions__session_id__enrolments_post: {
+    enrol: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 session_id: string;
             };
@@ -10548,15 +17809,102 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EnrolmentOut"][];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10565,10 +17913,13 @@ export interface operations {
             };
         };
     };
-    record_attendance_training_v1_sessions__session_id__attendance_post: {
+    recordAttendance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 session_id: string;
             };
@@ -10583,15 +17934,101 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AttendanceOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10600,10 +18037,13 @@ export interface operations {
             };
         };
     };
-    complete_session_training_v1_sessions__session_id__complete_post: {
+    completeSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 session_id: string;
             };
@@ -10614,15 +18054,81 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10631,10 +18137,13 @@ export interface operations {
             };
         };
     };
-    issue_certificate_training_v1_certificates_post: {
+    issueCertificate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10647,15 +18156,92 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CertificateOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10664,7 +18250,7 @@ export interface operations {
             };
         };
     };
-    training_file_training_v1_members__member_id__training_file_get: {
+    trainingFile: {
         parameters: {
             query?: {
                 /** @description calendar year; default: this year */
@@ -10681,15 +18267,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingFileOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10698,7 +18329,7 @@ export interface operations {
             };
         };
     };
-    labourers_behind_training_v1_labourers_behind_get: {
+    labourersBehind: {
         parameters: {
             query?: {
                 /** @description calendar year; default: this year */
@@ -10719,15 +18350,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BehindLabourerOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10736,7 +18402,7 @@ export interface operations {
             };
         };
     };
-    compliance_summary_training_v1_labourers_summary_get: {
+    complianceSummary: {
         parameters: {
             query?: {
                 /** @description calendar year; default: this year */
@@ -10758,15 +18424,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ComplianceSummaryOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10775,7 +18476,7 @@ export interface operations {
             };
         };
     };
-    household_income_ledger_v1_households__household_id__income_get: {
+    householdIncome: {
         parameters: {
             query: {
                 /** @description a calendar year, 2014 … 2060 */
@@ -10795,15 +18496,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdIncome"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10812,7 +18558,7 @@ export interface operations {
             };
         };
     };
-    household_income_entries_ledger_v1_households__household_id__income_entries_get: {
+    householdIncomeEntries: {
         parameters: {
             query?: {
                 year?: number | null;
@@ -10835,15 +18581,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_IncomeEntryOut_"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10852,7 +18643,7 @@ export interface operations {
             };
         };
     };
-    aggregates_ledger_v1_aggregates_get: {
+    aggregates: {
         parameters: {
             query: {
                 level: "village" | "township" | "county" | "city";
@@ -10874,15 +18665,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Aggregate"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10891,7 +18717,7 @@ export interface operations {
             };
         };
     };
-    village_indicators_ledger_v1_indicators_villages__code__get: {
+    villageIndicators: {
         parameters: {
             query: {
                 /** @description a calendar year, 2014 … 2060 */
@@ -10908,15 +18734,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10925,7 +18796,7 @@ export interface operations {
             };
         };
     };
-    county_indicators_ledger_v1_indicators_counties__code__get: {
+    countyIndicators: {
         parameters: {
             query: {
                 /** @description a calendar year, 2014 … 2060 */
@@ -10942,15 +18813,60 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10959,7 +18875,7 @@ export interface operations {
             };
         };
     };
-    audit_verify_ledger_v1_audit_verify_get: {
+    auditVerify: {
         parameters: {
             query?: {
                 log?: "auto" | "outbox" | "kafka";
@@ -10973,15 +18889,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChainReport"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10990,7 +18941,7 @@ export interface operations {
             };
         };
     };
-    audit_export_ledger_v1_audit_export_get: {
+    auditExport: {
         parameters: {
             query?: {
                 /** @description one of the four sources (repeatable) */
@@ -11013,15 +18964,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-ndjson": unknown;
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11030,7 +19016,7 @@ export interface operations {
             };
         };
     };
-    audit_replay_ledger_v1_audit_replay_get: {
+    auditReplay: {
         parameters: {
             query?: {
                 log?: "auto" | "outbox" | "kafka";
@@ -11044,15 +19030,50 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayReport"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11061,7 +19082,7 @@ export interface operations {
             };
         };
     };
-    list_checkpoints_ledger_v1_audit_checkpoints__source__get: {
+    listCheckpoints: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11077,6 +19098,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11085,9 +19107,53 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11096,7 +19162,7 @@ export interface operations {
             };
         };
     };
-    inclusion_route_ledger_v1_audit_proofs_inclusion_get: {
+    inclusionRoute: {
         parameters: {
             query: {
                 event_id: string;
@@ -11112,6 +19178,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11120,9 +19187,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11131,7 +19232,7 @@ export interface operations {
             };
         };
     };
-    consistency_route_ledger_v1_audit_proofs_consistency_get: {
+    consistencyRoute: {
         parameters: {
             query: {
                 source: string;
@@ -11148,6 +19249,7 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11156,9 +19258,43 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11167,7 +19303,7 @@ export interface operations {
             };
         };
     };
-    published_checkpoint__well_known_fupin_log__source__checkpoint_get: {
+    publishedCheckpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -11181,15 +19317,38 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/plain": string;
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11198,7 +19357,7 @@ export interface operations {
             };
         };
     };
-    published_key__well_known_fupin_log_key_get: {
+    publishedKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -11210,15 +19369,37 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/plain": string;
                 };
             };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    dev_token_dev_v1_token_post: {
+    devToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -11234,15 +19415,68 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DevTokenOut"];
                 };
             };
-            /** @description Invalid input: a problem naming the field (and, for policy, the rule) */
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
