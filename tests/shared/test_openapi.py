@@ -224,14 +224,33 @@ def test_typescript_client_generated_by_openapi_typescript_reads_problem_code_wi
         (out / "openapi.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         gen = subprocess.run(
             ["npx", "--no-install", "openapi-typescript", str(out / "openapi.json"), "-o", str(out / "schema.d.ts")],
-            cwd=console, capture_output=True, text=True, timeout=300,
+            cwd=console,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert gen.returncode == 0, gen.stdout + gen.stderr
         (out / "consumer.ts").write_text(CONSUMER, encoding="utf-8")
         tsc = subprocess.run(
-            ["npx", "--no-install", "tsc", "--strict", "--noEmit", "--target", "es2022", "--module", "esnext",
-             "--moduleResolution", "bundler", "--skipLibCheck", str(out / "consumer.ts")],
-            cwd=console, capture_output=True, text=True, timeout=300,
+            [
+                "npx",
+                "--no-install",
+                "tsc",
+                "--strict",
+                "--noEmit",
+                "--target",
+                "es2022",
+                "--module",
+                "esnext",
+                "--moduleResolution",
+                "bundler",
+                "--skipLibCheck",
+                str(out / "consumer.ts"),
+            ],
+            cwd=console,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert tsc.returncode == 0, tsc.stdout + tsc.stderr
 
