@@ -56,6 +56,10 @@ HEADERS: dict[str, dict[str, Any]] = {
         "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`",
         "schema": {"type": "string", "enum": ["true"]},
     },
+    "ETag": {
+        "description": "Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed",
+        "schema": {"type": "string"},
+    },
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}},
 }
 

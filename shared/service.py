@@ -36,6 +36,7 @@ from shared.console import install_console
 from shared.db import create_engine, is_sqlite, utcnow
 from shared.http import install_http
 from shared.ids import new_id
+from shared.labels import install_labels
 from shared.logging import request_id_var
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition
 from shared.openapi import install_openapi
@@ -632,6 +633,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
     app.state.specs = list(specs)
     install_problem_handlers(app)
     install_openapi(app)  # after the problem handlers: it rewrites the document they describe
+    install_labels(app)  # after install_openapi: it labels the enums of the described document
     install_http(app, settings=settings)
     if settings.cors_origins:
         app.add_middleware(

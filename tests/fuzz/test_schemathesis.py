@@ -51,7 +51,7 @@ CHECKS: dict[str, Any] = {
     # answers that issue #13 ("an OpenAPI that tells the truth") declares. Until then every 404 for a
     # random id would be a "finding". The custom `problem_details` check below still holds every
     # 4xx body to the RFC 9457 shape.
-    "status_code_conformance": {"enabled": False},
+    "status_code_conformance": {"enabled": True},
     # A money write without its Idempotency-Key is a 428 problem by design (issue #11 item 7,
     # shared.service.IdempotencyKeyRequired); schemathesis's default list stops at 422.
     "missing_required_header": {"expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]},

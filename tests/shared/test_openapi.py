@@ -16,30 +16,9 @@ from typing import Any
 
 import pytest
 
-from shared.settings import FupinSettings
-
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = {"post", "put", "patch", "delete"}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
-
-
-def _create_app(settings: FupinSettings) -> Any:
-    try:  # the embedded app's factory, wherever main keeps it
-        from fupin.embedded import create_app  # type: ignore[import-not-found]
-    except ImportError:
-        from services.embedded import create_app
-    return create_app(settings)
-
-
-@pytest.fixture(scope="module")
-def app() -> Any:
-    with tempfile.TemporaryDirectory() as tmp:
-        yield _create_app(FupinSettings(env="test", data_dir=Path(tmp), run_consumers=False))
-
-
-@pytest.fixture(scope="module")
-def spec(app: Any) -> dict[str, Any]:
-    return json.loads(json.dumps(app.openapi()))
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
