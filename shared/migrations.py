@@ -1,7 +1,14 @@
-"""Alembic, driven from code: each service has its own ``migrations/`` and its own database."""
+"""Alembic, driven from code: each service has its own ``migrations/`` and its own database.
+
+Every service database carries two branches: the service's own (``services/<name>/migrations/versions``)
+and the infrastructure tables every service has (``shared/infra_migrations``, branch label ``infra``:
+outbox, its head, Merkle tree and relay mark, idempotency records, consumption). ``upgrade`` brings
+both to their heads; a new service revision goes on the service's branch.
+"""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,13 +20,31 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 if TYPE_CHECKING:
     from shared.service import ServiceSpec
 
+# The infrastructure branch, applied to every service database beside the service's own.
+INFRA_VERSIONS = Path(__file__).parent / "infra_migrations"
+INFRA_BRANCH = "infra"
+
 
 def alembic_config(spec: ServiceSpec) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(spec.migrations))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join([str(spec.migrations / "versions"), str(INFRA_VERSIONS)]))
     cfg.attributes["metadata"] = spec.metadata
     return cfg
+
+
+def service_head(cfg: Config) -> str:
+    """The head of the service's own branch (the one that is not the infrastructure branch)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(cfg)
+    infra = {rev.revision for rev in script.iterate_revisions(f"{INFRA_BRANCH}@head", "base")}
+    heads = [head for head in script.get_heads() if head not in infra]
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one head besides the infrastructure branch, found {heads}")
+    return heads[0]
 
 
 def run_env() -> None:
@@ -47,7 +72,7 @@ def _run(sync_conn: Any, spec: ServiceSpec, fn: Any, *args: Any, **kwargs: Any) 
 
 async def upgrade(engine: AsyncEngine, spec: ServiceSpec) -> None:
     async with engine.begin() as conn:
-        await conn.run_sync(_run, spec, command.upgrade, "head")
+        await conn.run_sync(_run, spec, command.upgrade, "heads")
 
 
 async def pending_changes(engine: AsyncEngine, spec: ServiceSpec) -> list[Any]:
@@ -72,7 +97,10 @@ async def make_revision(spec: ServiceSpec, message: str) -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'scratch.db'}")
         try:
             await upgrade(engine, spec)
+            cfg = alembic_config(spec)
             async with engine.begin() as conn:
-                await conn.run_sync(_run, spec, command.revision, message=message, autogenerate=True)
+                await conn.run_sync(
+                    _run, spec, command.revision, message=message, autogenerate=True, head=service_head(cfg), version_path=str(spec.migrations / "versions")
+                )
         finally:
             await engine.dispose()

@@ -131,7 +131,7 @@ def rebuild_tree(conn: sa.Connection, *, batch: int = 5000) -> int:
 
 
 def upgrade_tree(op: Any) -> None:
-    """Body of each service's migration that adds the Merkle tree (and builds it over existing events)."""
+    """Add the Merkle tree to a database from before it and build it over the stored events (the infrastructure migration)."""
     with op.batch_alter_table("outbox_head", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tree_frontier", sa.LargeBinary(), nullable=True))
     op.create_table(
@@ -142,9 +142,3 @@ def upgrade_tree(op: Any) -> None:
         sa.PrimaryKeyConstraint("level", "idx", name=op.f("pk_merkle_node")),
     )
     rebuild_tree(op.get_bind())
-
-
-def downgrade_tree(op: Any) -> None:
-    op.drop_table("merkle_node")
-    with op.batch_alter_table("outbox_head", schema=None) as batch_op:
-        batch_op.drop_column("tree_frontier")

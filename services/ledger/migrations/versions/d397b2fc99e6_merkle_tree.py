@@ -10,8 +10,6 @@ from alembic import op
 import sqlalchemy as sa
 import shared.db
 
-from shared.tlog import downgrade_tree, upgrade_tree
-
 revision: str = 'd397b2fc99e6'
 down_revision: Union[str, None] = '666b0d8f51e8'
 branch_labels: Union[str, Sequence[str], None] = None
@@ -19,9 +17,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    # The source's events become the leaves of a Merkle tree (shared/merkle.py), built here over
-    # the events already stored, then extended by every append.
-    upgrade_tree(op)
+    # The tree itself now comes with the infrastructure tables (shared/infra_migrations), on every database.
     op.create_table(
         "checkpoint",
         sa.Column("source", sa.String(length=40), nullable=False),
@@ -35,4 +31,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("checkpoint")
-    downgrade_tree(op)

@@ -36,18 +36,6 @@ def upgrade() -> None:
     with op.batch_alter_table('cold_chain_facility', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cold_chain_facility_county_code'), ['county_code'], unique=False)
 
-    op.create_table('consumed_event',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('source', sa.String(length=40), nullable=False),
-    sa.Column('sequence', sa.BigInteger(), nullable=False),
-    sa.Column('applied_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_consumed_event'))
-    )
-    op.create_table('consumer_position',
-    sa.Column('source', sa.String(length=40), nullable=False),
-    sa.Column('sequence', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('source', name=op.f('pk_consumer_position'))
-    )
     op.create_table('coverage',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('facility_kind', sa.String(length=20), nullable=False),
@@ -117,16 +105,6 @@ def upgrade() -> None:
     with op.batch_alter_table('ecommerce_point', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ecommerce_point_county_code'), ['county_code'], unique=False)
 
-    op.create_table('idempotency_record',
-    sa.Column('id', sa.String(length=64), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=False),
-    sa.Column('content_type', sa.String(length=80), nullable=True),
-    sa.Column('location', sa.String(length=300), nullable=True),
-    sa.Column('body', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_record'))
-    )
     op.create_table('known_entity',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -191,30 +169,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_order_fill_delivery', ['delivery_id'], unique=False)
         batch_op.create_index('ix_order_fill_order', ['order_id', 'line_no'], unique=False)
 
-    op.create_table('outbox',
-    sa.Column('sequence', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('type', sa.String(length=120), nullable=False),
-    sa.Column('subject', sa.String(length=80), nullable=True),
-    sa.Column('partition_key', sa.String(length=80), nullable=True),
-    sa.Column('time', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('sequence', name=op.f('pk_outbox')),
-    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_event_id'))
-    )
-    op.create_table('outbox_head',
-    sa.Column('source', sa.String(length=40), nullable=False),
-    sa.Column('last_sequence', sa.BigInteger(), nullable=False),
-    sa.Column('last_hash', sa.String(length=64), nullable=False),
-    sa.PrimaryKeyConstraint('source', name=op.f('pk_outbox_head'))
-    )
-    op.create_table('outbox_relay',
-    sa.Column('source', sa.String(length=40), nullable=False),
-    sa.Column('published_sequence', sa.BigInteger(), nullable=False),
-    sa.Column('published_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('source', name=op.f('pk_outbox_relay'))
-    )
     op.create_table('partner',
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -311,9 +265,6 @@ def downgrade() -> None:
 
     op.drop_table('partner_order')
     op.drop_table('partner')
-    op.drop_table('outbox_relay')
-    op.drop_table('outbox_head')
-    op.drop_table('outbox')
     with op.batch_alter_table('order_fill', schema=None) as batch_op:
         batch_op.drop_index('ix_order_fill_order')
         batch_op.drop_index('ix_order_fill_delivery')
@@ -331,7 +282,6 @@ def downgrade() -> None:
 
     op.drop_table('known_household')
     op.drop_table('known_entity')
-    op.drop_table('idempotency_record')
     with op.batch_alter_table('ecommerce_point', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ecommerce_point_county_code'))
 
@@ -351,8 +301,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_coverage_base')
 
     op.drop_table('coverage')
-    op.drop_table('consumer_position')
-    op.drop_table('consumed_event')
     with op.batch_alter_table('cold_chain_facility', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cold_chain_facility_county_code'))
 
