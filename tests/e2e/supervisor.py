@@ -57,8 +57,17 @@ class Supervised:
                         return
                 except httpx.HTTPError:
                     pass
+                if self.proc is not None and self.proc.poll() is not None:
+                    raise RuntimeError(f"supervisord exited ({self.proc.returncode}) before {name} was ready:\n{self.supervisord_output()}")
                 await asyncio.sleep(0.25)
-        raise RuntimeError(f"{name} never ready:\n{self.log(name)[-3000:]}\n{self.ctl('status')}")
+        raise RuntimeError(f"{name} never ready:\n{self.log(name)[-3000:]}\n{self.ctl('status')}\n{self.supervisord_output()}")
+
+    def supervisord_output(self) -> str:
+        parts = []
+        for path in (self.log_dir / "supervisord.stdout", self.log_dir / "supervisord.log"):
+            if path.exists():
+                parts.append(f"--- {path.name}\n" + path.read_text(errors="replace")[-3000:])
+        return "\n".join(parts) or "(supervisord wrote nothing)"
 
     def ctl(self, *args: str) -> str:
         result = subprocess.run([str(BIN / "supervisorctl"), "-c", str(CONF), *args], env=self.env, capture_output=True, text=True, timeout=60)
