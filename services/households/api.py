@@ -8,7 +8,13 @@ from fastapi import Depends, File, Query, Response, UploadFile, status
 from sqlalchemy import select
 
 from services.households import importer, service
-from services.households.models import Employment, Household, Village, VillageCategoryRow, WagePayment
+from services.households.models import (
+    Employment,
+    Household,
+    Village,
+    VillageCategoryRow,
+    WagePayment,
+)
 from services.households.schemas import (
     EmploymentEndIn,
     EmploymentIn,
@@ -34,10 +40,15 @@ from services.households.schemas import (
     WageOut,
 )
 from shared.auth import CurrentPrincipal, Role, require_roles, visible
+from shared.bounds import PolicyDate
 from shared.events.households import LabourCapacity, PovertyStatus
 from shared.paging import Page, PageParams, page_params, paginate
-from shared.bounds import PolicyDate
-from shared.service import ContextDep, IdempotencyKeyRequired, SessionDep, service_router
+from shared.service import (
+    ContextDep,
+    IdempotencyKeyRequired,
+    SessionDep,
+    service_router,
+)
 
 router = service_router("households", tags=["households"])
 
@@ -187,7 +198,7 @@ async def stats(session: SessionDep, principal: CurrentPrincipal, county: County
 
 @router.get("/entities/{entity_id}", summary="An operating entity as learned from the funds service")
 async def get_entity(entity_id: str, session: SessionDep, principal: CurrentPrincipal) -> EntityOut:
-    return service.entity_out(await service.get_entity(session=session, principal=principal, entity_id=entity_id))
+    return EntityOut.model_validate(await service.get_entity(session=session, principal=principal, entity_id=entity_id))
 
 
 @router.post("/employments", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*EMPLOYMENT_REPORTERS)], summary="R13: a member is employed by an entity")
@@ -217,12 +228,12 @@ async def list_employments(
         stmt = stmt.where(Employment.household_id == household_id)
     if member_id:
         stmt = stmt.where(Employment.member_id == member_id)
-    return await paginate(session, stmt, key=Employment.id, params=page, to_item=service.employment_out)
+    return await paginate(session, stmt, key=Employment.id, params=page, to_item=EmploymentOut.model_validate)
 
 
 @router.get("/employments/{employment_id}", summary="One employment")
 async def get_employment(employment_id: str, session: SessionDep, principal: CurrentPrincipal) -> EmploymentOut:
-    return service.employment_out(await service.load_employment(session=session, principal=principal, employment_id=employment_id))
+    return EmploymentOut.model_validate(await service.load_employment(session=session, principal=principal, employment_id=employment_id))
 
 
 @router.post("/employments/{employment_id}/end", dependencies=[require_roles(*EMPLOYMENT_REPORTERS)], summary="The employment ended")
@@ -258,7 +269,7 @@ async def list_wages(
         stmt = stmt.where(WagePayment.household_id == household_id)
     if entity_id:
         stmt = stmt.where(WagePayment.entity_id == entity_id)
-    return await paginate(session, stmt, key=WagePayment.id, params=page, to_item=service.wage_out)
+    return await paginate(session, stmt, key=WagePayment.id, params=page, to_item=WageOut.model_validate)
 
 
 # ---- bulk import --------------------------------------------------------------------------------

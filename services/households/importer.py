@@ -22,21 +22,38 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.households import domain
-from services.households.models import Household, HouseholdStatus, Member, MemberCapacity, Village
-from services.households.schemas import ImportProblem, ImportReport
-from services.households.service import ID_NUMBER_UNAVAILABLE, _taken_hashes, check_initial_status
+from services.households.models import (
+    Household,
+    HouseholdBase,
+    HouseholdStatus,
+    Member,
+    MemberBase,
+    MemberCapacity,
+    Village,
+)
+from services.households.schemas import ImportProblem, ImportReport, MemberIn
+from services.households.service import (
+    ID_NUMBER_UNAVAILABLE,
+    _taken_hashes,
+    check_initial_status,
+)
 from shared.auth import Principal
 from shared.bounds import BIRTH_MIN, DATE_MAX, DATE_MIN, clean_text
-from shared.events.households import HouseholdRegistered, MemberRegistered, VillageRegistered
+from shared.events.households import (
+    HouseholdRegistered,
+    MemberRegistered,
+    VillageRegistered,
+)
 from shared.ids import new_id
 from shared.outbox import emit
-from shared.pii import PiiVault, citizen_id_problem, mask_citizen_id
+from shared.pii import PiiVault, citizen_id_problem, mask_citizen_id, mask_phone
 from shared.problems import InvalidInput, PayloadTooLarge
 from shared.regions import COUNTIES, county_of, division_code_problem, township_of
 
@@ -61,13 +78,38 @@ COLUMNS: list[tuple[str, bool, str]] = [
     ("脱贫年度", False, "已脱贫户填写，如 2019"),
     ("登记日期", True, "YYYY-MM-DD"),
     ("家庭住址", False, "家庭住址"),
+    ("联系电话", False, "成员联系电话（选填），加密保存，仅有权限的角色可见完整号码"),
 ]
 HEADERS = [c[0] for c in COLUMNS]
+
+# Where each field of the API's own models is read from: a member row is checked by ``MemberIn``
+# and its household by ``HouseholdBase``, the same declarations (and bounds) the API uses, and
+# stored by the same table columns. A field added to either without a column here fails a test.
+MEMBER_COLUMNS: dict[str, str] = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "联系电话",
+    "relation": "与户主关系",
+    "birth_date": "出生日期",
+    "sex": "性别",
+    "labour_capacity": "劳动能力",
+    "wishes_to_work_away": "是否外出务工意愿",
+    "is_party_member": "是否党员",
+    "is_village_cadre": "是否村干部",
+}
+HOUSEHOLD_COLUMNS: dict[str, str] = {
+    "household_number": "户编号",
+    "village_code": "村代码",
+    "poverty_status": "贫困状态",
+    "exit_year": "脱贫年度",
+    "registered_on": "登记日期",
+    "address": "家庭住址",
+}
 REQUIRED = [c[0] for c in COLUMNS if c[1]]
 
 EXAMPLE_ROW = [
     "乳源瑶族自治县", "必背镇", "440232100201", "必背村", "4402321002010001", "邓某某", "邓某某",
-    "440232198003150013", "户主", "男", "1980-03-15", "全劳动力", "是", "否", "否", "在册贫困户", "", "2026-03-01", "必背村一组12号",
+    "440232198003150013", "户主", "男", "1980-03-15", "全劳动力", "是", "否", "否", "在册贫困户", "", "2026-03-01", "必背村一组12号", "13812345678",
 ]  # fmt: skip
 
 SEX = {"男": "male", "女": "female", "male": "male", "female": "female"}
@@ -142,7 +184,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
 
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:
+    except Exception:  # noqa: BLE001  # openpyxl raises many kinds of error on a malformed file; each is a 422
         raise InvalidInput("无法读取 Excel 文件（须为 .xlsx）", detail_en="cannot read the Excel file (.xlsx expected)", field="file") from None
     try:
         for r in book.worksheets[0].iter_rows(values_only=True):
@@ -225,9 +267,11 @@ def _parse_date(text: str) -> date | None:
 
 
 def _shown(column: str, value: str) -> str:
-    """Never echo a full identity number in a report."""
+    """Never echo a full identity number (nor a phone number) in a report."""
     if column == "身份证号" and value:
         return mask_citizen_id(value) if len(value) >= 10 else "*" * len(value)
+    if column == "联系电话" and value:
+        return mask_phone(value)
     return value
 
 
@@ -249,6 +293,21 @@ class Plan:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             shown = _shown(column or "", _text(value)) if value is not None else None
             self.errors.append(ImportProblem(row=row, column=column, value=shown, reason=reason))
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(plan: Plan, rowno: int, model: type[M], values: dict[str, Any], columns: dict[str, str]) -> M | None:
+    """``values`` checked by the API's own model; each problem is reported against the column it came from."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            column = columns.get(name)
+            plan.error(rowno, column, values.get(name), f"「{column or name}」无效：{error['msg']}")
+        return None
 
 
 async def check(session: AsyncSession, principal: Principal, vault: PiiVault, rows: Iterator[list[Any]] | list[list[Any]], *, today: date) -> Plan:
@@ -367,6 +426,11 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
         record["head_name"] = values["户主姓名"]
         record["address"] = values["家庭住址"] or None
         record["household_number"] = values["户编号"]
+        record["phone"] = values["联系电话"] or None
+        if plan.error_count == before:
+            # What the API itself would accept for this member and household (e.g. a phone number).
+            record["member"] = _validated(plan, rowno, MemberIn, {f: record[f] for f in MEMBER_COLUMNS}, MEMBER_COLUMNS)
+            record["household"] = _validated(plan, rowno, HouseholdBase, {f: record[f] for f in HOUSEHOLD_COLUMNS}, HOUSEHOLD_COLUMNS)
         if plan.error_count == before:
             by_household[values["户编号"]].append(record)
 
@@ -429,32 +493,24 @@ async def apply(session: AsyncSession, vault: PiiVault, plan: Plan) -> None:
         for v in plan.villages.values()
     ]  # fmt: skip
     household_ids = {number: new_id() for number in plan.households}
-    household_rows = [
-        {"id": household_ids[n], "household_number": n, "village_code": h["village_code"], "poverty_status": h["poverty_status"],
-         "exit_year": h["exit_year"], "registered_on": h["registered_on"], "address": h["address"]}
-        for n, h in plan.households.items()
-    ]  # fmt: skip
+    household_rows = [{**h["household"].model_dump(), "id": household_ids[n]} for n, h in plan.households.items()]
+    member_fields = set(MemberBase.model_fields)
     status_rows = [
         {"id": new_id(), "household_id": r["id"], "poverty_status": r["poverty_status"], "effective_on": r["registered_on"], "exit_year": r["exit_year"]}
         for r in household_rows
     ]
     member_rows = []
     for m in plan.members:
+        given: MemberIn = m["member"]
         member_rows.append(
             {
+                **given.model_dump(include=member_fields),
                 "id": new_id(),
                 "household_id": household_ids[m["household_number"]],
-                "name": m["name"],
                 "id_number_hash": m["id_hash"],
                 "current_id_hash": m["id_hash"],
-                "id_number_cipher": vault.encrypt(m["id_number"]),
-                "relation": m["relation"],
-                "birth_date": m["birth_date"],
-                "sex": m["sex"],
-                "labour_capacity": m["labour_capacity"],
-                "wishes_to_work_away": m["wishes_to_work_away"],
-                "is_party_member": m["is_party_member"],
-                "is_village_cadre": m["is_village_cadre"],
+                "id_number_cipher": vault.encrypt(given.id_number),
+                "phone_cipher": vault.encrypt(given.phone) if given.phone else None,
                 "joined_on": m["registered_on"],
             }
         )

@@ -1,34 +1,49 @@
-"""What the households API takes and returns."""
+"""What the households API takes and returns: the create and public models of ``models.py``'s bases.
+
+A create model is ``<Base> + StrictInput`` (unknown fields are a 422 naming them); a public model is
+``<Base>`` plus what the service adds (ids, masked numbers, derived counts), read from a row with
+``Out.model_validate(row, update={...})``. Patches, reports and counts are plain models.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import SQLModel
 
-from shared.bounds import BirthDate, Flag, PaymentFen, PersonName, PolicyDate, StrictInput, Year, text
-from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
-from shared.pii import CitizenId, PhoneNumber
+from services.households.fields import (
+    MAX_HELPERS,
+    MAX_MEMBERS,
+    Address,
+    HouseholdNumber,
+    IdNumber,
+    Phone,
+    Post,
+    Reason,
+    Ref,
+    Relation,
+    UnitName,
+    VillageCategory,
+    VillageCode,
+    VillageName,
+    WageReporter,
+)
+from services.households.models import (
+    EmploymentBase,
+    EntityFields,
+    HouseholdBase,
+    MemberBase,
+    StatusBase,
+    VillageBase,
+    WageBase,
+)
+from shared.bounds import Flag, PersonName, PolicyDate, StrictInput
+from shared.events.households import LabourCapacity
 from shared.regions import Industry, division_code_problem
 
-VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
-Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
-
-# Bounded text of the registry (the column widths of ``models.py``).
-VillageName = text(100, description="a village or township name")
-UnitName = text(200, description="a unit's name")
-Reason = text(300, description="why")
-Address = text(300, description="an address")
-Post = text(100, description="a post (岗位)")
-HouseholdNumber = text(40, description="the household number (户编号)")
-# An id another object is referred to by (UUIDv7, 36 characters); unknown or out-of-scope ids are a 422.
-Ref = text(64, description="an id")
-VillageCode = Annotated[str, Strict(), Field(pattern=r"^[0-9]{12}$", description="12-digit statistical division code")]
-IdNumber = Annotated[CitizenId, Strict(), Field(min_length=1, max_length=32)]
-Phone = Annotated[PhoneNumber, Strict(), Field(min_length=1, max_length=32)]
-MAX_MEMBERS = 50  # more people than any household the registry holds
-MAX_HELPERS = 50
+__all__ = ["Address", "HouseholdNumber", "Post", "Relation", "VillageCategory", "VillageCode", "VillageName"]
 
 
 class Helper(StrictInput):
@@ -40,7 +55,7 @@ class Helper(StrictInput):
     unit: UnitName | None = Field(None, description="the unit the helper is sent by")
 
 
-class VillageIn(StrictInput):
+class VillageIn(VillageBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -56,12 +71,6 @@ class VillageIn(StrictInput):
         }
     )
 
-    code: VillageCode
-    name: VillageName
-    township_name: VillageName | None = None
-    categories: list[VillageCategory] = Field(default_factory=list, max_length=4)
-    paired_unit: UnitName | None = Field(None, description="对口帮扶单位, for relatively poor villages")
-    characteristic_industry: Industry | None = None
     helpers: list[Helper] = Field(default_factory=list, max_length=MAX_HELPERS)
 
     @field_validator("code")
@@ -89,22 +98,16 @@ class VillagePatch(StrictInput):
     reason: Reason | None = None
 
 
-class VillageOut(BaseModel):
+class VillageOut(VillageBase):
     model_config = ConfigDict(json_schema_extra={"examples": [{'code': '440232100201', 'name': '必背村', 'township_code': '440232100', 'township_name': '必背镇', 'county_code': '440232', 'county_name': '乳源瑶族自治县', 'categories': ['province_poor'], 'paired_unit': None, 'characteristic_industry': 'tea', 'helpers': [{'role': 'first_secretary', 'name': '李某', 'department': None, 'unit': '东莞市某局'}]}]})
 
-    code: str
-    name: str
     township_code: str
-    township_name: str | None
     county_code: str
     county_name: str | None = None
-    categories: list[str]
-    paired_unit: str | None
-    characteristic_industry: str | None
     helpers: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class MemberIn(StrictInput):
+class MemberIn(MemberBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -122,16 +125,8 @@ class MemberIn(StrictInput):
         }
     )
 
-    name: PersonName
     id_number: IdNumber = Field(description="Resident identity number (GB 11643); stored encrypted, shown masked")
     phone: Phone | None = Field(None, description="Contact phone; stored encrypted, shown masked, never in events")
-    relation: Relation
-    birth_date: BirthDate
-    sex: Literal["male", "female"]
-    labour_capacity: LabourCapacity
-    wishes_to_work_away: Flag = False
-    is_party_member: Flag = False
-    is_village_cadre: Flag = False
 
 
 class MemberJoinIn(MemberIn):
@@ -186,7 +181,7 @@ class MemberLeaveIn(LeaveIn):
     new_head_id: Ref | None = Field(None, description="required when the head leaves: a current member of the same household")
 
 
-class HouseholdIn(StrictInput):
+class HouseholdIn(HouseholdBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -211,12 +206,6 @@ class HouseholdIn(StrictInput):
         }
     )
 
-    household_number: HouseholdNumber
-    village_code: VillageCode
-    poverty_status: PovertyStatus = "registered_poor"
-    exit_year: Year | None = Field(None, description="for a household registered as already exited")
-    registered_on: PolicyDate
-    address: Address | None = None
     members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS, description="at least one member, exactly one of them the head")
 
 
@@ -227,56 +216,35 @@ class HouseholdPatch(StrictInput):
     reason: Reason | None = None
 
 
-class StatusChangeIn(StrictInput):
+class StatusChangeIn(StatusBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"poverty_status": "exited", "effective_on": "2026-12-20", "exit_year": 2026, "reason": "收入达标"}]}
     )
 
-    poverty_status: PovertyStatus
-    effective_on: PolicyDate
-    exit_year: Year | None = None
-    reason: Reason | None = None
 
 
-class MemberOut(BaseModel):
+class MemberOut(MemberBase):
     model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'name': '邓某某', 'id_number': '440232********0011', 'relation': 'head', 'birth_date': '1980-03-15', 'sex': 'male', 'labour_capacity': 'full', 'wishes_to_work_away': True, 'is_party_member': False, 'is_village_cadre': False, 'joined_on': '2026-03-01', 'left_on': None, 'left_reason': None}]})
 
     id: str
     household_id: str
-    name: str
     id_number: str = Field(description="masked unless the caller's role needs the full number")
     phone: str | None = Field(None, description="masked unless the caller's role needs the full number")
-    relation: str
-    birth_date: date
-    sex: str
-    labour_capacity: str
-    wishes_to_work_away: bool
-    is_party_member: bool
-    is_village_cadre: bool
     joined_on: date
     left_on: date | None
     left_reason: str | None = None
 
 
-class StatusRecordOut(BaseModel):
-    poverty_status: str
-    effective_on: date
-    exit_year: int | None
-    reason: str | None
+class StatusRecordOut(StatusBase):
+    """One record of the poverty status history."""
 
 
-class HouseholdOut(BaseModel):
+class HouseholdOut(HouseholdBase):
     model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'household_number': '4402321002010001', 'village_code': '440232100201', 'township_code': '440232100', 'county_code': '440232', 'poverty_status': 'exited', 'exit_year': 2026, 'registered_on': '2026-03-01', 'address': '必背村一组12号', 'left_on': None, 'left_reason': None, 'in_registry': True, 'as_of': '2026-12-31', 'members': [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'name': '邓某某', 'id_number': '440232********0011', 'relation': 'head', 'birth_date': '1980-03-15', 'sex': 'male', 'labour_capacity': 'full', 'wishes_to_work_away': True, 'is_party_member': False, 'is_village_cadre': False, 'joined_on': '2026-03-01', 'left_on': None, 'left_reason': None}], 'household_size': 1, 'labour_count': 1, 'status_history': [{'poverty_status': 'registered_poor', 'effective_on': '2026-03-01', 'exit_year': None, 'reason': None}, {'poverty_status': 'exited', 'effective_on': '2026-12-20', 'exit_year': 2026, 'reason': '收入达标'}]}]})
 
     id: str
-    household_number: str
-    village_code: str
     township_code: str
     county_code: str
-    poverty_status: str
-    exit_year: int | None = None
-    registered_on: date
-    address: str | None
     left_on: date | None
     left_reason: str | None
     in_registry: bool = Field(True, description="false once the household has left the registry (as of the date asked)")
@@ -287,7 +255,7 @@ class HouseholdOut(BaseModel):
     status_history: list[StatusRecordOut] = Field(default_factory=list)
 
 
-class HouseholdSummary(BaseModel):
+class HouseholdSummary(SQLModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'household_number': '4402321002010001', 'village_code': '440232100201', 'poverty_status': 'registered_poor', 'registered_on': '2026-03-01', 'left_on': None, 'household_size': 4, 'labour_count': 2}]})
 
     """A row of the household list (no members)."""
@@ -302,7 +270,7 @@ class HouseholdSummary(BaseModel):
     labour_count: int
 
 
-class EmploymentIn(StrictInput):
+class EmploymentIn(EmploymentBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -317,12 +285,6 @@ class EmploymentIn(StrictInput):
         }
     )
 
-    member_id: Ref
-    entity_id: Ref
-    post: Post
-    link: EmploymentLink = Field(description="production, processing or distribution (§5.2)")
-    started_on: PolicyDate
-    ended_on: PolicyDate | None = None
 
 
 class EmploymentEndIn(StrictInput):
@@ -332,22 +294,16 @@ class EmploymentEndIn(StrictInput):
     reason: Reason | None = None
 
 
-class EmploymentOut(BaseModel):
+class EmploymentOut(EmploymentBase):
     model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e71', 'member_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'village_code': '440232100201', 'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'post': '茶园管护', 'link': 'production', 'started_on': '2026-04-01', 'ended_on': None, 'end_reason': None}]})
 
     id: str
-    member_id: str
     household_id: str
     village_code: str
-    entity_id: str
-    post: str
-    link: str
-    started_on: date
-    ended_on: date | None
     end_reason: str | None
 
 
-class WageIn(StrictInput):
+class WageIn(WageBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -362,37 +318,23 @@ class WageIn(StrictInput):
         }
     )
 
-    employment_id: Ref
-    amount_fen: PaymentFen
-    period_start: PolicyDate
-    period_end: PolicyDate
-    paid_on: PolicyDate
 
 
-class WageOut(BaseModel):
+class WageOut(WageBase):
     model_config = ConfigDict(json_schema_extra={"examples": [{'id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e72', 'employment_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e71', 'member_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e70', 'household_id': '0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f', 'village_code': '440232100201', 'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'amount_fen': 240000, 'period_start': '2026-04-01', 'period_end': '2026-04-30', 'paid_on': '2026-05-05', 'reported_by': 'entity'}]})
 
     id: str
-    employment_id: str
     member_id: str
     household_id: str
     village_code: str
     entity_id: str
-    amount_fen: int
-    period_start: date
-    period_end: date
-    paid_on: date
-    reported_by: str
+    reported_by: WageReporter
 
 
-class EntityOut(BaseModel):
+class EntityOut(EntityFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{'entity_id': '0192f0a4-7c3e-7000-8000-000000000001', 'name': '乳源瑶族自治县必背茶叶专业合作社', 'kind': 'cooperative', 'county_code': '440232', 'village_codes': ['440232100201']}]})
 
-    entity_id: str
-    name: str
-    kind: str
-    county_code: str | None
-    village_codes: list[str]
+    """An operating entity as the households service learned it from the funds service's facts."""
 
 
 class Stats(BaseModel):

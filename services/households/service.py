@@ -6,34 +6,40 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from services.households import domain
 from services.households.models import (
     Employment,
+    EmploymentBase,
     Household,
+    HouseholdBase,
     HouseholdStatus,
     KnownEntity,
     Member,
+    MemberBase,
     MemberCapacity,
     Village,
+    VillageBase,
     VillageCategoryRow,
+    WageBase,
     WagePayment,
 )
 from services.households.schemas import (
     EmploymentEndIn,
     EmploymentIn,
     EmploymentOut,
-    EntityOut,
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
     HouseholdSummary,
     LeaveIn,
     MemberIn,
-    MemberLeaveIn,
     MemberJoinIn,
+    MemberLeaveIn,
     MemberOut,
     MemberPatch,
     Stats,
@@ -45,7 +51,14 @@ from services.households.schemas import (
     WageIn,
     WageOut,
 )
-from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable, visible
+from shared.auth import (
+    Principal,
+    Role,
+    can_read,
+    ensure_readable,
+    ensure_writable,
+    visible,
+)
 from shared.events.households import (
     EmploymentEnded,
     EmploymentStarted,
@@ -74,6 +87,11 @@ def today() -> date:
     return date.today()
 
 
+def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
+    return data.model_dump(include=set(base.model_fields) - (exclude or set()))
+
+
 # One answer for an identity number that cannot be registered, whoever's scope the person is in:
 # it never tells the caller that, or where, someone outside their region is registered.
 ID_NUMBER_UNAVAILABLE = "该身份证号不能在此登记，请核对"
@@ -93,18 +111,7 @@ def _heads_field(relations: list[str]) -> str:
 
 
 def village_out(v: Village) -> VillageOut:
-    return VillageOut(
-        code=v.code,
-        name=v.name,
-        township_code=v.township_code,
-        township_name=v.township_name,
-        county_code=v.county_code,
-        county_name=COUNTIES.get(v.county_code),
-        categories=list(v.categories or []),
-        paired_unit=v.paired_unit,
-        characteristic_industry=v.characteristic_industry,
-        helpers=list(v.helpers or []),
-    )
+    return VillageOut.model_validate(v, update={"county_name": COUNTIES.get(v.county_code)})
 
 
 async def _set_categories(session: AsyncSession, code: str, categories: list[str]) -> None:
@@ -123,16 +130,12 @@ async def register_village(*, session: AsyncSession, principal: Principal, data:
     if await session.get(Village, data.code) is not None:
         raise Conflict(f"村 {data.code} 已登记", detail_en=f"village {data.code} is already registered", field="code")
     village = Village(
-        code=data.code,
-        name=data.name,
+        **shared_fields(data, VillageBase),
         township_code=township_of(data.code),
-        township_name=data.township_name,
         county_code=county_of(data.code),
-        categories=list(dict.fromkeys(data.categories)),
-        paired_unit=data.paired_unit,
-        characteristic_industry=data.characteristic_industry,
         helpers=helpers,
     )
+    village.categories = list(dict.fromkeys(data.categories))
     session.add(village)
     await session.flush()
     await _set_categories(session, village.code, village.categories)
@@ -221,24 +224,14 @@ def region_filters(*, county: str | None, township: str | None, village: str | N
 
 
 def member_out(m: Member, *, vault: PiiVault, principal: Principal, labour_capacity: str | None = None) -> MemberOut:
+    """The member as the caller may see them: identity number and phone decrypted, and masked unless the role needs them."""
     number = vault.decrypt(m.id_number_cipher)
-    return MemberOut(
-        id=m.id,
-        household_id=m.household_id,
-        name=m.name,
-        id_number=number if principal.sees_full_pii else mask_citizen_id(number),
-        phone=_phone_out(m, vault=vault, principal=principal),
-        relation=m.relation,
-        birth_date=m.birth_date,
-        sex=m.sex,
-        labour_capacity=labour_capacity or m.labour_capacity,
-        wishes_to_work_away=m.wishes_to_work_away,
-        is_party_member=m.is_party_member,
-        is_village_cadre=m.is_village_cadre,
-        joined_on=m.joined_on,
-        left_on=m.left_on,
-        left_reason=m.left_reason,
-    )
+    shown = {
+        "id_number": number if principal.sees_full_pii else mask_citizen_id(number),
+        "phone": _phone_out(m, vault=vault, principal=principal),
+        "labour_capacity": labour_capacity or m.labour_capacity,
+    }
+    return MemberOut.model_validate(m, update=shown)
 
 
 def _phone_out(m: Member, *, vault: PiiVault, principal: Principal) -> str | None:
@@ -315,26 +308,22 @@ async def household_view(
         shown = [m for m in members if domain.is_member_on(m, as_of)]
         if left_on is not None and left_on > as_of:
             left_on = left_reason = None
-    return HouseholdOut(
-        id=h.id,
-        household_number=h.household_number,
-        village_code=h.village_code,
-        township_code=township_of(h.village_code),
-        county_code=county_of(h.village_code),
-        poverty_status=status,
-        exit_year=exit_year,
-        registered_on=h.registered_on,
-        address=h.address,
-        left_on=left_on,
-        left_reason=left_reason,
-        in_registry=left_on is None or left_on > day,
-        as_of=as_of,
-        members=[_member_on(member_out(m, vault=vault, principal=principal, labour_capacity=capacities[m.id]), as_of) for m in shown],
-        household_size=domain.household_size_on(facts, day),
-        labour_count=domain.labour_count_on(facts, day),
-        status_history=[
-            StatusRecordOut(poverty_status=s.poverty_status, effective_on=s.effective_on, exit_year=s.exit_year, reason=s.reason) for s in statuses
-        ],
+    return HouseholdOut.model_validate(
+        h,
+        update={
+            "township_code": township_of(h.village_code),
+            "county_code": county_of(h.village_code),
+            "poverty_status": status,
+            "exit_year": exit_year,
+            "left_on": left_on,
+            "left_reason": left_reason,
+            "in_registry": left_on is None or left_on > day,
+            "as_of": as_of,
+            "members": [_member_on(member_out(m, vault=vault, principal=principal, labour_capacity=capacities[m.id]), as_of) for m in shown],
+            "household_size": domain.household_size_on(facts, day),
+            "labour_count": domain.labour_count_on(facts, day),
+            "status_history": [StatusRecordOut.model_validate(s) for s in statuses],
+        },
     )
 
 
@@ -356,20 +345,13 @@ async def _taken_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:
 
 def _new_member(household_id: str, m: MemberIn, *, vault: PiiVault, id_hash: str, joined_on: date) -> Member:
     return Member(
+        **shared_fields(m, MemberBase),
         id=new_id(),
         household_id=household_id,
-        name=m.name,
         id_number_hash=id_hash,
         current_id_hash=id_hash,
         id_number_cipher=vault.encrypt(m.id_number),
         phone_cipher=vault.encrypt(m.phone) if m.phone else None,
-        relation=m.relation,
-        birth_date=m.birth_date,
-        sex=m.sex,
-        labour_capacity=m.labour_capacity,
-        wishes_to_work_away=m.wishes_to_work_away,
-        is_party_member=m.is_party_member,
-        is_village_cadre=m.is_village_cadre,
         joined_on=joined_on,
     )
 
@@ -409,15 +391,7 @@ async def register_household(*, session: AsyncSession, principal: Principal, vau
         raise Conflict("户编号已存在", detail_en=f"household number {data.household_number} exists", field="household_number")
     for i, m in enumerate(data.members):
         domain.check_birth_date(m.birth_date, today(), field=f"members[{i}].birth_date")
-    household = Household(
-        id=new_id(),
-        household_number=data.household_number,
-        village_code=data.village_code,
-        poverty_status=data.poverty_status,
-        exit_year=data.exit_year,
-        registered_on=data.registered_on,
-        address=data.address,
-    )
+    household = Household(**shared_fields(data, HouseholdBase), id=new_id())
     session.add(household)
     hashes = [vault.lookup_hash(m.id_number) for m in data.members]
     for i, h in enumerate(hashes):
@@ -722,17 +696,9 @@ async def summaries(session: AsyncSession, households: list[Household]) -> list[
             .group_by(Member.household_id)
         )
         counts = {hid: (int(n), int(lab or 0)) for hid, n, lab in rows}
+    none = (0, 0)
     return [
-        HouseholdSummary(
-            id=h.id,
-            household_number=h.household_number,
-            village_code=h.village_code,
-            poverty_status=h.poverty_status,
-            registered_on=h.registered_on,
-            left_on=h.left_on,
-            household_size=counts.get(h.id, (0, 0))[0],
-            labour_count=counts.get(h.id, (0, 0))[1],
-        )
+        HouseholdSummary.model_validate(h, update={"household_size": counts.get(h.id, none)[0], "labour_count": counts.get(h.id, none)[1]})
         for h in households
     ]
 
@@ -782,21 +748,6 @@ async def stats(*, session: AsyncSession, principal: Principal, county: str | No
 # ---- employment and wages (§5.2, R13) ----------------------------------------------------------
 
 
-def employment_out(e: Employment) -> EmploymentOut:
-    return EmploymentOut(
-        id=e.id,
-        member_id=e.member_id,
-        household_id=e.household_id,
-        village_code=e.village_code,
-        entity_id=e.entity_id,
-        post=e.post,
-        link=e.link,
-        started_on=e.started_on,
-        ended_on=e.ended_on,
-        end_reason=e.end_reason,
-    )
-
-
 async def start_employment(*, session: AsyncSession, principal: Principal, data: EmploymentIn) -> EmploymentOut:
     member = await session.get(Member, data.member_id)
     household = await session.get(Household, member.household_id) if member else None
@@ -815,15 +766,9 @@ async def start_employment(*, session: AsyncSession, principal: Principal, data:
     domain.check_r13_employment_start(
         started_on=data.started_on, member_joined_on=member.joined_on, member_left_on=member.left_on, household_left_on=household.left_on
     )
+    # An employment starts open: ``ended_on`` is recorded by ``end_employment`` (with its checks), not here.
     employment = Employment(
-        id=new_id(),
-        member_id=member.id,
-        household_id=household.id,
-        village_code=household.village_code,
-        entity_id=data.entity_id,
-        post=data.post,
-        link=data.link,
-        started_on=data.started_on,
+        **shared_fields(data, EmploymentBase, exclude={"ended_on"}), id=new_id(), household_id=household.id, village_code=household.village_code
     )
     session.add(employment)
     await session.flush()
@@ -840,7 +785,7 @@ async def start_employment(*, session: AsyncSession, principal: Principal, data:
             started_on=employment.started_on,
         ),
     )
-    return employment_out(employment)
+    return EmploymentOut.model_validate(employment)
 
 
 async def load_employment(*, session: AsyncSession, principal: Principal, employment_id: str, write: bool = False) -> Employment:
@@ -876,23 +821,7 @@ async def end_employment(*, session: AsyncSession, principal: Principal, employm
             reason=data.reason,
         ),
     )
-    return employment_out(employment)
-
-
-def wage_out(w: WagePayment) -> WageOut:
-    return WageOut(
-        id=w.id,
-        employment_id=w.employment_id,
-        member_id=w.member_id,
-        household_id=w.household_id,
-        village_code=w.village_code,
-        entity_id=w.entity_id,
-        amount_fen=w.amount_fen,
-        period_start=w.period_start,
-        period_end=w.period_end,
-        paid_on=w.paid_on,
-        reported_by=w.reported_by,
-    )
+    return EmploymentOut.model_validate(employment)
 
 
 def _reporter(principal: Principal) -> str:
@@ -919,16 +848,12 @@ async def report_wage(*, session: AsyncSession, principal: Principal, data: Wage
         today=today(),
     )
     payment = WagePayment(
+        **shared_fields(data, WageBase),
         id=new_id(),
-        employment_id=employment.id,
         member_id=employment.member_id,
         household_id=employment.household_id,
         village_code=employment.village_code,
         entity_id=employment.entity_id,
-        amount_fen=data.amount_fen,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        paid_on=data.paid_on,
         reported_by=_reporter(principal),
     )
     session.add(payment)
@@ -953,7 +878,7 @@ async def report_wage(*, session: AsyncSession, principal: Principal, data: Wage
             ),
         ),
     )
-    return wage_out(payment)
+    return WageOut.model_validate(payment)
 
 
 def entity_visible(principal: Principal, entity: KnownEntity) -> bool:
@@ -968,8 +893,4 @@ async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: 
     if entity is None or not entity_visible(principal, entity):
         raise NotFound("经营主体未知", detail_en=f"operating entity {entity_id} is not known here")
     return entity
-
-
-def entity_out(e: KnownEntity) -> EntityOut:
-    return EntityOut(entity_id=e.entity_id, name=e.name, kind=e.kind, county_code=e.county_code, village_codes=list(e.village_codes or []))
 

@@ -59,7 +59,7 @@ async def list_courses(
         stmt = stmt.where(Course.category == category)
     if industry:
         stmt = stmt.where(Course.industry == industry)
-    return await paginate(session, stmt, key=Course.id, params=page, to_item=service.course_out)
+    return await paginate(session, stmt, key=Course.id, params=page, to_item=CourseOut.model_validate)
 
 
 @router.get("/courses/{course_id}")

@@ -11,7 +11,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 from services.training import domain, service
 from services.training.models import Compliance, KnownMember, KnownVillage
 from shared.bus import Delivered
-from shared.events.households import MemberLeft, MemberRegistered, MemberUpdated, VillageRegistered
+from shared.events.households import (
+    MemberLeft,
+    MemberRegistered,
+    MemberUpdated,
+    VillageRegistered,
+)
 
 MEMBER_FACTS = (MemberRegistered, MemberUpdated, MemberLeft)
 M = TypeVar("M")
@@ -54,16 +59,7 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
             if domain.is_labourer(member.labour_capacity):
                 # A new labourer has no training yet: this year they are behind (R7), and the ledger should know.
                 [st] = domain.r7_compliance(sessions=[], skills_certified_on=[], through_year=year)
-                first_statuses.append(
-                    Compliance(
-                        member_id=member.id,
-                        year=st.year,
-                        status=st.status,
-                        counted_sessions=st.counted_sessions,
-                        consecutive_years=st.consecutive_years,
-                        has_skill=st.has_skill,
-                    )
-                )
+                first_statuses.append(service.compliance_row(member.id, st))
                 service.emit_compliance(session, member, st)
         elif isinstance(data, MemberUpdated):
             member = members.get(data.member_id)

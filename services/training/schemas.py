@@ -1,41 +1,29 @@
-"""What the training API takes and returns."""
+"""What the training API takes and returns: the create and public models of ``models.py``'s bases.
+
+A create model is ``<Base> + StrictInput`` (unknown fields are a 422 naming them); a public model is
+``<Base>`` plus what the service adds, read from a row with ``Out.model_validate(row, update={...})``.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import SQLModel
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
-
-from services.training.domain import COURSE_INDUSTRIES
-from shared.bounds import Flag, Name, PolicyDate, StrictInput, text
-from shared.events.training import ComplianceStatus, CourseCategory
+from services.training.fields import MAX_MEMBERS_PER_CALL, Ref
+from services.training.models import (
+    CertificateBase,
+    ComplianceBase,
+    CourseBase,
+    SessionBase,
+)
+from shared.bounds import Flag, PolicyDate, StrictInput
+from shared.events.training import ComplianceStatus
 from shared.regions import division_code_problem
 
-CourseIndustry = Literal[*COURSE_INDUSTRIES]  # type: ignore[valid-type]
-Level = Literal["primary", "intermediate", "advanced"]
-VenueKind = Literal["industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom"]
 
-Post = text(100, description="the post (岗位) the course prepares for")
-Skill = text(100, description="the practical skill certified")
-Trainer = text(100, description="the trainer(s)")
-# An id another object is referred to by; unknown or out-of-scope ids are a 422 naming the field.
-Ref = text(64, description="an id")
-MAX_MEMBERS_PER_CALL = 500
-
-
-def _not_future(value: date) -> date:
-    if value > date.today():
-        raise ValueError("date is in the future")
-    return value
-
-
-PastPolicyDate = Annotated[PolicyDate, AfterValidator(_not_future)]
-
-
-class CourseIn(StrictInput):
+class CourseIn(CourseBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -51,16 +39,9 @@ class CourseIn(StrictInput):
         }
     )
 
-    title: Name
-    category: CourseCategory = Field(description="R8: agricultural_technique (farming at home), employment_skills (working away), cultural_literacy (all)")
-    industry: CourseIndustry = Field(description='a "453" industry, or e_commerce / employment_skills / cultural_literacy')
-    level: Level
-    post: Post
-    standard_days: Annotated[int, Strict(), Field(ge=1, le=365, description="standard length in days, 1 … 365")]
     requires_labour_capacity: Flag | None = Field(
         None, description="refuse members without labour capacity; default: true except for cultural literacy"
     )
-    county_code: Annotated[str, Strict(), Field(max_length=6)] | None = Field(None, description="a county's own course; omitted: the city's catalogue")
 
     @field_validator("county_code")
     @classmethod
@@ -70,7 +51,7 @@ class CourseIn(StrictInput):
         return value
 
 
-class CourseOut(BaseModel):
+class CourseOut(CourseBase):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -90,17 +71,10 @@ class CourseOut(BaseModel):
     )
 
     id: str
-    title: str
-    category: str
-    industry: str
-    level: str
-    post: str
-    standard_days: int
     requires_labour_capacity: bool
-    county_code: str | None
 
 
-class SessionIn(StrictInput):
+class SessionIn(SessionBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -117,13 +91,6 @@ class SessionIn(StrictInput):
         }
     )
 
-    course_id: Ref
-    venue_kind: VenueKind
-    venue_name: Name
-    region_code: Annotated[str, Strict(), Field(max_length=12, description="the county (6), township (9) or village (12 digits) where it is held")]
-    start_date: PolicyDate
-    end_date: PolicyDate
-    trainer: Trainer
 
     @field_validator("region_code")
     @classmethod
@@ -135,7 +102,7 @@ class SessionIn(StrictInput):
         return value
 
 
-class SessionOut(BaseModel):
+class SessionOut(SessionBase):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -160,17 +127,10 @@ class SessionOut(BaseModel):
     )
 
     id: str
-    course_id: str
     course_title: str
     category: str
     industry: str
-    venue_kind: str
-    venue_name: str
-    region_code: str
-    start_date: date
-    end_date: date
     days: int
-    trainer: str
     completed_on: date | None
     enrolled: int
 
@@ -181,7 +141,7 @@ class EnrolmentIn(StrictInput):
     member_ids: list[Ref] = Field(min_length=1, max_length=MAX_MEMBERS_PER_CALL)
 
 
-class EnrolmentOut(BaseModel):
+class EnrolmentOut(SQLModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -225,7 +185,7 @@ class AttendanceOut(BaseModel):
     recorded: int = Field(description="member-days newly recorded (already recorded ones are not counted twice)")
 
 
-class CertificateIn(StrictInput):
+class CertificateIn(CertificateBase, StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -239,13 +199,9 @@ class CertificateIn(StrictInput):
         }
     )
 
-    member_id: Ref
-    skill: Skill
-    certified_by: Name
-    certified_on: PastPolicyDate
 
 
-class CertificateOut(BaseModel):
+class CertificateOut(CertificateBase):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -261,13 +217,9 @@ class CertificateOut(BaseModel):
     )
 
     id: str
-    member_id: str
-    skill: str
-    certified_by: str
-    certified_on: date
 
 
-class AttendedSession(BaseModel):
+class AttendedSession(SQLModel):
     session_id: str
     course_id: str
     course_title: str
@@ -281,12 +233,10 @@ class AttendedSession(BaseModel):
     counted: bool | None
 
 
-class YearStatusOut(BaseModel):
+class YearStatusOut(ComplianceBase):
+    """A labourer's R7 standing in one year."""
+
     year: int
-    status: ComplianceStatus
-    counted_sessions: int
-    consecutive_years: int
-    has_skill: bool
 
 
 class Needs(BaseModel):

@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from services.training import domain
-from services.training.models import Attendance, Certificate, Compliance, Course, Enrolment, KnownMember, KnownVillage, TrainingSession
+from services.training.models import (
+    Attendance,
+    Certificate,
+    CertificateBase,
+    Compliance,
+    ComplianceBase,
+    Course,
+    CourseBase,
+    Enrolment,
+    KnownMember,
+    KnownVillage,
+    SessionBase,
+    TrainingSession,
+)
 from services.training.schemas import (
     AttendanceIn,
     AttendanceOut,
@@ -30,7 +46,11 @@ from services.training.schemas import (
     YearStatusOut,
 )
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable, visible
-from shared.events.training import CertificateIssued, LabourerComplianceChanged, SessionCompleted
+from shared.events.training import (
+    CertificateIssued,
+    LabourerComplianceChanged,
+    SessionCompleted,
+)
 from shared.ids import new_id
 from shared.outbox import emit
 from shared.paging import Page, PageParams, paginate
@@ -42,21 +62,17 @@ def this_year() -> int:
     return date.today().year
 
 
+def shared_fields(data: BaseModel, base: type[SQLModel]) -> dict[str, Any]:
+    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
+    return data.model_dump(include=set(base.model_fields))
+
+
+def compliance_row(member_id: str, st: domain.YearStatus) -> Compliance:
+    """The stored R7 status of one year, from the domain's reckoning of it."""
+    return Compliance(member_id=member_id, year=st.year, **ComplianceBase.model_validate(st).model_dump())
+
+
 # ---- courses (R8) ------------------------------------------------------------------------------
-
-
-def course_out(c: Course) -> CourseOut:
-    return CourseOut(
-        id=c.id,
-        title=c.title,
-        category=c.category,
-        industry=c.industry,
-        level=c.level,
-        post=c.post,
-        standard_days=c.standard_days,
-        requires_labour_capacity=c.requires_labour_capacity,
-        county_code=c.county_code,
-    )
 
 
 async def create_course(*, session: AsyncSession, principal: Principal, data: CourseIn) -> CourseOut:
@@ -66,21 +82,10 @@ async def create_course(*, session: AsyncSession, principal: Principal, data: Co
     requires = data.requires_labour_capacity
     if requires is None:
         requires = data.category != "cultural_literacy"
-    course = Course(
-        id=new_id(),
-        title=data.title,
-        category=data.category,
-        industry=data.industry,
-        level=data.level,
-        post=data.post,
-        standard_days=data.standard_days,
-        requires_labour_capacity=requires,
-        county_code=data.county_code,
-        created_by=principal.subject,
-    )
+    course = Course(**shared_fields(data, CourseBase), id=new_id(), requires_labour_capacity=requires, created_by=principal.subject)
     session.add(course)
     await session.flush()
-    return course_out(course)
+    return CourseOut.model_validate(course)
 
 
 def course_visible(principal: Principal, course: Course) -> bool:
@@ -106,7 +111,7 @@ async def get_course(*, session: AsyncSession, principal: Principal, course_id: 
     course = await session.get(Course, course_id)
     if course is None or not course_visible(principal, course):
         raise NotFound("课程不存在", detail_en=f"course {course_id} not found")
-    return course_out(course)
+    return CourseOut.model_validate(course)
 
 
 # ---- sessions ----------------------------------------------------------------------------------
@@ -122,22 +127,15 @@ async def _enrolled_counts(session: AsyncSession, session_ids: Sequence[str]) ->
 
 
 def session_out(s: TrainingSession, course: Course, enrolled: int) -> SessionOut:
-    return SessionOut(
-        id=s.id,
-        course_id=course.id,
-        course_title=course.title,
-        category=course.category,
-        industry=course.industry,
-        venue_kind=s.venue_kind,
-        venue_name=s.venue_name,
-        region_code=s.region_code,
-        start_date=s.start_date,
-        end_date=s.end_date,
-        days=(s.end_date - s.start_date).days + 1,
-        trainer=s.trainer,
-        completed_on=s.completed_on,
-        enrolled=enrolled,
-    )
+    """A session with what its list shows of its course, its length and how many are enrolled."""
+    derived = {
+        "course_title": course.title,
+        "category": course.category,
+        "industry": course.industry,
+        "days": (s.end_date - s.start_date).days + 1,
+        "enrolled": enrolled,
+    }
+    return SessionOut.model_validate(s, update=derived)
 
 
 async def create_session(*, session: AsyncSession, principal: Principal, data: SessionIn) -> SessionOut:
@@ -153,17 +151,7 @@ async def create_session(*, session: AsyncSession, principal: Principal, data: S
         )
     domain.check_session_dates(start_date=data.start_date, end_date=data.end_date)
     domain.check_r8_venue(category=course.category, industry=course.industry, venue_kind=data.venue_kind)
-    s = TrainingSession(
-        id=new_id(),
-        course_id=course.id,
-        venue_kind=data.venue_kind,
-        venue_name=data.venue_name,
-        region_code=data.region_code,
-        start_date=data.start_date,
-        end_date=data.end_date,
-        trainer=data.trainer,
-        created_by=principal.subject,
-    )
+    s = TrainingSession(**shared_fields(data, SessionBase), id=new_id(), created_by=principal.subject)
     session.add(s)
     await session.flush()
     return session_out(s, course, 0)
@@ -236,15 +224,8 @@ async def enrol(*, session: AsyncSession, principal: Principal, session_id: str,
 
 
 def _enrolment_out(e: Enrolment, m: KnownMember, days: int) -> EnrolmentOut:
-    return EnrolmentOut(
-        id=e.id,
-        session_id=e.session_id,
-        member_id=m.id,
-        member_name=m.name,
-        village_code=m.village_code,
-        days_attended=e.days_attended if e.days_attended is not None else days,
-        counted=e.counted,
-    )
+    attended = e.days_attended if e.days_attended is not None else days
+    return EnrolmentOut.model_validate(e, update={"member_name": m.name, "village_code": m.village_code, "days_attended": attended})
 
 
 async def _days_by_enrolment(session: AsyncSession, enrolment_ids: Sequence[str]) -> dict[str, int]:
@@ -344,10 +325,6 @@ async def complete_session(*, session: AsyncSession, principal: Principal, sessi
 # ---- certificates ------------------------------------------------------------------------------
 
 
-def certificate_out(c: Certificate) -> CertificateOut:
-    return CertificateOut(id=c.id, member_id=c.member_id, skill=c.skill, certified_by=c.certified_by, certified_on=c.certified_on)
-
-
 async def issue_certificate(*, session: AsyncSession, principal: Principal, data: CertificateIn) -> CertificateOut:
     member = await session.get(KnownMember, data.member_id)
     if member is None or not can_read(principal, region=member.village_code):
@@ -356,15 +333,8 @@ async def issue_certificate(*, session: AsyncSession, principal: Principal, data
     key = domain.skill_key(data.skill)
     if (await session.execute(select(Certificate.id).where(Certificate.member_id == member.id, Certificate.skill_key == key))).first():
         raise InvalidInput("该成员已有此技能证书", detail_en=f"member already holds a certificate for {data.skill!r}", field="skill", code="duplicate_certificate")
-    cert = Certificate(
-        id=new_id(),
-        member_id=member.id,
-        skill=" ".join(data.skill.split()),
-        skill_key=key,
-        certified_by=data.certified_by,
-        certified_on=data.certified_on,
-        recorded_by=principal.subject,
-    )
+    cert = Certificate(**shared_fields(data, CertificateBase), id=new_id(), skill_key=key, recorded_by=principal.subject)
+    cert.skill = " ".join(data.skill.split())
     session.add(cert)
     await session.flush()
     emit(
@@ -380,7 +350,7 @@ async def issue_certificate(*, session: AsyncSession, principal: Principal, data
         ),
     )
     await refresh_compliance(session=session, member=member)
-    return certificate_out(cert)
+    return CertificateOut.model_validate(cert)
 
 
 # ---- R7: the training file and compliance -----------------------------------------------------
@@ -424,16 +394,7 @@ async def refresh_compliance(*, session: AsyncSession, member: KnownMember) -> N
         if row is not None and (row.status, row.counted_sessions, row.consecutive_years, row.has_skill) == values:
             continue
         if row is None:
-            session.add(
-                Compliance(
-                    member_id=member.id,
-                    year=st.year,
-                    status=st.status,
-                    counted_sessions=st.counted_sessions,
-                    consecutive_years=st.consecutive_years,
-                    has_skill=st.has_skill,
-                )
-            )
+            session.add(compliance_row(member.id, st))
         else:
             row.status, row.counted_sessions, row.consecutive_years, row.has_skill = values
         emit_compliance(session, member, st)
@@ -496,33 +457,24 @@ async def training_file(*, session: AsyncSession, principal: Principal, member_i
         year=year,
         status=current.status,
         needs=_needs(current),
-        years=[
-            YearStatusOut(
-                year=st.year,
-                status=st.status,
-                counted_sessions=st.counted_sessions,
-                consecutive_years=st.consecutive_years,
-                has_skill=st.has_skill,
-            )
-            for st in statuses
-        ],
-        sessions=[
-            AttendedSession(
-                session_id=s.id,
-                course_id=c.id,
-                course_title=c.title,
-                category=c.category,
-                industry=c.industry,
-                venue_kind=s.venue_kind,
-                start_date=s.start_date,
-                end_date=s.end_date,
-                days_attended=e.days_attended if e.days_attended is not None else days.get(e.id, 0),
-                completed_on=s.completed_on,
-                counted=e.counted,
-            )
-            for e, s, c in triples
-        ],
-        certificates=[certificate_out(c) for c in certificates],
+        years=[YearStatusOut.model_validate(st) for st in statuses],
+        sessions=[_attended(e, s, c, days.get(e.id, 0)) for e, s, c in triples],
+        certificates=[CertificateOut.model_validate(c) for c in certificates],
+    )
+
+
+def _attended(e: Enrolment, s: TrainingSession, c: Course, days: int) -> AttendedSession:
+    return AttendedSession.model_validate(
+        s,
+        update={
+            "session_id": s.id,
+            "course_id": c.id,
+            "course_title": c.title,
+            "category": c.category,
+            "industry": c.industry,
+            "days_attended": e.days_attended if e.days_attended is not None else days,
+            "counted": e.counted,
+        },
     )
 
 
