@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.households.importer import HEADERS  # noqa: E402
+from services.households.imports.columns import HEADERS  # noqa: E402
 from shared.pii import make_citizen_id  # noqa: E402
 from shared.settings import SERVICES, FupinSettings  # noqa: E402
 

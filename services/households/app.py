@@ -6,16 +6,19 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.households.api import router
-from services.households.consumers import learn_entities
+from services.households.employment import api as employment
+from services.households.employment.consumers import learn_entities
+from services.households.imports import api as imports
 from services.households.models import Base
+from services.households.registry import api as registry
+from services.households.villages import api as villages
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
 
 SPEC = ServiceSpec(
     name="households",
-    routers=[router],
+    routers=[villages.router, registry.router, employment.router, imports.router],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     # Employment needs the operating entities the funds service registers (never its tables).

@@ -120,9 +120,7 @@ def check_one_head(heads: int, *, field: str, members: int | None = None) -> Non
         )
 
 
-def check_status_transition(
-    current: str, new: str, *, effective_on: date, last_effective_on: date, exit_year: int | None, today: date
-) -> None:
+def check_status_transition(current: str, new: str, *, effective_on: date, last_effective_on: date, exit_year: int | None, today: date) -> None:
     """A poverty status follows the registry's lifecycle: exited needs its year; returned only after exit."""
     if new not in STATUS_TRANSITIONS.get(current, ()):
         raise InvalidInput(
@@ -142,9 +140,7 @@ def check_status_transition(
         if exit_year is None:
             raise InvalidInput("脱贫须填写脱贫年度", detail_en="an exit needs its exit year", field="exit_year")
         if exit_year > effective_on.year or exit_year < 2014:
-            raise InvalidInput(
-                "脱贫年度不合理", detail_en=f"exit year {exit_year} must be between 2014 and {effective_on.year}", field="exit_year"
-            )
+            raise InvalidInput("脱贫年度不合理", detail_en=f"exit year {exit_year} must be between 2014 and {effective_on.year}", field="exit_year")
     elif exit_year is not None:
         raise InvalidInput("只有脱贫时填写脱贫年度", detail_en="exit_year is given only for an exit", field="exit_year")
 
@@ -184,8 +180,6 @@ def check_r13_wage(*, amount_fen: int, period_start: date, period_end: date, pai
             "R13", "工资期间早于务工开始", detail_en=f"period_start {period_start} is before the employment started ({started_on})", field="period_start"
         )
     if ended_on is not None and period_end > ended_on:
-        raise RuleViolation(
-            "R13", "工资期间晚于务工结束", detail_en=f"period_end {period_end} is after the employment ended ({ended_on})", field="period_end"
-        )
+        raise RuleViolation("R13", "工资期间晚于务工结束", detail_en=f"period_end {period_end} is after the employment ended ({ended_on})", field="period_end")
     if paid_on > today:
         raise InvalidInput("支付日期不能晚于今天", detail_en="paid_on is in the future", field="paid_on")

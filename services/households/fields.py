@@ -9,17 +9,18 @@ and nowhere else (``SQLModel.metadata`` stays empty). A field declared once on a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, Strict
 from pydantic import Field as PydanticField
-from pydantic import Strict
 from pydantic_core import PydanticUndefined
-from sqlalchemy import CheckConstraint, MetaData
+from sqlalchemy import CheckConstraint, MetaData, String
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, text
-from shared.db import NAMING
+from shared.db import NAMING, UTCDateTime, utcnow
 from shared.outbox import define_infrastructure_tables
 from shared.pii import CitizenId, PhoneNumber
 
@@ -39,6 +40,25 @@ def column(sa_type: Any, default: Any = PydanticUndefined, **kwargs: Any) -> Any
     """
     kwargs.setdefault("description", PydanticUndefined)
     return Field(default, sa_type=sa_type, **kwargs)
+
+
+def pk() -> Any:
+    """A primary key column: an id of 36 characters (UUIDv7)."""
+    return Field(sa_type=String(36), primary_key=True)
+
+
+def created() -> Any:
+    """A creation time, set when the row is made (and by the column default for bulk inserts)."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
+
+
+def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
+    return data.model_dump(include=set(base.model_fields) - (exclude or set()))
+
+
+def today() -> date:
+    return date.today()
 
 
 # The API's bounds, kept by the database too (migration b7c1d2e3f4a5): nothing written another way

@@ -6,16 +6,18 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.training.api import router
-from services.training.consumers import apply_households_facts
+from services.training.catalogue import api as catalogue
+from services.training.compliance import api as compliance
+from services.training.members.consumers import apply_households_facts
 from services.training.models import Base
+from services.training.sessions import api as sessions
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
 
 SPEC = ServiceSpec(
     name="training",
-    routers=[router],
+    routers=[catalogue.router, sessions.router, compliance.router],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="training", sources=["households"], handler=apply_households_facts)],

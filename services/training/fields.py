@@ -11,16 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Strict
+from pydantic import AfterValidator, BaseModel, Strict
 from pydantic import Field as PydanticField
 from pydantic_core import PydanticUndefined
-from sqlalchemy import CheckConstraint, MetaData
+from sqlalchemy import CheckConstraint, MetaData, String
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from services.training.domain import COURSE_INDUSTRIES
 from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, PolicyDate, text
-from shared.db import NAMING
+from shared.db import NAMING, UTCDateTime, utcnow
 from shared.outbox import define_infrastructure_tables
 
 metadata = MetaData(naming_convention=NAMING, info={"service": "training"})
@@ -39,6 +39,25 @@ def column(sa_type: Any, default: Any = PydanticUndefined, **kwargs: Any) -> Any
     """
     kwargs.setdefault("description", PydanticUndefined)
     return Field(default, sa_type=sa_type, **kwargs)
+
+
+def pk() -> Any:
+    """A primary key column: an id of 36 characters (UUIDv7)."""
+    return Field(sa_type=String(36), primary_key=True)
+
+
+def created() -> Any:
+    """A creation time, set when the row is made (and by the column default for bulk inserts)."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
+
+
+def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
+    return data.model_dump(include=set(base.model_fields) - (exclude or set()))
+
+
+def this_year() -> int:
+    return date.today().year
 
 
 # The API's bounds, kept by the database too (migration c8d2e3f4a5b6): a certificate of year 1

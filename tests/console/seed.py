@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from services.funds.domain import credit_code_check_char
-from services.households.importer import HEADERS
+from services.households.imports.columns import HEADERS
 from shared.pii import make_citizen_id
 
 COUNTY = "440232"  # 乳源瑶族自治县

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from services.households.consumers import learn_entities
+from services.households.employment.consumers import learn_entities
 from services.households.models import Base as HouseholdsBase
 from shared.bus import apply_batch, decode
 from shared.db import create_engine

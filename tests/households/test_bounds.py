@@ -249,5 +249,14 @@ async def test_the_database_refuses_an_oversized_wage_or_a_year_one_date_written
     with pytest.raises(IntegrityError):
         async with ctx.engine.begin() as conn:
             await conn.execute(
-                insert(Household), [{"id": new_id(), "household_number": unique_number(), "village_code": village, "poverty_status": "registered_poor", "registered_on": date(1, 1, 1)}]
+                insert(Household),
+                [
+                    {
+                        "id": new_id(),
+                        "household_number": unique_number(),
+                        "village_code": village,
+                        "poverty_status": "registered_poor",
+                        "registered_on": date(1, 1, 1),
+                    }
+                ],
             )

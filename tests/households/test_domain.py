@@ -46,10 +46,14 @@ def test_r13_wage_period_must_lie_inside_the_employment():
 def test_r13_employment_starts_while_the_worker_is_a_member():
     domain.check_r13_employment_start(started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=None, household_left_on=None)
     with pytest.raises(RuleViolation) as err:
-        domain.check_r13_employment_start(started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=date(2026, 3, 1), household_left_on=None)
+        domain.check_r13_employment_start(
+            started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=date(2026, 3, 1), household_left_on=None
+        )
     assert err.value.rule == "R13"
     with pytest.raises(RuleViolation):
-        domain.check_r13_employment_start(started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=None, household_left_on=date(2026, 2, 1))
+        domain.check_r13_employment_start(
+            started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=None, household_left_on=date(2026, 2, 1)
+        )
 
 
 def test_status_lifecycle_exit_needs_year_and_return_only_after_exit():

@@ -32,7 +32,13 @@ async def test_r13_employment_by_unknown_entity_is_422_naming_entity_id(platform
     before = await outbox_count(platform)
     r = await platform.client.post(
         f"{V1}/employments",
-        json={"member_id": hh["members"][0]["id"], "entity_id": "0192f0a4-0000-7000-8000-00000000dead", "post": "x", "link": "processing", "started_on": "2026-03-01"},
+        json={
+            "member_id": hh["members"][0]["id"],
+            "entity_id": "0192f0a4-0000-7000-8000-00000000dead",
+            "post": "x",
+            "link": "processing",
+            "started_on": "2026-03-01",
+        },
         headers=platform.admin,
     )
     assert r.status_code == 422 and r.json()["field"] == "entity_id"
@@ -69,7 +75,9 @@ async def test_r13_wage_books_wage_labor_income_in_the_ledger(platform):
     village, hh, entity, emp = await _employed(platform)
     operator = platform.as_("entity_operator", entity)
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 240000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=keyed(operator)
+        f"{V1}/wages",
+        json={"employment_id": emp["id"], "amount_fen": 240000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"},
+        headers=keyed(operator),
     )
     assert r.status_code == 201, r.text
     pid = r.json()["id"]
@@ -98,7 +106,9 @@ async def test_r13_wage_negative_fractional_or_zero_amount_is_422_and_writes_not
     before = await outbox_count(platform)
     for amount in (-100, 12.5, 0, "100"):
         r = await c.post(
-            f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": amount, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"}, headers=keyed(platform.admin)
+            f"{V1}/wages",
+            json={"employment_id": emp["id"], "amount_fen": amount, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": "2026-04-05"},
+            headers=keyed(platform.admin),
         )
         assert r.status_code == 422, amount
         assert r.json()["field"] == "amount_fen"
@@ -110,11 +120,15 @@ async def test_r13_wage_period_outside_the_employment_is_422(platform):
     c = platform.client
     _, _, _, emp = await _employed(platform)
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-02-01", "period_end": "2026-02-28", "paid_on": "2026-03-05"}, headers=keyed(platform.admin)
+        f"{V1}/wages",
+        json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-02-01", "period_end": "2026-02-28", "paid_on": "2026-03-05"},
+        headers=keyed(platform.admin),
     )
     assert r.status_code == 422 and r.json()["rule"] == "R13" and r.json()["field"] == "period_start"
     r = await c.post(
-        f"{V1}/wages", json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": tomorrow()}, headers=keyed(platform.admin)
+        f"{V1}/wages",
+        json={"employment_id": emp["id"], "amount_fen": 1000, "period_start": "2026-03-01", "period_end": "2026-03-31", "paid_on": tomorrow()},
+        headers=keyed(platform.admin),
     )
     assert r.status_code == 422 and r.json()["field"] == "paid_on"
 
@@ -168,7 +182,13 @@ async def test_r13_entity_registered_through_the_funds_api_can_employ_members(pl
 
     village = await make_village(platform)
     hh = await make_household(platform, village)
-    body = {"name": "必背生态农业股份有限公司", "kind": "joint_stock_company", "credit_code": credit_code(), "county_code": village[:6], "village_codes": [village]}
+    body = {
+        "name": "必背生态农业股份有限公司",
+        "kind": "joint_stock_company",
+        "credit_code": credit_code(),
+        "county_code": village[:6],
+        "village_codes": [village],
+    }
     r = await platform.client.post("/funds/v1/entities", json=body, headers=platform.admin)
     assert r.status_code == 201, r.text
     entity = r.json()["id"]

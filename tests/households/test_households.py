@@ -12,7 +12,9 @@ async def test_household_registers_with_members_masked_ids_and_facts(platform):
     c = platform.client
     village = await make_village(platform)
     head = member(name="邓大", wishes_to_work_away=True, is_party_member=True)
-    body = await make_household(platform, village, members=[head, member(relation="child", labour="none", name="邓小", birth=date(2015, 6, 1))], address="一组12号")
+    body = await make_household(
+        platform, village, members=[head, member(relation="child", labour="none", name="邓小", birth=date(2015, 6, 1))], address="一组12号"
+    )
     assert body["household_size"] == 2 and body["labour_count"] == 1
     assert body["county_code"] == "440232" and body["poverty_status"] == "registered_poor"
     county = platform.as_("county_officer", "440232")
@@ -58,7 +60,9 @@ async def test_member_in_two_households_is_422_and_nothing_written(platform):
     await make_household(platform, village, members=[m])
     number = unique_number()
     r = await c.post(
-        f"{V1}/households", json={"household_number": number, "village_code": village, "registered_on": "2026-01-01", "members": [member(), {**m, "relation": "spouse"}]}, headers=platform.admin
+        f"{V1}/households",
+        json={"household_number": number, "village_code": village, "registered_on": "2026-01-01", "members": [member(), {**m, "relation": "spouse"}]},
+        headers=platform.admin,
     )
     assert r.status_code == 422 and r.json()["field"] == "members[1].id_number"
     listed = (await c.get(f"{V1}/households", params={"village": village}, headers=platform.admin)).json()["items"]
@@ -70,7 +74,9 @@ async def test_birth_date_in_the_future_is_422(platform):
     bad = member()
     bad["birth_date"] = tomorrow()
     r = await platform.client.post(
-        f"{V1}/households", json={"household_number": unique_number(), "village_code": village, "registered_on": "2026-01-01", "members": [bad]}, headers=platform.admin
+        f"{V1}/households",
+        json={"household_number": unique_number(), "village_code": village, "registered_on": "2026-01-01", "members": [bad]},
+        headers=platform.admin,
     )
     assert r.status_code == 422 and r.json()["field"] == "members[0].birth_date"
 
@@ -79,7 +85,9 @@ async def test_invalid_identity_number_is_422_naming_the_member(platform):
     village = await make_village(platform)
     bad = member(id_number="440232198003150012")  # wrong check character
     r = await platform.client.post(
-        f"{V1}/households", json={"household_number": unique_number(), "village_code": village, "registered_on": "2026-01-01", "members": [bad]}, headers=platform.admin
+        f"{V1}/households",
+        json={"household_number": unique_number(), "village_code": village, "registered_on": "2026-01-01", "members": [bad]},
+        headers=platform.admin,
     )
     assert r.status_code == 422 and r.json()["field"] == "members[0].id_number"
     assert "440232198003150012" not in r.text
@@ -90,9 +98,13 @@ async def test_status_history_exit_and_return_answer_as_of(platform):
     village = await make_village(platform)
     hh = await make_household(platform, village, registered_on="2025-01-10")
     hid = hh["id"]
-    r = await c.post(f"{V1}/households/{hid}/status", json={"poverty_status": "exited", "effective_on": "2025-12-20", "exit_year": 2025, "reason": "收入达标"}, headers=h)
+    r = await c.post(
+        f"{V1}/households/{hid}/status", json={"poverty_status": "exited", "effective_on": "2025-12-20", "exit_year": 2025, "reason": "收入达标"}, headers=h
+    )
     assert r.status_code == 200, r.text
-    r = await c.post(f"{V1}/households/{hid}/status", json={"poverty_status": "returned_to_poverty", "effective_on": "2026-06-01", "reason": "因病返贫"}, headers=h)
+    r = await c.post(
+        f"{V1}/households/{hid}/status", json={"poverty_status": "returned_to_poverty", "effective_on": "2026-06-01", "reason": "因病返贫"}, headers=h
+    )
     assert r.status_code == 200, r.text
     assert r.json()["poverty_status"] == "returned_to_poverty"
 
@@ -139,7 +151,10 @@ async def test_members_join_change_and_leave_with_size_events_and_history(platfo
     r = await c.post(f"{V1}/members/{spouse['id']}/leave", json={"reason": "外嫁", "effective_on": "2026-06-01"}, headers=h)
     assert r.status_code == 200 and r.json()["left_on"] == "2026-06-01"
 
-    sizes = [(e["data"]["effective_on"], e["data"]["member_count"], e["data"]["labour_count"]) for e in await outbox_events(platform, "household_size_changed", subject=hid)]
+    sizes = [
+        (e["data"]["effective_on"], e["data"]["member_count"], e["data"]["labour_count"])
+        for e in await outbox_events(platform, "household_size_changed", subject=hid)
+    ]
     assert sizes == [("2026-02-01", 3, 2), ("2026-04-01", 3, 1), ("2026-06-01", 2, 1)]
     updated = await outbox_events(platform, "member_updated", subject=spouse["id"])
     assert updated[0]["data"]["changed"] == ["labour_capacity"] and updated[0]["data"]["labour_capacity"] == "none"
@@ -257,11 +272,15 @@ async def test_village_cadre_registers_only_in_its_village(platform):
     other = await make_village(platform)
     cadre = platform.as_("village_cadre", mine)
     ok = await c.post(
-        f"{V1}/households", json={"household_number": unique_number(), "village_code": mine, "registered_on": "2026-01-01", "members": [member()]}, headers=cadre
+        f"{V1}/households",
+        json={"household_number": unique_number(), "village_code": mine, "registered_on": "2026-01-01", "members": [member()]},
+        headers=cadre,
     )
     assert ok.status_code == 201
     no = await c.post(
-        f"{V1}/households", json={"household_number": unique_number(), "village_code": other, "registered_on": "2026-01-01", "members": [member()]}, headers=cadre
+        f"{V1}/households",
+        json={"household_number": unique_number(), "village_code": other, "registered_on": "2026-01-01", "members": [member()]},
+        headers=cadre,
     )
     assert no.status_code == 403
 
@@ -270,7 +289,9 @@ async def test_ledger_follows_household_size_changes_for_per_capita_income(platf
     c, h = platform.client, platform.admin
     village = await make_village(platform)
     hid = (await make_household(platform, village, registered_on="2026-01-01"))["id"]
-    r = await c.post(f"{V1}/households/{hid}/members", json={**member(relation="child", labour="none", birth=date(2026, 1, 20)), "joined_on": "2026-01-20"}, headers=h)
+    r = await c.post(
+        f"{V1}/households/{hid}/members", json={**member(relation="child", labour="none", birth=date(2026, 1, 20)), "joined_on": "2026-01-20"}, headers=h
+    )
     assert r.status_code == 201
 
     async def size():

@@ -8,15 +8,25 @@ from datetime import date
 
 from openpyxl import Workbook, load_workbook
 
-from services.households.importer import HEADERS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
-from services.households.schemas import HouseholdIn, MemberIn
+from services.households.imports.columns import HEADERS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from services.households.registry.schemas import HouseholdIn, MemberIn
 from tests.helpers import citizen_id, unique_number, village_code
 from tests.households.support import V1, make_household, make_village, member, outbox_count, outbox_events
 
 COUNTY = "440281"  # 乐昌市
 
 
-def row(village: str, number: str, *, name: str, relation: str = "户主", head: str | None = None, id_number: str | None = None, birth: date | None = None, **over: str) -> dict[str, str]:
+def row(
+    village: str,
+    number: str,
+    *,
+    name: str,
+    relation: str = "户主",
+    head: str | None = None,
+    id_number: str | None = None,
+    birth: date | None = None,
+    **over: str,
+) -> dict[str, str]:
     id_number = id_number or citizen_id(COUNTY, birth)
     birth = birth or date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     values = {
@@ -139,11 +149,11 @@ async def test_error_report_names_row_column_value_reason_and_nothing_is_applied
     dup = citizen_id(COUNTY, date(1990, 1, 1))
     future = date.today().replace(year=date.today().year + 1)
     rows = good + [
-        row(village, bad_number, name="周一", id_number=dup, birth=date(1990, 1, 1)),                      # row 5
+        row(village, bad_number, name="周一", id_number=dup, birth=date(1990, 1, 1)),  # row 5
         row(village, bad_number, name="周二", relation="配偶", head="周一", id_number=dup, birth=date(1990, 1, 1)),  # row 6: duplicate id
-        row(village, bad_number, name="周三", relation="子女", head="周一", 出生日期=future.isoformat()),        # row 7: future birth
-        row("440281000001", unique_number("IMP"), name="吴某"),                                              # row 8: invalid code
-        row(village, unique_number("IMP"), name="郑某", 劳动能力="很能干"),                                     # row 9: unknown value
+        row(village, bad_number, name="周三", relation="子女", head="周一", 出生日期=future.isoformat()),  # row 7: future birth
+        row("440281000001", unique_number("IMP"), name="吴某"),  # row 8: invalid code
+        row(village, unique_number("IMP"), name="郑某", 劳动能力="很能干"),  # row 9: unknown value
         row(existing_village, unique_number("IMP"), name="某某", id_number=taken["id_number"]),  # row 10: in another household
     ]
     before = await outbox_count(platform)
@@ -218,7 +228,11 @@ async def test_template_example_row_passes_the_dry_run(platform):
     header, example = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     values = dict(zip(header, example, strict=True))
     # Fresh registry keys, so the check is about the example's values, not about earlier tests' data.
-    values |= {"村代码": village_code(values["村代码"][:6]), "户编号": unique_number("TPL"), "身份证号": citizen_id(values["村代码"][:6], date.fromisoformat(values["出生日期"]))}
+    values |= {
+        "村代码": village_code(values["村代码"][:6]),
+        "户编号": unique_number("TPL"),
+        "身份证号": citizen_id(values["村代码"][:6], date.fromisoformat(values["出生日期"])),
+    }
     report = (await upload(platform, as_csv([values]), dry_run=True)).json()
     assert report["valid"] is True, report["errors"]
     assert report["households"] == 1 and report["members"] == 1
@@ -228,7 +242,7 @@ async def test_template_example_row_passes_the_dry_run(platform):
 
 
 async def test_a_file_over_the_row_cap_is_a_413_saying_so_and_writes_nothing(platform):
-    from services.households.importer import MAX_ROWS
+    from services.households.imports.sheet import MAX_ROWS
 
     before = await outbox_count(platform)
     # A large generated CSV: one row more than the cap (short rows, so the body stays small).
@@ -242,7 +256,7 @@ async def test_a_file_over_the_row_cap_is_a_413_saying_so_and_writes_nothing(pla
 
 
 async def test_a_large_file_reports_the_first_hundred_problems_and_counts_them_all(platform):
-    from services.households.importer import MAX_REPORTED_ERRORS
+    from services.households.imports.check import MAX_REPORTED_ERRORS
 
     village = village_code(COUNTY)
     rows = [row(village, unique_number("BAD"), name=f"错{i}", 劳动能力="很能干") for i in range(3000)]
@@ -257,7 +271,7 @@ async def test_a_large_file_reports_the_first_hundred_problems_and_counts_them_a
 
 
 async def test_an_import_body_over_ten_mib_is_a_413_problem(platform):
-    from services.households.importer import MAX_BODY_BYTES
+    from services.households.imports.sheet import MAX_BODY_BYTES
 
     r = await upload(platform, b"x" * (MAX_BODY_BYTES + 1), dry_run=True)
     assert r.status_code == 413, r.text[:300]
@@ -267,7 +281,7 @@ async def test_an_import_body_over_ten_mib_is_a_413_problem(platform):
 async def test_an_xlsx_that_would_inflate_past_its_limit_is_refused_before_it_is_opened(platform):
     import zipfile
 
-    from services.households.importer import XLSX_MAX_UNCOMPRESSED_BYTES
+    from services.households.imports.sheet import XLSX_MAX_UNCOMPRESSED_BYTES
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -278,9 +292,9 @@ async def test_an_xlsx_that_would_inflate_past_its_limit_is_refused_before_it_is
 
 
 async def test_an_xlsx_over_the_row_cap_is_a_413(platform, monkeypatch):
-    from services.households import importer
+    from services.households.imports import sheet
 
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(sheet, "MAX_ROWS", 5)
     village = village_code(COUNTY)
     rows = [r for _ in range(2) for r in family(village)[1]]
     r = await upload(platform, as_xlsx(rows), dry_run=True, filename="户籍.xlsx")

@@ -45,7 +45,12 @@ async def test_filters_by_region_category_status_and_labour_with_cursor_paging(p
 
 
 async def test_bad_filters_are_422_naming_the_parameter(platform):
-    for params, field in (({"county": "4402"}, "county"), ({"village": "abc"}, "village"), ({"poverty_status": "rich"}, "poverty_status"), ({"cursor": "%%%"}, "cursor")):
+    for params, field in (
+        ({"county": "4402"}, "county"),
+        ({"village": "abc"}, "village"),
+        ({"poverty_status": "rich"}, "poverty_status"),
+        ({"cursor": "%%%"}, "cursor"),
+    ):
         r = await platform.client.get(f"{V1}/households", params=params, headers=platform.admin)
         assert r.status_code == 422, params
         assert r.json()["field"] == field
@@ -74,7 +79,9 @@ async def test_stats_count_households_members_and_labourers_within_scope(platfor
     left = await make_household(platform, village, members=[member(county="440204"), member(relation="child", labour="partial", county="440204")])
     await make_household(platform, other, members=[member(county="440204")])
     assert (await c.post(f"{V1}/households/{gone['id']}/leave", json={"reason": "迁出", "effective_on": "2026-05-01"}, headers=h)).status_code == 200
-    assert (await c.post(f"{V1}/households/{left['id']}/status", json={"poverty_status": "exited", "effective_on": "2026-05-01", "exit_year": 2026}, headers=h)).status_code == 200
+    assert (
+        await c.post(f"{V1}/households/{left['id']}/status", json={"poverty_status": "exited", "effective_on": "2026-05-01", "exit_year": 2026}, headers=h)
+    ).status_code == 200
     child = next(m for m in left["members"] if m["relation"] == "child")
     assert (await c.post(f"{V1}/members/{child['id']}/leave", json={"reason": "入学", "effective_on": "2026-06-01"}, headers=h)).status_code == 200
 

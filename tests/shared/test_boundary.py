@@ -101,7 +101,7 @@ async def test_body_just_under_the_limit_reaches_validation(platform):
 
 
 async def test_imports_take_a_larger_documented_body_limit(platform):
-    from services.households.importer import MAX_BODY_BYTES as IMPORT_MAX_BODY_BYTES  # the import route's own limit
+    from services.households.imports.sheet import MAX_BODY_BYTES as IMPORT_MAX_BODY_BYTES  # the import route's own limit
 
     assert IMPORT_MAX_BODY_BYTES > MIB
     csv = ("村代码,户编号\n" + "x,y\n" * (MIB // 4)).encode()

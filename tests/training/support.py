@@ -69,9 +69,7 @@ async def course(platform: Any, *, category: str = "agricultural_technique", ind
     return r.json()["id"]
 
 
-async def session(
-    platform: Any, course_id: str, region: str, start: date, *, length: int = 5, venue_kind: str = "industry_project_area"
-) -> str:
+async def session(platform: Any, course_id: str, region: str, start: date, *, length: int = 5, venue_kind: str = "industry_project_area") -> str:
     body = {
         "course_id": course_id,
         "venue_kind": venue_kind,

@@ -53,7 +53,9 @@ async def test_a_session_in_year_one_or_with_a_control_character_in_its_venue_is
     }
     r = await platform.client.post("/training/v1/sessions", json=body, headers=platform.admin)
     assert r.status_code == 422 and r.json()["field"] == "start_date", r.text
-    r = await platform.client.post("/training/v1/sessions", json=body | {"start_date": "2025-03-03", "end_date": "2025-03-07", "venue_name": "基\u202e地"}, headers=platform.admin)
+    r = await platform.client.post(
+        "/training/v1/sessions", json=body | {"start_date": "2025-03-03", "end_date": "2025-03-07", "venue_name": "基\u202e地"}, headers=platform.admin
+    )
     assert r.status_code == 422 and r.json()["field"] == "venue_name", r.text
 
 

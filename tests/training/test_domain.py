@@ -40,7 +40,9 @@ def test_r7_three_years_with_a_skill_are_compliant_and_a_fourth_keeps_it():
 
 
 def test_r7_a_gap_year_restarts_the_run():
-    statuses = r7_compliance(sessions=two(2022) + two(2023) + [CompletedSession(2024, 9)] + two(2025), skills_certified_on=[date(2022, 9, 1)], through_year=2025)
+    statuses = r7_compliance(
+        sessions=two(2022) + two(2023) + [CompletedSession(2024, 9)] + two(2025), skills_certified_on=[date(2022, 9, 1)], through_year=2025
+    )
     assert [(s.status, s.consecutive_years, s.years_remaining) for s in statuses] == [
         ("on_track", 1, 2),
         ("on_track", 2, 1),

@@ -8,8 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from services.training import domain, service
-from services.training.models import Compliance, KnownMember, KnownVillage
+from services.training import domain
+from services.training.compliance import service
+from services.training.compliance.models import Compliance
+from services.training.fields import this_year
+from services.training.members.models import KnownMember, KnownVillage
 from shared.bus import Delivered
 from shared.events.households import (
     MemberLeft,
@@ -28,7 +31,7 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
     village_codes = {d.data.village_code for d in batch if isinstance(d.data, VillageRegistered)}
     members = await _load(session, KnownMember, KnownMember.id, member_ids)
     villages = await _load(session, KnownVillage, KnownVillage.code, village_codes)
-    year = service.this_year()
+    year = this_year()
     # Added after the members they refer to are flushed (no ORM relationship orders the inserts).
     first_statuses: list[Compliance] = []
     for d in batch:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.households.models import KnownEntity
+from services.households.employment.models import KnownEntity
 from shared.bus import Delivered
 from shared.db import utcnow
 from shared.events.funds import EntityRegistered, EntityUpdated

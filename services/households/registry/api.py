@@ -1,0 +1,121 @@
+"""HTTP routes of the registry — thin: parse, call the services, return their schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Response, status
+
+from services.households.api_common import REGISTRARS, County, PageDep, Township, VillageQ
+from services.households.fields import VillageCategory
+from services.households.registry import members, service, views
+from services.households.registry.models import Household
+from services.households.registry.schemas import (
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    HouseholdSummary,
+    LeaveIn,
+    MemberJoinIn,
+    MemberLeaveIn,
+    MemberOut,
+    MemberPatch,
+    Stats,
+    StatusChangeIn,
+)
+from shared.auth import CurrentPrincipal, require_roles
+from shared.bounds import PolicyDate
+from shared.events.households import LabourCapacity, PovertyStatus
+from shared.paging import Page, paginate
+from shared.service import ContextDep, SessionDep, service_router
+
+router = service_router("households", tags=["households"])
+
+
+@router.post("/households", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGISTRARS)], summary="Register a household with its members")
+async def register_household(body: HouseholdIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, response: Response) -> HouseholdOut:
+    out = await service.register_household(session=session, principal=principal, vault=ctx.vault, data=body)
+    response.headers["Location"] = f"/households/v1/households/{out.id}"
+    return out
+
+
+@router.get("/households", summary="Households in your scope, filtered")
+async def list_households(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    county: County = None,
+    township: Township = None,
+    village: VillageQ = None,
+    category: VillageCategory | None = None,
+    poverty_status: PovertyStatus | None = None,
+    labour_capacity: Annotated[LabourCapacity | None, Query(description="households with a current member of this capacity")] = None,
+    include_left: Annotated[bool, Query(description="include households that left the registry")] = False,
+) -> Page[HouseholdSummary]:
+    stmt = views.household_list_query(
+        principal,
+        county=county,
+        township=township,
+        village=village,
+        category=category,
+        poverty_status=poverty_status,
+        labour_capacity=labour_capacity,
+        include_left=include_left,
+    )
+    found = await paginate(session, stmt, key=Household.id, params=page, to_item=lambda h: h)
+    return Page[HouseholdSummary](items=await views.summaries(session, found.items), next_cursor=found.next_cursor)
+
+
+@router.get("/households/{household_id}", summary="A household, now or as the registry stood on a day")
+async def get_household(
+    household_id: str,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    as_of: Annotated[PolicyDate | None, Query(description="YYYY-MM-DD: status, members and size as of that day")] = None,
+) -> HouseholdOut:
+    return await service.get_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, as_of=as_of)
+
+
+@router.patch("/households/{household_id}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a household's address")
+async def correct_household(household_id: str, body: HouseholdPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
+    return await service.correct_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+
+
+@router.post("/households/{household_id}/status", dependencies=[require_roles(*REGISTRARS)], summary="Change the poverty status (exit, return)")
+async def change_status(household_id: str, body: StatusChangeIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
+    return await service.change_status(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+
+
+@router.post("/households/{household_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="The household leaves the registry (nothing is deleted)")
+async def leave_registry(household_id: str, body: LeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
+    return await service.leave_registry(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+
+
+@router.post(
+    "/households/{household_id}/members", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGISTRARS)], summary="A member joins the household"
+)
+async def add_member(household_id: str, body: MemberJoinIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, response: Response) -> MemberOut:
+    out = await members.add_member(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    response.headers["Location"] = f"/households/v1/members/{out.id}"
+    return out
+
+
+@router.get("/members/{member_id}", summary="One member")
+async def get_member(member_id: str, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
+    return await members.get_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id)
+
+
+@router.patch("/members/{member_id}", dependencies=[require_roles(*REGISTRARS)], summary="Change labour capacity, wishes or roles from a date")
+async def update_member(member_id: str, body: MemberPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
+    return await members.update_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+
+
+@router.post("/members/{member_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="A member leaves the household")
+async def member_leaves(member_id: str, body: MemberLeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
+    return await members.member_leaves(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+
+
+@router.get("/stats", summary="Counts for dashboards within your scope")
+async def stats(session: SessionDep, principal: CurrentPrincipal, county: County = None, township: Township = None, village: VillageQ = None) -> Stats:
+    return await views.stats(session=session, principal=principal, county=county, township=township, village=village)

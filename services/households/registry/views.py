@@ -1,0 +1,236 @@
+"""The registry read back: a household as of a day, a member as the caller may see them, list rows, counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.households import domain
+from services.households.fields import today
+from services.households.registry.models import Household, HouseholdStatus, Member, MemberCapacity
+from services.households.registry.schemas import (
+    HouseholdOut,
+    HouseholdSummary,
+    MemberOut,
+    Stats,
+    StatusRecordOut,
+)
+from services.households.villages.models import Village, VillageCategoryRow
+from services.households.villages.service import village_filters
+from shared.auth import Principal, ensure_readable, ensure_writable
+from shared.pii import PiiVault, mask_citizen_id, mask_phone
+from shared.problems import Conflict, NotFound
+from shared.regions import county_of, township_of
+
+
+async def load_household(*, session: AsyncSession, principal: Principal, household_id: str, write: bool = False) -> Household:
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise NotFound("户不存在", detail_en=f"household {household_id} not found")
+    if write:  # a write outside the scope is refused (403), a read outside it does not exist (404)
+        ensure_writable(principal, region=household.village_code)
+    ensure_readable(principal, region=household.village_code, what="户")
+    return household
+
+
+def _ensure_in_registry(household: Household) -> None:
+    if household.left_on is not None:
+        raise Conflict("该户已退出登记", detail_en=f"the household left the registry on {household.left_on}", code="household_left")
+
+
+def member_out(m: Member, *, vault: PiiVault, principal: Principal, labour_capacity: str | None = None) -> MemberOut:
+    """The member as the caller may see them: identity number and phone decrypted, and masked unless the role needs them."""
+    number = vault.decrypt(m.id_number_cipher)
+    shown = {
+        "id_number": number if principal.sees_full_pii else mask_citizen_id(number),
+        "phone": _phone_out(m, vault=vault, principal=principal),
+        "labour_capacity": labour_capacity or m.labour_capacity,
+    }
+    return MemberOut.model_validate(m, update=shown)
+
+
+def _phone_out(m: Member, *, vault: PiiVault, principal: Principal) -> str | None:
+    if not m.phone_cipher:
+        return None
+    phone = vault.decrypt(m.phone_cipher)
+    return phone if principal.sees_full_pii else mask_phone(phone)
+
+
+class _MemberOn:
+    """A member's facts as they stood on one day (labour capacity from its history)."""
+
+    def __init__(self, m: Member, capacity: str) -> None:
+        self.labour_capacity = capacity
+        self.joined_on = m.joined_on
+        self.left_on = m.left_on
+
+
+async def _capacity_history(session: AsyncSession, member_ids: list[str]) -> dict[str, list[tuple[date, str]]]:
+    history: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    if not member_ids:
+        return history
+    rows = await session.execute(
+        select(MemberCapacity.member_id, MemberCapacity.effective_on, MemberCapacity.labour_capacity)
+        .where(MemberCapacity.member_id.in_(member_ids))
+        .order_by(MemberCapacity.effective_on, MemberCapacity.recorded_at, MemberCapacity.id)
+    )
+    for member_id, effective_on, capacity in rows:
+        history[member_id].append((effective_on, capacity))
+    return history
+
+
+async def _members(session: AsyncSession, household_id: str) -> list[Member]:
+    return list((await session.execute(select(Member).where(Member.household_id == household_id).order_by(Member.id))).scalars())
+
+
+async def _counts_on(session: AsyncSession, household_id: str, day: date) -> tuple[int, int]:
+    """(member_count, labour_count) of a household as of ``day``, from membership dates and capacity history."""
+    members = await _members(session, household_id)
+    history = await _capacity_history(session, [m.id for m in members])
+    facts = [_MemberOn(m, domain.capacity_on(history[m.id], day, m.labour_capacity)) for m in members]
+    return domain.household_size_on(facts, day), domain.labour_count_on(facts, day)
+
+
+async def _status_history(session: AsyncSession, household_id: str) -> list[HouseholdStatus]:
+    return list(
+        (
+            await session.execute(
+                select(HouseholdStatus)
+                .where(HouseholdStatus.household_id == household_id)
+                .order_by(HouseholdStatus.effective_on, HouseholdStatus.recorded_at, HouseholdStatus.id)
+            )
+        ).scalars()
+    )
+
+
+async def household_view(session: AsyncSession, h: Household, *, vault: PiiVault, principal: Principal, as_of: date | None = None) -> HouseholdOut:
+    members = await _members(session, h.id)
+    history = await _capacity_history(session, [m.id for m in members])
+    statuses = await _status_history(session, h.id)
+    day = as_of or today()
+    capacities = {m.id: domain.capacity_on(history[m.id], day, m.labour_capacity) for m in members}
+    facts = [_MemberOn(m, capacities[m.id]) for m in members]
+    status, exit_year = h.poverty_status, h.exit_year
+    left_on, left_reason = h.left_on, h.left_reason
+    shown = members
+    if as_of is not None:
+        found = domain.status_on([(s.effective_on, s.poverty_status, s.exit_year) for s in statuses], as_of)
+        if found is not None:
+            status, exit_year = found
+        statuses = [s for s in statuses if s.effective_on <= as_of]
+        shown = [m for m in members if domain.is_member_on(m, as_of)]
+        if left_on is not None and left_on > as_of:
+            left_on = left_reason = None
+    return HouseholdOut.model_validate(
+        h,
+        update={
+            "township_code": township_of(h.village_code),
+            "county_code": county_of(h.village_code),
+            "poverty_status": status,
+            "exit_year": exit_year,
+            "left_on": left_on,
+            "left_reason": left_reason,
+            "in_registry": left_on is None or left_on > day,
+            "as_of": as_of,
+            "members": [_member_on(member_out(m, vault=vault, principal=principal, labour_capacity=capacities[m.id]), as_of) for m in shown],
+            "household_size": domain.household_size_on(facts, day),
+            "labour_count": domain.labour_count_on(facts, day),
+            "status_history": [StatusRecordOut.model_validate(s) for s in statuses],
+        },
+    )
+
+
+def _member_on(out: MemberOut, as_of: date | None) -> MemberOut:
+    """As the registry stood on ``as_of``: a later departure was not yet known."""
+    if as_of is not None and out.left_on is not None and out.left_on > as_of:
+        return out.model_copy(update={"left_on": None, "left_reason": None})
+    return out
+
+
+def household_list_query(
+    principal: Principal,
+    *,
+    county: str | None,
+    township: str | None,
+    village: str | None,
+    category: str | None,
+    poverty_status: str | None,
+    labour_capacity: str | None,
+    include_left: bool,
+) -> Any:
+    stmt = select(Household).where(*village_filters(principal, county=county, township=township, village=village, column=Household.village_code))
+    if category is not None:
+        stmt = stmt.where(Household.village_code.in_(select(VillageCategoryRow.village_code).where(VillageCategoryRow.category == category)))
+    if poverty_status is not None:
+        stmt = stmt.where(Household.poverty_status == poverty_status)
+    if labour_capacity is not None:
+        stmt = stmt.where(exists().where(Member.household_id == Household.id, Member.left_on.is_(None), Member.labour_capacity == labour_capacity))
+    if not include_left:
+        stmt = stmt.where(Household.left_on.is_(None))
+    return stmt
+
+
+async def summaries(session: AsyncSession, households: list[Household]) -> list[HouseholdSummary]:
+    ids = [h.id for h in households]
+    counts: dict[str, tuple[int, int]] = {}
+    if ids:
+        rows = await session.execute(
+            select(
+                Member.household_id,
+                func.count(),
+                func.sum(case((Member.labour_capacity.in_(domain.WITH_LABOUR), 1), else_=0)),
+            )
+            .where(Member.household_id.in_(ids), Member.left_on.is_(None))
+            .group_by(Member.household_id)
+        )
+        counts = {hid: (int(n), int(lab or 0)) for hid, n, lab in rows}
+    none = (0, 0)
+    return [
+        HouseholdSummary.model_validate(h, update={"household_size": counts.get(h.id, none)[0], "labour_count": counts.get(h.id, none)[1]}) for h in households
+    ]
+
+
+async def stats(*, session: AsyncSession, principal: Principal, county: str | None, township: str | None, village: str | None) -> Stats:
+    """Counts for dashboards: households still in the registry and their current members, within scope."""
+    where_h = [*village_filters(principal, county=county, township=township, village=village, column=Household.village_code), Household.left_on.is_(None)]
+    where_v = village_filters(principal, county=county, township=township, village=village, column=Village.code)
+    villages = (await session.execute(select(func.count()).select_from(Village).where(*where_v))).scalar_one()
+    by_status = dict((await session.execute(select(Household.poverty_status, func.count()).where(*where_h).group_by(Household.poverty_status))).all())
+    member_rows = (
+        await session.execute(
+            select(Household.poverty_status, Member.labour_capacity, func.count())
+            .join(Household, Household.id == Member.household_id)
+            .where(*where_h, Member.left_on.is_(None))
+            .group_by(Household.poverty_status, Member.labour_capacity)
+        )
+    ).all()
+    by_capacity: dict[str, int] = defaultdict(int)
+    labour_by_status: dict[str, int] = defaultdict(int)
+    for status, capacity, n in member_rows:
+        by_capacity[capacity] += n
+        if capacity in domain.WITH_LABOUR:
+            labour_by_status[status] += n
+    by_category = dict(
+        (
+            await session.execute(
+                select(VillageCategoryRow.category, func.count(Household.id))
+                .join(Household, Household.village_code == VillageCategoryRow.village_code)
+                .where(*where_h)
+                .group_by(VillageCategoryRow.category)
+            )
+        ).all()
+    )
+    return Stats(
+        villages=villages,
+        households=sum(by_status.values()),
+        members=sum(by_capacity.values()),
+        labourers=sum(labour_by_status.values()),
+        households_by_status={k: int(v) for k, v in by_status.items()},
+        labourers_by_status=dict(labour_by_status),
+        members_by_labour_capacity=dict(by_capacity),
+        households_by_category={k: int(v) for k, v in by_category.items()},
+    )

@@ -1,0 +1,1 @@
+"""What training knows of the households registry: villages and members, learnt from its facts."""
