@@ -77,7 +77,6 @@ def year_window(name: str) -> CheckConstraint:
 VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]
 Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
 Sex = Literal["male", "female"]
-WageReporter = Literal["entity", "village", "city"]
 
 # Bounded text of the registry.
 VillageName = text(100, description="a village or township name")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from services.households.employment.models import EmploymentBase, EntityFields, WageBase
 from services.households.fields import (
     Reason,
-    WageReporter,
 )
 from shared.bounds import PolicyDate, StrictInput
 
@@ -101,7 +102,7 @@ class WageOut(WageBase):
     household_id: str
     village_code: str
     entity_id: str
-    reported_by: WageReporter
+    reported_by: str = Field(description="who reported it: entity, village or city")
 
 
 class EntityOut(EntityFields):
