@@ -323,7 +323,7 @@ def r10_assets(facts: Facts, t: Thresholds) -> Indicator:
     assets = facts.of("asset_registered")
     if not assets:
         return Indicator("R10", NO_DATA, note="no asset registered")
-    handed = {str(h.get("asset_id")) for h in facts.of("asset_handed_over") if h.get("mode", h.get("management_mode")) in HANDOVER_MODES}
+    handed = {str(h.get("asset_id")) for h in facts.of("asset_handed_over") if h.get("mode") in HANDOVER_MODES}
     idle = [a for a in assets if str(a.get("asset_id")) not in handed]
     shares = _distribution_check("R10", [d for d in approved_distributions(facts) if d.get("asset_id")], t.poor_share_bp)
     numbers = {"assets": len(assets), "not_handed_over": len(idle)} | shares.numbers
