@@ -56,7 +56,7 @@ class Facility(Opened, Protocol):
 
 T = TypeVar("T")
 P = TypeVar("P", bound=HasPeriod)
-O = TypeVar("O", bound=Opened)
+OpenedT = TypeVar("OpenedT", bound=Opened)
 W = TypeVar("W", bound=AtUnit)
 F = TypeVar("F", bound=Facility)
 
@@ -94,7 +94,7 @@ def r19_showcase_window(windows: Iterable[W], span: Span, *, paired_unit: str | 
     return Verdict("R19", bool(counted), counted)
 
 
-def r20_ecommerce_station(points: Iterable[O], span: Span) -> Verdict[O]:
+def r20_ecommerce_station(points: Iterable[OpenedT], span: Span) -> Verdict[OpenedT]:
     """R20 §6.3: ≥1 e-commerce service centre, station or shop covering the place, open in ``span``."""
     counted = tuple(p for p in points if _opened_by(p, span))
     return Verdict("R20", bool(counted), counted)

@@ -95,7 +95,7 @@ async def read_topic(settings: FupinSettings, source: str) -> list[dict[str, Any
         if key not in seen:
             seen.add(key)
             unique.append(env)
-    unique.sort(key=lambda e: (e.get("sequence") if isinstance(e.get("sequence"), int) else -1))
+    unique.sort(key=_sequence)
     return unique
 
 
@@ -104,6 +104,12 @@ async def topic_partitions(consumer: Any, topic: str) -> set[int] | None:
     cluster = await consumer._client.fetch_all_metadata()
     return cluster.partitions_for_topic(topic)
 
+
+
+def _sequence(envelope: dict[str, Any]) -> int:
+    """An envelope's place in its source's log; -1 for one without a sequence (it sorts first)."""
+    value = envelope.get("sequence")
+    return value if isinstance(value, int) else -1
 
 def log_kind(settings: FupinSettings, kind: LogKind) -> Literal["outbox", "kafka"]:
     if kind != "auto":
@@ -188,7 +194,7 @@ def check_checkpoint(envelopes: Iterable[dict[str, Any]], checkpoint: Any) -> Ch
     from shared import merkle
 
     source = "/fupin/" + checkpoint.origin.rstrip("/").rsplit("/", 1)[-1]
-    mine = sorted((e for e in envelopes if e.get("source") == source), key=lambda e: e.get("sequence") if isinstance(e.get("sequence"), int) else -1)
+    mine = sorted((e for e in envelopes if e.get("source") == source), key=_sequence)
     if len(mine) < checkpoint.size:
         return ChainBreak(source, None, None, f"the log holds {len(mine)} events, the kept checkpoint {checkpoint.size}: events are missing")
     frontier: list[bytes] = []
@@ -235,7 +241,7 @@ class ExportFilter:
                 return False
         if self.household:
             data = env.get("data") or {}
-            income = data.get("income") if isinstance(data.get("income"), dict) else {}
+            income = data["income"] if isinstance(data.get("income"), dict) else {}
             if self.household not in (env.get("partitionkey"), data.get("household_id"), income.get("household_id")):
                 return False
         return True
@@ -360,10 +366,10 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
     write-ahead log altogether; a real rebuild keeps them logged (SET LOGGED afterwards would cost
     more than it saves, measured).
     """
-    from services.ledger.models import IncomeEntry
+    from services.ledger.models import IncomeEntry, table_of
 
-    indexes = list(IncomeEntry.__table__.indexes) if engine.dialect.name == "postgresql" else []
-    pk = IncomeEntry.__table__.primary_key
+    indexes = list(table_of(IncomeEntry).indexes) if engine.dialect.name == "postgresql" else []
+    pk = table_of(IncomeEntry).primary_key
     if indexes:
         async with engine.begin() as conn:
             # Entries are unique by construction here: each event is applied once (consumed_event keeps its key).
@@ -411,6 +417,7 @@ async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: 
 
     async with engine.begin() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None, "a connection without its driver connection"
         # A rebuild that crashes is simply run again: its commits need not wait for the WAL fsync.
         await raw.execute("SET LOCAL synchronous_commit TO OFF")
         if check:

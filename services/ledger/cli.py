@@ -92,7 +92,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not args.compare:
         print("fupin audit replay: only --compare is supported (replay into a scratch database and compare)", file=sys.stderr)
         return 2
-    log = None
+    log: dict[str, list[dict[str, Any]]] | None = None
     if args.from_file:
         with open(args.from_file, encoding="utf-8") as fh:
             envs = audit.read_ndjson(fh)

@@ -12,42 +12,77 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Date, Index, Integer, String, Table, Text, inspect
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel, col
 
 from shared.bounds import MAX_PAYMENT_FEN
 from shared.db import UTCDateTime, make_base
 
-Base = make_base("ledger")
+
+class LedgerTable(SQLModel, registry=registry(metadata=make_base("ledger").metadata)):
+    """The ledger's tables: SQLModel on a registry of its own, whose MetaData (naming convention and
+    the infrastructure tables included) is the ledger database's and Alembic's target."""
 
 
-class LedgerHousehold(Base):
+Base = LedgerTable  # the name the ledger's callers (and its tests) know the tables' base by
+__all__ = ["Base", "Checkpoint", "HouseholdSize", "IncomeEntry", "IncomeEntryFields", "LedgerHousehold", "LedgerTable", "ParkedFact", "PolicyFact", "col", "table_of"]
+
+
+def table_of(model: type[LedgerTable]) -> Table:
+    """A table class's ``Table`` (SQLModel's stubs do not declare ``__table__``)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+class LedgerHousehold(LedgerTable, table=True):
     __tablename__ = "ledger_household"
 
-    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    household_number: Mapped[str] = mapped_column(String(40))
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    township_code: Mapped[str] = mapped_column(String(9), index=True)
-    county_code: Mapped[str] = mapped_column(String(6), index=True)
-    poverty_status: Mapped[str] = mapped_column(String(30))
-    registered_on: Mapped[date] = mapped_column(Date)
-    left_on: Mapped[date | None] = mapped_column(Date)
+    household_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    household_number: str = Field(sa_column=Column(String(40), nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    township_code: str = Field(sa_column=Column(String(9), index=True, nullable=False))
+    county_code: str = Field(sa_column=Column(String(6), index=True, nullable=False))
+    poverty_status: str = Field(sa_column=Column(String(30), nullable=False))
+    registered_on: date = Field(sa_column=Column(Date, nullable=False))
+    left_on: date | None = Field(sa_column=Column(Date))
 
 
-class HouseholdSize(Base):
+class HouseholdSize(LedgerTable, table=True):
     """Household size history: the counts hold from ``effective_on`` until the next row."""
 
     __tablename__ = "household_size"
 
-    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    household_id: Mapped[str] = mapped_column(String(36), index=True)
-    effective_on: Mapped[date] = mapped_column(Date)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    member_count: Mapped[int] = mapped_column(Integer)
-    labour_count: Mapped[int] = mapped_column(Integer)
+    event_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    household_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    effective_on: date = Field(sa_column=Column(Date, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    member_count: int = Field(sa_column=Column(Integer, nullable=False))
+    labour_count: int = Field(sa_column=Column(Integer, nullable=False))
 
 
-class IncomeEntry(Base):
+class IncomeEntryFields(SQLModel):
+    """The fields an income entry shows the API (``schemas.IncomeEntryOut``) and keeps in its table, declared once."""
+
+    event_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    household_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    benefit_type: str = Field(sa_column=Column(String(20), primary_key=True))
+    amount_fen: int = Field(description="negative for a reversing entry", sa_column=Column(BigInteger, nullable=False))
+    occurred_on: date = Field(sa_column=Column(Date, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    county_code: str = Field(sa_column=Column(String(6), nullable=False))
+    source: str = Field(sa_column=Column(String(20), nullable=False))
+    event_type: str = Field(sa_column=Column(String(120), nullable=False))
+    lineage: dict[str, str] = Field(
+        description="fund, allocation, project, asset, agreement, contract, order … ids the event carries",
+        sa_column=Column(JSON, default=dict, nullable=False),
+    )
+    reverses_event_id: str | None = Field(default=None, sa_column=Column(String(36)))
+
+
+class IncomeEntry(IncomeEntryFields, LedgerTable, table=True):
     """One entry per (source event, household, benefit type). Never updated; corrections reverse."""
 
     __tablename__ = "income_entry"
@@ -59,22 +94,10 @@ class IncomeEntry(Base):
         CheckConstraint(f"amount_fen BETWEEN {-MAX_PAYMENT_FEN} AND {MAX_PAYMENT_FEN}", name="amount_within_bounds"),
     )
 
-    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    benefit_type: Mapped[str] = mapped_column(String(20), primary_key=True)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    occurred_on: Mapped[date] = mapped_column(Date)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    village_code: Mapped[str] = mapped_column(String(12))
-    township_code: Mapped[str] = mapped_column(String(9))
-    county_code: Mapped[str] = mapped_column(String(6))
-    source: Mapped[str] = mapped_column(String(20))
-    event_type: Mapped[str] = mapped_column(String(120))
-    lineage: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    reverses_event_id: Mapped[str | None] = mapped_column(String(36))
+    township_code: str = Field(sa_column=Column(String(9), nullable=False))
 
 
-class PolicyFact(Base):
+class PolicyFact(LedgerTable, table=True):
     """Every other fact of the log, kept as it was said, for the policy indicators.
 
     The indicators read facts by type and place; a contract that lands later needs no migration,
@@ -87,30 +110,30 @@ class PolicyFact(Base):
         Index("ix_policy_fact_county_type", "county_code", "fact"),
     )
 
-    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    source: Mapped[str] = mapped_column(String(20))
-    fact: Mapped[str] = mapped_column(String(80), index=True)  # e.g. "village_registered" (type without prefix/version)
-    event_type: Mapped[str] = mapped_column(String(120))
-    subject: Mapped[str | None] = mapped_column(String(80))
-    village_code: Mapped[str | None] = mapped_column(String(12))
-    county_code: Mapped[str | None] = mapped_column(String(6))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    event_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    source: str = Field(sa_column=Column(String(20), nullable=False))
+    fact: str = Field(sa_column=Column(String(80), index=True, nullable=False))  # e.g. "village_registered" (type without prefix/version)
+    event_type: str = Field(sa_column=Column(String(120), nullable=False))
+    subject: str | None = Field(sa_column=Column(String(80)))
+    village_code: str | None = Field(sa_column=Column(String(12)))
+    county_code: str | None = Field(sa_column=Column(String(6)))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    data: dict[str, Any] = Field(sa_column=Column(JSON, default=dict, nullable=False))
 
 
-class Checkpoint(Base):
+class Checkpoint(LedgerTable, table=True):
     """A signed checkpoint (C2SP tlog-checkpoint) of a source's Merkle tree, as published."""
 
     __tablename__ = "checkpoint"
 
-    source: Mapped[str] = mapped_column(String(40), primary_key=True)
-    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    root_hash: Mapped[str] = mapped_column(String(64))  # hex, for queries; the note carries it in base64
-    note: Mapped[str] = mapped_column(Text)
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: str = Field(sa_column=Column(String(40), primary_key=True))
+    tree_size: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    root_hash: str = Field(sa_column=Column(String(64), nullable=False))  # hex, for queries; the note carries it in base64
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    signed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class ParkedFact(Base):
+class ParkedFact(LedgerTable, table=True):
     """A fact of the log the projections refuse to book, with the reason (e.g. an amount beyond the bounds).
 
     An old or foreign event must neither stall the consumer nor poison a sum: it is consumed, kept
@@ -120,9 +143,9 @@ class ParkedFact(Base):
 
     __tablename__ = "parked_fact"
 
-    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    source: Mapped[str] = mapped_column(String(20))
-    event_type: Mapped[str] = mapped_column(String(120))
-    reason: Mapped[str] = mapped_column(String(300))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    event_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    source: str = Field(sa_column=Column(String(20), nullable=False))
+    event_type: str = Field(sa_column=Column(String(120), nullable=False))
+    reason: str = Field(sa_column=Column(String(300), nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    data: dict[str, Any] = Field(sa_column=Column(JSON, default=dict, nullable=False))

@@ -24,6 +24,8 @@ from sqlalchemy import JSON, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger.models import (
+    col,
+    table_of,
     HouseholdSize,
     IncomeEntry,
     LedgerHousehold,
@@ -54,7 +56,12 @@ def _instant(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
-INCOME_COLUMNS = [c.name for c in IncomeEntry.__table__.columns]
+# The order ``income_record`` writes a row in (and the replay COPYs it in); every column of the table.
+INCOME_COLUMNS = [
+    "event_id", "household_id", "benefit_type", "amount_fen", "occurred_on", "recorded_at", "village_code",
+    "township_code", "county_code", "source", "event_type", "lineage", "reverses_event_id",
+]  # fmt: skip
+assert set(INCOME_COLUMNS) == {c.name for c in table_of(IncomeEntry).columns}, INCOME_COLUMNS
 LINEAGE = INCOME_COLUMNS.index("lineage")
 _NO_LINEAGE = "{}"
 
@@ -114,13 +121,6 @@ def _lineage_text(items: tuple[tuple[str, Any], ...]) -> str:
 @lru_cache(maxsize=64)
 def _source(uri: str) -> str:
     return uri.rsplit("/", 1)[-1]
-
-
-# The tuple above is written in this order; a new column must be added to both.
-assert INCOME_COLUMNS == [
-    "event_id", "household_id", "benefit_type", "amount_fen", "occurred_on", "recorded_at", "village_code",
-    "township_code", "county_code", "source", "event_type", "lineage", "reverses_event_id",
-], INCOME_COLUMNS  # fmt: skip
 
 
 def fact_name(event_type: str) -> str:
@@ -251,7 +251,7 @@ class Rows:
         if self.households:
             # A household registered twice (a producer's retry under a new event id) must not stall the ledger.
             ids = [h["household_id"] for h in self.households]
-            known = set((await session.execute(select(LedgerHousehold.household_id).where(LedgerHousehold.household_id.in_(ids)))).scalars())
+            known = set((await session.execute(select(col(LedgerHousehold.household_id)).where(col(LedgerHousehold.household_id).in_(ids)))).scalars())
             fresh: dict[str, dict[str, Any]] = {}
             for h in self.households:
                 if h["household_id"] not in known:
@@ -268,7 +268,7 @@ class Rows:
             await session.execute(insert(PolicyFact), self.facts)
         if self.parked:
             await session.execute(insert(ParkedFact), self.parked)
-        table = LedgerHousehold.__table__
+        table = table_of(LedgerHousehold)
         if self.status:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(poverty_status=bindparam("status"))
             await session.execute(stmt, [{"hid": h, "status": s} for h, s in self.status.items()])
@@ -292,10 +292,10 @@ class Rows:
         for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts), (ParkedFact, self.parked)):
             if not rows:
                 continue
-            columns = [c.name for c in table.__table__.columns]
-            json_columns = {c.name for c in table.__table__.columns if isinstance(c.type, JSON)}
+            columns = [c.name for c in table_of(table).columns]
+            json_columns = {c.name for c in table_of(table).columns if isinstance(c.type, JSON)}
             records = [tuple(json.dumps(r[c], sort_keys=True, ensure_ascii=False) if c in json_columns else r.get(c) for c in columns) for r in rows]
-            await raw.copy_records_to_table(table.__tablename__, records=records, columns=columns)
+            await raw.copy_records_to_table(table_of(table).name, records=records, columns=columns)
         if self.status:
             await raw.executemany("UPDATE ledger_household SET poverty_status = $2 WHERE household_id = $1", list(self.status.items()))
         if self.left:

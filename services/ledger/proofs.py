@@ -20,10 +20,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.ledger.models import Checkpoint as CheckpointRow
+from services.ledger.models import col, table_of
 from shared import tlog
 from shared.auth import Role, readable_by
 from shared.checkpoint import Checkpoint, CheckpointError, origin_of, signer_from_settings
@@ -93,23 +94,23 @@ class _TreesExtra:
 # ---- checkpoints ---------------------------------------------------------------------------------------
 
 
-async def latest(trees: Trees, source: str) -> CheckpointRow | None:
+async def latest(trees: Trees, source: str) -> Row[Any] | None:
     async with trees.ledger.connect() as conn:
         row = (
-            await conn.execute(select(CheckpointRow).where(CheckpointRow.source == source).order_by(CheckpointRow.tree_size.desc()).limit(1))
+            await conn.execute(select(CheckpointRow).where(col(CheckpointRow.source) == source).order_by(col(CheckpointRow.tree_size).desc()).limit(1))
         ).first()
     return row
 
 
-async def stored(trees: Trees, source: str, size: int) -> CheckpointRow | None:
+async def stored(trees: Trees, source: str, size: int) -> Row[Any] | None:
     async with trees.ledger.connect() as conn:
-        return (await conn.execute(select(CheckpointRow).where(CheckpointRow.source == source, CheckpointRow.tree_size == size))).first()
+        return (await conn.execute(select(CheckpointRow).where(col(CheckpointRow.source) == source, col(CheckpointRow.tree_size) == size))).first()
 
 
 async def sign_checkpoints(trees: Trees, sources: tuple[str, ...] = SOURCES) -> list[str]:
     """Sign and keep a checkpoint of every source whose tree grew since the last one; the new notes."""
     signer = signer_from_settings(trees.settings)
-    table = CheckpointRow.__table__
+    table = table_of(CheckpointRow)
     notes = []
     for source in sources:
         async with trees.source(source).connect() as conn:
@@ -288,7 +289,7 @@ async def list_checkpoints(
     async with trees.ledger.connect() as conn:
         rows = (
             await conn.execute(
-                select(CheckpointRow).where(CheckpointRow.source == source).order_by(CheckpointRow.tree_size.desc()).limit(limit)
+                select(CheckpointRow).where(col(CheckpointRow.source) == source).order_by(col(CheckpointRow.tree_size).desc()).limit(limit)
             )
         ).all()
     return [{"tree_size": r.tree_size, "root_hash": b64(bytes.fromhex(r.root_hash)), "signed_at": r.signed_at.isoformat(), "note": r.note} for r in rows]

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_BY_TYPE_EXAMPLE = {
+from services.ledger.models import IncomeEntryFields
+
+_BY_TYPE_EXAMPLE: dict[str, Any] = {
     "order_production": 360000,
     "wage_labor": 1200000,
     "lease_back": 0,
@@ -45,8 +47,9 @@ class HouseholdIncome(BaseModel):
     per_capita_fen: int = Field(description="total_fen // household_size, whole fen rounded down")
 
 
-class IncomeEntryOut(BaseModel):
-    model_config = ConfigDict(
+# An income entry as the API shows it: the table's fields (models.IncomeEntryFields), declared once.
+class IncomeEntryOut(IncomeEntryFields):
+    model_config = ConfigDict(  # type: ignore[assignment]  # SQLModel types model_config as its own TypedDict, a superset of ConfigDict
         json_schema_extra={
             "examples": [
                 {
@@ -66,19 +69,6 @@ class IncomeEntryOut(BaseModel):
             ]
         }
     )
-
-    event_id: str
-    household_id: str
-    benefit_type: str
-    amount_fen: int = Field(description="negative for a reversing entry")
-    occurred_on: date
-    recorded_at: datetime
-    village_code: str
-    county_code: str
-    source: str
-    event_type: str
-    lineage: dict[str, str] = Field(description="fund, allocation, project, asset, agreement, contract, order … ids the event carries")
-    reverses_event_id: str | None = None
 
 
 class NoIncomeHouseholds(BaseModel):

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import Select, String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ledger import domain
 from policy.settings import thresholds
-from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact
+from services.ledger import domain
+from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact, col
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (
     Aggregate,
@@ -58,18 +58,18 @@ async def household_income(
 ) -> HouseholdIncome:
     """One round trip: the household's place, its size at the period's end and its sums by type."""
     start, end = period(year, month)
-    size = select(HouseholdSize.member_count).where(HouseholdSize.household_id == household_id, HouseholdSize.effective_on < end)
-    sums = select(IncomeEntry.benefit_type.label("k"), func.sum(IncomeEntry.amount_fen).label("v")).where(
-        IncomeEntry.household_id == household_id, IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end
+    size = select(col(HouseholdSize.member_count)).where(col(HouseholdSize.household_id) == household_id, col(HouseholdSize.effective_on) < end)
+    sums: Select[*tuple[Any, ...]] = select(col(IncomeEntry.benefit_type).label("k"), func.sum(col(IncomeEntry.amount_fen)).label("v")).where(
+        col(IncomeEntry.household_id) == household_id, col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end
     )
     if as_of is not None:
-        size = size.where(HouseholdSize.recorded_at < known_until(as_of))
-        sums = sums.where(IncomeEntry.recorded_at < known_until(as_of))
-    size = size.order_by(HouseholdSize.effective_on.desc(), HouseholdSize.recorded_at.desc()).limit(1).scalar_subquery()
-    place = select(literal("@household").label("k"), func.coalesce(size, 0).label("v"), LedgerHousehold.village_code.label("w")).where(
-        LedgerHousehold.household_id == household_id
+        size = size.where(col(HouseholdSize.recorded_at) < known_until(as_of))
+        sums = sums.where(col(IncomeEntry.recorded_at) < known_until(as_of))
+    latest_size = size.order_by(col(HouseholdSize.effective_on).desc(), col(HouseholdSize.recorded_at).desc()).limit(1).scalar_subquery()
+    place: Select[*tuple[Any, ...]] = select(literal("@household").label("k"), func.coalesce(latest_size, 0).label("v"), col(LedgerHousehold.village_code).label("w")).where(
+        col(LedgerHousehold.household_id) == household_id
     )
-    stmt = union_all(place, sums.add_columns(literal(None, String).label("w")).group_by(IncomeEntry.benefit_type))
+    stmt = union_all(place, sums.add_columns(literal(None, String).label("w")).group_by(col(IncomeEntry.benefit_type)))
     rows = (await session.execute(stmt)).all()
     village = next((r.w for r in rows if r.k == "@household"), None)
     if village is None:
@@ -91,20 +91,7 @@ async def household_income(
 
 
 def entry_out(e: IncomeEntry) -> IncomeEntryOut:
-    return IncomeEntryOut(
-        event_id=e.event_id,
-        household_id=e.household_id,
-        benefit_type=e.benefit_type,
-        amount_fen=e.amount_fen,
-        occurred_on=e.occurred_on,
-        recorded_at=e.recorded_at,
-        village_code=e.village_code,
-        county_code=e.county_code,
-        source=e.source,
-        event_type=e.event_type,
-        lineage=dict(e.lineage or {}),
-        reverses_event_id=e.reverses_event_id,
-    )
+    return IncomeEntryOut.model_validate(e, from_attributes=True)
 
 
 async def household_entries(
@@ -118,13 +105,13 @@ async def household_entries(
     as_of: date | None = None,
 ) -> Page[IncomeEntryOut]:
     await _household(session, principal, household_id)
-    stmt = select(IncomeEntry).where(IncomeEntry.household_id == household_id)
+    stmt = select(IncomeEntry).where(col(IncomeEntry.household_id) == household_id)
     if year is not None:
         start, end = period(year, month)
-        stmt = stmt.where(IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end)
+        stmt = stmt.where(col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
     if as_of is not None:
-        stmt = stmt.where(IncomeEntry.recorded_at < known_until(as_of))
-    return await paginate(session, stmt, key=IncomeEntry.event_id, params=page, to_item=entry_out)
+        stmt = stmt.where(col(IncomeEntry.recorded_at) < known_until(as_of))
+    return await paginate(session, stmt, key=col(IncomeEntry.event_id), params=page, to_item=entry_out)
 
 
 # ---- places -------------------------------------------------------------------------------------
@@ -151,8 +138,8 @@ async def _sizes_at(session: AsyncSession, household_ids: list[str], end: date) 
     for start in range(0, len(household_ids), 900):
         chunk = household_ids[start : start + 900]
         rows = await session.execute(
-            select(HouseholdSize.household_id, HouseholdSize.member_count, HouseholdSize.labour_count, HouseholdSize.effective_on, HouseholdSize.recorded_at).where(
-                HouseholdSize.household_id.in_(chunk), HouseholdSize.effective_on < end
+            select(col(HouseholdSize.household_id), col(HouseholdSize.member_count), col(HouseholdSize.labour_count), col(HouseholdSize.effective_on), col(HouseholdSize.recorded_at)).where(
+                col(HouseholdSize.household_id).in_(chunk), col(HouseholdSize.effective_on) < end
             )
         )
         for hid, members, labour, on, at in rows.all():
@@ -163,13 +150,13 @@ async def _sizes_at(session: AsyncSession, household_ids: list[str], end: date) 
 
 
 async def _households_in(session: AsyncSession, level: Level, code: str, start: date, end: date) -> list[LedgerHousehold]:
-    columns = {"village": LedgerHousehold.village_code, "township": LedgerHousehold.township_code, "county": LedgerHousehold.county_code}
+    columns = {"village": col(LedgerHousehold.village_code), "township": col(LedgerHousehold.township_code), "county": col(LedgerHousehold.county_code)}
     stmt = select(LedgerHousehold).where(
         _place_filter(level, code, columns),
-        LedgerHousehold.registered_on < end,
-        or_(LedgerHousehold.left_on.is_(None), LedgerHousehold.left_on >= start),
+        col(LedgerHousehold.registered_on) < end,
+        or_(col(LedgerHousehold.left_on).is_(None), col(LedgerHousehold.left_on) >= start),
     )
-    return list((await session.execute(stmt.order_by(LedgerHousehold.household_id))).scalars())
+    return list((await session.execute(stmt.order_by(col(LedgerHousehold.household_id)))).scalars())
 
 
 async def aggregate(
@@ -177,9 +164,9 @@ async def aggregate(
 ) -> Aggregate:
     _check_place(principal, level, code)
     start, end = period(year, None)
-    columns = {"village": IncomeEntry.village_code, "township": IncomeEntry.township_code, "county": IncomeEntry.county_code}
-    in_year = and_(_place_filter(level, code, columns), IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end)
-    rows = (await session.execute(select(IncomeEntry.household_id, IncomeEntry.benefit_type, func.sum(IncomeEntry.amount_fen)).where(in_year).group_by(IncomeEntry.household_id, IncomeEntry.benefit_type))).all()
+    columns = {"village": col(IncomeEntry.village_code), "township": col(IncomeEntry.township_code), "county": col(IncomeEntry.county_code)}
+    in_year = and_(_place_filter(level, code, columns), col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
+    rows = (await session.execute(select(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type), func.sum(col(IncomeEntry.amount_fen))).where(in_year).group_by(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type)))).all()
     per_household: dict[str, int] = defaultdict(int)
     entries_of: set[str] = set()
     typed: list[tuple[str, int]] = []
@@ -224,10 +211,10 @@ def _published() -> frozenset[str]:
 async def _facts(session: AsyncSession, *, county: str, village: str | None, year: int) -> domain.Facts:
     start, end = period(year, None)
     if village is not None:
-        place = or_(PolicyFact.village_code == village, and_(PolicyFact.village_code.is_(None), or_(PolicyFact.county_code == county, PolicyFact.county_code.is_(None))))
+        place = or_(col(PolicyFact.village_code) == village, and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))))
     else:
-        place = or_(PolicyFact.county_code == county, PolicyFact.county_code.is_(None))
-    rows = (await session.execute(select(PolicyFact).where(place, PolicyFact.recorded_at < datetime.combine(end, time.min, tzinfo=UTC)).order_by(PolicyFact.recorded_at, PolicyFact.event_id))).scalars()
+        place = or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))
+    rows = (await session.execute(select(PolicyFact).where(place, col(PolicyFact.recorded_at) < datetime.combine(end, time.min, tzinfo=UTC)).order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id)))).scalars()
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in rows:
         by_name[f.fact].append(dict(f.data or {}) | {"event_id": f.event_id})
@@ -235,13 +222,13 @@ async def _facts(session: AsyncSession, *, county: str, village: str | None, yea
     code = village or county
     households = await _households_in(session, level, code, start, end)
     sizes = await _sizes_at(session, [h.household_id for h in households], end)
-    columns = {"village": IncomeEntry.village_code, "county": IncomeEntry.county_code}
+    columns = {"village": col(IncomeEntry.village_code), "county": col(IncomeEntry.county_code)}
     earning = (
         await session.execute(
-            select(IncomeEntry.household_id)
-            .where(columns[level] == code, IncomeEntry.occurred_on >= start, IncomeEntry.occurred_on < end)
-            .group_by(IncomeEntry.household_id)
-            .having(func.sum(IncomeEntry.amount_fen) > 0)
+            select(col(IncomeEntry.household_id))
+            .where(columns[level] == code, col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
+            .group_by(col(IncomeEntry.household_id))
+            .having(func.sum(col(IncomeEntry.amount_fen)) > 0)
         )
     ).scalars()
     return domain.Facts(
@@ -273,7 +260,7 @@ async def village_indicators(*, session: AsyncSession, principal: Principal, cod
     registered = [v for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code]
     categories = list(registered[-1].get("categories") or []) if registered else []
     county_facts = await session.execute(
-        select(PolicyFact.data, PolicyFact.event_id).where(PolicyFact.county_code == code[:6], PolicyFact.fact == "allocation_recorded")
+        select(col(PolicyFact.data), col(PolicyFact.event_id)).where(col(PolicyFact.county_code) == code[:6], col(PolicyFact.fact) == "allocation_recorded")
     )
     facts.county_allocations = [dict(d or {}) | {"event_id": e} for d, e in county_facts.all()]
     results = domain.evaluate(facts, thresholds(), village_code=code, categories=categories)
