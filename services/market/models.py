@@ -9,14 +9,30 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, Index, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Column, Date, Index, Integer, LargeBinary, String, Table, UniqueConstraint, inspect
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel, col
 
 from services.market.domain import MAX_LINES, MAX_QUANTITY_MILLI
 from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
 from shared.db import UTCDateTime, make_base, utcnow
 
-Base = make_base("market")
+
+
+class MarketTable(SQLModel, registry=registry(metadata=make_base("market").metadata)):
+    """The market's tables: SQLModel on a registry of its own, whose MetaData (naming convention and
+    the infrastructure tables included) is the market database's and Alembic's target."""
+
+
+Base = MarketTable  # the name the market's callers (and its tests) know the tables' base by
+__all__ = ["Base", "MarketTable", "col", "table_of"]
+
+
+def table_of(model: type[MarketTable]) -> Table:
+    """A table class's ``Table`` (SQLModel's stubs do not declare ``__table__``)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 def quantity(column: str) -> str:
@@ -30,96 +46,96 @@ def unit_price(column: str, low: int = 0) -> str:
 # ---- what market knows of other services' facts (kept by consumers.py) ----------------------
 
 
-class KnownVillage(Base):
+class KnownVillage(MarketTable, table=True):
     __tablename__ = "known_village"
 
-    code: Mapped[str] = mapped_column(String(12), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    paired_unit: Mapped[str | None] = mapped_column(String(200))
+    code: str = Field(sa_column=Column(String(12), primary_key=True))
+    name: str = Field(sa_column=Column(String(100), nullable=False))
+    categories: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    paired_unit: str | None = Field(sa_column=Column(String(200)))
 
 
-class KnownHousehold(Base):
+class KnownHousehold(MarketTable, table=True):
     __tablename__ = "known_household"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    poverty_status: Mapped[str] = mapped_column(String(30))
-    left_on: Mapped[date | None] = mapped_column(Date)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    poverty_status: str = Field(sa_column=Column(String(30), nullable=False))
+    left_on: date | None = Field(sa_column=Column(Date))
 
 
-class KnownEntity(Base):
+class KnownEntity(MarketTable, table=True):
     __tablename__ = "known_entity"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(40))
-    county_code: Mapped[str | None] = mapped_column(String(6))
-    village_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    county_code: str | None = Field(sa_column=Column(String(6)))
+    village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
 
 
 # ---- partner platforms and their signed webhooks ---------------------------------------------
 
 
-class Partner(Base):
+class Partner(MarketTable, table=True):
     __tablename__ = "partner"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    allowed_products: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    code: str = Field(sa_column=Column(String(40), primary_key=True))
+    name: str = Field(sa_column=Column(String(100), nullable=False))
+    enabled: bool = Field(sa_column=Column(Boolean, default=True, nullable=False))
+    allowed_products: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class PartnerSecret(Base):
+class PartnerSecret(MarketTable, table=True):
     __tablename__ = "partner_secret"
     __table_args__ = (Index("ix_partner_secret_partner", "partner"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    partner: Mapped[str] = mapped_column(String(40))
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    partner: str = Field(sa_column=Column(String(40), nullable=False))
     # ``whsec_…`` encrypted with the service's vault; only the last characters are ever shown.
-    secret_cipher: Mapped[str] = mapped_column(String(300))
-    hint: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(100))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    secret_cipher: str = Field(sa_column=Column(String(300), nullable=False))
+    hint: str = Field(sa_column=Column(String(12), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_by: str = Field(sa_column=Column(String(100), nullable=False))
+    revoked_at: datetime | None = Field(sa_column=Column(UTCDateTime()))
 
 
-class WebhookMessage(Base):
+class WebhookMessage(MarketTable, table=True):
     """A webhook accepted once: a redelivery with the same ``webhook-id`` gets this response again."""
 
     __tablename__ = "webhook_message"
 
-    partner: Mapped[str] = mapped_column(String(40), primary_key=True)
-    webhook_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    body_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[bytes] = mapped_column(LargeBinary)
-    order_id: Mapped[str | None] = mapped_column(String(36))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    partner: str = Field(sa_column=Column(String(40), primary_key=True))
+    webhook_id: str = Field(sa_column=Column(String(200), primary_key=True))
+    body_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    status_code: int = Field(sa_column=Column(Integer, nullable=False))
+    response: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    order_id: str | None = Field(sa_column=Column(String(36)))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class PartnerOrder(Base):
+class PartnerOrder(MarketTable, table=True):
     __tablename__ = "partner_order"
     __table_args__ = (
         UniqueConstraint("partner", "partner_order_id", name="uq_partner_order_partner_order"),
         CheckConstraint("total_fen >= 0", name="total_not_negative"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    partner: Mapped[str] = mapped_column(String(40))
-    partner_order_id: Mapped[str] = mapped_column(String(100))
-    body_hash: Mapped[str] = mapped_column(String(64))
-    buyer_kind: Mapped[str] = mapped_column(String(40))
-    buyer_name: Mapped[str | None] = mapped_column(String(200))
-    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
-    entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    total_fen: Mapped[int] = mapped_column(BigInteger)
-    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    partner: str = Field(sa_column=Column(String(40), nullable=False))
+    partner_order_id: str = Field(sa_column=Column(String(100), nullable=False))
+    body_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    buyer_kind: str = Field(sa_column=Column(String(40), nullable=False))
+    buyer_name: str | None = Field(sa_column=Column(String(200)))
+    village_code: str | None = Field(sa_column=Column(String(12), index=True))
+    entity_id: str | None = Field(sa_column=Column(String(36), index=True))
+    total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    placed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class PartnerOrderLine(Base):
+class PartnerOrderLine(MarketTable, table=True):
     __tablename__ = "partner_order_line"
     __table_args__ = (
         CheckConstraint(f"line_no BETWEEN 1 AND {MAX_LINES}", name="line_no_within_bounds"),
@@ -129,21 +145,21 @@ class PartnerOrderLine(Base):
         CheckConstraint("filled_milli BETWEEN 0 AND quantity_milli", name="filled_within_line"),
     )
 
-    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    product: Mapped[str] = mapped_column(String(40))
-    product_name: Mapped[str | None] = mapped_column(String(200))
-    quantity_milli: Mapped[int] = mapped_column(BigInteger)
-    unit: Mapped[str] = mapped_column(String(10))
-    unit_price_fen: Mapped[int] = mapped_column(BigInteger)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    filled_milli: Mapped[int] = mapped_column(BigInteger, default=0)
+    order_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    line_no: int = Field(sa_column=Column(Integer, primary_key=True))
+    product: str = Field(sa_column=Column(String(40), nullable=False))
+    product_name: str | None = Field(sa_column=Column(String(200)))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    unit_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    filled_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
 
 
 # ---- order farming (R12) ----------------------------------------------------------------------
 
 
-class OrderContract(Base):
+class OrderContract(MarketTable, table=True):
     __tablename__ = "order_contract"
     __table_args__ = (
         CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
@@ -153,23 +169,23 @@ class OrderContract(Base):
         CheckConstraint("starts_on <= ends_on", name="term_in_order"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    entity_id: Mapped[str] = mapped_column(String(36), index=True)
-    household_id: Mapped[str] = mapped_column(String(36), index=True)
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    product: Mapped[str] = mapped_column(String(40))
-    quantity_milli: Mapped[int] = mapped_column(BigInteger)
-    unit: Mapped[str] = mapped_column(String(10))
-    floor_price_fen: Mapped[int] = mapped_column(BigInteger)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    delivered_milli: Mapped[int] = mapped_column(BigInteger, default=0)
-    settled_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    signed_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    entity_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    household_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    product: str = Field(sa_column=Column(String(40), nullable=False))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    floor_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    starts_on: date = Field(sa_column=Column(Date, nullable=False))
+    ends_on: date = Field(sa_column=Column(Date, nullable=False))
+    delivered_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
+    settled_fen: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
+    signed_by: str = Field(sa_column=Column(String(100), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class Delivery(Base):
+class Delivery(MarketTable, table=True):
     __tablename__ = "delivery"
     __table_args__ = (
         CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
@@ -181,25 +197,25 @@ class Delivery(Base):
         CheckConstraint("filled_milli BETWEEN 0 AND quantity_milli", name="filled_within_delivery"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    contract_id: Mapped[str] = mapped_column(String(36), index=True)
-    entity_id: Mapped[str] = mapped_column(String(36), index=True)
-    household_id: Mapped[str] = mapped_column(String(36))
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    product: Mapped[str] = mapped_column(String(40))
-    unit: Mapped[str] = mapped_column(String(10))
-    quantity_milli: Mapped[int] = mapped_column(BigInteger)
-    grade: Mapped[str] = mapped_column(String(20))
-    delivered_on: Mapped[date] = mapped_column(Date)
-    market_price_fen: Mapped[int] = mapped_column(BigInteger)
-    floor_price_fen: Mapped[int] = mapped_column(BigInteger)
-    paid_price_fen: Mapped[int] = mapped_column(BigInteger)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    filled_milli: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    contract_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    entity_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    household_id: str = Field(sa_column=Column(String(36), nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    product: str = Field(sa_column=Column(String(40), nullable=False))
+    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    grade: str = Field(sa_column=Column(String(20), nullable=False))
+    delivered_on: date = Field(sa_column=Column(Date, nullable=False))
+    market_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    floor_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    paid_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    filled_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class OrderFill(Base):
+class OrderFill(MarketTable, table=True):
     """Which household's delivery filled which partner order line, and how much of it."""
 
     __tablename__ = "order_fill"
@@ -209,92 +225,92 @@ class OrderFill(Base):
         CheckConstraint(quantity("quantity_milli"), name="quantity_within_bounds"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    order_id: Mapped[str] = mapped_column(String(36))
-    line_no: Mapped[int] = mapped_column(Integer)
-    delivery_id: Mapped[str] = mapped_column(String(36))
-    contract_id: Mapped[str] = mapped_column(String(36))
-    household_id: Mapped[str] = mapped_column(String(36))
-    village_code: Mapped[str] = mapped_column(String(12))
-    entity_id: Mapped[str] = mapped_column(String(36))
-    quantity_milli: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    order_id: str = Field(sa_column=Column(String(36), nullable=False))
+    line_no: int = Field(sa_column=Column(Integer, nullable=False))
+    delivery_id: str = Field(sa_column=Column(String(36), nullable=False))
+    contract_id: str = Field(sa_column=Column(String(36), nullable=False))
+    household_id: str = Field(sa_column=Column(String(36), nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    entity_id: str = Field(sa_column=Column(String(36), nullable=False))
+    quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 # ---- market linkage (R18–R21) -----------------------------------------------------------------
 
 
-class DirectSupplyChannel(Base):
+class DirectSupplyChannel(MarketTable, table=True):
     __tablename__ = "direct_supply_channel"
     __table_args__ = (
         CheckConstraint(quantity("volume_milli"), name="volume_within_bounds"),
         CheckConstraint("period_start <= period_end", name="period_in_order"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    counterparty: Mapped[str] = mapped_column(String(200))
-    partner: Mapped[str | None] = mapped_column(String(40))
-    product: Mapped[str | None] = mapped_column(String(40))
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    volume_milli: Mapped[int] = mapped_column(BigInteger)
-    unit: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    counterparty: str = Field(sa_column=Column(String(200), nullable=False))
+    partner: str | None = Field(sa_column=Column(String(40)))
+    product: str | None = Field(sa_column=Column(String(40)))
+    period_start: date = Field(sa_column=Column(Date, nullable=False))
+    period_end: date = Field(sa_column=Column(Date, nullable=False))
+    volume_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
+    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class ShowcaseWindow(Base):
+class ShowcaseWindow(MarketTable, table=True):
     __tablename__ = "showcase_window"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    village_code: Mapped[str] = mapped_column(String(12), index=True)
-    paired_unit: Mapped[str] = mapped_column(String(200))
-    form: Mapped[str] = mapped_column(String(10))
-    opened_on: Mapped[date] = mapped_column(Date)
-    address_or_url: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
+    paired_unit: str = Field(sa_column=Column(String(200), nullable=False))
+    form: str = Field(sa_column=Column(String(10), nullable=False))
+    opened_on: date = Field(sa_column=Column(Date, nullable=False))
+    address_or_url: str | None = Field(sa_column=Column(String(500)))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class EcommercePoint(Base):
+class EcommercePoint(MarketTable, table=True):
     __tablename__ = "ecommerce_point"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    level: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
-    county_code: Mapped[str] = mapped_column(String(6), index=True)
-    township_code: Mapped[str | None] = mapped_column(String(9))
-    village_code: Mapped[str | None] = mapped_column(String(12))
-    covered_village_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    covered_bases: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
-    opened_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    level: str = Field(sa_column=Column(String(20), nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    county_code: str = Field(sa_column=Column(String(6), index=True, nullable=False))
+    township_code: str | None = Field(sa_column=Column(String(9)))
+    village_code: str | None = Field(sa_column=Column(String(12)))
+    covered_village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    covered_bases: list[dict[str, object]] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    opened_on: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class ColdChainFacility(Base):
+class ColdChainFacility(MarketTable, table=True):
     __tablename__ = "cold_chain_facility"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
-    county_code: Mapped[str] = mapped_column(String(6), index=True)
-    township_code: Mapped[str | None] = mapped_column(String(9))
-    capacity: Mapped[str | None] = mapped_column(String(30))
-    capacity_unit: Mapped[str | None] = mapped_column(String(20))
-    covered_village_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    covered_bases: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
-    opened_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    county_code: str = Field(sa_column=Column(String(6), index=True, nullable=False))
+    township_code: str | None = Field(sa_column=Column(String(9)))
+    capacity: str | None = Field(sa_column=Column(String(30)))
+    capacity_unit: str | None = Field(sa_column=Column(String(20)))
+    covered_village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    covered_bases: list[dict[str, object]] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    opened_on: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
-class Coverage(Base):
+class Coverage(MarketTable, table=True):
     """One covered village or base of an e-commerce point or cold-chain facility, for per-village lookups."""
 
     __tablename__ = "coverage"
     __table_args__ = (Index("ix_coverage_village", "village_code"), Index("ix_coverage_base", "base_code"))
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    facility_kind: Mapped[str] = mapped_column(String(20))  # "ecommerce_point" | "cold_chain"
-    facility_id: Mapped[str] = mapped_column(String(36))
-    village_code: Mapped[str | None] = mapped_column(String(12))
-    base_code: Mapped[str | None] = mapped_column(String(60))
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    facility_kind: str = Field(sa_column=Column(String(20), nullable=False))  # "ecommerce_point" | "cold_chain"
+    facility_id: str = Field(sa_column=Column(String(36), nullable=False))
+    village_code: str | None = Field(sa_column=Column(String(12)))
+    base_code: str | None = Field(sa_column=Column(String(60)))
