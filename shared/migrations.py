@@ -1,14 +1,17 @@
-"""Alembic, driven from code: each service has its own ``migrations/`` and its own database.
+"""Alembic, driven from code: each service has its own revisions (``migrations/versions``) and its own database.
 
 Every service database carries two branches: the service's own (``services/<name>/migrations/versions``)
 and the infrastructure tables every service has (``shared/infra_migrations``, branch label ``infra``:
 outbox, its head, Merkle tree and relay mark, idempotency records, consumption). ``upgrade`` brings
-both to their heads; a new service revision goes on the service's branch.
+both to their heads; a new service revision goes on the service's branch. The ``env.py`` and the
+template of a new revision are shared (``shared/migration_env``); a new revision is formatted and
+lint-fixed by ruff as it is written, so it passes ``make lint``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 if TYPE_CHECKING:
     from shared.service import ServiceSpec
 
+# What every service's migrations share: Alembic's env.py and the template of a new revision.
+ENV = Path(__file__).parent / "migration_env"
 # The infrastructure branch, applied to every service database beside the service's own.
 INFRA_VERSIONS = Path(__file__).parent / "infra_migrations"
 INFRA_BRANCH = "infra"
@@ -27,11 +32,18 @@ INFRA_BRANCH = "infra"
 
 def alembic_config(spec: ServiceSpec) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(spec.migrations))
+    cfg.set_main_option("script_location", str(ENV))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", os.pathsep.join([str(spec.migrations / "versions"), str(INFRA_VERSIONS)]))
     cfg.attributes["metadata"] = spec.metadata
+    ruff = Path(sys.executable).parent / "ruff"
+    if ruff.exists():
+        cfg.set_section_option("post_write_hooks", "hooks", "ruff_fix, ruff_format")
+        for hook, args in (("ruff_fix", "check --fix --quiet"), ("ruff_format", "format --quiet")):
+            cfg.set_section_option("post_write_hooks", f"{hook}.type", "exec")
+            cfg.set_section_option("post_write_hooks", f"{hook}.executable", str(ruff))
+            cfg.set_section_option("post_write_hooks", f"{hook}.options", f"{args} REVISION_SCRIPT_FILENAME")
     return cfg
 
 
@@ -48,7 +60,7 @@ def service_head(cfg: Config) -> str:
 
 
 def run_env() -> None:
-    """Body of every service's ``migrations/env.py``; the caller passes the connection in."""
+    """Body of the migrations' ``env.py`` (``shared/migration_env``); the caller passes the connection in."""
     from alembic import context
 
     connection = context.config.attributes.get("connection")

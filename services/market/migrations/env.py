@@ -1,3 +1,0 @@
-from shared.migrations import run_env
-
-run_env()
