@@ -661,9 +661,12 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
         body, content_type = exposition()
         return Response(body, media_type=content_type)
 
+    from shared.changes import changes_router  # imports this module's service_router
+
     for spec in specs:
         for router in spec.routers:
             app.include_router(router)
+        app.include_router(changes_router(spec.name))
     install_console(app, settings)  # last: its fallback answers only what no API route does
     return app
 
