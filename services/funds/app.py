@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.funds.api import router
+from services.funds.api import routers
 from services.funds.consumers import apply_household_facts
 from services.funds.models import metadata
 from shared.bus import Subscription
@@ -15,7 +15,7 @@ from shared.settings import FupinSettings
 
 SPEC = ServiceSpec(
     name="funds",
-    routers=[router],
+    routers=routers,
     metadata=metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="funds", sources=["households"], handler=apply_household_facts)],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds.models import KnownHousehold, KnownMember
+from services.funds.lineage.models import KnownHousehold, KnownMember
 from shared.bus import Delivered
 from shared.events.households import (
     HouseholdCorrected,

@@ -381,20 +381,43 @@ def _over_agreed(
 
 def check_r16_rent_within_agreed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
     """R16 (§5.5): land rent paid for a year never exceeds the annual rent the transfer agreed."""
-    _over_agreed("R16", "土地租金超过约定的年租金", "land rent would exceed the agreed annual rent",
-                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+    _over_agreed(
+        "R16",
+        "土地租金超过约定的年租金",
+        "land rent would exceed the agreed annual rent",
+        agreed_fen=agreed_fen,
+        already_paid_fen=already_paid_fen,
+        requested_fen=requested_fen,
+        year=year,
+    )
 
 
 def check_r10_asset_income_within_fee(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int, mode: str) -> None:
     """R10 (§4.2): income declared for a leased or contracted asset in a year never exceeds the agreed annual fee."""
-    _over_agreed("R10", "资产收益超过承包或租赁约定的年费", f"asset income would exceed the annual fee of its {mode}",
-                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year, field="total_fen", handover_mode=mode)
+    _over_agreed(
+        "R10",
+        "资产收益超过承包或租赁约定的年费",
+        f"asset income would exceed the annual fee of its {mode}",
+        agreed_fen=agreed_fen,
+        already_paid_fen=already_paid_fen,
+        requested_fen=requested_fen,
+        year=year,
+        field="total_fen",
+        handover_mode=mode,
+    )
 
 
 def check_r11_return_within_guaranteed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
     """R11 (§4.3): an entrusted loan's returns for a year never exceed the return the entity guaranteed."""
-    _over_agreed("R11", "委托经营收益超过约定的年保底收益", "loan returns would exceed the guaranteed return a year",
-                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+    _over_agreed(
+        "R11",
+        "委托经营收益超过约定的年保底收益",
+        "loan returns would exceed the guaranteed return a year",
+        agreed_fen=agreed_fen,
+        already_paid_fen=already_paid_fen,
+        requested_fen=requested_fen,
+        year=year,
+    )
 
 
 def _outside_term(rule: str, zh: str, en: str, *, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
@@ -413,20 +436,41 @@ def _outside_term(rule: str, zh: str, en: str, *, term_start: date, term_end: da
 
 def check_r14_within_lease_back_term(*, term_start: date, term_end: date, period_start: date, period_end: date) -> None:
     """R14 (§5.3): lease-back income is paid for a period inside the agreement's term."""
-    _outside_term("R14", "反租倒包收益的期间不在协议期限内", "the lease-back income period is outside the agreement's term",
-                  term_start=term_start, term_end=term_end, period_start=period_start, period_end=period_end)
+    _outside_term(
+        "R14",
+        "反租倒包收益的期间不在协议期限内",
+        "the lease-back income period is outside the agreement's term",
+        term_start=term_start,
+        term_end=term_end,
+        period_start=period_start,
+        period_end=period_end,
+    )
 
 
 def check_r14_income_within_agreed(*, agreed_fen: int, already_paid_fen: int, requested_fen: int, year: int) -> None:
     """R14 (§5.3): where the lease-back agreement states a yearly income, a year's payments never exceed it."""
-    _over_agreed("R14", "反租倒包收益超过协议约定的年收益", "lease-back income would exceed the yearly income the agreement states",
-                 agreed_fen=agreed_fen, already_paid_fen=already_paid_fen, requested_fen=requested_fen, year=year)
+    _over_agreed(
+        "R14",
+        "反租倒包收益超过协议约定的年收益",
+        "lease-back income would exceed the yearly income the agreement states",
+        agreed_fen=agreed_fen,
+        already_paid_fen=already_paid_fen,
+        requested_fen=requested_fen,
+        year=year,
+    )
 
 
 def check_r16_within_transfer_term(*, start_on: date, end_on: date, period_start: date, period_end: date) -> None:
     """R16 (§5.5): rent is paid for a period inside the transfer's term."""
-    _outside_term("R16", "租金期间不在流转期限内", "the rent period is outside the transfer's term",
-                  term_start=start_on, term_end=end_on, period_start=period_start, period_end=period_end)
+    _outside_term(
+        "R16",
+        "租金期间不在流转期限内",
+        "the rent period is outside the transfer's term",
+        term_start=start_on,
+        term_end=end_on,
+        period_start=period_start,
+        period_end=period_end,
+    )
 
 
 def check_dates_ordered(start: object, end: object, *, field: str) -> None:

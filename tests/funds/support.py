@@ -61,13 +61,22 @@ async def make_entity(platform, *, county: str = DEFAULT_COUNTY, kind: str = "co
     return (await post(platform, "/entities", body))["id"]
 
 
-async def make_fund(platform, *, county: str = DEFAULT_COUNTY, kind: str = "other_assistance", amount_fen: int = 100_000_000, village: str | None = None) -> str:
+async def make_fund(
+    platform, *, county: str = DEFAULT_COUNTY, kind: str = "other_assistance", amount_fen: int = 100_000_000, village: str | None = None
+) -> str:
     body = {"kind": kind, "name": "测试资金", "county_code": county, "amount_fen": amount_fen, "received_on": "2026-02-01", "village_code": village}
     return (await post(platform, "/funds", body))["id"]
 
 
 async def make_allocation(platform, fund_id: str, village: str, *, amount_fen: int = 10_000_000, purpose: str = "industry") -> str:
-    body = {"fund_id": fund_id, "village_code": village, "purpose": purpose, "recipient_kind": "village_collective", "amount_fen": amount_fen, "allocated_on": "2026-03-01"}
+    body = {
+        "fund_id": fund_id,
+        "village_code": village,
+        "purpose": purpose,
+        "recipient_kind": "village_collective",
+        "amount_fen": amount_fen,
+        "allocated_on": "2026-03-01",
+    }
     return (await post(platform, "/allocations", body))["id"]
 
 
@@ -94,7 +103,9 @@ async def project_with_shares(
     entity = await make_entity(platform, villages=[village])
     fund = await make_fund(platform, kind=fund_kind)
     allocation = await make_allocation(platform, fund, village)
-    project = await post(platform, "/projects", project_body(village, entity, [{"allocation_id": allocation, "amount_fen": 5_000_000}], poor_share_bp=poor_share_bp))
+    project = await post(
+        platform, "/projects", project_body(village, entity, [{"allocation_id": allocation, "amount_fen": 5_000_000}], poor_share_bp=poor_share_bp)
+    )
     households = []
     for n in units:
         hid = await make_household(platform, village)

@@ -6,7 +6,15 @@ from tests.funds.support import V1, keyed, make_entity, make_fund, make_village,
 
 
 def allocation(fund: str, village: str | None, purpose: str, amount_fen: int, **kw):
-    return {"fund_id": fund, "village_code": village, "purpose": purpose, "recipient_kind": "village_collective", "amount_fen": amount_fen, "allocated_on": "2026-03-01", **kw}
+    return {
+        "fund_id": fund,
+        "village_code": village,
+        "purpose": purpose,
+        "recipient_kind": "village_collective",
+        "amount_fen": amount_fen,
+        "allocated_on": "2026-03-01",
+        **kw,
+    }
 
 
 async def test_r1_other_purposes_may_not_take_more_than_40_percent_of_the_special_fund_less_education_and_medical(platform):
@@ -78,19 +86,37 @@ async def test_county_officer_acts_in_their_county_only(platform):
     village = await make_village(platform)  # in 440232
     own = platform.as_("county_officer", "440232", subject="officer-ruyuan")
     other = platform.as_("county_officer", "440233", subject="officer-xinfeng")
-    fund = (await post(platform, "/funds", {"kind": "other_assistance", "name": "乳源帮扶资金", "county_code": "440232", "amount_fen": 1_000, "received_on": "2026-02-01"}, headers=own))["id"]
-    r = await platform.client.post(f"{V1}/funds", json={"kind": "other_assistance", "name": "x", "county_code": "440232", "amount_fen": 1, "received_on": "2026-02-01"}, headers=keyed(other))
+    fund = (
+        await post(
+            platform,
+            "/funds",
+            {"kind": "other_assistance", "name": "乳源帮扶资金", "county_code": "440232", "amount_fen": 1_000, "received_on": "2026-02-01"},
+            headers=own,
+        )
+    )["id"]
+    r = await platform.client.post(
+        f"{V1}/funds",
+        json={"kind": "other_assistance", "name": "x", "county_code": "440232", "amount_fen": 1, "received_on": "2026-02-01"},
+        headers=keyed(other),
+    )
     assert problem(r, 403)["code"] == "out_of_scope"
     problem(await platform.client.get(f"{V1}/funds/{fund}", headers=other), 404)
     # Another county's fund is answered exactly like a fund that does not exist (scope never leaks existence).
-    foreign = problem(await platform.client.post(f"{V1}/allocations", json=allocation(fund, village, "industry", 10), headers=keyed(other)), 422, field="fund_id")
-    missing = problem(await platform.client.post(f"{V1}/allocations", json=allocation("no-such-fund", village, "industry", 10), headers=keyed(other)), 422, field="fund_id")
+    foreign = problem(
+        await platform.client.post(f"{V1}/allocations", json=allocation(fund, village, "industry", 10), headers=keyed(other)), 422, field="fund_id"
+    )
+    missing = problem(
+        await platform.client.post(f"{V1}/allocations", json=allocation("no-such-fund", village, "industry", 10), headers=keyed(other)), 422, field="fund_id"
+    )
     assert foreign["detail"] == missing["detail"]
     listed = (await platform.client.get(f"{V1}/funds", headers=other, params={"limit": 500})).json()["items"]
     assert fund not in {f["id"] for f in listed}
     auditor = platform.as_("auditor", subject="auditor-1")
     assert (await platform.client.get(f"{V1}/funds/{fund}", headers=auditor)).status_code == 200
-    assert problem(await platform.client.post(f"{V1}/allocations", json=allocation(fund, village, "industry", 10), headers=keyed(auditor)), 403)["code"] == "role_not_allowed"
+    assert (
+        problem(await platform.client.post(f"{V1}/allocations", json=allocation(fund, village, "industry", 10), headers=keyed(auditor)), 403)["code"]
+        == "role_not_allowed"
+    )
 
 
 async def test_dates_are_ordered_and_a_village_fund_stays_in_its_village(platform):
@@ -99,7 +125,11 @@ async def test_dates_are_ordered_and_a_village_fund_stays_in_its_village(platfor
     early = allocation(fund, village, "industry", 10) | {"allocated_on": "2026-01-31"}
     problem(await platform.client.post(f"{V1}/allocations", json=early, headers=keyed(platform.admin)), 422, field="allocated_on")
     guidance = await make_fund(platform, kind="dongguan_guidance", village=village)
-    problem(await platform.client.post(f"{V1}/allocations", json=allocation(guidance, other, "industry", 10), headers=keyed(platform.admin)), 422, field="village_code")
+    problem(
+        await platform.client.post(f"{V1}/allocations", json=allocation(guidance, other, "industry", 10), headers=keyed(platform.admin)),
+        422,
+        field="village_code",
+    )
     assert (await post(platform, "/allocations", allocation(guidance, village, "industry", 10)))["village_code"] == village
 
 
@@ -107,7 +137,10 @@ async def test_allocations_page_with_cursors_and_an_operator_sees_those_naming_i
     village = await make_village(platform)
     entity = await make_entity(platform, villages=[village])
     fund = await make_fund(platform)
-    made = [(await post(platform, "/allocations", allocation(fund, village, "industry", 10 + i, recipient_kind="operating_entity", recipient_id=entity)))["id"] for i in range(3)]
+    made = [
+        (await post(platform, "/allocations", allocation(fund, village, "industry", 10 + i, recipient_kind="operating_entity", recipient_id=entity)))["id"]
+        for i in range(3)
+    ]
     await post(platform, "/allocations", allocation(fund, village, "industry", 5))  # to the collective: not the operator's
     operator = platform.as_("entity_operator", entity, subject="op-pages")
     first = (await platform.client.get(f"{V1}/allocations", params={"limit": 2}, headers=operator)).json()

@@ -7,7 +7,11 @@ from tests.funds.support import V1, keyed, make_allocation, make_fund, make_vill
 
 def request(amount_fen: int, *vouchers: int):
     parts = vouchers or (amount_fen,)
-    return {"amount_fen": amount_fen, "requested_on": "2026-04-02", "vouchers": [{"number": f"FP-{i}", "description": "发票", "amount_fen": v} for i, v in enumerate(parts)]}
+    return {
+        "amount_fen": amount_fen,
+        "requested_on": "2026-04-02",
+        "vouchers": [{"number": f"FP-{i}", "description": "发票", "amount_fen": v} for i, v in enumerate(parts)],
+    }
 
 
 async def _allocation(platform, amount_fen: int = 1_000_000):
@@ -29,7 +33,15 @@ async def test_r10_payment_requests_never_exceed_the_allocation(platform):
 async def test_r10_vouchers_must_add_up_to_the_request(platform):
     _, allocation = await _allocation(platform)
     problem(await platform.client.post(f"{V1}/allocations/{allocation}/payment-requests", json=request(500, 200, 200), headers=keyed(platform.admin)), 422)
-    problem(await platform.client.post(f"{V1}/allocations/{allocation}/payment-requests", json={"amount_fen": 5, "requested_on": "2026-04-02", "vouchers": []}, headers=keyed(platform.admin)), 422, field="vouchers")
+    problem(
+        await platform.client.post(
+            f"{V1}/allocations/{allocation}/payment-requests",
+            json={"amount_fen": 5, "requested_on": "2026-04-02", "vouchers": []},
+            headers=keyed(platform.admin),
+        ),
+        422,
+        field="vouchers",
+    )
 
 
 async def test_r10_request_is_approved_by_another_person_then_paid(platform):
@@ -39,7 +51,12 @@ async def test_r10_request_is_approved_by_another_person_then_paid(platform):
     req = await post(platform, f"/allocations/{allocation}/payment-requests", request(300_000), headers=officer)
     assert problem(await platform.client.post(f"{V1}/payment-requests/{req['id']}/approve", headers=keyed(officer)), 403)["code"] == "separation_of_duties"
     problem(await platform.client.post(f"{V1}/payment-requests/{req['id']}/approve", headers=keyed(cadre)), 403)  # a village cadre does not approve payments
-    assert problem(await platform.client.post(f"{V1}/payment-requests/{req['id']}/pay", json={"paid_on": "2026-04-10"}, headers=keyed(platform.admin)), 409)["code"] == "not_approved"
+    assert (
+        problem(await platform.client.post(f"{V1}/payment-requests/{req['id']}/pay", json={"paid_on": "2026-04-10"}, headers=keyed(platform.admin)), 409)[
+            "code"
+        ]
+        == "not_approved"
+    )
     approved = await post(platform, f"/payment-requests/{req['id']}/approve", {}, expect=200)
     assert approved["status"] == "approved" and approved["approved_by"] == "test-admin"
     paid = await post(platform, f"/payment-requests/{req['id']}/pay", {"paid_on": "2026-04-10"}, headers=officer, expect=200)

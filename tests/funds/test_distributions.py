@@ -63,7 +63,7 @@ async def test_r3_guidance_fund_project_gives_poor_households_at_least_60_percen
 async def test_r17_dividend_without_quantified_shares_is_refused(platform):
     s = await project_with_shares(platform, units=[])
     r = await platform.client.post(
-        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=keyed(platform.admin),
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)
     )
     problem(r, 422, rule="R17")
 
@@ -89,7 +89,12 @@ async def test_a_period_already_distributed_is_refused_with_409(platform):
 
 async def test_r17_approval_by_the_proposer_is_refused_separation_of_duties(platform):
     s = await project_with_shares(platform, units=[1])
-    d = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=cadre(platform, s["village"], "a"))
+    d = await post(
+        platform,
+        "/distributions",
+        {"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"},
+        headers=cadre(platform, s["village"], "a"),
+    )
     r = await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=keyed(cadre(platform, s["village"], "a")))
     assert problem(r, 403)["code"] == "separation_of_duties"
     assert (await platform.client.get(f"{V1}/distributions/{d['id']}", headers=platform.admin)).json()["status"] == "proposed"
@@ -122,7 +127,9 @@ async def test_r9_approval_emits_one_equity_dividend_per_household_booked_by_the
 async def test_entity_operator_cannot_declare_for_another_entity(platform):
     s = await project_with_shares(platform, units=[1])
     other = platform.as_("entity_operator", await make_entity(platform), subject="operator-2")
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(other))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(other)
+    )
     problem(r, 404)  # the project is not even visible to another entity's operator
     foreign_cadre = platform.as_(VILLAGE_CADRE, await make_village(platform), subject="cadre-x")
     r = await platform.client.get(f"{V1}/projects/{s['project']}", headers=foreign_cadre)
@@ -133,16 +140,30 @@ async def test_r10_asset_income_is_split_with_at_least_half_to_poor_households_a
     village = await make_village(platform)
     fund = await make_fund(platform, kind="provincial_special")
     allocation = await make_allocation(platform, fund, village, amount_fen=20_000_000)
-    asset = await post(platform, "/assets", {"name": "光伏电站", "village_code": village, "value_fen": 20_000_000, "allocation_id": allocation, "built_on": "2026-05-01"})
+    asset = await post(
+        platform, "/assets", {"name": "光伏电站", "village_code": village, "value_fen": 20_000_000, "allocation_id": allocation, "built_on": "2026-05-01"}
+    )
     entity = await make_entity(platform, villages=[village])
-    await post(platform, f"/assets/{asset['id']}/handover", {"mode": "lease", "entity_id": entity, "annual_fee_fen": 1_000_000, "start_on": "2026-06-01", "end_on": "2029-05-31"}, expect=200)
+    await post(
+        platform,
+        f"/assets/{asset['id']}/handover",
+        {"mode": "lease", "entity_id": entity, "annual_fee_fen": 1_000_000, "start_on": "2026-06-01", "end_on": "2029-05-31"},
+        expect=200,
+    )
     hid = await make_household(platform, village)
     await post(platform, f"/assets/{asset['id']}/shares", {"household_id": hid, "units": 1})
     r = await platform.client.post(
-        f"{V1}/distributions", json={"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 49_999, "paid_on": "2026-12-31"}, headers=keyed(platform.admin),
+        f"{V1}/distributions",
+        json={"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "poor_households_fen": 49_999, "paid_on": "2026-12-31"},
+        headers=keyed(platform.admin),
     )
     assert problem(r, 422, rule="R10")["minimum_fen"] == 50_000
-    d = await post(platform, "/distributions", {"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=cadre(platform, village, "a"))
+    d = await post(
+        platform,
+        "/distributions",
+        {"asset_id": asset["id"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"},
+        headers=cadre(platform, village, "a"),
+    )
     assert d["benefit_type"] == "asset_income" and d["entity_id"] == entity
     await post(platform, f"/distributions/{d['id']}/approve", {}, headers=cadre(platform, village, "b"), expect=200)
 
@@ -154,15 +175,24 @@ async def test_r10_asset_income_is_split_with_at_least_half_to_poor_households_a
 
 async def test_a_distribution_is_not_paid_before_its_period(platform):
     s = await project_with_shares(platform, units=[1])
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2027", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2027", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)
+    )
     problem(r, 422, field="paid_on")
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2026-13x", "total_fen": 100, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)
+    )
     problem(r, 422, field="period")
 
 
 async def test_r17_the_approver_approves_exactly_the_proposed_split(platform):
     s = await project_with_shares(platform, units=[1, 1])
-    d = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 10_000, "paid_on": "2026-12-31"}, headers=cadre(platform, s["village"], "a"))
+    d = await post(
+        platform,
+        "/distributions",
+        {"project_id": s["project"], "period": "2026", "total_fen": 10_000, "paid_on": "2026-12-31"},
+        headers=cadre(platform, s["village"], "a"),
+    )
     late = await make_household(platform, s["village"])
     await post(platform, f"/projects/{s['project']}/shares", {"household_id": late, "units": 5})  # after the proposal
     approved = await post(platform, f"/distributions/{d['id']}/approve", {}, headers=cadre(platform, s["village"]), expect=200)

@@ -37,7 +37,14 @@ def test_r2_only_the_special_fund_is_barred_from_platform_companies():
 
 @pytest.mark.parametrize(
     ("agreed", "guidance", "asset", "bp", "rule"),
-    [(None, False, False, 5000, "R9"), (7000, False, False, 7000, "R9"), (5000, True, False, 6000, "R3"), (8000, True, False, 8000, "R9"), (None, False, True, 5000, "R10"), (None, True, True, 6000, "R3")],
+    [
+        (None, False, False, 5000, "R9"),
+        (7000, False, False, 7000, "R9"),
+        (5000, True, False, 6000, "R3"),
+        (8000, True, False, 8000, "R9"),
+        (None, False, True, 5000, "R10"),
+        (None, True, True, 6000, "R3"),
+    ],
 )
 def test_r3_r9_r10_poor_share_floor(agreed, guidance, asset, bp, rule):
     floor = domain.poor_share_floor(agreed_bp=agreed, guidance_fund=guidance, asset=asset)
@@ -90,8 +97,14 @@ def test_r17_split_needs_explicit_shares():
 
 @pytest.mark.parametrize(
     "label, start, end",
-    [("2018", date(2018, 1, 1), date(2018, 12, 31)), ("2018-H1", date(2018, 1, 1), date(2018, 6, 30)), ("2018-H2", date(2018, 7, 1), date(2018, 12, 31)),
-     ("2018-Q3", date(2018, 7, 1), date(2018, 9, 30)), ("2018-06", date(2018, 6, 1), date(2018, 6, 30)), ("2024-02", date(2024, 2, 1), date(2024, 2, 29))],
+    [
+        ("2018", date(2018, 1, 1), date(2018, 12, 31)),
+        ("2018-H1", date(2018, 1, 1), date(2018, 6, 30)),
+        ("2018-H2", date(2018, 7, 1), date(2018, 12, 31)),
+        ("2018-Q3", date(2018, 7, 1), date(2018, 9, 30)),
+        ("2018-06", date(2018, 6, 1), date(2018, 6, 30)),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ],
 )
 def test_a_period_label_is_a_date_range_and_the_range_labels_back(label, start, end):
     assert domain.period_range(label) == (start, end)
@@ -128,7 +141,12 @@ def test_r16_r11_r14_a_years_payments_reach_the_agreed_amount_and_not_one_fen_mo
         check(agreed_fen=1_000, already_paid_fen=600, requested_fen=401, year=2026)
     assert _rule(exc) == rule
     assert {k: exc.value.extra[k] for k in ("agreed_fen", "already_paid_fen", "requested_fen", "left_fen", "year")} == {
-        "agreed_fen": 1_000, "already_paid_fen": 600, "requested_fen": 401, "left_fen": 400, "year": 2026}
+        "agreed_fen": 1_000,
+        "already_paid_fen": 600,
+        "requested_fen": 401,
+        "left_fen": 400,
+        "year": 2026,
+    }
 
 
 def test_r10_income_of_a_leased_asset_stays_within_its_annual_fee():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.funds.domain import credit_code_problem
-from tests.funds.support import V1, keyed, credit_code, make_village, post, problem
+from tests.funds.support import V1, credit_code, keyed, make_village, post, problem
 
 
 def test_credit_code_helper_makes_codes_the_validator_accepts_and_a_changed_character_breaks_them():
@@ -19,7 +19,9 @@ def test_credit_code_helper_makes_codes_the_validator_accepts_and_a_changed_char
 async def test_entity_with_an_invalid_credit_code_is_refused_naming_the_field(platform):
     code = credit_code()
     bad = code[:17] + ("0" if code[17] != "0" else "1")
-    r = await platform.client.post(f"{V1}/entities", json={"name": "某合作社", "kind": "cooperative", "credit_code": bad, "county_code": "440232"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/entities", json={"name": "某合作社", "kind": "cooperative", "credit_code": bad, "county_code": "440232"}, headers=keyed(platform.admin)
+    )
     problem(r, 422, field="credit_code")
 
 
@@ -39,14 +41,18 @@ async def test_entity_is_registered_once_per_credit_code_and_readable_by_its_ope
 async def test_entity_villages_must_lie_in_its_county(platform):
     elsewhere = await make_village(platform, county="440233")
     r = await platform.client.post(
-        f"{V1}/entities", json={"name": "x", "kind": "family_farm", "credit_code": credit_code(), "county_code": "440232", "village_codes": [elsewhere]}, headers=keyed(platform.admin),
+        f"{V1}/entities",
+        json={"name": "x", "kind": "family_farm", "credit_code": credit_code(), "county_code": "440232", "village_codes": [elsewhere]},
+        headers=keyed(platform.admin),
     )
     problem(r, 422, field="village_codes[0]")
 
 
 async def test_entity_villages_can_be_changed_within_its_county_by_its_county(platform):
     village, second = await make_village(platform), await make_village(platform)
-    entity = await post(platform, "/entities", {"name": "合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": "440232", "village_codes": [village]})
+    entity = await post(
+        platform, "/entities", {"name": "合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": "440232", "village_codes": [village]}
+    )
     other_county = platform.as_("county_officer", "440233", subject="officer-other")
     problem(await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [second]}, headers=other_county), 404)
     own = platform.as_("county_officer", "440232", subject="officer-own")

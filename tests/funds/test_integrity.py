@@ -34,8 +34,16 @@ def cadre(platform, village: str, who: str) -> dict[str, str]:
 
 
 def land(hid: str, entity: str, **kw):
-    return {"household_id": hid, "entity_id": entity, "plot": "三组12号", "area_tenth_mu": 35, "start_on": "2026-03-01", "end_on": "2036-02-28",
-            "annual_rent_fen": 210_000, "policy_income_household_bp": 7000} | kw
+    return {
+        "household_id": hid,
+        "entity_id": entity,
+        "plot": "三组12号",
+        "area_tenth_mu": 35,
+        "start_on": "2026-03-01",
+        "end_on": "2036-02-28",
+        "annual_rent_fen": 210_000,
+        "policy_income_household_bp": 7000,
+    } | kw
 
 
 async def _household_and_entity(platform, county: str = "440232"):
@@ -51,7 +59,9 @@ async def test_two_subsidies_of_4_6e18_fen_are_refused_and_every_ledger_read_sta
     hid = await make_household(platform, village)
     me = cadre(platform, village, "a")
     for _ in range(2):
-        r = await platform.client.post(f"{V1}/subsidies", json={"household_id": hid, "name": "补贴", "total_fen": HUGE, "paid_on": "2026-06-30"}, headers=keyed(me))
+        r = await platform.client.post(
+            f"{V1}/subsidies", json={"household_id": hid, "name": "补贴", "total_fen": HUGE, "paid_on": "2026-06-30"}, headers=keyed(me)
+        )
         body = problem(r, 422, field="total_fen")  # the subsidy's money field is total_fen
         assert "10000000000" in r.text  # the ceiling is stated
     await post(platform, "/subsidies", {"household_id": hid, "name": "补贴", "total_fen": 5_000, "paid_on": "2026-06-30"}, headers=me)
@@ -75,13 +85,27 @@ async def test_two_subsidies_of_4_6e18_fen_are_refused_and_every_ledger_read_sta
 async def test_rent_of_4_6e18_fen_is_a_422_naming_amount_fen(platform):
     _, hid, entity = await _household_and_entity(platform)
     transfer = await post(platform, "/land-transfers", land(hid, entity))
-    r = await platform.client.post(f"{V1}/land-transfers/{transfer['id']}/rent-payments", json={"period": "2026", "amount_fen": HUGE, "paid_on": "2026-12-20"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/land-transfers/{transfer['id']}/rent-payments",
+        json={"period": "2026", "amount_fen": HUGE, "paid_on": "2026-12-20"},
+        headers=keyed(platform.admin),
+    )
     problem(r, 422, field="amount_fen")
 
 
-@pytest.mark.parametrize("field, value", [("amount_fen", 2**70), ("amount_fen", -1), ("amount_fen", "100"), ("poor_person_count", 2**64), ("received_on", 0), ("received_on", "0001-01-01")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("amount_fen", 2**70), ("amount_fen", -1), ("amount_fen", "100"), ("poor_person_count", 2**64), ("received_on", 0), ("received_on", "0001-01-01")],
+)
 async def test_an_out_of_bound_money_count_or_date_in_a_fund_is_a_422_naming_it_never_a_500(platform, field, value):
-    body = {"kind": "provincial_special", "name": "专项资金", "county_code": "440232", "amount_fen": 1_000, "poor_person_count": 1, "received_on": "2026-02-01"} | {field: value}
+    body = {
+        "kind": "provincial_special",
+        "name": "专项资金",
+        "county_code": "440232",
+        "amount_fen": 1_000,
+        "poor_person_count": 1,
+        "received_on": "2026-02-01",
+    } | {field: value}
     problem(await platform.client.post(f"{V1}/funds", json=body, headers=keyed(platform.admin)), 422, field=field)
 
 
@@ -107,7 +131,12 @@ async def test_check_constraints_refuse_an_out_of_bound_subsidy_written_around_t
             await conn.execute(statement, {"id": "poison-1", "fen": HUGE})
     with pytest.raises(IntegrityError):
         async with ctx.engine.begin() as conn:
-            await conn.execute(text("INSERT INTO agreement (id, project_id, signed_on, term_start, term_end, poor_share_bp) VALUES ('g', 'p', '2026-01-01', '2026-01-01', '2026-12-31', 10001)"))
+            await conn.execute(
+                text(
+                    "INSERT INTO agreement (id, project_id, signed_on, term_start, term_end, poor_share_bp)"
+                    " VALUES ('g', 'p', '2026-01-01', '2026-01-01', '2026-12-31', 10001)"
+                )
+            )
     async with ctx.engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM subsidy WHERE id = 'poison-1'"))).scalar_one() == 0
 
@@ -119,10 +148,23 @@ async def test_money_writes_without_an_idempotency_key_are_428_and_write_nothing
     s = await project_with_shares(platform, units=[1])
     cases = [
         ("/funds", {"kind": "other_assistance", "name": "x", "county_code": "440232", "amount_fen": 1, "received_on": "2026-02-01"}),
-        ("/allocations", {"fund_id": s["fund"], "village_code": s["village"], "purpose": "industry", "recipient_kind": "village_collective", "amount_fen": 1, "allocated_on": "2026-03-01"}),
+        (
+            "/allocations",
+            {
+                "fund_id": s["fund"],
+                "village_code": s["village"],
+                "purpose": "industry",
+                "recipient_kind": "village_collective",
+                "amount_fen": 1,
+                "allocated_on": "2026-03-01",
+            },
+        ),
         ("/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 100, "paid_on": "2026-12-31"}),
         ("/subsidies", {"household_id": s["households"][0], "name": "补贴", "total_fen": 100, "paid_on": "2026-06-30"}),
-        (f"/allocations/{s['allocation']}/payment-requests", {"amount_fen": 1, "requested_on": "2026-04-02", "vouchers": [{"number": "1", "description": "发票", "amount_fen": 1}]}),
+        (
+            f"/allocations/{s['allocation']}/payment-requests",
+            {"amount_fen": 1, "requested_on": "2026-04-02", "vouchers": [{"number": "1", "description": "发票", "amount_fen": 1}]},
+        ),
     ]
     for path, body in cases:
         r = await platform.client.post(f"{V1}{path}", json=body, headers=platform.admin)
@@ -154,11 +196,15 @@ async def test_r9_a_2018_distribution_after_2018_h1_and_h2_is_a_409_naming_the_o
     h2 = await post(platform, "/distributions", {"project_id": s["project"], "period": "2018-H2", "total_fen": 100_000, "paid_on": "2019-01-15"})
     assert (h1["period_start"], h1["period_end"]) == ("2018-01-01", "2018-06-30")
     assert (h2["period_start"], h2["period_end"]) == ("2018-07-01", "2018-12-31")
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2018", "total_fen": 200_000, "paid_on": "2019-01-20"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2018", "total_fen": 200_000, "paid_on": "2019-01-20"}, headers=keyed(platform.admin)
+    )
     body = problem(r, 409, field="period")
     assert body["code"] == "period_already_distributed"
     assert body["existing_distribution_id"] == h1["id"] and body["existing_period"] == "2018-H1"
-    quarter = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2018-Q3", "total_fen": 1, "paid_on": "2019-01-20"}, headers=keyed(platform.admin))
+    quarter = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2018-Q3", "total_fen": 1, "paid_on": "2019-01-20"}, headers=keyed(platform.admin)
+    )
     assert problem(quarter, 409)["existing_distribution_id"] == h2["id"]
     await post(platform, "/distributions", {"project_id": s["project"], "period": "2019-01", "total_fen": 1_000, "paid_on": "2019-02-01"})
     # The fact carries the range (distribution_proposed v2; v1 stays published as it was).
@@ -172,11 +218,21 @@ async def test_r9_a_2018_distribution_after_2018_h1_and_h2_is_a_409_naming_the_o
 
 async def test_r9_explicit_period_ranges_are_checked_against_labels_and_adjacent_ranges_are_accepted(platform):
     s = await project_with_shares(platform, units=[1])
-    year = await post(platform, "/distributions", {"project_id": s["project"], "period_start": "2026-04-01", "period_end": "2027-03-31", "total_fen": 100_000, "paid_on": "2027-04-15"})
+    year = await post(
+        platform,
+        "/distributions",
+        {"project_id": s["project"], "period_start": "2026-04-01", "period_end": "2027-03-31", "total_fen": 100_000, "paid_on": "2027-04-15"},
+    )
     assert year["period"] == "2026-04-01~2027-03-31"
-    r = await platform.client.post(f"{V1}/distributions", json={"project_id": s["project"], "period": "2027-Q1", "total_fen": 5, "paid_on": "2027-04-15"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"project_id": s["project"], "period": "2027-Q1", "total_fen": 5, "paid_on": "2027-04-15"}, headers=keyed(platform.admin)
+    )
     assert problem(r, 409)["existing_distribution_id"] == year["id"]
-    label = await post(platform, "/distributions", {"project_id": s["project"], "period_start": "2027-04-01", "period_end": "2027-06-30", "total_fen": 5, "paid_on": "2027-07-01"})
+    label = await post(
+        platform,
+        "/distributions",
+        {"project_id": s["project"], "period_start": "2027-04-01", "period_end": "2027-06-30", "total_fen": 5, "paid_on": "2027-07-01"},
+    )
     assert label["period"] == "2027-Q2"  # a range that is a quarter is labelled as one
     mismatch = {"project_id": s["project"], "period": "2028", "period_start": "2028-02-01", "total_fen": 5, "paid_on": "2028-12-31"}
     problem(await platform.client.post(f"{V1}/distributions", json=mismatch, headers=keyed(platform.admin)), 422)
@@ -186,22 +242,42 @@ async def test_r16_land_rent_for_a_year_cannot_exceed_the_agreed_annual_rent(pla
     _, hid, entity = await _household_and_entity(platform)
     transfer = await post(platform, "/land-transfers", land(hid, entity, annual_rent_fen=210_000))
     operator = platform.as_("entity_operator", entity, subject="op-rent")
-    await post(platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2026-H1", "amount_fen": 105_000, "paid_on": "2026-06-30"}, headers=operator)
-    await post(platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2026-H2", "amount_fen": 100_000, "paid_on": "2026-12-20"}, headers=operator)
-    r = await platform.client.post(f"{V1}/land-transfers/{transfer['id']}/rent-payments", json={"period": "2026", "amount_fen": 5_001, "paid_on": "2026-12-30"}, headers=keyed(operator))
+    await post(
+        platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2026-H1", "amount_fen": 105_000, "paid_on": "2026-06-30"}, headers=operator
+    )
+    await post(
+        platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2026-H2", "amount_fen": 100_000, "paid_on": "2026-12-20"}, headers=operator
+    )
+    r = await platform.client.post(
+        f"{V1}/land-transfers/{transfer['id']}/rent-payments", json={"period": "2026", "amount_fen": 5_001, "paid_on": "2026-12-30"}, headers=keyed(operator)
+    )
     body = problem(r, 422, rule="R16", field="amount_fen")
     assert (body["agreed_fen"], body["already_paid_fen"], body["requested_fen"], body["year"]) == (210_000, 205_000, 5_001, 2026)
     await post(platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2026", "amount_fen": 5_000, "paid_on": "2026-12-30"}, headers=operator)
     # The next year has its own rent; a period outside the transfer's term pays none.
-    await post(platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2027", "amount_fen": 210_000, "paid_on": "2027-12-20"}, headers=operator)
-    outside = await platform.client.post(f"{V1}/land-transfers/{transfer['id']}/rent-payments", json={"period": "2040", "amount_fen": 1, "paid_on": "2040-12-20"}, headers=keyed(operator))
+    await post(
+        platform, f"/land-transfers/{transfer['id']}/rent-payments", {"period": "2027", "amount_fen": 210_000, "paid_on": "2027-12-20"}, headers=operator
+    )
+    outside = await platform.client.post(
+        f"{V1}/land-transfers/{transfer['id']}/rent-payments", json={"period": "2040", "amount_fen": 1, "paid_on": "2040-12-20"}, headers=keyed(operator)
+    )
     problem(outside, 422, rule="R16", field="period")
 
 
 async def test_r11_loan_returns_for_a_year_cannot_exceed_the_guaranteed_return(platform):
     _, hid, entity = await _household_and_entity(platform)
-    loan = {"household_id": hid, "bank": "广东省农村信用社", "principal_fen": 5_000_000, "term_months": 36, "annual_rate_bp": 435, "granted_on": "2026-03-01",
-            "use": "entrusted", "entity_id": entity, "poverty_responsibility": "代养生猪，每年保底分红4000元", "guaranteed_return_fen_per_year": 400_000}
+    loan = {
+        "household_id": hid,
+        "bank": "广东省农村信用社",
+        "principal_fen": 5_000_000,
+        "term_months": 36,
+        "annual_rate_bp": 435,
+        "granted_on": "2026-03-01",
+        "use": "entrusted",
+        "entity_id": entity,
+        "poverty_responsibility": "代养生猪，每年保底分红4000元",
+        "guaranteed_return_fen_per_year": 400_000,
+    }
     granted = await post(platform, "/loans", loan)
     operator = platform.as_("entity_operator", entity, subject="op-loan-r11")
     await post(platform, f"/loans/{granted['id']}/returns", {"amount_fen": 300_000, "paid_on": "2026-12-31"}, headers=operator)
@@ -209,7 +285,9 @@ async def test_r11_loan_returns_for_a_year_cannot_exceed_the_guaranteed_return(p
     body = problem(r, 422, rule="R11", field="amount_fen")
     assert (body["agreed_fen"], body["already_paid_fen"], body["requested_fen"]) == (400_000, 300_000, 100_001)
     # A return for 2026 paid in January 2027 still counts for 2026.
-    late = await platform.client.post(f"{V1}/loans/{granted['id']}/returns", json={"amount_fen": 100_001, "paid_on": "2027-01-10", "year": 2026}, headers=keyed(operator))
+    late = await platform.client.post(
+        f"{V1}/loans/{granted['id']}/returns", json={"amount_fen": 100_001, "paid_on": "2027-01-10", "year": 2026}, headers=keyed(operator)
+    )
     problem(late, 422, rule="R11")
     await post(platform, f"/loans/{granted['id']}/returns", {"amount_fen": 100_000, "paid_on": "2027-01-10", "year": 2026}, headers=operator)
     await post(platform, f"/loans/{granted['id']}/returns", {"amount_fen": 400_000, "paid_on": "2027-12-31"}, headers=operator)
@@ -217,15 +295,27 @@ async def test_r11_loan_returns_for_a_year_cannot_exceed_the_guaranteed_return(p
 
 async def test_r14_lease_back_income_follows_the_agreements_term_and_yearly_income(platform):
     _, hid, entity = await _household_and_entity(platform)
-    body = {"entity_id": entity, "household_id": hid, "base_name": "蔬菜基地3号棚", "area_tenth_mu": 20, "start_on": "2026-03-01", "end_on": "2028-02-29",
-            "disaster_terms": TERMS, "agreed_income_fen_per_year": 100_000}
+    body = {
+        "entity_id": entity,
+        "household_id": hid,
+        "base_name": "蔬菜基地3号棚",
+        "area_tenth_mu": 20,
+        "start_on": "2026-03-01",
+        "end_on": "2028-02-29",
+        "disaster_terms": TERMS,
+        "agreed_income_fen_per_year": 100_000,
+    }
     lb = await post(platform, "/lease-backs", body)
     assert lb["agreed_income_fen_per_year"] == 100_000
     await post(platform, f"/lease-backs/{lb['id']}/income-payments", {"period": "2026-Q3", "amount_fen": 60_000, "paid_on": "2026-09-30"})
-    over = await platform.client.post(f"{V1}/lease-backs/{lb['id']}/income-payments", json={"period": "2026-Q4", "amount_fen": 40_001, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
+    over = await platform.client.post(
+        f"{V1}/lease-backs/{lb['id']}/income-payments", json={"period": "2026-Q4", "amount_fen": 40_001, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)
+    )
     found = problem(over, 422, rule="R14", field="amount_fen")
     assert (found["agreed_fen"], found["already_paid_fen"], found["requested_fen"]) == (100_000, 60_000, 40_001)
-    outside = await platform.client.post(f"{V1}/lease-backs/{lb['id']}/income-payments", json={"period": "2029", "amount_fen": 1, "paid_on": "2029-12-31"}, headers=keyed(platform.admin))
+    outside = await platform.client.post(
+        f"{V1}/lease-backs/{lb['id']}/income-payments", json={"period": "2029", "amount_fen": 1, "paid_on": "2029-12-31"}, headers=keyed(platform.admin)
+    )
     problem(outside, 422, rule="R14", field="period")
     # Without a stated yearly income the amount is free, the term still holds.
     free = await post(platform, "/lease-backs", {k: v for k, v in body.items() if k != "agreed_income_fen_per_year"})
@@ -236,12 +326,21 @@ async def test_r10_income_declared_for_a_leased_asset_cannot_exceed_its_annual_f
     village = await make_village(platform)
     fund = await make_fund(platform, kind="provincial_special")
     allocation = await make_allocation(platform, fund, village, amount_fen=20_000_000)
-    asset = await post(platform, "/assets", {"name": "光伏电站", "village_code": village, "value_fen": 20_000_000, "allocation_id": allocation, "built_on": "2026-05-01"})
+    asset = await post(
+        platform, "/assets", {"name": "光伏电站", "village_code": village, "value_fen": 20_000_000, "allocation_id": allocation, "built_on": "2026-05-01"}
+    )
     entity = await make_entity(platform, villages=[village])
-    await post(platform, f"/assets/{asset['id']}/handover", {"mode": "lease", "entity_id": entity, "annual_fee_fen": 100_000, "start_on": "2026-06-01", "end_on": "2029-05-31"}, expect=200)
+    await post(
+        platform,
+        f"/assets/{asset['id']}/handover",
+        {"mode": "lease", "entity_id": entity, "annual_fee_fen": 100_000, "start_on": "2026-06-01", "end_on": "2029-05-31"},
+        expect=200,
+    )
     await post(platform, f"/assets/{asset['id']}/shares", {"household_id": await make_household(platform, village), "units": 1})
     await post(platform, "/distributions", {"asset_id": asset["id"], "period": "2026-H2", "total_fen": 80_000, "paid_on": "2026-12-31"})
-    r = await platform.client.post(f"{V1}/distributions", json={"asset_id": asset["id"], "period": "2026-Q2", "total_fen": 20_001, "paid_on": "2026-12-31"}, headers=keyed(platform.admin))
+    r = await platform.client.post(
+        f"{V1}/distributions", json={"asset_id": asset["id"], "period": "2026-Q2", "total_fen": 20_001, "paid_on": "2026-12-31"}, headers=keyed(platform.admin)
+    )
     body = problem(r, 422, rule="R10", field="total_fen")
     assert (body["agreed_fen"], body["already_paid_fen"], body["requested_fen"]) == (100_000, 80_000, 20_001)
     await post(platform, "/distributions", {"asset_id": asset["id"], "period": "2026-Q2", "total_fen": 20_000, "paid_on": "2026-12-31"})
@@ -260,7 +359,9 @@ async def test_a_proposed_distribution_is_withdrawn_stays_visible_and_frees_its_
     assert out["status"] == "withdrawn" and out["withdrawn_by"] == "op-withdraw" and out["withdrawal_reason"] == "利润数字填错"
     assert (await platform.client.get(f"{V1}/distributions/{d['id']}", headers=platform.admin)).json()["status"] == "withdrawn"
     problem(await platform.client.post(f"{V1}/distributions/{d['id']}/approve", headers=keyed(platform.admin)), 409)
-    again = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 90_000, "paid_on": "2026-12-31"}, headers=operator)
+    again = await post(
+        platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 90_000, "paid_on": "2026-12-31"}, headers=operator
+    )
     # An official in scope may withdraw someone else's proposal.
     await post(platform, f"/distributions/{again['id']}/withdraw", {}, headers=cadre(platform, s["village"], "w"), expect=200)
 
@@ -268,7 +369,12 @@ async def test_a_proposed_distribution_is_withdrawn_stays_visible_and_frees_its_
 async def test_an_approved_distribution_is_reversed_under_maker_checker_and_the_ledger_income_returns(platform):
     s = await project_with_shares(platform, units=[1, 3])
     first, second = s["households"]
-    d = await post(platform, "/distributions", {"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"}, headers=cadre(platform, s["village"], "a"))
+    d = await post(
+        platform,
+        "/distributions",
+        {"project_id": s["project"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"},
+        headers=cadre(platform, s["village"], "a"),
+    )
     await post(platform, f"/distributions/{d['id']}/approve", {}, headers=cadre(platform, s["village"], "b"), expect=200)
 
     async def paid():
@@ -365,7 +471,15 @@ async def test_an_allocations_recipient_must_be_in_the_writers_scope(platform):
     household_b = await make_household(platform, await make_village(platform, county="440233"))
     officer_a = platform.as_("county_officer", "440232", subject="officer-a-alloc")
     fund = await make_fund(platform, county="440232")
-    body = {"fund_id": fund, "village_code": village_a, "purpose": "industry", "recipient_kind": "operating_entity", "recipient_id": entity_b, "amount_fen": 1_000, "allocated_on": "2026-03-01"}
+    body = {
+        "fund_id": fund,
+        "village_code": village_a,
+        "purpose": "industry",
+        "recipient_kind": "operating_entity",
+        "recipient_id": entity_b,
+        "amount_fen": 1_000,
+        "allocated_on": "2026-03-01",
+    }
     problem(await platform.client.post(f"{V1}/allocations", json=body, headers=keyed(officer_a)), 422, field="recipient_id")
     to_household = body | {"recipient_kind": "household", "recipient_id": household_b, "village_code": None}
     problem(await platform.client.post(f"{V1}/allocations", json=to_household, headers=keyed(officer_a)), 422, field="recipient_id")

@@ -15,12 +15,24 @@ async def _approved_distribution(platform):
     funded_by = [{"allocation_id": alloc_a, "amount_fen": 3_000_000}, {"allocation_id": alloc_b, "amount_fen": 1_000_000}]
     project = await post(platform, "/projects", project_body(village, entity, funded_by, poor_share_bp=5000))
     households = [await make_household(platform, village) for _ in range(2)]
-    for hid, units in zip(households, (1, 3)):
+    for hid, units in zip(households, (1, 3), strict=True):
         await post(platform, f"/projects/{project['id']}/shares", {"household_id": hid, "units": units})
-    d = await post(platform, "/distributions", {"project_id": project["id"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"},
-                   headers=platform.as_("entity_operator", entity, subject="op-lineage"))
+    d = await post(
+        platform,
+        "/distributions",
+        {"project_id": project["id"], "period": "2026", "total_fen": 100_000, "paid_on": "2026-12-31"},
+        headers=platform.as_("entity_operator", entity, subject="op-lineage"),
+    )
     await post(platform, f"/distributions/{d['id']}/approve", {}, expect=200)
-    return {"village": village, "entity": entity, "funds": (fund_a, fund_b), "allocations": (alloc_a, alloc_b), "project": project, "households": households, "distribution": d}
+    return {
+        "village": village,
+        "entity": entity,
+        "funds": (fund_a, fund_b),
+        "allocations": (alloc_a, alloc_b),
+        "project": project,
+        "households": households,
+        "distribution": d,
+    }
 
 
 async def test_distribution_lineage_runs_from_funds_through_project_and_agreement_to_each_household(platform):

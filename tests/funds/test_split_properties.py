@@ -11,7 +11,9 @@ from services.funds.domain import split_among_households
 from shared.money import portion_at_least, split_by_shares
 
 amounts = st.integers(min_value=0, max_value=10**13)
-share_tables = st.dictionaries(st.text(alphabet="0123456789abcdef-", min_size=1, max_size=12), st.integers(min_value=1, max_value=10**6), min_size=1, max_size=40)
+share_tables = st.dictionaries(
+    st.text(alphabet="0123456789abcdef-", min_size=1, max_size=12), st.integers(min_value=1, max_value=10**6), min_size=1, max_size=40
+)
 
 
 @settings(max_examples=400, deadline=None)

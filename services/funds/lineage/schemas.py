@@ -1,0 +1,103 @@
+"""What the lineage routes take (``*In``, the create models) and answer (``*Out``, the public models), on the tables' bases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from services.funds.assets.schemas import AssetOut
+from services.funds.base import EX_ID, EX_VILLAGE, Public, examples
+from services.funds.distributions.schemas import DistributionOut
+from services.funds.projects.schemas import ProjectOut
+
+
+class KnownHouseholdOut(Public):
+    """What the funds service knows of a household (learnt from the households service's facts)."""
+
+    model_config = examples({"id": EX_ID, "village_code": EX_VILLAGE, "poverty_status": "registered_poor", "left_on": None, "takes_poor_portion": True})
+
+    id: str
+    village_code: str
+    poverty_status: str
+    left_on: date | None
+    takes_poor_portion: bool = Field(description="whether a distribution's poor households' portion reaches it")
+
+
+class IncomePaymentOut(Public):
+    """One income line paid to a household, with every lineage reference known."""
+
+    model_config = examples(
+        {
+            "id": EX_ID,
+            "household_id": EX_ID,
+            "village_code": EX_VILLAGE,
+            "benefit_type": "equity_dividend",
+            "amount_fen": 200_000,
+            "occurred_on": "2026-12-31",
+            "units": 10,
+            "lineage": {"fund_id": EX_ID, "allocation_id": EX_ID, "project_id": EX_ID, "agreement_id": EX_ID, "distribution_id": EX_ID, "entity_id": EX_ID},
+        }
+    )
+
+    id: str
+    household_id: str
+    village_code: str
+    benefit_type: str
+    amount_fen: int
+    occurred_on: date
+    units: int | None
+    lineage: dict[str, str]
+    reverses_line_id: str | None = Field(None, description="set on a reversing (negative) line: the line it reverses")
+    reversal_id: str | None = None
+
+
+class FundLink(Public):
+    fund_id: str
+    fund_kind: str
+    allocation_id: str
+    amount_fen: int = Field(strict=True, description="what this allocation put into the project or asset")
+
+
+class DistributionLineage(Public):
+    """fund → allocation → project/asset/agreement → distribution → households."""
+
+    model_config = examples(
+        {
+            "distribution": DistributionOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            "funds": [{"fund_id": EX_ID, "fund_kind": "provincial_special", "allocation_id": EX_ID, "amount_fen": 50_000_000}],
+            "project": None,
+            "asset": None,
+            "payments": [],
+        }
+    )
+
+    distribution: DistributionOut
+    funds: list[FundLink]
+    project: ProjectOut | None
+    asset: AssetOut | None
+    payments: list[IncomePaymentOut]
+
+
+class ReachLine(Public):
+    household_id: str
+    village_code: str
+    amount_fen: int
+
+
+class FundReach(Public):
+    """The households a fund reached and how much, attributed by each allocation's part of the project or asset."""
+
+    model_config = examples(
+        {
+            "fund_id": EX_ID,
+            "total_fen": 600_000,
+            "household_count": 1,
+            "households": [{"household_id": EX_ID, "village_code": EX_VILLAGE, "amount_fen": 600_000}],
+        }
+    )
+
+    fund_id: str
+    total_fen: int
+    household_count: int
+    households: list[ReachLine]

@@ -1,0 +1,99 @@
+"""Use cases of lineage: keyword-only functions over a session; they flush and emit, never commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funds import domain
+from services.funds.allocations.models import Allocation, Fund
+from services.funds.assets.models import Asset
+from services.funds.assets.service import asset_out
+from services.funds.common import get_or_404
+from services.funds.distributions.models import Distribution
+from services.funds.distributions.service import distribution_out
+from services.funds.lineage.models import IncomePayment, KnownHousehold
+from services.funds.lineage.schemas import DistributionLineage, FundLink, FundReach, IncomePaymentOut, KnownHouseholdOut, ReachLine
+from services.funds.projects.models import Funding, Project
+from services.funds.projects.service import fundings_of, project_out
+from shared.auth import Principal, ensure_readable
+from shared.money import split_by_shares
+from shared.problems import NotFound
+
+
+def known_household_out(h: KnownHousehold) -> KnownHouseholdOut:
+    return KnownHouseholdOut.model_validate(h, update={"takes_poor_portion": h.left_on is None and h.poverty_status in domain.BENEFICIARY_STATUSES})
+
+
+def income_payment_out(p: IncomePayment) -> IncomePaymentOut:
+    return IncomePaymentOut.model_validate(p)
+
+
+async def income_payment(*, session: AsyncSession, principal: Principal, line_id: str) -> IncomePaymentOut:
+    payment = await get_or_404(session, IncomePayment, line_id, "收益明细")
+    ensure_readable(principal, region=payment.village_code, entity_id=payment.entity_id, what="收益明细")
+    return income_payment_out(payment)
+
+
+async def income_line_of_event(*, session: AsyncSession, principal: Principal, metadata: Any, event_id: str) -> IncomePaymentOut:
+    """An income fact of this service's outbox → the line it paid (its subject), with the line's lineage."""
+    outbox = metadata.tables["outbox"]
+    row = (await session.execute(select(outbox.c.subject, outbox.c.type).where(outbox.c.event_id == event_id))).first()
+    if row is None or row.subject is None:
+        raise NotFound("事件不存在", detail_en=f"no income event {event_id} in the funds log")
+    return await income_payment(session=session, principal=principal, line_id=row.subject)
+
+
+async def _fund_links(session: AsyncSession, fundings: list[Funding]) -> list[FundLink]:
+    links = []
+    for f in fundings:
+        allocation = await session.get(Allocation, f.allocation_id)
+        links.append(FundLink(fund_id=f.fund_id, fund_kind=allocation.fund_kind if allocation else "", allocation_id=f.allocation_id, amount_fen=f.amount_fen))
+    return links
+
+
+async def distribution_lineage(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionLineage:
+    d = await get_or_404(session, Distribution, distribution_id, "分配")
+    ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
+    payments = list((await session.execute(select(IncomePayment).where(IncomePayment.distribution_id == d.id).order_by(IncomePayment.household_id))).scalars())
+    fundings = await fundings_of(session, project_id=d.project_id) if d.project_id else await fundings_of(session, asset_id=d.asset_id)
+    project = await session.get(Project, d.project_id) if d.project_id else None
+    asset = await session.get(Asset, d.asset_id) if d.asset_id else None
+    return DistributionLineage(
+        distribution=distribution_out(d),
+        funds=await _fund_links(session, fundings),
+        project=await project_out(session, project) if project else None,
+        asset=asset_out(asset) if asset else None,
+        payments=[income_payment_out(p) for p in payments],
+    )
+
+
+async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: str) -> FundReach:
+    """Households a fund reached and how much: each income line of a project or asset it funded is
+    attributed to its funds in proportion to what each put in (largest remainder, exact to the fen)."""
+    fund = await get_or_404(session, Fund, fund_id, "资金")
+    ensure_readable(principal, region=fund.village_code or fund.county_code, what="资金")
+    own = list((await session.execute(select(Funding).where(Funding.fund_id == fund.id))).scalars())
+    project_ids = {f.project_id for f in own if f.project_id}
+    asset_ids = {f.asset_id for f in own if f.asset_id}
+    # How each project or asset was funded: fund id -> amount.
+    funding_of: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if project_ids or asset_ids:
+        stmt = select(Funding).where(Funding.project_id.in_(project_ids) | Funding.asset_id.in_(asset_ids))
+        for f in (await session.execute(stmt)).scalars():
+            funding_of[f.project_id or f.asset_id][f.fund_id] += f.amount_fen  # type: ignore[index]
+    reached: dict[str, int] = defaultdict(int)
+    villages: dict[str, str] = {}
+    if project_ids or asset_ids:
+        stmt = select(IncomePayment).where(IncomePayment.project_id.in_(project_ids) | IncomePayment.asset_id.in_(asset_ids)).order_by(IncomePayment.id)
+        for p in (await session.execute(stmt)).scalars():
+            shares = funding_of[p.project_id or p.asset_id]  # type: ignore[index]
+            sign = -1 if p.amount_fen < 0 else 1  # a reversing line takes back exactly what its original attributed
+            part = sign * split_by_shares(abs(p.amount_fen), shares)[fund.id]
+            reached[p.household_id] += part
+            villages[p.household_id] = p.village_code
+    lines = [ReachLine(household_id=h, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0]
+    return FundReach(fund_id=fund.id, total_fen=sum(line.amount_fen for line in lines), household_count=len(lines), households=lines)

@@ -1,0 +1,54 @@
+"""HTTP routes of projects — thin: parse, call the service layer, shape the answer."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from sqlalchemy import select
+
+from services.funds.http import CREATED, REGIONAL, PageDep, located
+from services.funds.projects import service
+from services.funds.projects.models import Project, QuantifiedShare
+from services.funds.projects.schemas import ProjectIn, ProjectOut, ShareIn, ShareOut
+from shared.auth import CurrentPrincipal, require_roles, visible
+from shared.paging import Page, paginate
+from shared.service import SessionDep, service_router
+
+router = service_router("funds", tags=["funds"])
+
+
+@router.post(
+    "/projects",
+    status_code=CREATED,
+    dependencies=[require_roles(*REGIONAL)],
+    summary="Register a three-rights project with its investment cooperation agreement (R9)",
+)
+async def register_project(body: ProjectIn, session: SessionDep, principal: CurrentPrincipal, response: Response) -> ProjectOut:
+    out = await service.register_project(session=session, principal=principal, data=body)
+    located(response, f"projects/{out.id}")
+    return out
+
+
+@router.get("/projects")
+async def list_projects(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[ProjectOut]:
+    stmt = select(Project).where(visible(principal, region=Project.village_code, entity=Project.entity_id))
+    result = await paginate(session, stmt, key=Project.id, params=page, to_item=lambda p: p)
+    return Page[ProjectOut](items=[await service.project_out(session, p) for p in result.items], next_cursor=result.next_cursor)
+
+
+@router.get("/projects/{project_id}")
+async def get_project(project_id: str, session: SessionDep, principal: CurrentPrincipal) -> ProjectOut:
+    return await service.get_project(session=session, principal=principal, project_id=project_id)
+
+
+@router.post(
+    "/projects/{project_id}/shares", status_code=CREATED, dependencies=[require_roles(*REGIONAL)], summary="Quantify shares of the project to a household"
+)
+async def quantify_project_shares(project_id: str, body: ShareIn, session: SessionDep, principal: CurrentPrincipal) -> ShareOut:
+    return await service.quantify_shares(session=session, principal=principal, data=body, project_id=project_id)
+
+
+@router.get("/projects/{project_id}/shares")
+async def list_project_shares(project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[ShareOut]:
+    await service.get_project(session=session, principal=principal, project_id=project_id)
+    stmt = select(QuantifiedShare).where(QuantifiedShare.project_id == project_id)
+    return await paginate(session, stmt, key=QuantifiedShare.id, params=page, to_item=service.share_out)
