@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.allocations import service
-from services.funds.allocations.models import Allocation, Fund
 from services.funds.allocations.schemas import AllocationIn, AllocationOut, FundIn, FundOut, SpecialFundReport
 from services.funds.http import CREATED, FUND_OFFICERS, MONEY, PageDep, located
-from shared.auth import CurrentPrincipal, ensure_readable, require_roles, visible
-from shared.paging import Page, paginate
-from shared.problems import NotFound
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -26,9 +23,7 @@ async def receive_fund(body: FundIn, session: SessionDep, principal: CurrentPrin
 
 @router.get("/funds", summary="Fund sources in your scope")
 async def list_funds(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[FundOut]:
-    stmt = select(Fund).where(visible(principal, region=Fund.county_code))
-    result = await paginate(session, stmt, key=Fund.id, params=page, to_item=lambda f: f)
-    return Page[FundOut](items=[await service.fund_out(session, f) for f in result.items], next_cursor=result.next_cursor)
+    return await service.list_funds(session=session, principal=principal, page=page)
 
 
 @router.get("/funds/{fund_id}")
@@ -45,17 +40,12 @@ async def record_allocation(body: AllocationIn, session: SessionDep, principal: 
 
 @router.get("/allocations")
 async def list_allocations(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[AllocationOut]:
-    stmt = select(Allocation).where(visible(principal, region=Allocation.region_code, entity=Allocation.entity_id))
-    return await paginate(session, stmt, key=Allocation.id, params=page, to_item=service.allocation_out)
+    return await service.list_allocations(session=session, principal=principal, page=page)
 
 
 @router.get("/allocations/{allocation_id}")
 async def get_allocation(allocation_id: str, session: SessionDep, principal: CurrentPrincipal) -> AllocationOut:
-    allocation = await session.get(Allocation, allocation_id)
-    if allocation is None:
-        raise NotFound("分配不存在", detail_en=f"allocation {allocation_id} not found")
-    ensure_readable(principal, region=allocation.region_code, entity_id=allocation.entity_id, what="分配")
-    return service.allocation_out(allocation)
+    return await service.get_allocation(session=session, principal=principal, allocation_id=allocation_id)
 
 
 @router.get("/counties/{county_code}/special-fund", summary="R1: how the county's provincial special fund was allocated")

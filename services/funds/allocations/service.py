@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
+from services.funds.allocations import repository
 from services.funds.allocations.models import Allocation, Fund
 from services.funds.allocations.schemas import AllocationIn, AllocationOut, FundIn, FundOut, SpecialFundReport
 from services.funds.common import get_or_404, known_household, ordered, registered_entity
@@ -13,13 +15,31 @@ from shared.auth import Principal, can_read, ensure_readable, ensure_writable
 from shared.events.funds import AllocationRecorded, FundReceived
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import InvalidInput
 from shared.regions import county_of
 
 
 async def fund_out(session: AsyncSession, fund: Fund) -> FundOut:
-    allocated = (await session.execute(select(func.coalesce(func.sum(Allocation.amount_fen), 0)).where(Allocation.fund_id == fund.id))).scalar_one()
-    return FundOut.model_validate(fund, update={"allocated_fen": int(allocated)})
+    allocated = await repository.allocated_fen(session, [fund.id])
+    return FundOut.model_validate(fund, update={"allocated_fen": allocated.get(fund.id, 0)})
+
+
+async def list_funds(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[FundOut]:
+    rows = await paginate(session, repository.visible_funds(principal), key=col(Fund.id), params=page, to_item=lambda f: f)
+    allocated = await repository.allocated_fen(session, [f.id for f in rows.items])
+    items = [FundOut.model_validate(f, update={"allocated_fen": allocated.get(f.id, 0)}) for f in rows.items]
+    return Page[FundOut](items=items, next_cursor=rows.next_cursor)
+
+
+async def list_allocations(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[AllocationOut]:
+    return await paginate(session, repository.visible_allocations(principal), key=col(Allocation.id), params=page, to_item=AllocationOut.model_validate)
+
+
+async def get_allocation(*, session: AsyncSession, principal: Principal, allocation_id: str) -> AllocationOut:
+    allocation = await get_or_404(session, Allocation, allocation_id, "分配")
+    ensure_readable(principal, region=allocation.region_code, entity_id=allocation.entity_id, what="分配")
+    return AllocationOut.model_validate(allocation)
 
 
 async def receive_fund(*, session: AsyncSession, principal: Principal, data: FundIn) -> FundOut:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.assets import service
-from services.funds.assets.models import Asset
 from services.funds.assets.schemas import AssetIn, AssetOut, HandoverIn, RightsTransferIn
 from services.funds.http import CREATED, REGIONAL, PageDep, located
 from services.funds.projects import service as projects_service
 from services.funds.projects.schemas import ShareIn, ShareOut
-from shared.auth import CurrentPrincipal, require_roles, visible
-from shared.paging import Page, paginate
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -27,8 +25,7 @@ async def register_asset(body: AssetIn, session: SessionDep, principal: CurrentP
 
 @router.get("/assets")
 async def list_assets(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[AssetOut]:
-    stmt = select(Asset).where(visible(principal, region=Asset.village_code, entity=Asset.entity_id))
-    return await paginate(session, stmt, key=Asset.id, params=page, to_item=service.asset_out)
+    return await service.list_assets(session=session, principal=principal, page=page)
 
 
 @router.get("/assets/{asset_id}")

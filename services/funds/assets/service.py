@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.allocations.models import Allocation
+from services.funds.assets import repository
 from services.funds.assets.models import Asset
 from services.funds.assets.schemas import AssetIn, AssetOut, HandoverIn, RightsTransferIn
 from services.funds.common import get_or_404, ordered, registered_entity
@@ -15,6 +17,7 @@ from shared.auth import Principal, can_read, ensure_readable, ensure_writable
 from shared.events.funds import AssetHandedOver, AssetRegistered, AssetRightsTransferredToCollective
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput
 
 
@@ -103,3 +106,7 @@ async def transfer_asset_rights(*, session: AsyncSession, principal: Principal, 
         session, AssetRightsTransferredToCollective(asset_id=asset.id, village_code=asset.village_code, rights=data.rights, transferred_on=data.transferred_on)
     )
     return asset_out(asset)
+
+
+async def list_assets(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[AssetOut]:
+    return await paginate(session, repository.visible_assets(principal), key=col(Asset.id), params=page, to_item=AssetOut.model_validate)

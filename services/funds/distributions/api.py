@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.distributions import service
-from services.funds.distributions.models import Distribution
 from services.funds.distributions.schemas import DistributionIn, DistributionOut, ReversalIn, ReversalOut, WithdrawalIn
 from services.funds.http import CREATED, MONEY, REGIONAL, REGIONAL_AND_ENTITY, PageDep, located
-from shared.auth import CurrentPrincipal, require_roles, visible
-from shared.paging import Page, paginate
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -30,10 +28,7 @@ async def propose_distribution(body: DistributionIn, session: SessionDep, princi
 
 @router.get("/distributions")
 async def list_distributions(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[DistributionOut]:
-    stmt = select(Distribution).where(visible(principal, region=Distribution.village_code, entity=Distribution.entity_id))
-    result = await paginate(session, stmt, key=Distribution.id, params=page, to_item=lambda d: d)
-    items = [await service.get_distribution(session=session, principal=principal, distribution_id=d.id) for d in result.items]
-    return Page[DistributionOut](items=items, next_cursor=result.next_cursor)
+    return await service.list_distributions(session=session, principal=principal, page=page)
 
 
 @router.get("/distributions/{distribution_id}")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.allocations.models import Allocation
 from services.funds.assets.models import Asset
 from services.funds.base import metadata
 from services.funds.common import get_or_404, record_payment
+from services.funds.distributions import repository
 from services.funds.distributions.models import Distribution, Reversal
 from services.funds.distributions.schemas import DistributionIn, DistributionOut, ReversalIn, ReversalOut, WithdrawalIn
 from services.funds.lineage.models import LINEAGE_FIELDS, IncomePayment, KnownHousehold
 from services.funds.projects.models import Agreement, Funding, Project, QuantifiedShare
-from services.funds.projects.service import fundings_of
+from services.funds.projects.repository import fundings_of
 from shared.auth import Principal, ensure_different_person, ensure_readable, ensure_writable
 from shared.events.funds import (
     DistributionApprovedV2,
@@ -28,6 +30,7 @@ from shared.events.funds import (
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput
 
 
@@ -394,3 +397,7 @@ async def approve_reversal(*, session: AsyncSession, principal: Principal, rever
         )
     await session.flush()
     return await reversal_out(session, r)
+
+
+async def list_distributions(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[DistributionOut]:
+    return await paginate(session, repository.visible_distributions(principal), key=col(Distribution.id), params=page, to_item=DistributionOut.model_validate)

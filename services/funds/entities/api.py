@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.entities import service
-from services.funds.entities.models import Entity
-from services.funds.entities.repository import entities_visible
 from services.funds.entities.schemas import EntityIn, EntityOut, EntityUpdateIn
 from services.funds.http import CREATED, FUND_OFFICERS, PageDep, located
 from shared.auth import CurrentPrincipal, require_roles
-from shared.paging import Page, paginate
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -26,8 +23,7 @@ async def register_entity(body: EntityIn, session: SessionDep, principal: Curren
 
 @router.get("/entities")
 async def list_entities(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[EntityOut]:
-    stmt = select(Entity).where(entities_visible(principal))
-    return await paginate(session, stmt, key=Entity.id, params=page, to_item=service.entity_out)
+    return await service.list_entities(session=session, principal=principal, page=page)
 
 
 @router.patch("/entities/{entity_id}", dependencies=[require_roles(*FUND_OFFICERS)], summary="Rename an entity or change the villages it works in")

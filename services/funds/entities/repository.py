@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select, select
+from sqlmodel import col
+
 from services.funds.entities.models import Entity
 from shared.auth import REGION_ROLES, Principal, can_read, visible
 from shared.regions import county_of
@@ -18,7 +21,11 @@ def entity_visible(principal: Principal, entity: Entity) -> bool:
 
 def entities_visible(principal: Principal) -> Any:
     """``entity_visible`` as a WHERE clause for lists."""
-    clause = visible(principal, region=Entity.county_code, entity=Entity.id)
+    clause = visible(principal, region=col(Entity.county_code), entity=col(Entity.id))
     if principal.role in REGION_ROLES and principal.scope:
-        clause = clause | (Entity.county_code == county_of(principal.scope))
+        clause = clause | (col(Entity.county_code) == county_of(principal.scope))
     return clause
+
+
+def visible_entities(principal: Principal) -> Select[Any]:
+    return select(Entity).where(entities_visible(principal))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds.common import entity_visible, get_or_404
+from services.funds.entities import repository
 from services.funds.entities.models import Entity
 from services.funds.entities.schemas import EntityIn, EntityOut, EntityUpdateIn
 from shared.auth import Principal, ensure_writable
 from shared.events.funds import EntityRegistered, EntityUpdated
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.regions import county_of
 
@@ -59,6 +62,10 @@ async def update_entity(*, session: AsyncSession, principal: Principal, entity_i
     await session.flush()
     emit(session, EntityUpdated(entity_id=entity.id, name=entity.name, kind=entity.kind, village_codes=list(entity.village_codes)))  # type: ignore[arg-type]
     return entity_out(entity)
+
+
+async def list_entities(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[EntityOut]:
+    return await paginate(session, repository.visible_entities(principal), key=col(Entity.id), params=page, to_item=EntityOut.model_validate)
 
 
 async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: str) -> EntityOut:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from services.funds.http import PageDep
 from services.funds.lineage import service
-from services.funds.lineage.models import IncomePayment, KnownHousehold
 from services.funds.lineage.schemas import DistributionLineage, FundReach, IncomePaymentOut, KnownHouseholdOut
-from shared.auth import CurrentPrincipal, ensure_readable
-from shared.paging import Page, paginate
-from shared.problems import NotFound
+from shared.auth import CurrentPrincipal
+from shared.paging import Page
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -23,21 +19,12 @@ async def fund_reach(fund_id: str, session: SessionDep, principal: CurrentPrinci
 
 @router.get("/households/{household_id}", summary="What funds knows of a household (from the households service's facts)")
 async def get_known_household(household_id: str, session: SessionDep, principal: CurrentPrincipal) -> KnownHouseholdOut:
-    household = await session.get(KnownHousehold, household_id)
-    if household is None:
-        raise NotFound("户不存在", detail_en=f"household {household_id} not known to funds")
-    ensure_readable(principal, region=household.village_code, what="户")
-    return service.known_household_out(household)
+    return await service.get_known_household(session=session, principal=principal, household_id=household_id)
 
 
 @router.get("/households/{household_id}/income-lines", summary="A household's income lines from funds, each with its lineage")
 async def household_income_lines(household_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[IncomePaymentOut]:
-    household = await session.get(KnownHousehold, household_id)
-    if household is None:
-        raise NotFound("户不存在", detail_en=f"household {household_id} not known to funds")
-    ensure_readable(principal, region=household.village_code, what="户")
-    stmt = select(IncomePayment).where(IncomePayment.household_id == household_id)
-    return await paginate(session, stmt, key=IncomePayment.id, params=page, to_item=service.income_payment_out)
+    return await service.list_income_lines(session=session, principal=principal, household_id=household_id, page=page)
 
 
 @router.get("/income-lines/{line_id}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.allocations.models import Allocation, Fund
@@ -15,12 +16,15 @@ from services.funds.assets.service import asset_out
 from services.funds.common import get_or_404
 from services.funds.distributions.models import Distribution
 from services.funds.distributions.service import distribution_out
+from services.funds.lineage import repository
 from services.funds.lineage.models import IncomePayment, KnownHousehold
 from services.funds.lineage.schemas import DistributionLineage, FundLink, FundReach, IncomePaymentOut, KnownHouseholdOut, ReachLine
 from services.funds.projects.models import Funding, Project
-from services.funds.projects.service import fundings_of, project_out
+from services.funds.projects.repository import fundings_of
+from services.funds.projects.service import project_out
 from shared.auth import Principal, ensure_readable
 from shared.money import split_by_shares
+from shared.paging import Page, PageParams, paginate
 from shared.problems import NotFound
 
 
@@ -97,3 +101,21 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
             villages[p.household_id] = p.village_code
     lines = [ReachLine(household_id=h, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0]
     return FundReach(fund_id=fund.id, total_fen=sum(line.amount_fen for line in lines), household_count=len(lines), households=lines)
+
+
+async def _readable_household(session: AsyncSession, principal: Principal, household_id: str) -> KnownHousehold:
+    household = await session.get(KnownHousehold, household_id)
+    if household is None:
+        raise NotFound("户不存在", detail_en=f"household {household_id} not known to funds")
+    ensure_readable(principal, region=household.village_code, what="户")
+    return household
+
+
+async def get_known_household(*, session: AsyncSession, principal: Principal, household_id: str) -> KnownHouseholdOut:
+    return known_household_out(await _readable_household(session, principal, household_id))
+
+
+async def list_income_lines(*, session: AsyncSession, principal: Principal, household_id: str, page: PageParams) -> Page[IncomePaymentOut]:
+    await _readable_household(session, principal, household_id)
+    stmt = repository.income_lines_of(household_id=household_id)
+    return await paginate(session, stmt, key=col(IncomePayment.id), params=page, to_item=IncomePaymentOut.model_validate)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.http import CREATED, MONEY, REGIONAL, REGIONAL_AND_ENTITY, PageDep, located
 from services.funds.lineage.schemas import IncomePaymentOut
 from services.funds.microcredit import service
-from services.funds.microcredit.models import Loan
 from services.funds.microcredit.schemas import LoanIn, LoanOut, LoanReturnIn, OverdueIn, RepaymentIn
-from shared.auth import CurrentPrincipal, require_roles, visible
-from shared.paging import Page, paginate
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -26,8 +24,7 @@ async def grant_loan(body: LoanIn, session: SessionDep, principal: CurrentPrinci
 
 @router.get("/loans")
 async def list_loans(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[LoanOut]:
-    stmt = select(Loan).where(visible(principal, region=Loan.village_code, entity=Loan.entity_id))
-    return await paginate(session, stmt, key=Loan.id, params=page, to_item=service.loan_out)
+    return await service.list_loans(session=session, principal=principal, page=page)
 
 
 @router.get("/loans/{loan_id}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.common import get_or_404, known_household, ordered, paid_for_year, record_payment, registered_entity
 from services.funds.lineage.schemas import IncomePaymentOut
 from services.funds.lineage.service import income_payment
+from services.funds.microcredit import repository
 from services.funds.microcredit.models import Loan
 from services.funds.microcredit.schemas import LoanIn, LoanOut, LoanReturnIn, OverdueIn, RepaymentIn
 from shared.auth import Principal, ensure_readable, ensure_writable
@@ -15,6 +17,7 @@ from shared.events.funds import LoanGranted, LoanMarkedOverdue, LoanRepaid, Loan
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput
 
 
@@ -152,3 +155,7 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
     await session.flush()
     emit(session, LoanReturnPaid(line_id=line_id, loan_id=loan.id, entity_id=loan.entity_id, income=income))
     return await income_payment(session=session, principal=principal, line_id=line_id)
+
+
+async def list_loans(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[LoanOut]:
+    return await paginate(session, repository.visible_loans(principal), key=col(Loan.id), params=page, to_item=LoanOut.model_validate)

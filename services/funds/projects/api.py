@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Response
-from sqlalchemy import select
 
 from services.funds.http import CREATED, REGIONAL, PageDep, located
 from services.funds.projects import service
-from services.funds.projects.models import Project, QuantifiedShare
 from services.funds.projects.schemas import ProjectIn, ProjectOut, ShareIn, ShareOut
-from shared.auth import CurrentPrincipal, require_roles, visible
-from shared.paging import Page, paginate
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -30,9 +28,7 @@ async def register_project(body: ProjectIn, session: SessionDep, principal: Curr
 
 @router.get("/projects")
 async def list_projects(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[ProjectOut]:
-    stmt = select(Project).where(visible(principal, region=Project.village_code, entity=Project.entity_id))
-    result = await paginate(session, stmt, key=Project.id, params=page, to_item=lambda p: p)
-    return Page[ProjectOut](items=[await service.project_out(session, p) for p in result.items], next_cursor=result.next_cursor)
+    return await service.list_projects(session=session, principal=principal, page=page)
 
 
 @router.get("/projects/{project_id}")
@@ -49,6 +45,4 @@ async def quantify_project_shares(project_id: str, body: ShareIn, session: Sessi
 
 @router.get("/projects/{project_id}/shares")
 async def list_project_shares(project_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[ShareOut]:
-    await service.get_project(session=session, principal=principal, project_id=project_id)
-    stmt = select(QuantifiedShare).where(QuantifiedShare.project_id == project_id)
-    return await paginate(session, stmt, key=QuantifiedShare.id, params=page, to_item=service.share_out)
+    return await service.list_project_shares(session=session, principal=principal, project_id=project_id, page=page)

@@ -3,34 +3,12 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 from services.funds.base import Code, FundsTable, Id, basis_points, between, code, created, fen, fund_fen, key, literal, name_column, ref
 from shared.bounds import MAX_AREA_TENTH_MU, MAX_COUNT, AreaTenthMuOrZero, BasisPoints, Flag, Name, PolicyDate, PositiveCount
 from shared.events.funds import Contribution, LedBy
 from shared.regions import Industry
-
-
-class ProjectBase(SQLModel):
-    name: Name = name_column()
-    village_code: Code = code(index=True)
-    industry: Industry = literal(40, description='one of the "453" industries')
-    area_tenth_mu: AreaTenthMuOrZero = Field(description="tenths of a mu")
-    contiguous: Flag
-    entity_id: Id = ref(index=True, foreign_key="entity.id")
-    led_by: LedBy = literal(20, "none")
-    leader_member_id: Id | None = ref(default=None, description="the leading village cadre or Party member (a member id of the households service)")
-
-
-class Project(ProjectBase, FundsTable, table=True):
-    """A three-rights project: ownership to the collective (village), use to the entity, income to households."""
-
-    __tablename__ = "project"
-    __table_args__ = (between("area_tenth_mu", 0, MAX_AREA_TENTH_MU),)
-
-    id: str = key()
-    guidance_fund: bool = False
-    created_at: datetime = created()
 
 
 class Funding(FundsTable, table=True):
@@ -62,6 +40,35 @@ class Agreement(AgreementBase, FundsTable, table=True):
 
     id: str = key()
     project_id: str = Field(max_length=36, foreign_key="project.id", unique=True)
+
+
+class ProjectBase(SQLModel):
+    name: Name = name_column()
+    village_code: Code = code(index=True)
+    industry: Industry = literal(40, description='one of the "453" industries')
+    area_tenth_mu: AreaTenthMuOrZero = Field(description="tenths of a mu")
+    contiguous: Flag
+    entity_id: Id = ref(index=True, foreign_key="entity.id")
+    led_by: LedBy = literal(20, "none")
+    leader_member_id: Id | None = ref(default=None, description="the leading village cadre or Party member (a member id of the households service)")
+
+
+class Project(ProjectBase, FundsTable, table=True):
+    """A three-rights project: ownership to the collective (village), use to the entity, income to households."""
+
+    __tablename__ = "project"
+    __table_args__ = (between("area_tenth_mu", 0, MAX_AREA_TENTH_MU),)
+
+    id: str = key()
+    guidance_fund: bool = False
+    created_at: datetime = created()
+    # Read side only (view-only, never loaded lazily): the repository loads both for an answer, a query each per page.
+    funded_by: list[Funding] = Relationship(
+        sa_relationship_kwargs={"primaryjoin": "foreign(Funding.project_id) == Project.id", "order_by": "Funding.id", "viewonly": True, "lazy": "raise"}
+    )
+    agreement: Agreement | None = Relationship(
+        sa_relationship_kwargs={"primaryjoin": "Agreement.project_id == Project.id", "viewonly": True, "lazy": "raise", "uselist": False}
+    )
 
 
 class ShareBase(SQLModel):

@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.allocations.models import Allocation
 from services.funds.assets.models import Asset
 from services.funds.common import get_or_404, known_household, known_member, ordered, registered_entity
+from services.funds.projects import repository
 from services.funds.projects.models import Agreement, Funding, Project, QuantifiedShare
 from services.funds.projects.schemas import ProjectIn, ProjectOut, ShareIn, ShareOut
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable
 from shared.events.funds import AgreementSigned, ProjectRegistered, SharesQuantified
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput
 from shared.regions import county_of
 
 
-async def fundings_of(session: AsyncSession, *, project_id: str | None = None, asset_id: str | None = None) -> list[Funding]:
-    stmt = select(Funding).order_by(Funding.id)
-    stmt = stmt.where(Funding.project_id == project_id) if project_id else stmt.where(Funding.asset_id == asset_id)
-    return list((await session.execute(stmt)).scalars())
-
-
 async def project_out(session: AsyncSession, p: Project) -> ProjectOut:
-    agreement = (await session.execute(select(Agreement).where(Agreement.project_id == p.id))).scalar_one_or_none()
-    fundings = await fundings_of(session, project_id=p.id)
-    return ProjectOut.model_validate(p, update={"funded_by": fundings, "agreement": agreement})
+    return ProjectOut.model_validate(await repository.project_for_answer(session, p.id))
+
+
+async def list_projects(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[ProjectOut]:
+    return await paginate(session, repository.visible_projects(principal), key=col(Project.id), params=page, to_item=ProjectOut.model_validate)
+
+
+async def list_project_shares(*, session: AsyncSession, principal: Principal, project_id: str, page: PageParams) -> Page[ShareOut]:
+    project = await get_or_404(session, Project, project_id, "项目")
+    ensure_readable(principal, region=project.village_code, entity_id=project.entity_id, what="项目")
+    return await paginate(session, repository.shares_of(project_id=project_id), key=col(QuantifiedShare.id), params=page, to_item=ShareOut.model_validate)
 
 
 async def commit_allocation(session: AsyncSession, *, principal: Principal, allocation_id: str, amount_fen: int, village_code: str, field: str) -> Allocation:
