@@ -15,7 +15,7 @@ No ``from __future__ import annotations`` in the models: SQLModel resolves relat
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Strict
+from pydantic import AfterValidator, Strict
 from pydantic import Field as PydanticField
 from sqlalchemy import BigInteger, CheckConstraint, MetaData, String
 from sqlalchemy.orm import registry
@@ -116,7 +116,7 @@ EX_ID = "0192f0a4-7c3e-7000-8000-0000000000a1"
 
 def model_config_of(**config: Any) -> Any:
     """A model config (``Any``: SQLModel types its config as its own ``SQLModelConfig``)."""
-    return ConfigDict(**config)
+    return config
 
 
 def examples(*items: dict[str, Any]) -> Any:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel, col
 
 from services.funds import domain
 from services.funds.entities.models import Entity
@@ -20,6 +21,9 @@ from shared.problems import InvalidInput, NotFound
 # A write body naming an object the writer may not read is answered exactly as if the object did not exist
 # (same status, message and field): the answer never tells whether it exists elsewhere. ``principal`` is
 # given for ids taken from a request body, and omitted for ids read from a row already in scope.
+
+
+T = TypeVar("T", bound=SQLModel)  # a table model
 
 
 async def known_household(session: AsyncSession, household_id: str, *, principal: Principal | None = None, field: str = "household_id") -> KnownHousehold:
@@ -45,7 +49,7 @@ async def known_member(session: AsyncSession, member_id: str, *, principal: Prin
     return member
 
 
-async def get_or_404(session: AsyncSession, model: Any, object_id: str, what: str, *, lock: bool = False) -> Any:
+async def get_or_404(session: AsyncSession, model: type[T], object_id: str, what: str, *, lock: bool = False) -> T:
     """The object or 404; ``lock`` holds its row until commit (PostgreSQL), so checks on its totals do not race."""
     obj = await session.get(model, object_id, with_for_update=lock)
     if obj is None:
@@ -96,8 +100,8 @@ def record_payment(
 
 async def paid_for_year(session: AsyncSession, *, year: int, benefit_type: BenefitType, **lineage: Any) -> int:
     """What was paid for ``year`` against one agreement (reversing lines included, so a reversal frees its amount)."""
-    stmt = select(func.coalesce(func.sum(IncomePayment.amount_fen), 0)).where(
-        IncomePayment.period_year == year, IncomePayment.benefit_type == str(benefit_type), IncomePayment.subsidy_id.is_(None)
+    stmt = select(func.coalesce(func.sum(col(IncomePayment.amount_fen)), 0)).where(
+        col(IncomePayment.period_year) == year, col(IncomePayment.benefit_type) == str(benefit_type), col(IncomePayment.subsidy_id).is_(None)
     )
     for name, value in lineage.items():
         stmt = stmt.where(getattr(IncomePayment, name) == value)

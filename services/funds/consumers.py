@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds.lineage.models import KnownHousehold, KnownMember
 from shared.bus import Delivered
@@ -45,7 +46,7 @@ async def apply_household_facts(session: AsyncSession, batch: list[Delivered]) -
             if household is None:
                 continue
             household.village_code = data.village_code
-            await session.execute(update(KnownMember).where(KnownMember.household_id == data.household_id).values(village_code=data.village_code))
+            await session.execute(update(KnownMember).where(col(KnownMember.household_id) == data.household_id).values(village_code=data.village_code))
             if isinstance(data, HouseholdStatusChanged):
                 household.poverty_status = data.poverty_status
             elif isinstance(data, HouseholdLeftRegistry):

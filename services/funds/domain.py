@@ -473,6 +473,6 @@ def check_r16_within_transfer_term(*, start_on: date, end_on: date, period_start
     )
 
 
-def check_dates_ordered(start: object, end: object, *, field: str) -> None:
-    if end < start:  # type: ignore[operator]
+def check_dates_ordered(start: date, end: date, *, field: str) -> None:
+    if end < start:
         raise InvalidInput("结束日期早于开始日期", detail_en=f"{field} is before the start date", field=field)

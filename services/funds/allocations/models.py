@@ -16,7 +16,7 @@ class FundBase(SQLModel):
     county_code: Code = code(6, index=True)
     village_code: Code | None = code(default=None, description="guidance funds: the relatively poor village they are for")
     amount_fen: FundFen = fen(of=FundFen)
-    poor_person_count: PositiveCount | None = Field(None, description="provincial special fund: 20,000 yuan per poor person")
+    poor_person_count: PositiveCount | None = Field(default=None, description="provincial special fund: 20,000 yuan per poor person")
     received_on: PolicyDate
 
 

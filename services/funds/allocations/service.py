@@ -63,12 +63,14 @@ def allocation_out(a: Allocation) -> AllocationOut:
 
 async def _special_fund_totals(session: AsyncSession, county_code: str) -> dict[str, int]:
     received = (
-        await session.execute(select(func.coalesce(func.sum(Fund.amount_fen), 0)).where(Fund.county_code == county_code, Fund.kind == "provincial_special"))
+        await session.execute(
+            select(func.coalesce(func.sum(col(Fund.amount_fen)), 0)).where(col(Fund.county_code) == county_code, col(Fund.kind) == "provincial_special")
+        )
     ).scalar_one()
     rows = (
         await session.execute(
-            select(Allocation.purpose, func.sum(Allocation.amount_fen))
-            .where(Allocation.county_code == county_code, Allocation.fund_kind == "provincial_special")
+            select(col(Allocation.purpose), func.sum(col(Allocation.amount_fen)))
+            .where(col(Allocation.county_code) == county_code, col(Allocation.fund_kind) == "provincial_special")
             .group_by(Allocation.purpose)
         )
     ).all()
@@ -109,14 +111,15 @@ async def record_allocation(*, session: AsyncSession, principal: Principal, data
         raise InvalidInput("村不在资金所属县", detail_en=f"village {village_code} is not in the fund's county {fund.county_code}", field="village_code")
     region = village_code or fund.county_code
     ensure_writable(principal, region=region)
-    allocated = (await session.execute(select(func.coalesce(func.sum(Allocation.amount_fen), 0)).where(Allocation.fund_id == fund.id))).scalar_one()
+    allocated = (await session.execute(select(func.coalesce(func.sum(col(Allocation.amount_fen)), 0)).where(col(Allocation.fund_id) == fund.id))).scalar_one()
     domain.check_allocation_within_fund(fund_fen=fund.amount_fen, allocated_fen=int(allocated), amount_fen=data.amount_fen)
     if fund.kind == "provincial_special":
         # R1 is a county total: hold every special fund row of the county while checking it.
-        await session.execute(select(Fund.id).where(Fund.county_code == fund.county_code, Fund.kind == "provincial_special").with_for_update())
+        await session.execute(select(col(Fund.id)).where(col(Fund.county_code) == fund.county_code, col(Fund.kind) == "provincial_special").with_for_update())
         t = await _special_fund_totals(session, fund.county_code)
         t[data.purpose] += data.amount_fen
         domain.check_r1_industry_share(received_fen=t["received"], education_fen=t["education"], medical_fen=t["medical"], other_fen=t["other"])
+    assert recipient_id is not None  # each kind above named its recipient or was refused
     allocation = Allocation(
         id=new_id(),
         fund_id=fund.id,
@@ -141,12 +144,12 @@ async def record_allocation(*, session: AsyncSession, principal: Principal, data
         AllocationRecorded(
             allocation_id=allocation.id,
             fund_id=fund.id,
-            fund_kind=fund.kind,  # type: ignore[arg-type]
+            fund_kind=fund.kind,
             county_code=fund.county_code,
             village_code=village_code,
             purpose=data.purpose,
             recipient_kind=data.recipient_kind,
-            recipient_id=recipient_id,  # type: ignore[arg-type]
+            recipient_id=recipient_id,
             entity_id=entity_id,
             amount_fen=data.amount_fen,
             allocated_on=data.allocated_on,

@@ -23,7 +23,7 @@ class Asset(AssetBase, FundsTable, table=True):
     id: str = key()
     fund_id: str = ref()
     # Current handover (contracting / lease / trusteeship) to an entity.
-    handover_mode: str | None = Field(None, max_length=20)
+    handover_mode: str | None = Field(default=None, max_length=20)
     entity_id: str | None = ref(index=True, default=None)
     annual_fee_fen: int | None = fen(None)
     handover_start: date | None = None

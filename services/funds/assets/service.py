@@ -54,7 +54,7 @@ async def register_asset(*, session: AsyncSession, principal: Principal, data: A
             village_code=asset.village_code,
             value_fen=asset.value_fen,
             fund_id=allocation.fund_id,
-            fund_kind=allocation.fund_kind,  # type: ignore[arg-type]
+            fund_kind=allocation.fund_kind,  # type: ignore[arg-type]  # the row holds a FundKind as a string
             allocation_id=allocation.id,
             built_on=asset.built_on,
         ),

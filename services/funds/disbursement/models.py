@@ -23,5 +23,5 @@ class PaymentRequest(FundsTable, table=True):
     requested_on: date
     status: str = Field("requested", max_length=12)
     requested_by: str = Field(max_length=120)
-    approved_by: str | None = Field(None, max_length=120)
+    approved_by: str | None = Field(default=None, max_length=120)
     paid_on: date | None = None

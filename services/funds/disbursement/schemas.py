@@ -12,8 +12,8 @@ from shared.bounds import FundFen, PolicyDate, StrictInput, text
 
 
 class VoucherIn(StrictInput):
-    number: text(60)  # type: ignore[valid-type]
-    description: text(300)  # type: ignore[valid-type]
+    number: text(60)  # type: ignore[valid-type]  # text(n) builds the bounded type at run time
+    description: text(300)  # type: ignore[valid-type]  # text(n) builds the bounded type at run time
     amount_fen: FundFen
 
 

@@ -30,9 +30,9 @@ class DistributionBase(SQLModel):
     # proposed → approved → reversed (by an approved reversal), or proposed → withdrawn. The row stays.
     status: str = Field("proposed", max_length=12)
     proposed_by: str = Field(max_length=120)
-    approved_by: str | None = Field(None, max_length=120)
-    withdrawn_by: str | None = Field(None, max_length=120)
-    withdrawal_reason: str | None = Field(None, sa_type=Text)
+    approved_by: str | None = Field(default=None, max_length=120)
+    withdrawn_by: str | None = Field(default=None, max_length=120)
+    withdrawal_reason: str | None = Field(default=None, sa_type=Text)
     reversal_id: str | None = ref(default=None, description="the reversal proposed or approved for this distribution")
 
 
@@ -67,5 +67,5 @@ class Reversal(FundsTable, table=True):
     reason: str = Field(sa_type=Text)
     status: str = Field("proposed", max_length=12)
     proposed_by: str = Field(max_length=120)
-    approved_by: str | None = Field(None, max_length=120)
+    approved_by: str | None = Field(default=None, max_length=120)
     created_at: datetime = created()

@@ -93,7 +93,7 @@ class DistributionOut(DistributionBase, Public):
     )
 
     id: str
-    status: Literal["proposed", "approved", "withdrawn", "reversed"]  # type: ignore[assignment]  # the table holds it as a string
+    status: Literal["proposed", "approved", "withdrawn", "reversed"]  # the table holds it as a string
     split: list[SplitLine]
 
     @field_validator("split", mode="before")

@@ -29,6 +29,7 @@ from shared.events.funds import (
 )
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.ids import new_id
+from shared.money import portion_at_least
 from shared.outbox import emit
 from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput
@@ -41,11 +42,11 @@ def distribution_out(d: Distribution) -> DistributionOut:
 
 async def _beneficiary_shares(session: AsyncSession, d: Distribution) -> dict[str, tuple[int, str]]:
     """Units of each poor household holding quantified shares in the distribution's project or asset."""
-    stmt = select(QuantifiedShare.household_id, QuantifiedShare.units, KnownHousehold.village_code).join(
-        KnownHousehold, KnownHousehold.id == QuantifiedShare.household_id
+    stmt = select(col(QuantifiedShare.household_id), col(QuantifiedShare.units), col(KnownHousehold.village_code)).join(
+        KnownHousehold, col(KnownHousehold.id) == QuantifiedShare.household_id
     )
-    stmt = stmt.where(KnownHousehold.left_on.is_(None), KnownHousehold.poverty_status.in_(domain.BENEFICIARY_STATUSES))
-    stmt = stmt.where(QuantifiedShare.project_id == d.project_id) if d.project_id else stmt.where(QuantifiedShare.asset_id == d.asset_id)
+    stmt = stmt.where(col(KnownHousehold.left_on).is_(None), col(KnownHousehold.poverty_status).in_(domain.BENEFICIARY_STATUSES))
+    stmt = stmt.where(col(QuantifiedShare.project_id) == d.project_id) if d.project_id else stmt.where(col(QuantifiedShare.asset_id) == d.asset_id)
     return {h: (int(u), v) for h, u, v in (await session.execute(stmt)).all()}
 
 
@@ -59,26 +60,27 @@ STANDING = ("proposed", "approved")  # withdrawn and reversed distributions no l
 
 
 async def _standing_periods(session: AsyncSession, source_key: str) -> list[domain.PaidPeriod]:
-    stmt = select(Distribution.id, Distribution.period, Distribution.period_start, Distribution.period_end).where(
-        Distribution.source_key == source_key, Distribution.status.in_(STANDING)
+    stmt = select(col(Distribution.id), col(Distribution.period), col(Distribution.period_start), col(Distribution.period_end)).where(
+        col(Distribution.source_key) == source_key, col(Distribution.status).in_(STANDING)
     )
     return [domain.PaidPeriod(i, label, start, end) for i, label, start, end in (await session.execute(stmt)).all()]
 
 
 async def propose_distribution(*, session: AsyncSession, principal: Principal, data: DistributionIn) -> DistributionOut:
+    entity_id: str | None
     agreement_id: str | None = None
     asset: Asset | None = None
     if data.project_id:
         project = await get_or_404(session, Project, data.project_id, "项目", lock=True)  # one proposal per period at a time
         ensure_readable(principal, region=project.village_code, entity_id=project.entity_id, what="项目")
         ensure_writable(principal, region=project.village_code, entity_id=project.entity_id)
-        agreement = (await session.execute(select(Agreement).where(Agreement.project_id == project.id))).scalar_one_or_none()
+        agreement = (await session.execute(select(Agreement).where(col(Agreement.project_id) == project.id))).scalar_one_or_none()
         agreement_id = agreement.id if agreement else None
         village, entity_id, guidance, source_key = project.village_code, project.entity_id, project.guidance_fund, f"project:{project.id}"
         floor = domain.poor_share_floor(agreed_bp=agreement.poor_share_bp if agreement else None, guidance_fund=guidance, asset=False)
         benefit = BenefitType.equity_dividend
     else:
-        asset = await get_or_404(session, Asset, data.asset_id, "资产", lock=True)  # type: ignore[arg-type]
+        asset = await get_or_404(session, Asset, data.asset_id, "资产", lock=True)  # type: ignore[arg-type]  # DistributionIn gives asset_id when not project_id
         ensure_readable(principal, region=asset.village_code, entity_id=asset.entity_id, what="资产")
         ensure_writable(principal, region=asset.village_code, entity_id=asset.entity_id)
         allocation = await session.get(Allocation, asset.allocation_id)
@@ -96,7 +98,9 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
     if asset is not None and asset.handover_mode in domain.FEE_HANDOVER_MODES and asset.annual_fee_fen:
         declared = (
             await session.execute(
-                select(Distribution.period_start, Distribution.total_fen).where(Distribution.source_key == source_key, Distribution.status.in_(STANDING))
+                select(col(Distribution.period_start), col(Distribution.total_fen)).where(
+                    col(Distribution.source_key) == source_key, col(Distribution.status).in_(STANDING)
+                )
             )
         ).all()
         domain.check_r10_asset_income_within_fee(
@@ -106,7 +110,7 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
             year=start.year,
             mode=asset.handover_mode,
         )
-    minimum = domain.portion_at_least(data.total_fen, floor.bp)
+    minimum = portion_at_least(data.total_fen, floor.bp)
     poor_fen = minimum if data.poor_households_fen is None else data.poor_households_fen
     domain.check_poor_households_portion(total_fen=data.total_fen, poor_households_fen=poor_fen, floor=floor)
     distribution = Distribution(
@@ -208,12 +212,12 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             poor_share_bp=d.poor_share_bp,
             guidance_fund=d.guidance_fund,
             household_count=sum(1 for _, a in split.values() if a > 0),
-            benefit_type=d.benefit_type,  # type: ignore[arg-type]
+            benefit_type=d.benefit_type,  # type: ignore[arg-type]  # the row holds one of the contract's two values as a string
             period_start=d.period_start,
             period_end=d.period_end,
         ),
     )
-    households = {h.id: h for h in (await session.execute(select(KnownHousehold).where(KnownHousehold.id.in_(list(split))))).scalars()}
+    households = {h.id: h for h in (await session.execute(select(KnownHousehold).where(col(KnownHousehold.id).in_(list(split))))).scalars()}
     for household_id, (units, amount) in sorted(split.items()):
         if amount == 0:  # a share too small for a fen this period: nothing is paid, nothing is booked
             continue
@@ -262,7 +266,7 @@ async def withdraw_distribution(*, session: AsyncSession, principal: Principal, 
 
 
 async def reversal_out(session: AsyncSession, r: Reversal) -> ReversalOut:
-    lines = (await session.execute(select(IncomePayment.id).where(IncomePayment.reversal_id == r.id).order_by(IncomePayment.id))).scalars()
+    lines = (await session.execute(select(col(IncomePayment.id)).where(col(IncomePayment.reversal_id) == r.id).order_by(IncomePayment.id))).scalars()
     return ReversalOut.model_validate(r, update={"reversing_line_ids": list(lines)})
 
 
@@ -293,7 +297,9 @@ async def propose_reversal(*, session: AsyncSession, principal: Principal, targe
                 distribution_id=line.distribution_id,
             )
         village, entity_id = line.village_code, line.entity_id
-    existing = (await session.execute(select(Reversal).where(Reversal.target_kind == target_kind, Reversal.target_id == target_id))).scalar_one_or_none()
+    existing = (
+        await session.execute(select(Reversal).where(col(Reversal.target_kind) == target_kind, col(Reversal.target_id) == target_id))
+    ).scalar_one_or_none()
     if existing is not None:
         raise Conflict(
             "已有冲正申请", detail_en=f"reversal {existing.id} ({existing.status}) already exists for it", code="reversal_exists", reversal_id=existing.id
@@ -312,7 +318,7 @@ async def propose_reversal(*, session: AsyncSession, principal: Principal, targe
     if target_kind == "distribution":
         d.reversal_id = reversal.id
     await session.flush()
-    emit(session, ReversalProposed(reversal_id=reversal.id, target_kind=target_kind, target_id=target_id, village_code=village, reason=data.reason))  # type: ignore[arg-type]
+    emit(session, ReversalProposed(reversal_id=reversal.id, target_kind=target_kind, target_id=target_id, village_code=village, reason=data.reason))  # type: ignore[arg-type]  # the two routes pass the two kinds
     return await reversal_out(session, reversal)
 
 
@@ -339,7 +345,7 @@ async def approve_reversal(*, session: AsyncSession, principal: Principal, rever
     d: Distribution | None = None
     if r.target_kind == "distribution":
         d = await get_or_404(session, Distribution, r.target_id, "分配", lock=True)
-        stmt = select(IncomePayment).where(IncomePayment.distribution_id == d.id, IncomePayment.reverses_line_id.is_(None))
+        stmt = select(IncomePayment).where(col(IncomePayment.distribution_id) == d.id, col(IncomePayment.reverses_line_id).is_(None))
         originals = list((await session.execute(stmt.order_by(IncomePayment.household_id))).scalars())
     else:
         originals = [await get_or_404(session, IncomePayment, r.target_id, "收益明细", lock=True)]

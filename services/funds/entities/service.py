@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.funds.common import entity_visible, get_or_404
+from services.funds.common import get_or_404
 from services.funds.entities import repository
 from services.funds.entities.models import Entity
+from services.funds.entities.repository import entity_visible
 from services.funds.entities.schemas import EntityIn, EntityOut, EntityUpdateIn
 from shared.auth import Principal, ensure_writable
 from shared.events.funds import EntityRegistered, EntityUpdated
@@ -28,7 +29,7 @@ async def register_entity(*, session: AsyncSession, principal: Principal, data: 
     for i, v in enumerate(data.village_codes):
         if county_of(v) != data.county_code:
             raise InvalidInput("村不在该县", detail_en=f"village {v} is not in county {data.county_code}", field=f"village_codes[{i}]")
-    if (await session.execute(select(Entity.id).where(Entity.credit_code == data.credit_code))).first():
+    if (await session.execute(select(col(Entity.id)).where(col(Entity.credit_code) == data.credit_code))).first():
         raise Conflict("统一社会信用代码已登记", detail_en=f"credit code {data.credit_code} is already registered", field="credit_code")
     entity = Entity(id=new_id(), **data.model_dump())
     session.add(entity)
@@ -38,7 +39,7 @@ async def register_entity(*, session: AsyncSession, principal: Principal, data: 
         EntityRegistered(
             entity_id=entity.id,
             name=entity.name,
-            kind=entity.kind,  # type: ignore[arg-type]
+            kind=entity.kind,
             credit_code=entity.credit_code,
             county_code=entity.county_code,
             village_codes=list(entity.village_codes),
@@ -60,7 +61,7 @@ async def update_entity(*, session: AsyncSession, principal: Principal, entity_i
     if data.name is not None:
         entity.name = data.name
     await session.flush()
-    emit(session, EntityUpdated(entity_id=entity.id, name=entity.name, kind=entity.kind, village_codes=list(entity.village_codes)))  # type: ignore[arg-type]
+    emit(session, EntityUpdated(entity_id=entity.id, name=entity.name, kind=entity.kind, village_codes=list(entity.village_codes)))
     return entity_out(entity)
 
 

@@ -37,7 +37,7 @@ class LandTransferOut(LandTransferBase, Public):
 class PaymentIn(StrictInput):
     model_config = examples({"period": "2026", "amount_fen": 210_000, "paid_on": "2026-12-20"})
 
-    period: text(20) = Field(  # type: ignore[valid-type]
+    period: text(20) = Field(  # type: ignore[valid-type]  # text(n) builds the bounded type at run time
         description="what the payment is for: 2026, 2026-H1, 2026-Q3 or 2026-07 is read as that range (its year is the year "
         "the agreed annual amount applies to); any other label counts for the year of paid_on"
     )

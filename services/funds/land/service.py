@@ -92,7 +92,7 @@ def lease_back_out(lb: LeaseBack) -> LeaseBackOut:
 
 
 async def agree_lease_back(*, session: AsyncSession, principal: Principal, data: LeaseBackIn) -> LeaseBackOut:
-    terms = data.disaster_terms or DisasterTermsIn()
+    terms = data.disaster_terms or DisasterTermsIn(prevention=None, handling=None)
     domain.check_r14_disaster_terms(prevention=terms.prevention, handling=terms.handling)
     household = await known_household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
@@ -107,8 +107,8 @@ async def agree_lease_back(*, session: AsyncSession, principal: Principal, data:
         area_tenth_mu=data.area_tenth_mu,
         start_on=data.start_on,
         end_on=data.end_on,
-        disaster_prevention=terms.prevention,
-        disaster_handling=terms.handling,
+        disaster_prevention=terms.prevention or "",  # R14 above refused a missing term
+        disaster_handling=terms.handling or "",
         agreed_income_fen_per_year=data.agreed_income_fen_per_year,
     )
     session.add(lease_back)

@@ -76,7 +76,7 @@ class IncomePayment(FundsTable, table=True):
     # The year an agreed annual amount (rent, guaranteed return, lease-back income) is counted against.
     period_year: int | None = None
     # A reversing line is negative and names the line it reverses (corrections never edit a line).
-    reverses_line_id: str | None = Field(None, max_length=36, unique=True)
+    reverses_line_id: str | None = Field(default=None, max_length=36, unique=True)
     reversal_id: str | None = ref(index=True, default=None)
 
     @property

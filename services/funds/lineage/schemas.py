@@ -64,7 +64,7 @@ class DistributionLineage(Public):
 
     model_config = examples(
         {
-            "distribution": DistributionOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            "distribution": DistributionOut.model_config["json_schema_extra"]["examples"][0],
             "funds": [{"fund_id": EX_ID, "fund_kind": "provincial_special", "allocation_id": EX_ID, "amount_fen": 50_000_000}],
             "project": None,
             "asset": None,

@@ -62,7 +62,9 @@ async def _fund_links(session: AsyncSession, fundings: list[Funding]) -> list[Fu
 async def distribution_lineage(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionLineage:
     d = await get_or_404(session, Distribution, distribution_id, "分配")
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
-    payments = list((await session.execute(select(IncomePayment).where(IncomePayment.distribution_id == d.id).order_by(IncomePayment.household_id))).scalars())
+    payments = list(
+        (await session.execute(select(IncomePayment).where(col(IncomePayment.distribution_id) == d.id).order_by(IncomePayment.household_id))).scalars()
+    )
     fundings = await fundings_of(session, project_id=d.project_id) if d.project_id else await fundings_of(session, asset_id=d.asset_id)
     project = await session.get(Project, d.project_id) if d.project_id else None
     asset = await session.get(Asset, d.asset_id) if d.asset_id else None
@@ -80,21 +82,23 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
     attributed to its funds in proportion to what each put in (largest remainder, exact to the fen)."""
     fund = await get_or_404(session, Fund, fund_id, "资金")
     ensure_readable(principal, region=fund.village_code or fund.county_code, what="资金")
-    own = list((await session.execute(select(Funding).where(Funding.fund_id == fund.id))).scalars())
+    own = list((await session.execute(select(Funding).where(col(Funding.fund_id) == fund.id))).scalars())
     project_ids = {f.project_id for f in own if f.project_id}
     asset_ids = {f.asset_id for f in own if f.asset_id}
     # How each project or asset was funded: fund id -> amount.
     funding_of: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if project_ids or asset_ids:
-        stmt = select(Funding).where(Funding.project_id.in_(project_ids) | Funding.asset_id.in_(asset_ids))
+        stmt = select(Funding).where(col(Funding.project_id).in_(project_ids) | col(Funding.asset_id).in_(asset_ids))
         for f in (await session.execute(stmt)).scalars():
-            funding_of[f.project_id or f.asset_id][f.fund_id] += f.amount_fen  # type: ignore[index]
+            funding_of[f.project_id or f.asset_id][f.fund_id] += f.amount_fen  # type: ignore[index]  # a funding names a project or an asset
     reached: dict[str, int] = defaultdict(int)
     villages: dict[str, str] = {}
     if project_ids or asset_ids:
-        stmt = select(IncomePayment).where(IncomePayment.project_id.in_(project_ids) | IncomePayment.asset_id.in_(asset_ids)).order_by(IncomePayment.id)
-        for p in (await session.execute(stmt)).scalars():
-            shares = funding_of[p.project_id or p.asset_id]  # type: ignore[index]
+        paid_lines = (
+            select(IncomePayment).where(col(IncomePayment.project_id).in_(project_ids) | col(IncomePayment.asset_id).in_(asset_ids)).order_by(IncomePayment.id)
+        )
+        for p in (await session.execute(paid_lines)).scalars():
+            shares = funding_of[p.project_id or p.asset_id]  # type: ignore[index]  # selected by project or asset
             sign = -1 if p.amount_fen < 0 else 1  # a reversing line takes back exactly what its original attributed
             part = sign * split_by_shares(abs(p.amount_fen), shares)[fund.id]
             reached[p.household_id] += part

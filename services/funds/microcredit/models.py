@@ -14,13 +14,15 @@ class LoanBase(SQLModel):
     household_id: Id = ref(index=True)
     bank: Name = name_column()
     principal_fen: FundFen = fen(of=FundFen)
-    term_months: PositiveCount = Field(le=120, **described(PositiveCount, {}))
+    term_months: PositiveCount = Field(le=120, description=described(PositiveCount, {})["description"])
     annual_rate_bp: BasisPoints
     interest_subsidy_bp: BasisPoints = 0
     granted_on: PolicyDate
     use: LoanUse = literal(20)
     entity_id: Id | None = ref(index=True, default=None)
-    poverty_responsibility: Note | None = Field(None, sa_type=Text, description="R11: the entity's responsibility for lifting the household out of poverty")
+    poverty_responsibility: Note | None = Field(
+        default=None, sa_type=Text, description="R11: the entity's responsibility for lifting the household out of poverty"
+    )
     guaranteed_return_fen_per_year: PaymentFenOrZero | None = fen(
         None, of=PaymentFenOrZero, description="R11: the return the entity guarantees a year; returns paid for a year never exceed it"
     )

@@ -13,7 +13,8 @@ from services.funds.projects.models import Funding, Project, QuantifiedShare
 from shared.auth import Principal, visible
 
 # A ProjectOut holds its fundings and its agreement: one query each for a whole page, never one per project.
-ANSWER_LOADS = (selectinload(col(Project.funded_by)), selectinload(col(Project.agreement)))
+_ANSWERED: tuple[Any, ...] = (Project.funded_by, Project.agreement)  # (SQLModel types a relationship as its Python value)
+ANSWER_LOADS = tuple(selectinload(relationship) for relationship in _ANSWERED)
 
 
 def visible_projects(principal: Principal) -> Select[Any]:

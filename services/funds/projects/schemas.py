@@ -15,7 +15,7 @@ class FundingIn(StrictInput):
 
 
 class AgreementIn(AgreementBase, StrictInput):
-    pass
+    model_config = examples({"signed_on": "2026-03-10", "term_start": "2026-04-01", "term_end": "2031-03-31", "poor_share_bp": 6000})
 
 
 class ProjectIn(ProjectBase, StrictInput):

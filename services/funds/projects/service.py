@@ -101,7 +101,7 @@ async def register_project(*, session: AsyncSession, principal: Principal, data:
             area_tenth_mu=project.area_tenth_mu,
             contiguous=project.contiguous,
             entity_id=project.entity_id,
-            led_by=project.led_by,  # type: ignore[arg-type]
+            led_by=project.led_by,
             leader_member_id=project.leader_member_id,
             funded_by=[f.allocation_id for f in fundings],
             funding_fen=sum(f.amount_fen for f in fundings),
@@ -137,14 +137,14 @@ def share_out(s: QuantifiedShare) -> ShareOut:
 async def quantify_shares(
     *, session: AsyncSession, principal: Principal, data: ShareIn, project_id: str | None = None, asset_id: str | None = None
 ) -> ShareOut:
-    owner: Project | Asset = await get_or_404(session, Project, project_id, "项目") if project_id else await get_or_404(session, Asset, asset_id, "资产")  # type: ignore[arg-type]
+    owner: Project | Asset = await get_or_404(session, Project, project_id, "项目") if project_id else await get_or_404(session, Asset, asset_id, "资产")  # type: ignore[arg-type]  # one of project_id and asset_id is given (the routes pass one)
     ensure_readable(principal, region=owner.village_code, what="项目")
     ensure_writable(principal, region=owner.village_code)
     household = await known_household(session, data.household_id, principal=principal)
     if county_of(household.village_code) != county_of(owner.village_code):
         raise InvalidInput("该户不在项目所在县", detail_en="the household is not in the county of the project or asset", field="household_id")
-    existing = select(QuantifiedShare.id).where(QuantifiedShare.household_id == household.id)
-    existing = existing.where(QuantifiedShare.project_id == project_id) if project_id else existing.where(QuantifiedShare.asset_id == asset_id)
+    existing = select(col(QuantifiedShare.id)).where(col(QuantifiedShare.household_id) == household.id)
+    existing = existing.where(col(QuantifiedShare.project_id) == project_id) if project_id else existing.where(col(QuantifiedShare.asset_id) == asset_id)
     if (await session.execute(existing)).first():
         raise Conflict("该户已持有量化股份", detail_en="the household already holds quantified shares here", field="household_id")
     share = QuantifiedShare(
