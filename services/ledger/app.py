@@ -10,6 +10,7 @@ from services.ledger import proofs
 from services.ledger.api import router
 from services.ledger.models import Base
 from services.ledger.projector import project
+from services.ledger.views.api import router as views_router
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
 from shared.settings import FupinSettings
@@ -18,7 +19,7 @@ SOURCES = ("funds", "households", "market", "training")
 
 SPEC = ServiceSpec(
     name="ledger",
-    routers=[router, proofs.router, proofs.well_known],
+    routers=[router, views_router, proofs.router, proofs.well_known],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="ledger", sources=SOURCES, handler=project)],

@@ -26,7 +26,7 @@ class LedgerTable(SQLModel, registry=registry(metadata=make_base("ledger").metad
 
 
 Base = LedgerTable  # the name the ledger's callers (and its tests) know the tables' base by
-__all__ = ["Base", "Checkpoint", "HouseholdSize", "IncomeEntry", "IncomeEntryFields", "LedgerHousehold", "LedgerTable", "ParkedFact", "PolicyFact", "col", "table_of"]
+__all__ = ["Base", "Checkpoint", "HouseholdSize", "IncomeEntry", "IncomeEntryFields", "LedgerHousehold", "LedgerMember", "LedgerTable", "ParkedFact", "PolicyFact", "col", "table_of"]
 
 
 def table_of(model: type[LedgerTable]) -> Table:
@@ -47,6 +47,20 @@ class LedgerHousehold(LedgerTable, table=True):
     poverty_status: str = Field(sa_column=Column(String(30), nullable=False))
     registered_on: date = Field(sa_column=Column(Date, nullable=False))
     left_on: date | None = Field(sa_column=Column(Date))
+    head_member_id: str | None = Field(default=None, sa_column=Column(String(36)))  # the head (户主): a member registered as head, or named by household_head_changed
+
+
+class LedgerMember(LedgerTable, table=True):
+    """A household's members as the read models show them: the name only (the registry keeps the rest).
+
+    From member_registered, renamed by member_updated; the head is ``LedgerHousehold.head_member_id``.
+    """
+
+    __tablename__ = "ledger_member"
+
+    member_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    household_id: str = Field(sa_column=Column(String(36), index=True, nullable=False))
+    name: str = Field(sa_column=Column(String(50), nullable=False))
 
 
 class HouseholdSize(LedgerTable, table=True):

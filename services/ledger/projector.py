@@ -29,6 +29,7 @@ from services.ledger.models import (
     HouseholdSize,
     IncomeEntry,
     LedgerHousehold,
+    LedgerMember,
     ParkedFact,
     PolicyFact,
 )
@@ -36,10 +37,13 @@ from shared.bounds import MAX_COUNT, MAX_PAYMENT_FEN
 from shared.bus import Delivered
 from shared.events.contracts import EventData
 from shared.events.households import (
+    HouseholdHeadChanged,
     HouseholdLeftRegistry,
     HouseholdRegistered,
     HouseholdSizeChanged,
     HouseholdStatusChanged,
+    MemberRegistered,
+    MemberUpdated,
 )
 from shared.events.income import IncomeLine
 from shared.regions import county_of, township_of
@@ -152,6 +156,10 @@ class Rows:
         # Later facts about a household registered in the same or an earlier batch; applied after inserts.
         self.status: dict[str, str] = {}
         self.left: dict[str, date] = {}
+        # Members (their names, for the read models) and heads; renames and head changes applied after inserts.
+        self.members: list[dict[str, Any]] = []
+        self.names: dict[str, str] = {}
+        self.heads: dict[str, str] = {}
 
     def add(self, envelope: dict[str, Any]) -> None:
         try:
@@ -218,6 +226,7 @@ class Rows:
                     "poverty_status": data["poverty_status"],
                     "registered_on": _date(data["registered_on"]),
                     "left_on": None,
+                    "head_member_id": None,
                 }
             )
             self.sizes.append(size)
@@ -227,7 +236,30 @@ class Rows:
             self.status[str(data["household_id"])] = str(data["poverty_status"])
         elif source == "households" and fact == "household_left_registry":
             self.left[str(data["household_id"])] = _date(data["effective_on"])  # type: ignore[assignment]
+        elif source == "households" and fact == "member_registered":
+            self.member(str(data["member_id"]), str(data["household_id"]), str(data["name"]), data.get("relation"))
+        elif source == "households" and fact == "member_updated":
+            if data.get("name") is not None:
+                self.names[str(data["member_id"])] = str(data["name"])
+        elif source == "households" and fact == "household_head_changed":
+            self.heads[str(data["household_id"])] = str(data["head_member_id"])
         self._fact(envelope, data)
+
+    def member(self, member_id: str, household_id: str, name: str, relation: Any) -> None:
+        self.members.append({"member_id": member_id, "household_id": household_id, "name": name[:50]})
+        if relation == "head":
+            self.heads[household_id] = member_id
+
+    async def _fresh_members(self, known_of: Callable[[list[str]], Any]) -> list[dict[str, Any]]:
+        """The batch's member rows not yet in the table (a producer's retry registers one twice), the first of each."""
+        if not self.members:
+            return []
+        known = set(await known_of([m["member_id"] for m in self.members]))
+        fresh: dict[str, dict[str, Any]] = {}
+        for m in self.members:
+            if m["member_id"] not in known:
+                fresh.setdefault(m["member_id"], m)
+        return list(fresh.values())
 
     def _fact(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
         event_type = str(envelope["type"])
@@ -268,7 +300,20 @@ class Rows:
             await session.execute(insert(PolicyFact), self.facts)
         if self.parked:
             await session.execute(insert(ParkedFact), self.parked)
+
+        async def known_members(ids: list[str]) -> list[str]:
+            return list((await session.execute(select(col(LedgerMember.member_id)).where(col(LedgerMember.member_id).in_(ids)))).scalars())
+
+        members = await self._fresh_members(known_members)
+        if members:
+            await session.execute(insert(LedgerMember), members)
+        if self.names:
+            stmt = update(table_of(LedgerMember)).where(table_of(LedgerMember).c.member_id == bindparam("mid")).values(name=bindparam("name"))
+            await session.execute(stmt, [{"mid": m, "name": n[:50]} for m, n in self.names.items()])
         table = table_of(LedgerHousehold)
+        if self.heads:
+            stmt = update(table).where(table.c.household_id == bindparam("hid")).values(head_member_id=bindparam("head"))
+            await session.execute(stmt, [{"hid": h, "head": m} for h, m in self.heads.items()])
         if self.status:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(poverty_status=bindparam("status"))
             await session.execute(stmt, [{"hid": h, "status": s} for h, s in self.status.items()])
@@ -287,9 +332,14 @@ class Rows:
                 if h["household_id"] not in known:
                     fresh.setdefault(h["household_id"], h)
             households = list(fresh.values())
+        async def known_members(ids: list[str]) -> list[str]:
+            return [r[0] for r in await raw.fetch("SELECT member_id FROM ledger_member WHERE member_id = ANY($1::text[])", ids)]
+
+        members = await self._fresh_members(known_members)
         if self.incomes:
             await raw.copy_records_to_table("income_entry", records=self.incomes, columns=INCOME_COLUMNS)
-        for table, rows in ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts), (ParkedFact, self.parked)):
+        tables = ((LedgerHousehold, households), (HouseholdSize, self.sizes), (PolicyFact, self.facts), (ParkedFact, self.parked), (LedgerMember, members))
+        for table, rows in tables:
             if not rows:
                 continue
             columns = [c.name for c in table_of(table).columns]
@@ -300,6 +350,10 @@ class Rows:
             await raw.executemany("UPDATE ledger_household SET poverty_status = $2 WHERE household_id = $1", list(self.status.items()))
         if self.left:
             await raw.executemany("UPDATE ledger_household SET left_on = $2 WHERE household_id = $1", list(self.left.items()))
+        if self.names:
+            await raw.executemany("UPDATE ledger_member SET name = $2 WHERE member_id = $1", [(m, n[:50]) for m, n in self.names.items()])
+        if self.heads:
+            await raw.executemany("UPDATE ledger_household SET head_member_id = $2 WHERE household_id = $1", list(self.heads.items()))
 
 
 def _data(envelope: dict[str, Any]) -> dict[str, Any]:
@@ -357,6 +411,7 @@ def _household_registered(rows: Rows, envelope: dict[str, Any], fact: EventData)
             "poverty_status": fact.poverty_status,
             "registered_on": fact.registered_on,
             "left_on": None,
+            "head_member_id": None,
         }
     )
     rows.sizes.append(_size(envelope, fact.household_id, fact.registered_on, fact.member_count, fact.labour_count))
@@ -377,12 +432,31 @@ def _household_left(rows: Rows, envelope: dict[str, Any], fact: EventData) -> No
     rows.left[fact.household_id] = fact.effective_on
 
 
+def _member_registered(rows: Rows, envelope: dict[str, Any], fact: EventData) -> None:
+    assert isinstance(fact, MemberRegistered)
+    rows.member(fact.member_id, fact.household_id, fact.name, fact.relation)
+
+
+def _member_updated(rows: Rows, envelope: dict[str, Any], fact: EventData) -> None:
+    assert isinstance(fact, MemberUpdated)
+    if fact.name is not None:
+        rows.names[fact.member_id] = fact.name
+
+
+def _head_changed(rows: Rows, envelope: dict[str, Any], fact: EventData) -> None:
+    assert isinstance(fact, HouseholdHeadChanged)
+    rows.heads[fact.household_id] = fact.head_member_id
+
+
 # Event type → what the fact adds to the projections besides its policy fact (income lines apart).
 HANDLERS: dict[str, Callable[[Rows, dict[str, Any], EventData], None]] = {
     HouseholdRegistered.event_type: _household_registered,
     HouseholdSizeChanged.event_type: _household_size_changed,
     HouseholdStatusChanged.event_type: _household_status_changed,
     HouseholdLeftRegistry.event_type: _household_left,
+    MemberRegistered.event_type: _member_registered,
+    MemberUpdated.event_type: _member_updated,
+    HouseholdHeadChanged.event_type: _head_changed,
 }
 
 

@@ -257,12 +257,26 @@ def _indicator_out(i: domain.Indicator) -> IndicatorOut:
 async def village_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int) -> Indicators:
     _check_place(principal, "village", code)
     facts = await _facts(session, county=code[:6], village=code, year=year)
-    registered = [v for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code]
-    categories = list(registered[-1].get("categories") or []) if registered else []
-    county_facts = await session.execute(
-        select(col(PolicyFact.data), col(PolicyFact.event_id)).where(col(PolicyFact.county_code) == code[:6], col(PolicyFact.fact) == "allocation_recorded")
+    facts.county_allocations = await county_allocations(session, code[:6])
+    return judge_village(facts, code=code, year=year)
+
+
+async def county_allocations(session: AsyncSession, county: str) -> list[dict[str, Any]]:
+    """The county's allocations (R1 is judged per county, also for each of its villages)."""
+    rows = await session.execute(
+        select(col(PolicyFact.data), col(PolicyFact.event_id)).where(col(PolicyFact.county_code) == county, col(PolicyFact.fact) == "allocation_recorded")
     )
-    facts.county_allocations = [dict(d or {}) | {"event_id": e} for d, e in county_facts.all()]
+    return [dict(d or {}) | {"event_id": e} for d, e in rows.all()]
+
+
+def village_categories(facts: domain.Facts, code: str) -> list[str]:
+    registered = [v for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code]
+    return list(registered[-1].get("categories") or []) if registered else []
+
+
+def judge_village(facts: domain.Facts, *, code: str, year: int) -> Indicators:
+    """A village's indicators from its facts (the one place they are judged, for every view of them)."""
+    categories = village_categories(facts, code)
     results = domain.evaluate(facts, thresholds(), village_code=code, categories=categories)
     return Indicators(level="village", code=code, year=year, categories=categories, indicators=[_indicator_out(i) for i in results])
 
