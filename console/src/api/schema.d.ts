@@ -4,6 +4,30 @@
  */
 
 export interface paths {
+    "/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every code table with Chinese and English labels, for a UI to cache
+         * @description The labels of every enumerated value the API sends or takes, table by table (字典).
+         *
+         *     Public, and the same for every caller: cache it, and revalidate with `If-None-Match`.
+         *
+         *     No bearer token needed.
+         */
+        get: operations["listLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -80,26 +104,6 @@ export interface paths {
          * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
          */
         get: operations["getFund"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/funds/v1/funds/{fund_id}/reach": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Households the fund reached, and how much
-         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
-         */
-        get: operations["fundReach"];
         put?: never;
         post?: never;
         delete?: never;
@@ -840,6 +844,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/funds/v1/funds/{fund_id}/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Households the fund reached, and how much
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["fundReach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/funds/v1/households/{household_id}": {
         parameters: {
             query?: never;
@@ -932,6 +956,31 @@ export interface paths {
          * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
          */
         get: operations["distributionLineage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in funds since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["fundsListChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1302,6 +1351,31 @@ export interface paths {
          * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
          */
         post: operations["importHouseholds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/households/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in households since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdsListChanges"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1690,6 +1764,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/market/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in market since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["marketListChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/training/v1/courses": {
         parameters: {
             query?: never;
@@ -1922,6 +2021,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/training/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in training since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["trainingListChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ledger/v1/households/{household_id}/income": {
         parameters: {
             query?: never;
@@ -2082,6 +2206,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/v1/views/villages/{code}/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village's households with head, size, the year's income by type and per capita
+         * @description The village dashboard in one request a page: each household on the register during the year with its number,
+         *     its head's name, its members and labourers at the year's end, its income by each of the six benefit types,
+         *     the total and the per-capita income (integer fen, rounded down) — the figures ``/households/{id}/income?year=``
+         *     gives. Paged by household id. A village cadre reads their village, a county officer their county; another
+         *     place answers 404 like the ledger's other reads.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["villageHouseholdsView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/views/counties/{code}/villages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A county's villages with their aggregates and indicators side by side
+         * @description The county overview in one request, whatever the number of villages: for each village its households,
+         *     members, income by benefit type, total and per capita (integer fen, rounded down), as ``/aggregates?level=village``
+         *     gives them, and its indicators as ``/indicators/villages/{code}`` judges them. A county officer reads their county,
+         *     a city administrator or auditor any; another place answers 404.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["countyVillagesView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ledger/v1/audit/checkpoints/{source}": {
         parameters: {
             query?: never;
@@ -2174,6 +2349,31 @@ export interface paths {
          * @description No bearer token needed.
          */
         get: operations["publishedKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in ledger since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["ledgerListChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2288,7 +2488,15 @@ export interface components {
             };
             households_without_income: components["schemas"]["NoIncomeHouseholds"];
         };
-        /** AgreementIn */
+        /**
+         * AgreementIn
+         * @example {
+         *       "poor_share_bp": 6000,
+         *       "signed_on": "2026-03-10",
+         *       "term_end": "2031-03-31",
+         *       "term_start": "2026-04-01"
+         *     }
+         */
         AgreementIn: {
             /**
              * Signed On
@@ -2316,25 +2524,31 @@ export interface components {
         };
         /** AgreementOut */
         AgreementOut: {
-            /** Id */
-            id: string;
             /**
              * Signed On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             signed_on: string;
             /**
              * Term Start
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             term_start: string;
             /**
              * Term End
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             term_end: string;
-            /** Poor Share Bp */
+            /**
+             * Poor Share Bp
+             * @description poor households' share of distributed profit, basis points (R9: ≥ 5000)
+             */
             poor_share_bp: number;
+            /** Id */
+            id: string;
         };
         /**
          * AllocationIn
@@ -2370,11 +2584,6 @@ export interface components {
              */
             recipient_kind: "household" | "operating_entity" | "village_collective" | "government_platform_company";
             /**
-             * Recipient Id
-             * @description entity id (operating entity / platform company), household id, or omitted for the village collective
-             */
-            recipient_id?: string | null;
-            /**
              * Amount Fen
              * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
              */
@@ -2385,6 +2594,11 @@ export interface components {
              * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             allocated_on: string;
+            /**
+             * Recipient Id
+             * @description entity id (operating entity / platform company), household id, or omitted for the village collective
+             */
+            recipient_id?: string | null;
         };
         /**
          * AllocationOut
@@ -2406,37 +2620,53 @@ export interface components {
          *     }
          */
         AllocationOut: {
+            /**
+             * Fund Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
+            fund_id: string;
+            /**
+             * Village Code
+             * @description omit for an allocation to the county
+             */
+            village_code: string | null;
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "industry" | "education" | "medical" | "other";
+            /**
+             * Recipient Kind
+             * @enum {string}
+             */
+            recipient_kind: "household" | "operating_entity" | "village_collective" | "government_platform_company";
+            /**
+             * Amount Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
+             */
+            amount_fen: number;
+            /**
+             * Allocated On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            allocated_on: string;
             /** Id */
             id: string;
-            /** Fund Id */
-            fund_id: string;
             /** Fund Kind */
             fund_kind: string;
             /** County Code */
             county_code: string;
-            /** Village Code */
-            village_code: string | null;
-            /** Purpose */
-            purpose: string;
-            /** Recipient Kind */
-            recipient_kind: string;
             /** Recipient Id */
             recipient_id: string;
             /** Entity Id */
             entity_id: string | null;
-            /** Amount Fen */
-            amount_fen: number;
             /** Committed Fen */
             committed_fen: number;
             /** Requested Fen */
             requested_fen: number;
             /** Paid Fen */
             paid_fen: number;
-            /**
-             * Allocated On
-             * Format: date
-             */
-            allocated_on: string;
         };
         /**
          * AssetIn
@@ -2496,23 +2726,36 @@ export interface components {
          *     }
          */
         AssetOut: {
-            /** Id */
-            id: string;
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a division code
+             */
             village_code: string;
-            /** Value Fen */
+            /**
+             * Value Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
+             */
             value_fen: number;
-            /** Allocation Id */
+            /**
+             * Allocation Id
+             * @description the allocation of special or assistance funds it was built with
+             */
             allocation_id: string;
-            /** Fund Id */
-            fund_id: string;
             /**
              * Built On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             built_on: string;
+            /** Id */
+            id: string;
+            /** Fund Id */
+            fund_id: string;
             /** Handover Mode */
             handover_mode: string | null;
             /** Entity Id */
@@ -2724,19 +2967,29 @@ export interface components {
          *     }
          */
         CertificateOut: {
-            /** Id */
-            id: string;
-            /** Member Id */
+            /**
+             * Member Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
             member_id: string;
-            /** Skill */
+            /**
+             * Skill
+             * @description the practical skill certified; text, 1 … 100 characters, NFC, no control characters
+             */
             skill: string;
-            /** Certified By */
+            /**
+             * Certified By
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             certified_by: string;
             /**
              * Certified On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             certified_on: string;
+            /** Id */
+            id: string;
         };
         /**
          * ChainReport
@@ -2776,6 +3029,63 @@ export interface components {
             breaks?: {
                 [key: string]: string | number | null;
             }[];
+        };
+        /**
+         * ChangeOut
+         * @example {
+         *       "cursor": "MTI",
+         *       "ids": {
+         *         "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *         "village_code": "440232100201"
+         *       },
+         *       "occurred_at": "2026-03-01T08:00:00Z",
+         *       "subject": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "type": "fupin.households.household_registered.v1"
+         *     }
+         */
+        ChangeOut: {
+            /**
+             * Cursor
+             * @description pass as `since` to read what came after this change
+             */
+            cursor: string;
+            /**
+             * Type
+             * @description the fact, as its event contract names it (docs/events.md), e.g. `fupin.households.household_registered.v1`
+             */
+            type: string;
+            /**
+             * Subject
+             * @description id of the resource the fact is about (a household, a distribution …)
+             */
+            subject: string | null;
+            /**
+             * Ids
+             * @description the other ids the fact names: `household_id`, `entity_id`, `village_code` …
+             */
+            ids: {
+                [key: string]: string;
+            };
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
+        /** ChangesOut */
+        ChangesOut: {
+            /** Items */
+            items: components["schemas"]["ChangeOut"][];
+            /**
+             * Next Cursor
+             * @description store it and pass it as `since` next time; it moves past changes the caller may not see too
+             */
+            next_cursor: string;
+            /**
+             * Has More
+             * @description true when more changes are already there: ask again at once
+             */
+            has_more: boolean;
         };
         /**
          * ChannelIn
@@ -2865,6 +3175,16 @@ export interface components {
             volume: string;
             /** Unit */
             unit: string;
+        };
+        /** CodeTable */
+        CodeTable: {
+            /** Values */
+            values: components["schemas"]["LabelValue"][];
+            /**
+             * Used By
+             * @description where the OpenAPI uses this table (schema.property or operation ?parameter)
+             */
+            used_by: string[];
         };
         /**
          * ColdChainIn
@@ -3066,6 +3386,59 @@ export interface components {
             settled_fen: number;
         };
         /**
+         * CountyVillages
+         * @description A county's villages, each with its aggregates and indicators: the whole overview in one response (not paged).
+         * @example {
+         *       "county_code": "440232",
+         *       "villages": [
+         *         {
+         *           "by_type": {
+         *             "asset_income": 80000,
+         *             "equity_dividend": 45000,
+         *             "lease_back": 0,
+         *             "order_production": 360000,
+         *             "policy_support": 50000,
+         *             "wage_labor": 1200000
+         *           },
+         *           "categories": [
+         *             "province_poor"
+         *           ],
+         *           "households": 32,
+         *           "households_without_income": 1,
+         *           "indicators": [
+         *             {
+         *               "evidence": [
+         *                 "0192f0a4-7c3e-7000-8000-000000000031"
+         *               ],
+         *               "numbers": {
+         *                 "entities": 1
+         *               },
+         *               "rule": "R5",
+         *               "status": "met"
+         *             }
+         *           ],
+         *           "name": "必背村",
+         *           "people": 121,
+         *           "per_capita_fen": 14338,
+         *           "total_fen": 1735000,
+         *           "village_code": "440232100201"
+         *         }
+         *       ],
+         *       "year": 2026
+         *     }
+         */
+        CountyVillages: {
+            /** County Code */
+            county_code: string;
+            /** Year */
+            year: number;
+            /**
+             * Villages
+             * @description every village of the county known to the ledger in the year, by code
+             */
+            villages: components["schemas"]["VillageOverview"][];
+        };
+        /**
          * CourseIn
          * @example {
          *       "category": "agricultural_technique",
@@ -3110,15 +3483,15 @@ export interface components {
              */
             standard_days: number;
             /**
-             * Requires Labour Capacity
-             * @description refuse members without labour capacity; default: true except for cultural literacy
-             */
-            requires_labour_capacity?: boolean | null;
-            /**
              * County Code
              * @description a county's own course; omitted: the city's catalogue
              */
             county_code?: string | null;
+            /**
+             * Requires Labour Capacity
+             * @description refuse members without labour capacity; default: true except for cultural literacy
+             */
+            requires_labour_capacity?: boolean | null;
         };
         /**
          * CourseOut
@@ -3130,29 +3503,51 @@ export interface components {
          *       "post": "采茶制茶工",
          *       "requires_labour_capacity": true,
          *       "standard_days": 5,
-         *       "title": "茶叶种植与加工（初级）",
-         *       "county_code": null
+         *       "title": "茶叶种植与加工（初级）"
          *     }
          */
         CourseOut: {
+            /**
+             * Title
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
+            title: string;
+            /**
+             * Category
+             * @description R8: agricultural_technique (farming at home), employment_skills (working away), cultural_literacy (all)
+             * @enum {string}
+             */
+            category: "agricultural_technique" | "employment_skills" | "cultural_literacy";
+            /**
+             * Industry
+             * @description a "453" industry, or e_commerce / employment_skills / cultural_literacy
+             * @enum {string}
+             */
+            industry: "quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture" | "e_commerce" | "employment_skills" | "cultural_literacy";
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "primary" | "intermediate" | "advanced";
+            /**
+             * Post
+             * @description the post (岗位) the course prepares for; text, 1 … 100 characters, NFC, no control characters
+             */
+            post: string;
+            /**
+             * Standard Days
+             * @description standard length in days, 1 … 365
+             */
+            standard_days: number;
+            /**
+             * County Code
+             * @description a county's own course; omitted: the city's catalogue
+             */
+            county_code?: string | null;
             /** Id */
             id: string;
-            /** Title */
-            title: string;
-            /** Category */
-            category: string;
-            /** Industry */
-            industry: string;
-            /** Level */
-            level: string;
-            /** Post */
-            post: string;
-            /** Standard Days */
-            standard_days: number;
             /** Requires Labour Capacity */
             requires_labour_capacity: boolean;
-            /** County Code */
-            county_code: string | null;
         };
         /**
          * CoveredBase
@@ -3440,7 +3835,10 @@ export interface components {
          *         "total_fen": 1000000,
          *         "village_code": "440232100201",
          *         "asset_id": null,
-         *         "approved_by": null
+         *         "approved_by": null,
+         *         "withdrawn_by": null,
+         *         "withdrawal_reason": null,
+         *         "reversal_id": null
          *       },
          *       "funds": [
          *         {
@@ -3492,30 +3890,40 @@ export interface components {
          *       "total_fen": 1000000,
          *       "village_code": "440232100201",
          *       "asset_id": null,
-         *       "approved_by": null
+         *       "approved_by": null,
+         *       "withdrawn_by": null,
+         *       "withdrawal_reason": null,
+         *       "reversal_id": null
          *     }
          */
         DistributionOut: {
-            /** Id */
-            id: string;
-            /** Project Id */
+            /**
+             * Project Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             project_id: string | null;
-            /** Asset Id */
+            /**
+             * Asset Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             asset_id: string | null;
-            /** Agreement Id */
+            /**
+             * Agreement Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             agreement_id: string | null;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string | null;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a division code
+             */
             village_code: string;
             /** Period */
             period: string;
-            /** Total Fen */
-            total_fen: number;
-            /** Poor Households Fen */
-            poor_households_fen: number;
-            /** Poor Share Bp */
-            poor_share_bp: number;
             /**
              * Period Start
              * Format: date
@@ -3527,11 +3935,29 @@ export interface components {
              */
             period_end: string;
             /**
+             * Total Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
+             */
+            total_fen: number;
+            /**
+             * Poor Households Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 0 … 10000000000
+             */
+            poor_households_fen: number;
+            /**
+             * Poor Share Bp
+             * @description basis points, 0 … 10000 (5000 = 50%)
+             */
+            poor_share_bp: number;
+            /**
              * Rule
              * @description the rule that set the floor: R9, R10 or R3
              */
             rule: string;
-            /** Guidance Fund */
+            /**
+             * Guidance Fund
+             * @default false
+             */
             guidance_fund: boolean;
             /** Benefit Type */
             benefit_type: string;
@@ -3550,14 +3976,16 @@ export interface components {
             /** Approved By */
             approved_by: string | null;
             /** Withdrawn By */
-            withdrawn_by?: string | null;
+            withdrawn_by: string | null;
             /** Withdrawal Reason */
-            withdrawal_reason?: string | null;
+            withdrawal_reason: string | null;
             /**
              * Reversal Id
              * @description the reversal proposed or approved for this distribution
              */
-            reversal_id?: string | null;
+            reversal_id: string | null;
+            /** Id */
+            id: string;
             /** Split */
             split: components["schemas"]["SplitLine"][];
         };
@@ -3703,32 +4131,45 @@ export interface components {
          *       "post": "茶园管护",
          *       "started_on": "2026-04-01",
          *       "village_code": "440232100201",
-         *       "ended_on": null,
          *       "end_reason": null
          *     }
          */
         EmploymentOut: {
+            /**
+             * Member Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
+            member_id: string;
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
+            entity_id: string;
+            /**
+             * Post
+             * @description a post (岗位); text, 1 … 100 characters, NFC, no control characters
+             */
+            post: string;
+            /**
+             * Link
+             * @description production, processing or distribution (§5.2)
+             * @enum {string}
+             */
+            link: "production" | "processing" | "distribution";
+            /**
+             * Started On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            started_on: string;
+            /** Ended On */
+            ended_on?: string | null;
             /** Id */
             id: string;
-            /** Member Id */
-            member_id: string;
             /** Household Id */
             household_id: string;
             /** Village Code */
             village_code: string;
-            /** Entity Id */
-            entity_id: string;
-            /** Post */
-            post: string;
-            /** Link */
-            link: string;
-            /**
-             * Started On
-             * Format: date
-             */
-            started_on: string;
-            /** Ended On */
-            ended_on: string | null;
             /** End Reason */
             end_reason: string | null;
         };
@@ -3955,26 +4396,48 @@ export interface components {
          *     }
          */
         FundOut: {
-            /** Id */
-            id: string;
-            /** Kind */
-            kind: string;
-            /** Name */
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "provincial_special" | "dongguan_guidance" | "shaoguan_guidance" | "other_assistance" | "microcredit";
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** County Code */
+            /**
+             * County Code
+             * @description a division code
+             */
             county_code: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description guidance funds: the relatively poor village they are for
+             */
             village_code: string | null;
-            /** Amount Fen */
+            /**
+             * Amount Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
+             */
             amount_fen: number;
-            /** Poor Person Count */
+            /**
+             * Poor Person Count
+             * @description provincial special fund: 20,000 yuan per poor person
+             */
             poor_person_count: number | null;
             /**
              * Received On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             received_on: string;
-            /** Allocated Fen */
+            /** Id */
+            id: string;
+            /**
+             * Allocated Fen
+             * @description what allocations have taken from the fund
+             */
             allocated_fen: number;
         };
         /**
@@ -4224,9 +4687,7 @@ export interface components {
          *       "status_history": [
          *         {
          *           "effective_on": "2026-03-01",
-         *           "poverty_status": "registered_poor",
-         *           "exit_year": null,
-         *           "reason": null
+         *           "poverty_status": "registered_poor"
          *         },
          *         {
          *           "effective_on": "2026-12-20",
@@ -4242,27 +4703,41 @@ export interface components {
          *     }
          */
         HouseholdOut: {
-            /** Id */
-            id: string;
-            /** Household Number */
+            /**
+             * Household Number
+             * @description the household number (户编号); text, 1 … 40 characters, NFC, no control characters
+             */
             household_number: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description 12-digit statistical division code
+             */
             village_code: string;
-            /** Township Code */
-            township_code: string;
-            /** County Code */
-            county_code: string;
-            /** Poverty Status */
-            poverty_status: string;
-            /** Exit Year */
+            /**
+             * Poverty Status
+             * @default registered_poor
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
+            /**
+             * Exit Year
+             * @description for a household registered as already exited
+             */
             exit_year?: number | null;
             /**
              * Registered On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             registered_on: string;
             /** Address */
-            address: string | null;
+            address?: string | null;
+            /** Id */
+            id: string;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
             /** Left On */
             left_on: string | null;
             /** Left Reason */
@@ -4478,7 +4953,9 @@ export interface components {
          *       },
          *       "occurred_on": "2026-12-31",
          *       "units": 10,
-         *       "village_code": "440232100201"
+         *       "village_code": "440232100201",
+         *       "reverses_line_id": null,
+         *       "reversal_id": null
          *     }
          */
         IncomePaymentOut: {
@@ -4507,9 +4984,9 @@ export interface components {
              * Reverses Line Id
              * @description set on a reversing (negative) line: the line it reverses
              */
-            reverses_line_id?: string | null;
+            reverses_line_id: string | null;
             /** Reversal Id */
-            reversal_id?: string | null;
+            reversal_id: string | null;
         };
         /**
          * Indicators
@@ -4583,6 +5060,56 @@ export interface components {
              */
             takes_poor_portion: boolean;
         };
+        /** LabelValue */
+        LabelValue: {
+            /**
+             * Value
+             * @description the code the API sends and takes
+             */
+            value: string;
+            /**
+             * Zh
+             * @description Chinese label (zh-CN)
+             */
+            zh: string;
+            /**
+             * En
+             * @description English label
+             */
+            en: string;
+        };
+        /**
+         * LabelsOut
+         * @example {
+         *       "tables": {
+         *         "relation": {
+         *           "used_by": [
+         *             "MemberIn.relation",
+         *             "MemberOut.relation"
+         *           ],
+         *           "values": [
+         *             {
+         *               "en": "Head of household",
+         *               "value": "head",
+         *               "zh": "户主"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "version": "3f1c9a0e5b7d2c4a"
+         *     }
+         */
+        LabelsOut: {
+            /**
+             * Version
+             * @description changes whenever any label or table changes; the same as the ETag
+             */
+            version: string;
+            /** Tables */
+            tables: {
+                [key: string]: components["schemas"]["CodeTable"];
+            };
+        };
         /**
          * LandTransferIn
          * @example {
@@ -4647,32 +5174,52 @@ export interface components {
         };
         /** LandTransferOut */
         LandTransferOut: {
-            /** Id */
-            id: string;
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Village Code */
-            village_code: string;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Plot */
+            /**
+             * Plot
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             plot: string;
-            /** Area Tenth Mu */
+            /**
+             * Area Tenth Mu
+             * @description tenths of a mu, 1 … 100000000
+             */
             area_tenth_mu: number;
-            /** As Shares */
+            /**
+             * As Shares
+             * @default false
+             */
             as_shares: boolean;
             /**
              * Start On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_on: string;
             /**
              * End On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
-            /** Annual Rent Fen */
+            /**
+             * Annual Rent Fen
+             * @description R16: the agreed rent per year; rent paid for a year never exceeds it
+             */
             annual_rent_fen: number;
+            /** Id */
+            id: string;
+            /** Village Code */
+            village_code: string;
             /** Policy Income Household Bp */
             policy_income_household_bp: number;
         };
@@ -4724,40 +5271,57 @@ export interface components {
              * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
-            disaster_terms?: components["schemas"]["DisasterTermsIn"] | null;
             /**
              * Agreed Income Fen Per Year
              * @description R14: the most the household is paid from the base in a year, when the agreement states one
              */
             agreed_income_fen_per_year?: number | null;
+            disaster_terms?: components["schemas"]["DisasterTermsIn"] | null;
         };
         /** LeaseBackOut */
         LeaseBackOut: {
-            /** Id */
-            id: string;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Village Code */
-            village_code: string;
-            /** Base Name */
+            /**
+             * Base Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             base_name: string;
-            /** Area Tenth Mu */
+            /**
+             * Area Tenth Mu
+             * @description tenths of a mu, 1 … 100000000
+             */
             area_tenth_mu: number;
             /**
              * Start On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             start_on: string;
             /**
              * End On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             end_on: string;
+            /**
+             * Agreed Income Fen Per Year
+             * @description R14: the most the household is paid from the base in a year, when the agreement states one
+             */
+            agreed_income_fen_per_year: number | null;
+            /** Id */
+            id: string;
+            /** Village Code */
+            village_code: string;
             disaster_terms: components["schemas"]["DisasterTermsIn"];
-            /** Agreed Income Fen Per Year */
-            agreed_income_fen_per_year?: number | null;
         };
         /**
          * LeaveIn
@@ -4838,7 +5402,10 @@ export interface components {
              * @enum {string}
              */
             use: "household_use" | "entrusted";
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id?: string | null;
             /**
              * Poverty Responsibility
@@ -4853,35 +5420,67 @@ export interface components {
         };
         /** LoanOut */
         LoanOut: {
-            /** Id */
-            id: string;
-            /** Household Id */
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             household_id: string;
-            /** Village Code */
-            village_code: string;
-            /** Bank */
+            /**
+             * Bank
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             bank: string;
-            /** Principal Fen */
+            /**
+             * Principal Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 1000000000000
+             */
             principal_fen: number;
-            /** Term Months */
+            /**
+             * Term Months
+             * @description a count, 1 … 10000000
+             */
             term_months: number;
-            /** Annual Rate Bp */
+            /**
+             * Annual Rate Bp
+             * @description basis points, 0 … 10000 (5000 = 50%)
+             */
             annual_rate_bp: number;
-            /** Interest Subsidy Bp */
+            /**
+             * Interest Subsidy Bp
+             * @description basis points, 0 … 10000 (5000 = 50%)
+             * @default 0
+             */
             interest_subsidy_bp: number;
             /**
              * Granted On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             granted_on: string;
-            /** Use */
-            use: string;
-            /** Entity Id */
+            /**
+             * Use
+             * @enum {string}
+             */
+            use: "household_use" | "entrusted";
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string | null;
-            /** Poverty Responsibility */
+            /**
+             * Poverty Responsibility
+             * @description R11: the entity's responsibility for lifting the household out of poverty
+             */
             poverty_responsibility: string | null;
-            /** Guaranteed Return Fen Per Year */
+            /**
+             * Guaranteed Return Fen Per Year
+             * @description R11: the return the entity guarantees a year; returns paid for a year never exceed it
+             */
             guaranteed_return_fen_per_year: number | null;
+            /** Id */
+            id: string;
+            /** Village Code */
+            village_code: string;
             /** Repaid Fen */
             repaid_fen: number;
             /** Outstanding Fen */
@@ -4935,16 +5534,6 @@ export interface components {
              */
             name: string;
             /**
-             * Id Number
-             * @description Resident identity number (GB 11643); stored encrypted, shown masked
-             */
-            id_number: string;
-            /**
-             * Phone
-             * @description Contact phone; stored encrypted, shown masked, never in events
-             */
-            phone?: string | null;
-            /**
              * Relation
              * @enum {string}
              */
@@ -4980,6 +5569,16 @@ export interface components {
              * @default false
              */
             is_village_cadre: boolean;
+            /**
+             * Id Number
+             * @description Resident identity number (GB 11643); stored encrypted, shown masked
+             */
+            id_number: string;
+            /**
+             * Phone
+             * @description Contact phone; stored encrypted, shown masked, never in events
+             */
+            phone?: string | null;
         };
         /**
          * MemberJoinIn
@@ -5001,16 +5600,6 @@ export interface components {
              */
             name: string;
             /**
-             * Id Number
-             * @description Resident identity number (GB 11643); stored encrypted, shown masked
-             */
-            id_number: string;
-            /**
-             * Phone
-             * @description Contact phone; stored encrypted, shown masked, never in events
-             */
-            phone?: string | null;
-            /**
              * Relation
              * @enum {string}
              */
@@ -5046,6 +5635,16 @@ export interface components {
              * @default false
              */
             is_village_cadre: boolean;
+            /**
+             * Id Number
+             * @description Resident identity number (GB 11643); stored encrypted, shown masked
+             */
+            id_number: string;
+            /**
+             * Phone
+             * @description Contact phone; stored encrypted, shown masked, never in events
+             */
+            phone?: string | null;
             /**
              * Joined On
              * Format: date
@@ -5098,12 +5697,51 @@ export interface components {
          *     }
          */
         MemberOut: {
+            /**
+             * Name
+             * @description a person's name; text, 1 … 50 characters, NFC, no control characters
+             */
+            name: string;
+            /**
+             * Relation
+             * @enum {string}
+             */
+            relation: "head" | "spouse" | "child" | "parent" | "grandchild" | "sibling" | "other";
+            /**
+             * Birth Date
+             * Format: date
+             * @description YYYY-MM-DD from 1900-01-01, not in the future
+             */
+            birth_date: string;
+            /**
+             * Sex
+             * @enum {string}
+             */
+            sex: "male" | "female";
+            /**
+             * Labour Capacity
+             * @enum {string}
+             */
+            labour_capacity: "full" | "partial" | "none";
+            /**
+             * Wishes To Work Away
+             * @default false
+             */
+            wishes_to_work_away: boolean;
+            /**
+             * Is Party Member
+             * @default false
+             */
+            is_party_member: boolean;
+            /**
+             * Is Village Cadre
+             * @default false
+             */
+            is_village_cadre: boolean;
             /** Id */
             id: string;
             /** Household Id */
             household_id: string;
-            /** Name */
-            name: string;
             /**
              * Id Number
              * @description masked unless the caller's role needs the full number
@@ -5114,23 +5752,6 @@ export interface components {
              * @description masked unless the caller's role needs the full number
              */
             phone?: string | null;
-            /** Relation */
-            relation: string;
-            /**
-             * Birth Date
-             * Format: date
-             */
-            birth_date: string;
-            /** Sex */
-            sex: string;
-            /** Labour Capacity */
-            labour_capacity: string;
-            /** Wishes To Work Away */
-            wishes_to_work_away: boolean;
-            /** Is Party Member */
-            is_party_member: boolean;
-            /** Is Village Cadre */
-            is_village_cadre: boolean;
             /**
              * Joined On
              * Format: date
@@ -5462,6 +6083,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[VillageHousehold] */
+        Page_VillageHousehold_: {
+            /** Items */
+            items: components["schemas"]["VillageHousehold"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[VillageOut] */
         Page_VillageOut_: {
             /** Items */
@@ -5769,24 +6397,47 @@ export interface components {
          *     }
          */
         ProjectOut: {
-            /** Id */
-            id: string;
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** Village Code */
+            /**
+             * Village Code
+             * @description a division code
+             */
             village_code: string;
-            /** Industry */
-            industry: string;
-            /** Area Tenth Mu */
+            /**
+             * Industry
+             * @description one of the "453" industries
+             * @enum {string}
+             */
+            industry: "quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture";
+            /**
+             * Area Tenth Mu
+             * @description tenths of a mu
+             */
             area_tenth_mu: number;
             /** Contiguous */
             contiguous: boolean;
-            /** Entity Id */
+            /**
+             * Entity Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
             entity_id: string;
-            /** Led By */
-            led_by: string;
-            /** Leader Member Id */
+            /**
+             * Led By
+             * @default none
+             * @enum {string}
+             */
+            led_by: "village_cadre" | "party_member" | "none";
+            /**
+             * Leader Member Id
+             * @description the leading village cadre or Party member (a member id of the households service)
+             */
             leader_member_id: string | null;
+            /** Id */
+            id: string;
             /** Guidance Fund */
             guidance_fund: boolean;
             /** Funded By */
@@ -6077,36 +6728,53 @@ export interface components {
          *     }
          */
         SessionOut: {
+            /**
+             * Course Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
+            course_id: string;
+            /**
+             * Venue Kind
+             * @enum {string}
+             */
+            venue_kind: "industry_project_area" | "ecommerce_platform" | "employment_base" | "entrepreneurship_base" | "classroom";
+            /**
+             * Venue Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
+            venue_name: string;
+            /**
+             * Region Code
+             * @description the county (6), township (9) or village (12 digits) where it is held
+             */
+            region_code: string;
+            /**
+             * Start Date
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            start_date: string;
+            /**
+             * End Date
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            end_date: string;
+            /**
+             * Trainer
+             * @description the trainer(s); text, 1 … 100 characters, NFC, no control characters
+             */
+            trainer: string;
             /** Id */
             id: string;
-            /** Course Id */
-            course_id: string;
             /** Course Title */
             course_title: string;
             /** Category */
             category: string;
             /** Industry */
             industry: string;
-            /** Venue Kind */
-            venue_kind: string;
-            /** Venue Name */
-            venue_name: string;
-            /** Region Code */
-            region_code: string;
-            /**
-             * Start Date
-             * Format: date
-             */
-            start_date: string;
-            /**
-             * End Date
-             * Format: date
-             */
-            end_date: string;
             /** Days */
             days: number;
-            /** Trainer */
-            trainer: string;
             /** Completed On */
             completed_on: string | null;
             /** Enrolled */
@@ -6151,16 +6819,26 @@ export interface components {
          *     }
          */
         ShareOut: {
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
+            household_id: string;
+            /**
+             * Units
+             * @description quantified share units
+             */
+            units: number;
+            /**
+             * Contribution
+             * @default funds
+             * @enum {string}
+             */
+            contribution: "land" | "means_of_production" | "funds";
             /** Id */
             id: string;
-            /** Household Id */
-            household_id: string;
             /** Village Code */
             village_code: string;
-            /** Units */
-            units: number;
-            /** Contribution */
-            contribution: string;
             /** Project Id */
             project_id: string | null;
             /** Asset Id */
@@ -6291,19 +6969,26 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
-        /** StatusRecordOut */
+        /**
+         * StatusRecordOut
+         * @description One record of the poverty status history.
+         */
         StatusRecordOut: {
-            /** Poverty Status */
-            poverty_status: string;
+            /**
+             * Poverty Status
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
             /**
              * Effective On
              * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             effective_on: string;
             /** Exit Year */
-            exit_year: number | null;
+            exit_year?: number | null;
             /** Reason */
-            reason: string | null;
+            reason?: string | null;
         };
         /**
          * SubsidyIn
@@ -6344,25 +7029,38 @@ export interface components {
         };
         /** SubsidyOut */
         SubsidyOut: {
+            /**
+             * Household Id
+             * @description an id; text, 1 … 36 characters, NFC, no control characters
+             */
+            household_id: string;
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
+            name: string;
+            /**
+             * Total Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
+             */
+            total_fen: number;
+            /**
+             * Paid On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            paid_on: string;
+            /**
+             * Land Transfer Id
+             * @description policy income earned on transferred land: split by the agreed ratio (R15)
+             */
+            land_transfer_id: string | null;
             /** Id */
             id: string;
-            /** Household Id */
-            household_id: string;
-            /** Name */
-            name: string;
-            /** Total Fen */
-            total_fen: number;
             /** Household Fen */
             household_fen: number;
             /** Entity Fen */
             entity_fen: number;
-            /** Land Transfer Id */
-            land_transfer_id: string | null;
-            /**
-             * Paid On
-             * Format: date
-             */
-            paid_on: string;
         };
         /**
          * TrainingFileOut
@@ -6421,6 +7119,77 @@ export interface components {
             sessions: components["schemas"]["AttendedSession"][];
             /** Certificates */
             certificates: components["schemas"]["CertificateOut"][];
+        };
+        /**
+         * VillageHousehold
+         * @description One household of a village's dashboard: the same figures as ``GET /ledger/v1/households/{id}/income?year=``.
+         * @example {
+         *       "by_type": {
+         *         "asset_income": 80000,
+         *         "equity_dividend": 45000,
+         *         "lease_back": 0,
+         *         "order_production": 360000,
+         *         "policy_support": 50000,
+         *         "wage_labor": 1200000
+         *       },
+         *       "head_name": "邓某某",
+         *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "household_number": "4402321002010001",
+         *       "labourers": 2,
+         *       "members": 4,
+         *       "per_capita_fen": 433750,
+         *       "poverty_status": "registered_poor",
+         *       "total_fen": 1735000,
+         *       "left_on": null
+         *     }
+         */
+        VillageHousehold: {
+            /** Household Id */
+            household_id: string;
+            /** Household Number */
+            household_number: string;
+            /**
+             * Head Name
+             * @description the head's (户主) name; null until the registry has named a head
+             */
+            head_name: string | null;
+            /**
+             * Poverty Status
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
+            /**
+             * Left On
+             * @description the day it left the register, if it left during the year
+             */
+            left_on: string | null;
+            /**
+             * Members
+             * @description members at the end of the year (the household's size)
+             */
+            members: number;
+            /**
+             * Labourers
+             * @description labourers at the end of the year
+             */
+            labourers: number;
+            /**
+             * By Type
+             * @description the year's income by each of the six benefit types (all six identifiers, zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /**
+             * Total Fen
+             * @description the sum of by_type, integer fen
+             */
+            total_fen: number;
+            /**
+             * Per Capita Fen
+             * @description total_fen // the number of members, in whole fen rounded down (floor); 0 without members
+             */
+            per_capita_fen: number;
         };
         /**
          * VillageIn
@@ -6526,33 +7295,96 @@ export interface components {
          *       ],
          *       "name": "必背村",
          *       "township_code": "440232100",
-         *       "township_name": "必背镇",
-         *       "paired_unit": null
+         *       "township_name": "必背镇"
          *     }
          */
         VillageOut: {
-            /** Code */
+            /**
+             * Code
+             * @description 12-digit statistical division code
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description a village or township name; text, 1 … 100 characters, NFC, no control characters
+             */
             name: string;
+            /** Township Name */
+            township_name?: string | null;
+            /** Categories */
+            categories?: ("province_poor" | "relatively_poor_dongguan" | "relatively_poor_shaoguan" | "scattered_poor")[];
+            /**
+             * Paired Unit
+             * @description 对口帮扶单位, for relatively poor villages
+             */
+            paired_unit?: string | null;
+            /** Characteristic Industry */
+            characteristic_industry?: ("quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture") | null;
             /** Township Code */
             township_code: string;
-            /** Township Name */
-            township_name: string | null;
             /** County Code */
             county_code: string;
             /** County Name */
             county_name?: string | null;
-            /** Categories */
-            categories: string[];
-            /** Paired Unit */
-            paired_unit: string | null;
-            /** Characteristic Industry */
-            characteristic_industry: string | null;
             /** Helpers */
             helpers?: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * VillageOverview
+         * @description One village of a county's overview: ``/aggregates?level=village`` and ``/indicators/villages/{code}`` side by side.
+         */
+        VillageOverview: {
+            /** Village Code */
+            village_code: string;
+            /**
+             * Name
+             * @description the village's name as registered; null for a place known only from its households
+             */
+            name: string | null;
+            /**
+             * Categories
+             * @description the village's policy categories, as its indicators read them
+             */
+            categories: string[];
+            /**
+             * Households
+             * @description households on the register during the year
+             */
+            households: number;
+            /**
+             * People
+             * @description their members at the end of the year
+             */
+            people: number;
+            /**
+             * Households Without Income
+             * @description households on the register without any income entry in the year
+             */
+            households_without_income: number;
+            /**
+             * By Type
+             * @description the year's income by each of the six benefit types (all six identifiers, zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /**
+             * Total Fen
+             * @description the sum of by_type, integer fen
+             */
+            total_fen: number;
+            /**
+             * Per Capita Fen
+             * @description total_fen // people, in whole fen rounded down (floor); 0 without people
+             */
+            per_capita_fen: number;
+            /**
+             * Indicators
+             * @description the village's indicators, judged as GET /ledger/v1/indicators/villages/{code} judges them
+             */
+            indicators: components["schemas"]["LedgerIndicatorOut"][];
         };
         /**
          * VillagePatch
@@ -6656,10 +7488,36 @@ export interface components {
          *     }
          */
         WageOut: {
+            /**
+             * Employment Id
+             * @description an id; text, 1 … 64 characters, NFC, no control characters
+             */
+            employment_id: string;
+            /**
+             * Amount Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
+             */
+            amount_fen: number;
+            /**
+             * Period Start
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            period_end: string;
+            /**
+             * Paid On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            paid_on: string;
             /** Id */
             id: string;
-            /** Employment Id */
-            employment_id: string;
             /** Member Id */
             member_id: string;
             /** Household Id */
@@ -6668,24 +7526,10 @@ export interface components {
             village_code: string;
             /** Entity Id */
             entity_id: string;
-            /** Amount Fen */
-            amount_fen: number;
             /**
-             * Period Start
-             * Format: date
+             * Reported By
+             * @description who reported it: entity, village or city
              */
-            period_start: string;
-            /**
-             * Period End
-             * Format: date
-             */
-            period_end: string;
-            /**
-             * Paid On
-             * Format: date
-             */
-            paid_on: string;
-            /** Reported By */
             reported_by: string;
         };
         /**
@@ -6769,10 +7613,11 @@ export interface components {
              */
             reason?: string | null;
         };
-        /** YearStatusOut */
+        /**
+         * YearStatusOut
+         * @description A labourer's R7 standing in one year.
+         */
         YearStatusOut: {
-            /** Year */
-            year: number;
             /**
              * Status
              * @enum {string}
@@ -6784,6 +7629,8 @@ export interface components {
             consecutive_years: number;
             /** Has Skill */
             has_skill: boolean;
+            /** Year */
+            year: number;
         };
         /**
          * Problem
@@ -6814,18 +7661,30 @@ export interface components {
          *     }
          */
         FundsEntityOut: {
-            /** Id */
-            id: string;
-            /** Name */
+            /**
+             * Name
+             * @description a name; text, 1 … 200 characters, NFC, no control characters
+             */
             name: string;
-            /** Kind */
-            kind: string;
-            /** Credit Code */
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "joint_stock_company" | "cooperative" | "leading_enterprise" | "family_farm" | "government_platform_company";
+            /**
+             * Credit Code
+             * @description unified social credit code (GB 32100), 18 characters with check character
+             */
             credit_code: string;
-            /** County Code */
+            /**
+             * County Code
+             * @description a division code
+             */
             county_code: string;
             /** Village Codes */
             village_codes: string[];
+            /** Id */
+            id: string;
         };
         /**
          * HouseholdsEntityOut
@@ -6847,9 +7706,9 @@ export interface components {
             /** Kind */
             kind: string;
             /** County Code */
-            county_code: string | null;
+            county_code?: string | null;
             /** Village Codes */
-            village_codes: string[];
+            village_codes?: string[];
         };
         /** LedgerIndicatorOut */
         LedgerIndicatorOut: {
@@ -6900,6 +7759,8 @@ export interface components {
         Location: string;
         /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
         "Idempotent-Replayed": "true";
+        /** @description Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed */
+        ETag: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
     };
@@ -6907,6 +7768,58 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control"?: string;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelsOut"];
+                };
+            };
+            /** @description Not modified: the labels the caller holds (its `If-None-Match`) are current */
+            304: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -7204,82 +8117,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FundOut"];
-                };
-            };
-            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    /** @description Bearer realm="fupin" */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    fundReach: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                fund_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FundReach"];
                 };
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
@@ -11822,6 +12659,82 @@ export interface operations {
             };
         };
     };
+    fundReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundReach"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getKnownHousehold: {
         parameters: {
             query?: never;
@@ -12176,6 +13089,75 @@ export interface operations {
             };
             /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
             404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fundsListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
@@ -14578,6 +15560,75 @@ export interface operations {
             };
             /** @description The request body's `Content-Type` is not one the operation reads */
             415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdsListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
@@ -17187,6 +18238,75 @@ export interface operations {
             };
         };
     };
+    marketListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCourses: {
         parameters: {
             query?: {
@@ -18476,6 +19596,75 @@ export interface operations {
             };
         };
     };
+    trainingListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     householdIncome: {
         parameters: {
             query: {
@@ -19082,6 +20271,170 @@ export interface operations {
             };
         };
     };
+    villageHouseholdsView: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the village's 12-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VillageHousehold_"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countyVillagesView: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                /** @description the county's 6-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyVillages"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCheckpoints: {
         parameters: {
             query?: {
@@ -19374,6 +20727,75 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledgerListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
