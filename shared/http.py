@@ -6,6 +6,7 @@
   problem (FastAPI would try to parse it and answer a confusing 422);
 - ``LanguageMiddleware``: a localized answer (a problem document) names its language in
   ``Content-Language`` and says ``Vary: Accept-Language``, so a cache keeps one copy per language;
+- ``ETagMiddleware``: a strong ``ETag`` on whole JSON answers to GETs; ``If-None-Match`` → 304;
 - ``GZipMiddleware``: bodies of at least ``GZIP_MINIMUM_BYTES`` are gzipped for a client that
   accepts it (a 300-household list goes from ~69 KB to ~6 KB); streamed answers (the audit export)
   are compressed as they stream, without ``Content-Length``.
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -139,5 +141,69 @@ def mark_localized(request: Request) -> str:
 
 def install_http(app: FastAPI, **_: Any) -> None:
     app.add_middleware(MediaTypeMiddleware)
+    app.add_middleware(ETagMiddleware)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
+
+
+class ETagMiddleware:
+    """A strong ``ETag`` on every whole JSON answer to a GET (a digest of its body), and 304 for a matching ``If-None-Match``.
+
+    Streamed answers (no ``Content-Length``: the audit export) pass untouched. The tag names the
+    encoding: an answer ``GZipMiddleware`` will compress (it runs outside this one) gets a ``-gz``
+    tag, since the gzipped and the plain body are different representations.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        request_headers = {k: v.decode("latin-1") for k, v in scope.get("headers", []) if k in (b"if-none-match", b"accept-encoding")}
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def hold(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                whole = "content-length" in headers and "etag" not in headers and "content-encoding" not in headers
+                if message["status"] == 200 and whole and headers.get("content-type", "").startswith("application/json"):
+                    start = message
+                    return
+                await send(message)
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            gzipped = "gzip" in request_headers.get(b"accept-encoding", "") and len(body) >= GZIP_MINIMUM_BYTES
+            tag = f'"{hashlib.sha256(body).hexdigest()[:32]}{"-gz" if gzipped else ""}"'
+            headers = MutableHeaders(scope=start)
+            headers["ETag"] = tag
+            if etag_matches(request_headers.get(b"if-none-match"), tag):
+                not_modified = {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"content-type")],
+                }
+                await send(not_modified)
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, hold)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.2: ``If-None-Match`` compares weakly; ``*`` matches any."""
+    if not if_none_match:
+        return False
+    bare = etag.removeprefix("W/")
+    return any(t.strip() == "*" or t.strip().removeprefix("W/") == bare for t in if_none_match.split(","))

@@ -364,6 +364,16 @@ def describe(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
                 headers["Location"] = _header_ref("Location")
             if write and needs_principal(route):
                 headers["Idempotent-Replayed"] = _header_ref("Idempotent-Replayed")
+            if method == "get" and status == "200" and "application/json" in response.get("content", {}):
+                headers["ETag"] = _header_ref("ETag")  # shared.http.ETagMiddleware
+        if method == "get" and "application/json" in responses.get("200", {}).get("content", {}):
+            responses.setdefault(
+                "304",
+                {
+                    "description": "Not modified: the representation the caller holds (its `If-None-Match`) is current",
+                    "headers": {"ETag": _header_ref("ETag"), "X-Request-ID": _header_ref("X-Request-ID")},
+                },
+            )
         if write and needs_principal(route):
             _declare_idempotency_key(operation)
         openapi["paths"][path][method] = dict(sorted(operation.items(), key=lambda kv: _KEY_ORDER.get(kv[0], 99)))

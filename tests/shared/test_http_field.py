@@ -90,3 +90,30 @@ async def test_a_body_of_a_type_the_operation_does_not_read_is_415(platform):
         headers={**platform.admin, "Content-Type": "application/json; charset=utf-8"},
     )
     assert ok.status_code == 201
+
+
+async def test_a_get_has_a_strong_etag_and_if_none_match_answers_304_until_it_changes(platform):
+    code = village_code()
+    assert (await platform.client.post("/households/v1/villages", json={"code": code, "name": "标签村"}, headers=platform.admin)).status_code == 201
+    path = f"/households/v1/villages/{code}"
+    first = await platform.client.get(path, headers=platform.admin)
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('"') and not etag.startswith("W/")
+    assert (await platform.client.get(path, headers=platform.admin)).headers["etag"] == etag  # from the body: stable
+    cached = await platform.client.get(path, headers={**platform.admin, "If-None-Match": etag})
+    assert cached.status_code == 304 and cached.content == b"" and cached.headers["etag"] == etag
+    assert len(cached.headers.get_list("x-request-id")) == 1
+    r = await platform.client.patch(path, json={"name": "改名村"}, headers=platform.admin)
+    assert r.status_code == 200, r.text
+    changed = await platform.client.get(path, headers={**platform.admin, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json()["name"] == "改名村" and changed.headers["etag"] != etag
+
+
+async def test_a_gzipped_answer_has_its_own_etag(platform):
+    for _ in range(12):
+        r = await platform.client.post("/households/v1/villages", json={"code": village_code("440205"), "name": "压缩标签村"}, headers=platform.admin)
+        assert r.status_code == 201
+    plain, _ = await _raw_get(platform, "/households/v1/villages?limit=100", {**platform.admin, "Accept-Encoding": "identity"})
+    zipped, _ = await _raw_get(platform, "/households/v1/villages?limit=100", {**platform.admin, "Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
