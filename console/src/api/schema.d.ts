@@ -7833,6 +7833,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7840,6 +7841,15 @@ export interface operations {
                         [key: string]: string;
                     };
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
@@ -7877,11 +7887,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
@@ -7924,11 +7944,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FundOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8113,11 +8143,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8192,11 +8232,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AllocationOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8381,11 +8431,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AllocationOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8457,11 +8517,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SpecialFundReport"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8668,11 +8738,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentRequestOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -8981,11 +9061,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EntityOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -9160,11 +9250,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundsEntityOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -9363,11 +9463,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ProjectOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -9542,11 +9652,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -9623,11 +9743,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ShareOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -9827,11 +9957,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AssetOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -10006,11 +10146,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AssetOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -10458,11 +10608,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DistributionOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -10647,11 +10807,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -11207,11 +11377,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReversalOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12015,11 +12195,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_LoanOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12204,11 +12394,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoanOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12674,11 +12874,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundReach"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12750,11 +12960,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["KnownHouseholdOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12831,11 +13051,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_IncomePaymentOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12907,11 +13137,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -12983,11 +13223,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["IncomePaymentOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13059,11 +13309,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionLineage"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13138,11 +13398,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13212,11 +13482,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_VillageOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13391,11 +13671,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13606,11 +13896,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_HouseholdSummary_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -13788,11 +14088,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -14361,11 +14671,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -14690,11 +15010,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -14756,11 +15086,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdsEntityOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -14847,11 +15187,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EmploymentOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -15026,11 +15376,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EmploymentOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -15235,11 +15595,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WageOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -15609,11 +15979,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -15871,11 +16251,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PartnerOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16050,11 +16440,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PartnerOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16255,11 +16655,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SecretOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16538,11 +16948,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_OrderOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16604,11 +17024,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrderOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16685,11 +17115,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FillOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -16891,11 +17331,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ContractOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17070,11 +17520,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContractOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17151,11 +17611,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DeliveryOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17367,11 +17837,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ChannelOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17551,11 +18031,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WindowOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17733,11 +18223,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EcommercePointOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -17915,11 +18415,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ColdChainOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18098,11 +18608,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageLinksOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18177,11 +18697,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BaseLinksOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18256,11 +18786,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18327,11 +18867,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CourseOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18506,11 +19056,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18587,11 +19147,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SessionOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18766,11 +19336,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -18847,11 +19427,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EnrolmentOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19388,11 +19978,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingFileOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19471,11 +20071,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BehindLabourerOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19545,11 +20155,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ComplianceSummaryOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19614,11 +20234,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19686,11 +20316,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdIncome"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19771,11 +20411,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_IncomeEntryOut_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19855,11 +20505,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Aggregate"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -19924,11 +20584,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20003,11 +20673,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Indicators"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20079,11 +20759,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChainReport"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20220,11 +20910,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayReport"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20294,11 +20994,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_VillageHousehold_"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20374,11 +21084,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CountyVillages"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20452,6 +21172,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20459,6 +21180,15 @@ export interface operations {
                         [key: string]: unknown;
                     }[];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20532,6 +21262,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20539,6 +21270,15 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20603,6 +21343,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20610,6 +21351,15 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
@@ -20770,11 +21520,21 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChangesOut"];
                 };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
