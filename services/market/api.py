@@ -20,6 +20,7 @@ from services.market.models import (
     PartnerOrder,
     PartnerSecret,
     ShowcaseWindow,
+    col,
 )
 from services.market.schemas import (
     BaseLinksOut,
@@ -89,7 +90,7 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
-_PROBLEM = {"content": {"application/problem+json": {}}}
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 # ---- partner webhooks ---------------------------------------------------------------------------
@@ -130,7 +131,7 @@ async def receive_webhook(partner: PartnerCodePath, request: Request, session: S
 
 @router.get("/partners")
 async def list_partners(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[PartnerOut]:
-    result = await paginate(session, select(Partner), key=Partner.code, params=page, to_item=lambda p: p)
+    result = await paginate(session, select(Partner), key=col(Partner.code), params=page, to_item=lambda p: p)
     return Page[PartnerOut](items=[await partners.partner_out(session, p) for p in result.items], next_cursor=result.next_cursor)
 
 
@@ -164,8 +165,8 @@ async def add_secret(code: PartnerCodePath, session: SessionDep, ctx: ContextDep
 @router.get("/partners/{code}/secrets", dependencies=[require_roles(*ADMIN)], summary="A partner's secrets, masked")
 async def list_secrets(code: PartnerCodePath, session: SessionDep, page: PageDep) -> Page[SecretOut]:
     await partners.get_partner(session=session, code=code)
-    stmt = select(PartnerSecret).where(PartnerSecret.partner == code)
-    return await paginate(session, stmt, key=PartnerSecret.id, params=page, to_item=partners.secret_out)
+    stmt = select(PartnerSecret).where(col(PartnerSecret.partner) == code)
+    return await paginate(session, stmt, key=col(PartnerSecret.id), params=page, to_item=partners.secret_out)
 
 
 @router.delete("/partners/{code}/secrets/{secret_id}", dependencies=[require_roles(*ADMIN)], summary="Revoke a webhook secret")
@@ -186,10 +187,10 @@ async def list_orders(
 ) -> Page[OrderOut]:
     stmt = select(PartnerOrder).where(await service.orders_visible(session, principal))
     if partner:
-        stmt = stmt.where(PartnerOrder.partner == partner)
+        stmt = stmt.where(col(PartnerOrder.partner) == partner)
     if partner_order_id:
-        stmt = stmt.where(PartnerOrder.partner_order_id == partner_order_id)
-    result = await paginate(session, stmt, key=PartnerOrder.id, params=page, to_item=lambda o: o)
+        stmt = stmt.where(col(PartnerOrder.partner_order_id) == partner_order_id)
+    result = await paginate(session, stmt, key=col(PartnerOrder.id), params=page, to_item=lambda o: o)
     return Page[OrderOut](items=[await service.order_out(session, o) for o in result.items], next_cursor=result.next_cursor)
 
 
@@ -206,8 +207,8 @@ async def fill_order_line(order_id: Id, body: FillIn, session: SessionDep, princ
 @router.get("/orders/{order_id}/fills")
 async def list_fills(order_id: Id, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[FillOut]:
     await service.get_order(session=session, principal=principal, order_id=order_id)
-    stmt = select(OrderFill).where(OrderFill.order_id == order_id)
-    return await paginate(session, stmt, key=OrderFill.id, params=page, to_item=service.fill_out)
+    stmt = select(OrderFill).where(col(OrderFill.order_id) == order_id)
+    return await paginate(session, stmt, key=col(OrderFill.id), params=page, to_item=service.fill_out)
 
 
 # ---- order contracts and deliveries (R12) -----------------------------------------------------
@@ -224,12 +225,12 @@ async def sign_contract(body: ContractIn, session: SessionDep, principal: Curren
 async def list_contracts(
     session: SessionDep, principal: CurrentPrincipal, page: PageDep, household_id: IdQuery = None, entity_id: IdQuery = None
 ) -> Page[ContractOut]:
-    stmt = select(OrderContract).where(visible(principal, region=OrderContract.village_code, entity=OrderContract.entity_id))
+    stmt = select(OrderContract).where(visible(principal, region=col(OrderContract.village_code), entity=col(OrderContract.entity_id)))
     if household_id:
-        stmt = stmt.where(OrderContract.household_id == household_id)
+        stmt = stmt.where(col(OrderContract.household_id) == household_id)
     if entity_id:
-        stmt = stmt.where(OrderContract.entity_id == entity_id)
-    return await paginate(session, stmt, key=OrderContract.id, params=page, to_item=service.contract_out)
+        stmt = stmt.where(col(OrderContract.entity_id) == entity_id)
+    return await paginate(session, stmt, key=col(OrderContract.id), params=page, to_item=service.contract_out)
 
 
 @router.get("/contracts/{contract_id}")
@@ -251,8 +252,8 @@ async def record_delivery(contract_id: Id, body: DeliveryIn, session: SessionDep
 @router.get("/contracts/{contract_id}/deliveries")
 async def list_deliveries(contract_id: Id, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[DeliveryOut]:
     await service.get_contract(session=session, principal=principal, contract_id=contract_id)
-    stmt = select(Delivery).where(Delivery.contract_id == contract_id)
-    return await paginate(session, stmt, key=Delivery.id, params=page, to_item=service.delivery_out)
+    stmt = select(Delivery).where(col(Delivery.contract_id) == contract_id)
+    return await paginate(session, stmt, key=col(Delivery.id), params=page, to_item=service.delivery_out)
 
 
 # ---- market linkage (R18–R21) -----------------------------------------------------------------
@@ -265,10 +266,10 @@ async def open_channel(body: ChannelIn, session: SessionDep, principal: CurrentP
 
 @router.get("/direct-supply-channels")
 async def list_channels(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: VillageCodeQuery = None) -> Page[ChannelOut]:
-    stmt = select(DirectSupplyChannel).where(visible(principal, region=DirectSupplyChannel.village_code))
+    stmt = select(DirectSupplyChannel).where(visible(principal, region=col(DirectSupplyChannel.village_code)))
     if village_code:
-        stmt = stmt.where(DirectSupplyChannel.village_code == village_code)
-    return await paginate(session, stmt, key=DirectSupplyChannel.id, params=page, to_item=service.channel_out)
+        stmt = stmt.where(col(DirectSupplyChannel.village_code) == village_code)
+    return await paginate(session, stmt, key=col(DirectSupplyChannel.id), params=page, to_item=service.channel_out)
 
 
 @router.post("/showcase-windows", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGION)])
@@ -278,10 +279,10 @@ async def open_window(body: WindowIn, session: SessionDep, principal: CurrentPri
 
 @router.get("/showcase-windows")
 async def list_windows(session: SessionDep, principal: CurrentPrincipal, page: PageDep, village_code: VillageCodeQuery = None) -> Page[WindowOut]:
-    stmt = select(ShowcaseWindow).where(visible(principal, region=ShowcaseWindow.village_code))
+    stmt = select(ShowcaseWindow).where(visible(principal, region=col(ShowcaseWindow.village_code)))
     if village_code:
-        stmt = stmt.where(ShowcaseWindow.village_code == village_code)
-    return await paginate(session, stmt, key=ShowcaseWindow.id, params=page, to_item=service.window_out)
+        stmt = stmt.where(col(ShowcaseWindow.village_code) == village_code)
+    return await paginate(session, stmt, key=col(ShowcaseWindow.id), params=page, to_item=service.window_out)
 
 
 @router.post("/ecommerce-points", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGION)])
@@ -291,8 +292,8 @@ async def register_ecommerce_point(body: EcommercePointIn, session: SessionDep, 
 
 @router.get("/ecommerce-points")
 async def list_ecommerce_points(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[EcommercePointOut]:
-    stmt = select(EcommercePoint).where(visible(principal, region=EcommercePoint.county_code))
-    return await paginate(session, stmt, key=EcommercePoint.id, params=page, to_item=service.point_out)
+    stmt = select(EcommercePoint).where(visible(principal, region=col(EcommercePoint.county_code)))
+    return await paginate(session, stmt, key=col(EcommercePoint.id), params=page, to_item=service.point_out)
 
 
 @router.post("/cold-chain-facilities", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*COUNTY)])
@@ -302,8 +303,8 @@ async def register_cold_chain(body: ColdChainIn, session: SessionDep, principal:
 
 @router.get("/cold-chain-facilities")
 async def list_cold_chain(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[ColdChainOut]:
-    stmt = select(ColdChainFacility).where(visible(principal, region=ColdChainFacility.county_code))
-    return await paginate(session, stmt, key=ColdChainFacility.id, params=page, to_item=service.facility_out)
+    stmt = select(ColdChainFacility).where(visible(principal, region=col(ColdChainFacility.county_code)))
+    return await paginate(session, stmt, key=col(ColdChainFacility.id), params=page, to_item=service.facility_out)
 
 
 @router.get("/villages/{village_code}/market-links", summary="R18–R21 for one village on a day")

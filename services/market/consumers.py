@@ -20,7 +20,7 @@ async def apply(session: AsyncSession, batch: list[Delivered]) -> None:
         if isinstance(data, (VillageRegistered, VillageUpdated)):
             village = await session.get(KnownVillage, data.village_code)
             if village is None:
-                village = KnownVillage(code=data.village_code)
+                village = KnownVillage(code=data.village_code, name=data.name)
                 session.add(village)
             village.name = data.name
             village.categories = list(data.categories)
@@ -28,7 +28,7 @@ async def apply(session: AsyncSession, batch: list[Delivered]) -> None:
         elif isinstance(data, HouseholdRegistered):
             household = await session.get(KnownHousehold, data.household_id)
             if household is None:
-                household = KnownHousehold(id=data.household_id)
+                household = KnownHousehold(id=data.household_id, village_code=data.village_code, poverty_status=data.poverty_status)
                 session.add(household)
             household.village_code = data.village_code
             household.poverty_status = data.poverty_status
@@ -43,7 +43,7 @@ async def apply(session: AsyncSession, batch: list[Delivered]) -> None:
         elif isinstance(data, (EntityRegistered, EntityUpdated)):
             entity = await session.get(KnownEntity, data.entity_id)
             if entity is None:
-                entity = KnownEntity(id=data.entity_id)
+                entity = KnownEntity(id=data.entity_id, name=data.name, kind=data.kind)
                 session.add(entity)
             entity.name = data.name
             entity.kind = data.kind

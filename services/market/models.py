@@ -51,8 +51,8 @@ class KnownVillage(MarketTable, table=True):
 
     code: str = Field(sa_column=Column(String(12), primary_key=True))
     name: str = Field(sa_column=Column(String(100), nullable=False))
-    categories: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
-    paired_unit: str | None = Field(sa_column=Column(String(200)))
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
+    paired_unit: str | None = Field(default=None, sa_column=Column(String(200)))
 
 
 class KnownHousehold(MarketTable, table=True):
@@ -61,7 +61,7 @@ class KnownHousehold(MarketTable, table=True):
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
     poverty_status: str = Field(sa_column=Column(String(30), nullable=False))
-    left_on: date | None = Field(sa_column=Column(Date))
+    left_on: date | None = Field(default=None, sa_column=Column(Date))
 
 
 class KnownEntity(MarketTable, table=True):
@@ -70,8 +70,8 @@ class KnownEntity(MarketTable, table=True):
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     name: str = Field(sa_column=Column(String(200), nullable=False))
     kind: str = Field(sa_column=Column(String(40), nullable=False))
-    county_code: str | None = Field(sa_column=Column(String(6)))
-    village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    county_code: str | None = Field(default=None, sa_column=Column(String(6)))
+    village_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
 
 
 # ---- partner platforms and their signed webhooks ---------------------------------------------
@@ -82,9 +82,9 @@ class Partner(MarketTable, table=True):
 
     code: str = Field(sa_column=Column(String(40), primary_key=True))
     name: str = Field(sa_column=Column(String(100), nullable=False))
-    enabled: bool = Field(sa_column=Column(Boolean, default=True, nullable=False))
-    allowed_products: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    enabled: bool = Field(default=True, sa_column=Column(Boolean, default=True, nullable=False))
+    allowed_products: list[str] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class PartnerSecret(MarketTable, table=True):
@@ -96,9 +96,9 @@ class PartnerSecret(MarketTable, table=True):
     # ``whsec_…`` encrypted with the service's vault; only the last characters are ever shown.
     secret_cipher: str = Field(sa_column=Column(String(300), nullable=False))
     hint: str = Field(sa_column=Column(String(12), nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
     created_by: str = Field(sa_column=Column(String(100), nullable=False))
-    revoked_at: datetime | None = Field(sa_column=Column(UTCDateTime()))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class WebhookMessage(MarketTable, table=True):
@@ -111,8 +111,8 @@ class WebhookMessage(MarketTable, table=True):
     body_hash: str = Field(sa_column=Column(String(64), nullable=False))
     status_code: int = Field(sa_column=Column(Integer, nullable=False))
     response: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    order_id: str | None = Field(sa_column=Column(String(36)))
-    received_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    order_id: str | None = Field(default=None, sa_column=Column(String(36)))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class PartnerOrder(MarketTable, table=True):
@@ -127,12 +127,12 @@ class PartnerOrder(MarketTable, table=True):
     partner_order_id: str = Field(sa_column=Column(String(100), nullable=False))
     body_hash: str = Field(sa_column=Column(String(64), nullable=False))
     buyer_kind: str = Field(sa_column=Column(String(40), nullable=False))
-    buyer_name: str | None = Field(sa_column=Column(String(200)))
-    village_code: str | None = Field(sa_column=Column(String(12), index=True))
-    entity_id: str | None = Field(sa_column=Column(String(36), index=True))
+    buyer_name: str | None = Field(default=None, sa_column=Column(String(200)))
+    village_code: str | None = Field(default=None, sa_column=Column(String(12), index=True))
+    entity_id: str | None = Field(default=None, sa_column=Column(String(36), index=True))
     total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     placed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    received_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class PartnerOrderLine(MarketTable, table=True):
@@ -148,12 +148,12 @@ class PartnerOrderLine(MarketTable, table=True):
     order_id: str = Field(sa_column=Column(String(36), primary_key=True))
     line_no: int = Field(sa_column=Column(Integer, primary_key=True))
     product: str = Field(sa_column=Column(String(40), nullable=False))
-    product_name: str | None = Field(sa_column=Column(String(200)))
+    product_name: str | None = Field(default=None, sa_column=Column(String(200)))
     quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
     unit: str = Field(sa_column=Column(String(10), nullable=False))
     unit_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
-    filled_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
+    filled_milli: int = Field(default=0, sa_column=Column(BigInteger, default=0, nullable=False))
 
 
 # ---- order farming (R12) ----------------------------------------------------------------------
@@ -179,10 +179,10 @@ class OrderContract(MarketTable, table=True):
     floor_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     starts_on: date = Field(sa_column=Column(Date, nullable=False))
     ends_on: date = Field(sa_column=Column(Date, nullable=False))
-    delivered_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
-    settled_fen: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
+    delivered_milli: int = Field(default=0, sa_column=Column(BigInteger, default=0, nullable=False))
+    settled_fen: int = Field(default=0, sa_column=Column(BigInteger, default=0, nullable=False))
     signed_by: str = Field(sa_column=Column(String(100), nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class Delivery(MarketTable, table=True):
@@ -211,8 +211,8 @@ class Delivery(MarketTable, table=True):
     floor_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     paid_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
-    filled_milli: int = Field(sa_column=Column(BigInteger, default=0, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    filled_milli: int = Field(default=0, sa_column=Column(BigInteger, default=0, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class OrderFill(MarketTable, table=True):
@@ -234,7 +234,7 @@ class OrderFill(MarketTable, table=True):
     village_code: str = Field(sa_column=Column(String(12), nullable=False))
     entity_id: str = Field(sa_column=Column(String(36), nullable=False))
     quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 # ---- market linkage (R18–R21) -----------------------------------------------------------------
@@ -251,13 +251,13 @@ class DirectSupplyChannel(MarketTable, table=True):
     village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
     kind: str = Field(sa_column=Column(String(30), nullable=False))
     counterparty: str = Field(sa_column=Column(String(200), nullable=False))
-    partner: str | None = Field(sa_column=Column(String(40)))
-    product: str | None = Field(sa_column=Column(String(40)))
+    partner: str | None = Field(default=None, sa_column=Column(String(40)))
+    product: str | None = Field(default=None, sa_column=Column(String(40)))
     period_start: date = Field(sa_column=Column(Date, nullable=False))
     period_end: date = Field(sa_column=Column(Date, nullable=False))
     volume_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
     unit: str = Field(sa_column=Column(String(10), nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class ShowcaseWindow(MarketTable, table=True):
@@ -268,8 +268,8 @@ class ShowcaseWindow(MarketTable, table=True):
     paired_unit: str = Field(sa_column=Column(String(200), nullable=False))
     form: str = Field(sa_column=Column(String(10), nullable=False))
     opened_on: date = Field(sa_column=Column(Date, nullable=False))
-    address_or_url: str | None = Field(sa_column=Column(String(500)))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    address_or_url: str | None = Field(default=None, sa_column=Column(String(500)))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class EcommercePoint(MarketTable, table=True):
@@ -279,12 +279,12 @@ class EcommercePoint(MarketTable, table=True):
     level: str = Field(sa_column=Column(String(20), nullable=False))
     name: str = Field(sa_column=Column(String(200), nullable=False))
     county_code: str = Field(sa_column=Column(String(6), index=True, nullable=False))
-    township_code: str | None = Field(sa_column=Column(String(9)))
-    village_code: str | None = Field(sa_column=Column(String(12)))
-    covered_village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
-    covered_bases: list[dict[str, object]] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    township_code: str | None = Field(default=None, sa_column=Column(String(9)))
+    village_code: str | None = Field(default=None, sa_column=Column(String(12)))
+    covered_village_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
+    covered_bases: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
     opened_on: date = Field(sa_column=Column(Date, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class ColdChainFacility(MarketTable, table=True):
@@ -294,13 +294,13 @@ class ColdChainFacility(MarketTable, table=True):
     kind: str = Field(sa_column=Column(String(20), nullable=False))
     name: str = Field(sa_column=Column(String(200), nullable=False))
     county_code: str = Field(sa_column=Column(String(6), index=True, nullable=False))
-    township_code: str | None = Field(sa_column=Column(String(9)))
-    capacity: str | None = Field(sa_column=Column(String(30)))
-    capacity_unit: str | None = Field(sa_column=Column(String(20)))
-    covered_village_codes: list[str] = Field(sa_column=Column(JSON, default=list, nullable=False))
-    covered_bases: list[dict[str, object]] = Field(sa_column=Column(JSON, default=list, nullable=False))
+    township_code: str | None = Field(default=None, sa_column=Column(String(9)))
+    capacity: str | None = Field(default=None, sa_column=Column(String(30)))
+    capacity_unit: str | None = Field(default=None, sa_column=Column(String(20)))
+    covered_village_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
+    covered_bases: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON, default=list, nullable=False))
     opened_on: date = Field(sa_column=Column(Date, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), default=utcnow, nullable=False))
 
 
 class Coverage(MarketTable, table=True):
@@ -312,5 +312,5 @@ class Coverage(MarketTable, table=True):
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     facility_kind: str = Field(sa_column=Column(String(20), nullable=False))  # "ecommerce_point" | "cold_chain"
     facility_id: str = Field(sa_column=Column(String(36), nullable=False))
-    village_code: str | None = Field(sa_column=Column(String(12)))
-    base_code: str | None = Field(sa_column=Column(String(60)))
+    village_code: str | None = Field(default=None, sa_column=Column(String(12)))
+    base_code: str | None = Field(default=None, sa_column=Column(String(60)))

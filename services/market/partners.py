@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.market.models import Partner, PartnerSecret
+from services.market.models import Partner, PartnerSecret, col
 from services.market.schemas import PartnerIn, PartnerOut, PartnerPatch, SecretCreated, SecretOut
 from services.market.settings import get_market_settings
 from services.market.signing import new_secret, secret_key
@@ -69,7 +69,7 @@ class PartnerCache:
         if partner is not None:
             rows = (
                 await session.execute(
-                    select(PartnerSecret.secret_cipher).where(PartnerSecret.partner == code, PartnerSecret.revoked_at.is_(None))
+                    select(col(PartnerSecret.secret_cipher)).where(col(PartnerSecret.partner) == code, col(PartnerSecret.revoked_at).is_(None))
                 )
             ).scalars()
             auth = PartnerAuth(
@@ -92,7 +92,7 @@ def cache_of(extras: dict[str, object]) -> PartnerCache:
 
 async def seed_partners(session: AsyncSession) -> int:
     """Register the eight §6.1 platforms that are missing; idempotent."""
-    existing = set((await session.execute(select(Partner.code))).scalars())
+    existing = set((await session.execute(select(col(Partner.code)))).scalars())
     added = 0
     for code, name in SEED_PARTNERS.items():
         if code in existing:
@@ -108,7 +108,7 @@ async def _active_count(session: AsyncSession, code: str) -> int:
     return int(
         (
             await session.execute(
-                select(func.count()).select_from(PartnerSecret).where(PartnerSecret.partner == code, PartnerSecret.revoked_at.is_(None))
+                select(func.count()).select_from(PartnerSecret).where(col(PartnerSecret.partner) == code, col(PartnerSecret.revoked_at).is_(None))
             )
         ).scalar_one()
     )

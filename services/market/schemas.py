@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints, field_validator, model_validator
 
@@ -75,7 +75,7 @@ PolicyTime = Annotated[AwareDatetime, AfterValidator(_in_window), Field(descript
 
 # ---- webhook payload (partners post this) -----------------------------------------------------
 
-WEBHOOK_EXAMPLE = {
+WEBHOOK_EXAMPLE: dict[str, Any] = {
     "type": "order.created",
     "timestamp": "2026-03-01T08:00:00Z",
     "data": {

@@ -25,6 +25,7 @@ from services.market.models import (
     PartnerOrder,
     PartnerOrderLine,
     ShowcaseWindow,
+    col,
 )
 from services.market.schemas import (
     BaseLinksOut,
@@ -110,9 +111,9 @@ async def order_visible(session: AsyncSession, principal: Principal, order: Part
 
 async def orders_visible(session: AsyncSession, principal: Principal) -> ColumnElement[bool]:
     """The WHERE clause of ``order_visible``, for lists."""
-    clause = visible(principal, region=PartnerOrder.village_code, entity=PartnerOrder.entity_id)
+    clause = visible(principal, region=col(PartnerOrder.village_code), entity=col(PartnerOrder.entity_id))
     reach = await entity_reach(session, principal)
-    return or_(clause, PartnerOrder.village_code.in_(sorted(reach))) if reach else clause
+    return or_(clause, col(PartnerOrder.village_code).in_(sorted(reach))) if reach else clause
 
 
 def _unknown_household(household_id: str) -> InvalidInput:
@@ -300,7 +301,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
 
 
 async def order_out(session: AsyncSession, order: PartnerOrder) -> OrderOut:
-    lines = (await session.execute(select(PartnerOrderLine).where(PartnerOrderLine.order_id == order.id).order_by(PartnerOrderLine.line_no))).scalars()
+    lines = (await session.execute(select(PartnerOrderLine).where(col(PartnerOrderLine.order_id) == order.id).order_by(col(PartnerOrderLine.line_no)))).scalars()
     return OrderOut(
         id=order.id,
         partner=order.partner,
@@ -645,12 +646,12 @@ async def village_links(*, session: AsyncSession, principal: Principal, village_
     ensure_readable(principal, region=village_code, what="村")
     await _known_village(session, village_code)
     day = linkage.Span.day(on)
-    channels = (await session.execute(select(DirectSupplyChannel).where(DirectSupplyChannel.village_code == village_code))).scalars()
-    windows = (await session.execute(select(ShowcaseWindow).where(ShowcaseWindow.village_code == village_code))).scalars()
+    channels = (await session.execute(select(DirectSupplyChannel).where(col(DirectSupplyChannel.village_code) == village_code))).scalars()
+    windows = (await session.execute(select(ShowcaseWindow).where(col(ShowcaseWindow.village_code) == village_code))).scalars()
 
     def covering(kind: str, model: type[EcommercePoint | ColdChainFacility]) -> Select[Any]:
-        ids = select(Coverage.facility_id).where(Coverage.facility_kind == kind, Coverage.village_code == village_code)
-        return select(model).where(model.id.in_(ids))
+        ids = select(col(Coverage.facility_id)).where(col(Coverage.facility_kind) == kind, col(Coverage.village_code) == village_code)
+        return select(model).where(col(model.id).in_(ids))
 
     points = (await session.execute(covering("ecommerce_point", EcommercePoint))).scalars()
     facilities = (await session.execute(covering("cold_chain", ColdChainFacility))).scalars()
@@ -674,8 +675,8 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
         (
             await session.execute(
                 select(EcommercePoint)
-                .join(Coverage, Coverage.facility_id == EcommercePoint.id)
-                .where(Coverage.base_code == base_code, visible(principal, region=EcommercePoint.county_code))
+                .join(Coverage, col(Coverage.facility_id) == col(EcommercePoint.id))
+                .where(col(Coverage.base_code) == base_code, visible(principal, region=col(EcommercePoint.county_code)))
             )
         ).scalars().unique()
     )
@@ -683,8 +684,8 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
         (
             await session.execute(
                 select(ColdChainFacility)
-                .join(Coverage, Coverage.facility_id == ColdChainFacility.id)
-                .where(Coverage.base_code == base_code, visible(principal, region=ColdChainFacility.county_code))
+                .join(Coverage, col(Coverage.facility_id) == col(ColdChainFacility.id))
+                .where(col(Coverage.base_code) == base_code, visible(principal, region=col(ColdChainFacility.county_code)))
             )
         ).scalars().unique()
     )
@@ -692,9 +693,8 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
     # A base is described by the facilities covering it that are open on the day, as before.
     open_points = linkage.r20_ecommerce_station(points, day)
     open_facilities = [f for f in facilities if f.opened_on <= on]
-    described = [
-        CoveredBase.model_validate(b) for f in [*open_points.counted, *open_facilities] for b in (f.covered_bases or []) if b.get("base_code") == base_code
-    ]
+    bases = [b for p in open_points.counted for b in p.covered_bases or []] + [b for f in open_facilities for b in f.covered_bases or []]
+    described = [CoveredBase.model_validate(b) for b in bases if b.get("base_code") == base_code]
     if not described:
         raise NotFound("基地不存在", detail_en=f"no e-commerce point or cold-chain facility covers base {base_code}")
     is_large = any(b.is_large for b in described)

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.market import domain
-from services.market.models import KnownEntity, KnownVillage, PartnerOrder, PartnerOrderLine, WebhookMessage
+from services.market.models import KnownEntity, KnownVillage, PartnerOrder, PartnerOrderLine, WebhookMessage, col, table_of
 from services.market.partners import PartnerAuth, cache_of
 from services.market.schemas import WebhookOrder, WebhookPayload
 from services.market.settings import get_market_settings
@@ -105,10 +105,9 @@ def _response(status: int, body: dict[str, Any]) -> tuple[int, bytes]:
 
 async def _insert_ignore(session: AsyncSession, ctx: ServiceContext, table: Any, values: dict[str, Any], keys: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row is new. On PostgreSQL a concurrent insert of the same key waits for the other transaction."""
-    if ctx.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert = postgresql.insert if ctx.engine.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
     return (await session.execute(stmt)).first() is not None
 
@@ -144,8 +143,8 @@ async def _replay(session: AsyncSession, partner_code: str, msg_id: str, digest:
     """The first response to ``msg_id`` when this is a redelivery of the same body; a 409 when the id is reused for another."""
     first = (
         await session.execute(
-            select(WebhookMessage.status_code, WebhookMessage.response, WebhookMessage.body_hash).where(
-                WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id
+            select(col(WebhookMessage.status_code), col(WebhookMessage.response), col(WebhookMessage.body_hash)).where(
+                col(WebhookMessage.partner) == partner_code, col(WebhookMessage.webhook_id) == msg_id
             )
         )
     ).first()
@@ -202,7 +201,7 @@ async def _ingest(
     fresh_message = await _insert_ignore(
         session,
         ctx,
-        WebhookMessage.__table__,
+        table_of(WebhookMessage),
         {"partner": partner_code, "webhook_id": msg_id, "body_hash": order_hash, "status_code": status, "response": content, "order_id": order_id},
         ["partner", "webhook_id"],
     )
@@ -216,7 +215,7 @@ async def _ingest(
     fresh_order = await _insert_ignore(
         session,
         ctx,
-        PartnerOrder.__table__,
+        table_of(PartnerOrder),
         {
             "id": order_id,
             "partner": partner_code,
@@ -235,8 +234,8 @@ async def _ingest(
     if not fresh_order:
         existing = (
             await session.execute(
-                select(PartnerOrder.id, PartnerOrder.body_hash).where(
-                    PartnerOrder.partner == partner_code, PartnerOrder.partner_order_id == order.partner_order_id
+                select(col(PartnerOrder.id), col(PartnerOrder.body_hash)).where(
+                    col(PartnerOrder.partner) == partner_code, col(PartnerOrder.partner_order_id) == order.partner_order_id
                 )
             )
         ).one()
@@ -251,13 +250,13 @@ async def _ingest(
         status, content = _response(200, {"order_id": existing.id, "partner_order_id": order.partner_order_id, "status": "duplicate"})
         await session.execute(
             update(WebhookMessage)
-            .where(WebhookMessage.partner == partner_code, WebhookMessage.webhook_id == msg_id)
+            .where(col(WebhookMessage.partner) == partner_code, col(WebhookMessage.webhook_id) == msg_id)
             .values(response=content, order_id=existing.id)
         )
         return Response(content, status_code=status, media_type=JSON)
 
     # One multi-row INSERT for all lines: one round trip whatever the order's size.
-    await session.execute(insert(PartnerOrderLine.__table__).values([{"order_id": order_id, **line} for line in lines]))
+    await session.execute(insert(table_of(PartnerOrderLine)).values([{"order_id": order_id, **line} for line in lines]))
     session.info[PRINCIPAL_KEY] = Principal(subject=f"partner:{partner_code}", role="partner")  # type: ignore[arg-type]
     emit(
         session,
