@@ -45,9 +45,7 @@ async def household_income(
     month: Month = None,
     as_of: AsOf = None,
 ) -> HouseholdIncome:
-    return await service.household_income(
-        session=session, principal=principal, household_id=household_id, year=year, month=month, as_of=as_of
-    )
+    return await service.household_income(session=session, principal=principal, household_id=household_id, year=year, month=month, as_of=as_of)
 
 
 @router.get("/households/{household_id}/income/entries", summary="A household's income entries, with their lineage")
@@ -60,9 +58,7 @@ async def household_income_entries(
     month: Month = None,
     as_of: AsOf = None,
 ) -> Page[IncomeEntryOut]:
-    return await service.household_entries(
-        session=session, principal=principal, household_id=household_id, page=page, year=year, month=month, as_of=as_of
-    )
+    return await service.household_entries(session=session, principal=principal, household_id=household_id, page=page, year=year, month=month, as_of=as_of)
 
 
 @router.get("/aggregates", summary="Incomes of a village, township, county or the city by benefit type")

@@ -173,7 +173,7 @@ def cmd_witness(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from services.ledger import proofs, witness
-    from shared.checkpoint import CheckpointError, Checkpoint
+    from shared.checkpoint import Checkpoint, CheckpointError
     from shared.settings import get_settings
 
     try:

@@ -124,8 +124,6 @@ class Facts:
     year: int = 0
     county_allocations: list[dict[str, Any]] | None = None  # R1 is judged per county, also for a village
 
-
-
     def of(self, name: str) -> list[dict[str, Any]]:
         return self.by_name.get(name, [])
 
@@ -214,7 +212,14 @@ def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence
     with_entity = [p for p in funded if p.get("entity_id")]
     training = [f for n in TRAINING_FACTS for f in facts.of(n)]
     channels = [f for n in SALES_CHANNEL_FACTS for f in facts.of(n) if village_code is None or _covers(f, village_code)]
-    numbers = {"projects": len(projects), "at_least_area": len(large), "funded_with_entity": len(with_entity), "training_facts": len(training), "sales_channels": len(channels), "min_area_tenth_mu": t.r4_min_area_tenth_mu}
+    numbers = {
+        "projects": len(projects),
+        "at_least_area": len(large),
+        "funded_with_entity": len(with_entity),
+        "training_facts": len(training),
+        "sales_channels": len(channels),
+        "min_area_tenth_mu": t.r4_min_area_tenth_mu,
+    }
     ok = bool(with_entity) and bool(training) and bool(channels)
     evidence = _ids(with_entity or large or projects) + _ids(training[:5]) + _ids(channels[:5])
     return Indicator("R4", MET if ok else NOT_MET, evidence, numbers)
@@ -296,7 +301,13 @@ def _labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
         return _unpublished("R7", *TRAINING_FACTS)
     verdicts = {m: training_compliant(m, facts, t) for m in people}
     failing = sorted(m for m, v in verdicts.items() if v is not True)
-    numbers = {"labourers": len(people), "compliant": len(people) - len(failing), "sessions_per_year": t.r7_sessions_per_year, "days_per_session": t.r7_days_per_session, "years": t.r7_years}
+    numbers = {
+        "labourers": len(people),
+        "compliant": len(people) - len(failing),
+        "sessions_per_year": t.r7_sessions_per_year,
+        "days_per_session": t.r7_days_per_session,
+        "years": t.r7_years,
+    }
     return Indicator("R7", NOT_MET if failing else MET, failing or sorted(people), numbers)
 
 
@@ -360,7 +371,9 @@ def r14_lease_back_risk(facts: Facts) -> Indicator:
     if not agreements:
         return Indicator("R14", NO_DATA, note="no lease-back agreement")
     uncovered = [a for a in agreements if not a.get("has_disaster_terms")]
-    return Indicator("R14", NOT_MET if uncovered else MET, _ids(uncovered or agreements), {"agreements": len(agreements), "without_disaster_clause": len(uncovered)})
+    return Indicator(
+        "R14", NOT_MET if uncovered else MET, _ids(uncovered or agreements), {"agreements": len(agreements), "without_disaster_clause": len(uncovered)}
+    )
 
 
 def r17_dividends(facts: Facts, t: Thresholds) -> Indicator:
@@ -406,14 +419,8 @@ def r22_cadre_led_project(facts: Facts) -> Indicator:
     """R22 §7.3: ≥1 income project led by a village cadre or Party member."""
     if not facts.published("project_registered"):
         return _unpublished("R22", "project_registered")
-    leaders = {
-        str(m["member_id"]) for m in facts.of("member_registered") + facts.of("member_updated") if m.get("is_party_member") or m.get("is_village_cadre")
-    }
-    led = [
-        p
-        for p in facts.of("project_registered")
-        if p.get("led_by") in ("village_cadre", "party_member") or str(p.get("leader_member_id")) in leaders
-    ]
+    leaders = {str(m["member_id"]) for m in facts.of("member_registered") + facts.of("member_updated") if m.get("is_party_member") or m.get("is_village_cadre")}
+    led = [p for p in facts.of("project_registered") if p.get("led_by") in ("village_cadre", "party_member") or str(p.get("leader_member_id")) in leaders]
     return Indicator("R22", MET if led else NOT_MET, _ids(led), {"projects": len(facts.of("project_registered")), "cadre_or_party_led": len(led)})
 
 

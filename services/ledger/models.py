@@ -26,7 +26,20 @@ class LedgerTable(SQLModel, registry=registry(metadata=make_base("ledger").metad
 
 
 Base = LedgerTable  # the name the ledger's callers (and its tests) know the tables' base by
-__all__ = ["Base", "Checkpoint", "HouseholdSize", "IncomeEntry", "IncomeEntryFields", "LedgerHousehold", "LedgerMember", "LedgerTable", "ParkedFact", "PolicyFact", "col", "table_of"]
+__all__ = [
+    "Base",
+    "Checkpoint",
+    "HouseholdSize",
+    "IncomeEntry",
+    "IncomeEntryFields",
+    "LedgerHousehold",
+    "LedgerMember",
+    "LedgerTable",
+    "ParkedFact",
+    "PolicyFact",
+    "col",
+    "table_of",
+]
 
 
 def table_of(model: type[LedgerTable]) -> Table:
@@ -47,7 +60,9 @@ class LedgerHousehold(LedgerTable, table=True):
     poverty_status: str = Field(sa_column=Column(String(30), nullable=False))
     registered_on: date = Field(sa_column=Column(Date, nullable=False))
     left_on: date | None = Field(sa_column=Column(Date))
-    head_member_id: str | None = Field(default=None, sa_column=Column(String(36)))  # the head (户主): a member registered as head, or named by household_head_changed
+    head_member_id: str | None = Field(
+        default=None, sa_column=Column(String(36))
+    )  # the head (户主): a member registered as head, or named by household_head_changed
 
 
 class LedgerMember(LedgerTable, table=True):

@@ -24,14 +24,14 @@ from sqlalchemy import JSON, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger.models import (
-    col,
-    table_of,
     HouseholdSize,
     IncomeEntry,
     LedgerHousehold,
     LedgerMember,
     ParkedFact,
     PolicyFact,
+    col,
+    table_of,
 )
 from shared.bounds import MAX_COUNT, MAX_PAYMENT_FEN
 from shared.bus import Delivered
@@ -190,9 +190,7 @@ class Rows:
         self._fact(envelope, _data(envelope))
 
     def _park(self, envelope: dict[str, Any], reason: str) -> None:
-        log.warning(
-            "fact parked, not booked: %s", reason, extra={"event_id": envelope.get("id"), "event_type": envelope.get("type"), "reason": reason}
-        )
+        log.warning("fact parked, not booked: %s", reason, extra={"event_id": envelope.get("id"), "event_type": envelope.get("type"), "reason": reason})
         data = envelope.get("data")
         self.parked.append(
             {
@@ -293,9 +291,7 @@ class Rows:
         if self.sizes:
             await session.execute(insert(HouseholdSize), self.sizes)
         if self.incomes:
-            await session.execute(
-                insert(IncomeEntry), [dict(zip(INCOME_COLUMNS, r, strict=True)) | {"lineage": json.loads(r[LINEAGE])} for r in self.incomes]
-            )
+            await session.execute(insert(IncomeEntry), [dict(zip(INCOME_COLUMNS, r, strict=True)) | {"lineage": json.loads(r[LINEAGE])} for r in self.incomes])
         if self.facts:
             await session.execute(insert(PolicyFact), self.facts)
         if self.parked:
@@ -321,17 +317,22 @@ class Rows:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(left_on=bindparam("on"))
             await session.execute(stmt, [{"hid": h, "on": d} for h, d in self.left.items()])
 
-
     async def copy(self, raw: Any) -> None:
         """The same rows through PostgreSQL's COPY (asyncpg ``copy_records_to_table``): the replay's fast path."""
         households = self.households
         if households:
-            known = {r[0] for r in await raw.fetch("SELECT household_id FROM ledger_household WHERE household_id = ANY($1::text[])", [h["household_id"] for h in households])}
+            known = {
+                r[0]
+                for r in await raw.fetch(
+                    "SELECT household_id FROM ledger_household WHERE household_id = ANY($1::text[])", [h["household_id"] for h in households]
+                )
+            }
             fresh: dict[str, dict[str, Any]] = {}
             for h in households:
                 if h["household_id"] not in known:
                     fresh.setdefault(h["household_id"], h)
             households = list(fresh.values())
+
         async def known_members(ids: list[str]) -> list[str]:
             return [r[0] for r in await raw.fetch("SELECT member_id FROM ledger_member WHERE member_id = ANY($1::text[])", ids)]
 

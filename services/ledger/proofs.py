@@ -122,9 +122,7 @@ async def sign_checkpoints(trees: Trees, sources: tuple[str, ...] = SOURCES) -> 
         async with trees.ledger.begin() as conn:
             exists = (await conn.execute(select(table.c.tree_size).where(table.c.source == source, table.c.tree_size == tree.size))).first()
             if exists is None:  # two signers at once: the first one's note stands
-                await conn.execute(
-                    table.insert().values(source=source, tree_size=tree.size, root_hash=tree.root.hex(), note=note, signed_at=utcnow())
-                )
+                await conn.execute(table.insert().values(source=source, tree_size=tree.size, root_hash=tree.root.hex(), note=note, signed_at=utcnow()))
                 notes.append(note)
     return notes
 
@@ -281,16 +279,12 @@ async def published_key(request: Request) -> PlainTextResponse:
 
 
 @router.get("/audit/checkpoints/{source}", summary="Checkpoints signed for a source, newest first")
-async def list_checkpoints(
-    request: Request, source: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[dict[str, Any]]:
+async def list_checkpoints(request: Request, source: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     trees = _ledger(request)
     trees.source(source)
     async with trees.ledger.connect() as conn:
         rows = (
-            await conn.execute(
-                select(CheckpointRow).where(col(CheckpointRow.source) == source).order_by(col(CheckpointRow.tree_size).desc()).limit(limit)
-            )
+            await conn.execute(select(CheckpointRow).where(col(CheckpointRow.source) == source).order_by(col(CheckpointRow.tree_size).desc()).limit(limit))
         ).all()
     return [{"tree_size": r.tree_size, "root_hash": b64(bytes.fromhex(r.root_hash)), "signed_at": r.signed_at.isoformat(), "note": r.note} for r in rows]
 

@@ -87,7 +87,14 @@ class Aggregate(BaseModel):
                     "year": 2026,
                     "by_type": _BY_TYPE_EXAMPLE,
                     "total_fen": 1735000,
-                    "share_bp": {"order_production": 2075, "wage_labor": 6916, "lease_back": 0, "policy_support": 288, "asset_income": 461, "equity_dividend": 260},
+                    "share_bp": {
+                        "order_production": 2075,
+                        "wage_labor": 6916,
+                        "lease_back": 0,
+                        "policy_support": 288,
+                        "asset_income": 461,
+                        "equity_dividend": 260,
+                    },
                     "households": 2,
                     "people": 7,
                     "per_capita_fen": 247857,
@@ -129,8 +136,20 @@ class Indicators(BaseModel):
                     "year": 2026,
                     "categories": ["province_poor"],
                     "indicators": [
-                        {"rule": "R5", "status": "met", "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"], "numbers": {"entities": 1, "joint_stock_or_cooperative": 1}, "note": None},
-                        {"rule": "R18", "status": "no_data", "evidence": [], "numbers": {}, "note": "waiting for direct_supply_channel_opened from its producer"},
+                        {
+                            "rule": "R5",
+                            "status": "met",
+                            "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"],
+                            "numbers": {"entities": 1, "joint_stock_or_cooperative": 1},
+                            "note": None,
+                        },
+                        {
+                            "rule": "R18",
+                            "status": "no_data",
+                            "evidence": [],
+                            "numbers": {},
+                            "note": "waiting for direct_supply_channel_opened from its producer",
+                        },
                     ],
                 }
             ]
@@ -148,7 +167,14 @@ class ChainReport(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"ok": False, "filtered": False, "counts": {"/fupin/funds": 120, "/fupin/households": 341}, "breaks": [{"source": "/fupin/funds", "sequence": 57, "event_id": "0192…", "reason": "hash does not match the content: the event was altered"}]}
+                {
+                    "ok": False,
+                    "filtered": False,
+                    "counts": {"/fupin/funds": 120, "/fupin/households": 341},
+                    "breaks": [
+                        {"source": "/fupin/funds", "sequence": 57, "event_id": "0192…", "reason": "hash does not match the content: the event was altered"}
+                    ],
+                }
             ]
         }
     )

@@ -66,9 +66,9 @@ async def household_income(
         size = size.where(col(HouseholdSize.recorded_at) < known_until(as_of))
         sums = sums.where(col(IncomeEntry.recorded_at) < known_until(as_of))
     latest_size = size.order_by(col(HouseholdSize.effective_on).desc(), col(HouseholdSize.recorded_at).desc()).limit(1).scalar_subquery()
-    place: Select[*tuple[Any, ...]] = select(literal("@household").label("k"), func.coalesce(latest_size, 0).label("v"), col(LedgerHousehold.village_code).label("w")).where(
-        col(LedgerHousehold.household_id) == household_id
-    )
+    place: Select[*tuple[Any, ...]] = select(
+        literal("@household").label("k"), func.coalesce(latest_size, 0).label("v"), col(LedgerHousehold.village_code).label("w")
+    ).where(col(LedgerHousehold.household_id) == household_id)
     stmt = union_all(place, sums.add_columns(literal(None, String).label("w")).group_by(col(IncomeEntry.benefit_type)))
     rows = (await session.execute(stmt)).all()
     village = next((r.w for r in rows if r.k == "@household"), None)
@@ -138,9 +138,13 @@ async def _sizes_at(session: AsyncSession, household_ids: list[str], end: date) 
     for start in range(0, len(household_ids), 900):
         chunk = household_ids[start : start + 900]
         rows = await session.execute(
-            select(col(HouseholdSize.household_id), col(HouseholdSize.member_count), col(HouseholdSize.labour_count), col(HouseholdSize.effective_on), col(HouseholdSize.recorded_at)).where(
-                col(HouseholdSize.household_id).in_(chunk), col(HouseholdSize.effective_on) < end
-            )
+            select(
+                col(HouseholdSize.household_id),
+                col(HouseholdSize.member_count),
+                col(HouseholdSize.labour_count),
+                col(HouseholdSize.effective_on),
+                col(HouseholdSize.recorded_at),
+            ).where(col(HouseholdSize.household_id).in_(chunk), col(HouseholdSize.effective_on) < end)
         )
         for hid, members, labour, on, at in rows.all():
             best = out.get(hid)
@@ -159,14 +163,18 @@ async def _households_in(session: AsyncSession, level: Level, code: str, start: 
     return list((await session.execute(stmt.order_by(col(LedgerHousehold.household_id)))).scalars())
 
 
-async def aggregate(
-    *, session: AsyncSession, principal: Principal, level: Level, code: str, year: int, page: PageParams
-) -> Aggregate:
+async def aggregate(*, session: AsyncSession, principal: Principal, level: Level, code: str, year: int, page: PageParams) -> Aggregate:
     _check_place(principal, level, code)
     start, end = period(year, None)
     columns = {"village": col(IncomeEntry.village_code), "township": col(IncomeEntry.township_code), "county": col(IncomeEntry.county_code)}
     in_year = and_(_place_filter(level, code, columns), col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
-    rows = (await session.execute(select(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type), func.sum(col(IncomeEntry.amount_fen))).where(in_year).group_by(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type)))).all()
+    rows = (
+        await session.execute(
+            select(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type), func.sum(col(IncomeEntry.amount_fen)))
+            .where(in_year)
+            .group_by(col(IncomeEntry.household_id), col(IncomeEntry.benefit_type))
+        )
+    ).all()
     per_household: dict[str, int] = defaultdict(int)
     entries_of: set[str] = set()
     typed: list[tuple[str, int]] = []
@@ -211,10 +219,19 @@ def _published() -> frozenset[str]:
 async def _facts(session: AsyncSession, *, county: str, village: str | None, year: int) -> domain.Facts:
     start, end = period(year, None)
     if village is not None:
-        place = or_(col(PolicyFact.village_code) == village, and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))))
+        place = or_(
+            col(PolicyFact.village_code) == village,
+            and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))),
+        )
     else:
         place = or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))
-    rows = (await session.execute(select(PolicyFact).where(place, col(PolicyFact.recorded_at) < datetime.combine(end, time.min, tzinfo=UTC)).order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id)))).scalars()
+    rows = (
+        await session.execute(
+            select(PolicyFact)
+            .where(place, col(PolicyFact.recorded_at) < datetime.combine(end, time.min, tzinfo=UTC))
+            .order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id))
+        )
+    ).scalars()
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in rows:
         by_name[f.fact].append(dict(f.data or {}) | {"event_id": f.event_id})

@@ -67,10 +67,7 @@ def witness(store: Path, verifier: Verifier, note: str, proof: dict[str, Any] | 
             except (ValueError, TypeError) as exc:
                 raise Refused("the consistency proof is not base64 hashes") from exc
             if not merkle.verify_consistency(old.size, new.size, old.root, new.root, path):
-                raise Refused(
-                    f"{new.origin}: the log of size {new.size} does not extend the kept one of size {old.size}: "
-                    "the history was rewritten"
-                )
+                raise Refused(f"{new.origin}: the log of size {new.size} does not extend the kept one of size {old.size}: the history was rewritten")
     folder = _dir(store, new.origin)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{new.size}.checkpoint").write_text(note, encoding="utf-8")

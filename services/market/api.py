@@ -87,7 +87,8 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(v) for v in node]
         return node
 
-    return walk(schema)
+    described: dict[str, Any] = walk(schema)
+    return described
 
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -113,8 +114,7 @@ if get_market_settings().bench_echo:
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _inline_refs(WebhookPayload.model_json_schema())}}},
         "parameters": [
-            {"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
-            for h in ("webhook-id", "webhook-timestamp", "webhook-signature")
+            {"name": h, "in": "header", "required": True, "schema": {"type": "string"}} for h in ("webhook-id", "webhook-timestamp", "webhook-signature")
         ],
     },
     responses={401: _PROBLEM, 403: _PROBLEM, 409: _PROBLEM, 413: _PROBLEM, 422: _PROBLEM},
@@ -308,9 +308,7 @@ async def list_cold_chain(session: SessionDep, principal: CurrentPrincipal, page
 
 
 @router.get("/villages/{village_code}/market-links", summary="R18–R21 for one village on a day")
-async def village_links(
-    village_code: VillageCodePath, session: SessionDep, principal: CurrentPrincipal, on: OnDay = None
-) -> VillageLinksOut:
+async def village_links(village_code: VillageCodePath, session: SessionDep, principal: CurrentPrincipal, on: OnDay = None) -> VillageLinksOut:
     return await service.village_links(session=session, principal=principal, village_code=village_code, on=on or date.today())
 
 

@@ -40,9 +40,7 @@ def parse_quantity(text: str, *, field: str, allow_zero: bool = False) -> int:
         raise InvalidInput("数量过大", detail_en="quantity is implausibly large", field=field)
     scaled = value * MILLI
     if scaled != scaled.to_integral_value():
-        raise InvalidInput(
-            f"数量最多 {QUANTITY_DECIMALS} 位小数", detail_en=f"quantity has more than {QUANTITY_DECIMALS} decimals", field=field
-        )
+        raise InvalidInput(f"数量最多 {QUANTITY_DECIMALS} 位小数", detail_en=f"quantity has more than {QUANTITY_DECIMALS} decimals", field=field)
     milli = int(scaled)
     if milli < 0 or (milli == 0 and not allow_zero):
         raise InvalidInput("数量须大于零", detail_en="quantity must be greater than zero", field=field)
@@ -151,18 +149,25 @@ def check_r12_delivery_within_contract(
         )
 
 
-def check_fill(*, line_product: str, delivery_product: str, line_unit: str, delivery_unit: str,
-               quantity_milli: int, line_open_milli: int, delivery_open_milli: int,
-               match_field: str = "delivery_id", quantity_field: str = "quantity") -> None:
+def check_fill(
+    *,
+    line_product: str,
+    delivery_product: str,
+    line_unit: str,
+    delivery_unit: str,
+    quantity_milli: int,
+    line_open_milli: int,
+    delivery_open_milli: int,
+    match_field: str = "delivery_id",
+    quantity_field: str = "quantity",
+) -> None:
     """A partner order line is filled only with the same product, in the same unit, within what both still have open."""
     if line_product != delivery_product:
         raise InvalidInput("交付的产品与订单行不符", detail_en=f"delivery is {delivery_product}, order line wants {line_product}", field=match_field)
     if line_unit != delivery_unit:
         raise InvalidInput("计量单位不一致", detail_en=f"delivery is in {delivery_unit}, order line in {line_unit}", field=match_field)
     if quantity_milli > line_open_milli:
-        raise InvalidInput(
-            "超过订单行未满足的数量", detail_en=f"only {format_quantity(line_open_milli)} of the line is still open", field=quantity_field
-        )
+        raise InvalidInput("超过订单行未满足的数量", detail_en=f"only {format_quantity(line_open_milli)} of the line is still open", field=quantity_field)
     if quantity_milli > delivery_open_milli:
         raise InvalidInput(
             "超过该交付未分配的数量", detail_en=f"only {format_quantity(delivery_open_milli)} of the delivery is unallocated", field=quantity_field
@@ -211,9 +216,7 @@ def check_ecommerce_point_location(*, level: str, county_code: str, township_cod
     """R20: a county centre sits in a county, a township station in a township, a village shop in a village."""
     needed = {"township_station": ("township_code", township_code), "village_shop": ("village_code", village_code)}.get(level)
     if needed and not needed[1]:
-        raise RuleViolation(
-            "R20", f"{level} 须指明所在的{needed[0]}", detail_en=f"a {level} needs its {needed[0]}", field=needed[0]
-        )
+        raise RuleViolation("R20", f"{level} 须指明所在的{needed[0]}", detail_en=f"a {level} needs its {needed[0]}", field=needed[0])
     for name, code in (("township_code", township_code), ("village_code", village_code)):
         if code and not code.startswith(county_code):
             raise InvalidInput(f"{name} 不在县 {county_code} 内", detail_en=f"{name} {code} is not inside county {county_code}", field=name)

@@ -18,7 +18,6 @@ from shared.bounds import MAX_PAYMENT_FEN, MAX_UNIT_PRICE_FEN
 from shared.db import UTCDateTime, make_base, utcnow
 
 
-
 class MarketTable(SQLModel, registry=registry(metadata=make_base("market").metadata)):
     """The market's tables: SQLModel on a registry of its own, whose MetaData (naming convention and
     the infrastructure tables included) is the market database's and Alembic's target."""

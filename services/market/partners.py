@@ -161,9 +161,7 @@ async def add_secret(*, session: AsyncSession, principal: Principal, vault: PiiV
     """A new active secret; the old ones stay active until revoked, so a partner rotates without downtime."""
     await get_partner(session=session, code=code)
     secret = new_secret()
-    row = PartnerSecret(
-        id=new_id(), partner=code, secret_cipher=vault.encrypt(secret), hint=secret[-4:], created_at=utcnow(), created_by=principal.subject
-    )
+    row = PartnerSecret(id=new_id(), partner=code, secret_cipher=vault.encrypt(secret), hint=secret[-4:], created_at=utcnow(), created_by=principal.subject)
     session.add(row)
     await session.flush()
     cache.invalidate(code)

@@ -83,9 +83,7 @@ WEBHOOK_EXAMPLE: dict[str, Any] = {
         "placed_at": "2026-03-01T07:59:12Z",
         "buyer": {"kind": "enterprise", "name": "东莞某食品有限公司"},
         "supply": {"village_code": "440232100201"},
-        "lines": [
-            {"line_no": 1, "product": "tea", "product_name": "必背红茶 250g", "quantity": "12.5", "unit": "kg", "unit_price_fen": 16000}
-        ],
+        "lines": [{"line_no": 1, "product": "tea", "product_name": "必背红茶 250g", "quantity": "12.5", "unit": "kg", "unit_price_fen": 16000}],
     },
 }
 
@@ -102,7 +100,7 @@ class WebhookSupply(StrictInput):
     entity_id: Ref | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
-    def _one(self) -> "WebhookSupply":
+    def _one(self) -> WebhookSupply:
         if (self.village_code is None) == (self.entity_id is None):
             raise ValueError("give exactly one of village_code or entity_id")
         return self
@@ -146,9 +144,7 @@ class WebhookPayload(StrictInput):
 
 class WebhookAccepted(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"order_id": "0192f0a4-7c3e-7000-8000-00000000a001", "partner_order_id": "JD-20260301-0001", "status": "accepted"}]
-        }
+        json_schema_extra={"examples": [{"order_id": "0192f0a4-7c3e-7000-8000-00000000a001", "partner_order_id": "JD-20260301-0001", "status": "accepted"}]}
     )
     order_id: str
     partner_order_id: str
@@ -186,7 +182,15 @@ class PartnerOut(BaseModel):
 class SecretOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"id": "0192f0a4-7c3e-7000-8000-00000000s001", "partner": "jd", "masked": "whsec_…x5Q=", "created_at": "2026-03-01T08:00:00Z", "revoked_at": None}]
+            "examples": [
+                {
+                    "id": "0192f0a4-7c3e-7000-8000-00000000s001",
+                    "partner": "jd",
+                    "masked": "whsec_…x5Q=",
+                    "created_at": "2026-03-01T08:00:00Z",
+                    "revoked_at": None,
+                }
+            ]
         }
     )
     id: str
@@ -230,7 +234,7 @@ class ContractIn(StrictInput):
     ends_on: PolicyDate
 
     @model_validator(mode="after")
-    def _term(self) -> "ContractIn":
+    def _term(self) -> ContractIn:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
         return self
@@ -275,9 +279,7 @@ class DeliveryIn(StrictInput):
     grade: Grade = "ungraded"
     delivered_on: PolicyDate
     market_price_fen: UnitPriceFen = Field(description="market price of the day, fen per unit")
-    order_line: OrderLineRef | None = Field(
-        None, description="the partner order line this whole delivery fills; the income's lineage then names the order"
-    )
+    order_line: OrderLineRef | None = Field(None, description="the partner order line this whole delivery fills; the income's lineage then names the order")
 
 
 class DeliveryOut(BaseModel):
@@ -393,7 +395,7 @@ class ChannelIn(StrictInput):
     unit: Unit
 
     @model_validator(mode="after")
-    def _period(self) -> "ChannelIn":
+    def _period(self) -> ChannelIn:
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
         if self.kind == "partner_platform" and not self.partner:

@@ -234,9 +234,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
         quantity_milli=quantity,
         contracted_milli=contract.quantity_milli,
     )
-    settlement = domain.settlement_amount_r12(
-        quantity_milli=quantity, floor_price_fen=contract.floor_price_fen, market_price_fen=data.market_price_fen
-    )
+    settlement = domain.settlement_amount_r12(quantity_milli=quantity, floor_price_fen=contract.floor_price_fen, market_price_fen=data.market_price_fen)
     domain.check_settlement_within_payment_ceiling(settlement.amount_fen)
     delivery = Delivery(
         id=new_id(),
@@ -266,8 +264,14 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
             raise InvalidInput("订单不存在", detail_en=f"unknown order {data.order_line.order_id}", field="order_line.order_id")
         order_id = order.id
         await _fill(
-            session, order, data.order_line.line_no, delivery, quantity,
-            line_field="order_line.line_no", match_field="order_line.order_id", quantity_field="quantity",
+            session,
+            order,
+            data.order_line.line_no,
+            delivery,
+            quantity,
+            line_field="order_line.line_no",
+            match_field="order_line.order_id",
+            quantity_field="quantity",
         )
     emit(
         session,
@@ -301,7 +305,9 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
 
 
 async def order_out(session: AsyncSession, order: PartnerOrder) -> OrderOut:
-    lines = (await session.execute(select(PartnerOrderLine).where(col(PartnerOrderLine.order_id) == order.id).order_by(col(PartnerOrderLine.line_no)))).scalars()
+    lines = (
+        await session.execute(select(PartnerOrderLine).where(col(PartnerOrderLine.order_id) == order.id).order_by(col(PartnerOrderLine.line_no)))
+    ).scalars()
     return OrderOut(
         id=order.id,
         partner=order.partner,
@@ -544,9 +550,7 @@ def point_out(p: EcommercePoint) -> EcommercePointOut:
 async def register_ecommerce_point(*, session: AsyncSession, principal: Principal, data: EcommercePointIn) -> EcommercePointOut:
     """R20: a county centre, township station or village shop and the villages and bases it serves."""
     _check_county(principal, data.county_code)
-    domain.check_ecommerce_point_location(
-        level=data.level, county_code=data.county_code, township_code=data.township_code, village_code=data.village_code
-    )
+    domain.check_ecommerce_point_location(level=data.level, county_code=data.county_code, township_code=data.township_code, village_code=data.village_code)
     domain.check_coverage_inside_county(data.county_code, data.covered_village_codes)
     covered = list(dict.fromkeys(data.covered_village_codes + ([data.village_code] if data.village_code else [])))
     location = data.village_code or data.township_code or data.county_code
@@ -678,7 +682,9 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
                 .join(Coverage, col(Coverage.facility_id) == col(EcommercePoint.id))
                 .where(col(Coverage.base_code) == base_code, visible(principal, region=col(EcommercePoint.county_code)))
             )
-        ).scalars().unique()
+        )
+        .scalars()
+        .unique()
     )
     facilities = list(
         (
@@ -687,7 +693,9 @@ async def base_links(*, session: AsyncSession, principal: Principal, base_code: 
                 .join(Coverage, col(Coverage.facility_id) == col(ColdChainFacility.id))
                 .where(col(Coverage.base_code) == base_code, visible(principal, region=col(ColdChainFacility.county_code)))
             )
-        ).scalars().unique()
+        )
+        .scalars()
+        .unique()
     )
     day = linkage.Span.day(on)
     # A base is described by the facilities covering it that are open on the day, as before.

@@ -113,7 +113,7 @@ async def _insert_ignore(session: AsyncSession, ctx: ServiceContext, table: Any,
 
 
 async def _village_known(session: AsyncSession, ctx: ServiceContext, code: str) -> bool:
-    known: set[str] = ctx.extras.setdefault(KNOWN_VILLAGES_KEY, set())  # type: ignore[assignment]
+    known: set[str] = ctx.extras.setdefault(KNOWN_VILLAGES_KEY, set())
     if code in known:
         return True  # villages are never removed, so a positive answer can be kept
     if await session.get(KnownVillage, code) is not None:
@@ -161,9 +161,7 @@ async def _replay(session: AsyncSession, partner_code: str, msg_id: str, digest:
     return Response(first.response, status_code=first.status_code, media_type=JSON, headers={"Webhook-Replayed": "true"})
 
 
-async def _ingest(
-    *, session: AsyncSession, ctx: ServiceContext, partner: PartnerAuth, partner_code: str, msg_id: str, body: bytes
-) -> Response:
+async def _ingest(*, session: AsyncSession, ctx: ServiceContext, partner: PartnerAuth, partner_code: str, msg_id: str, body: bytes) -> Response:
     if not partner.enabled:
         raise Forbidden("该合作平台已停用", detail_en=f"partner {partner_code} is switched off", code="partner_disabled")
     payload = parse_payload(body)
@@ -173,9 +171,7 @@ async def _ingest(
     for i, line in enumerate(order.lines):
         field = f"data.lines[{i}]"
         if line.product not in partner.allowed_products:
-            raise InvalidInput(
-                f"该平台无权订购 {line.product}", detail_en=f"partner {partner_code} may not order {line.product}", field=f"{field}.product"
-            )
+            raise InvalidInput(f"该平台无权订购 {line.product}", detail_en=f"partner {partner_code} may not order {line.product}", field=f"{field}.product")
         milli = domain.parse_quantity(line.quantity, field=f"{field}.quantity")
         lines.append(
             {

@@ -6,7 +6,6 @@ import asyncio
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -97,7 +96,11 @@ async def test_signing_twice_without_appends_keeps_one_checkpoint_and_growth_mak
 
 async def test_proof_routes_are_for_auditors_and_city_admins(platform):
     officer = platform.as_("county_officer", "440232")
-    for path in ("/ledger/v1/audit/proofs/inclusion?event_id=x", "/ledger/v1/audit/proofs/consistency?source=funds&first=1", "/ledger/v1/audit/checkpoints/funds"):
+    for path in (
+        "/ledger/v1/audit/proofs/inclusion?event_id=x",
+        "/ledger/v1/audit/proofs/consistency?source=funds&first=1",
+        "/ledger/v1/audit/checkpoints/funds",
+    ):
         assert (await platform.client.get(path, headers=officer)).status_code == 403
         assert (await platform.client.get(path)).status_code == 401
     assert (await platform.client.get("/ledger/v1/audit/checkpoints/funds", headers=platform.admin)).status_code == 200
@@ -169,7 +172,19 @@ async def test_a_consistency_proof_verifies_across_appends_and_the_witness_keeps
     # The witness, given the new checkpoint and the proof by file, keeps it too.
     (tmp_path / "new").write_text(new.note)
     (tmp_path / "proof.json").write_text(json.dumps(proof))
-    done = await fupin(platform.settings, "audit", "witness", "--store", str(store), "--key", key, "--checkpoint", str(tmp_path / "new"), "--proof", str(tmp_path / "proof.json"))
+    done = await fupin(
+        platform.settings,
+        "audit",
+        "witness",
+        "--store",
+        str(store),
+        "--key",
+        key,
+        "--checkpoint",
+        str(tmp_path / "new"),
+        "--proof",
+        str(tmp_path / "proof.json"),
+    )
     assert done.returncode == 0 and f"extends the kept size {old.tree_size}" in done.stdout, done.stdout + done.stderr
     # A proof between other sizes, or a checkpoint that goes back, is refused.
     again = await fupin(platform.settings, "audit", "witness", "--store", str(store), "--key", key, "--checkpoint", str(tmp_path / "new"))

@@ -46,16 +46,26 @@ def _run(deps: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "sys.exit(fupin_verify.main(sys.argv[1:]))"
     )
     env = {"PATH": os.environ.get("PATH", "")}
-    return subprocess.run([sys.executable, "-I", "-S", "-c", boot, str(VERIFIER.parent), str(deps), *args], capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-c", boot, str(VERIFIER.parent), str(deps), *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def _log(n: int) -> list[dict]:
     envs, prev = [], "0" * 64
     for i in range(1, n + 1):
         env = seal(
-            event_id=f"ev-{i}", service="funds", type_="fupin.funds.subsidy_paid.v1", time="2026-12-01T00:00:00Z",
-            subject=None, data={"amount_fen": 1000 * i, "household_id": f"h-{i % 3}", "name": "耕地地力保护补贴"},
-            sequence=i, prevhash=prev, actor="tester", actorrole="county_officer", partitionkey=f"h-{i % 3}",
+            event_id=f"ev-{i}",
+            service="funds",
+            type_="fupin.funds.subsidy_paid.v1",
+            time="2026-12-01T00:00:00Z",
+            subject=None,
+            data={"amount_fen": 1000 * i, "household_id": f"h-{i % 3}", "name": "耕地地力保护补贴"},
+            sequence=i,
+            prevhash=prev,
+            actor="tester",
+            actorrole="county_officer",
+            partitionkey=f"h-{i % 3}",
         )
         prev = env["hash"]
         envs.append(env)
@@ -83,7 +93,13 @@ def test_the_verifier_runs_isolated_with_only_cryptography(tmp_path):
     assert ok.returncode == 0 and "INCLUDED at index 2" in ok.stdout, ok.stdout + ok.stderr
 
     path = merkle.assemble(merkle.inclusion_ranges(4, 11), store.__getitem__)
-    proof = {"origin": "fupin.shaoguan.gov.cn/funds", "tree_size": 11, "leaf_index": 4, "event": envs[4], "inclusion_path": [base64.b64encode(h).decode() for h in path]}
+    proof = {
+        "origin": "fupin.shaoguan.gov.cn/funds",
+        "tree_size": 11,
+        "leaf_index": 4,
+        "event": envs[4],
+        "inclusion_path": [base64.b64encode(h).decode() for h in path],
+    }
     (tmp_path / "proof.json").write_text(json.dumps(proof))
     ok = _run(deps, "inclusion", "--key", key, "--checkpoint", str(tmp_path / "new"), "--proof", str(tmp_path / "proof.json"))
     assert ok.returncode == 0 and "VERIFIED" in ok.stdout, ok.stdout + ok.stderr
@@ -106,7 +122,10 @@ def test_the_platform_is_not_importable_where_the_verifier_runs(tmp_path):
     deps = _only_the_dependency(tmp_path)
     probe = subprocess.run(
         [sys.executable, "-I", "-S", "-c", "import sys; sys.path[:0] = sys.argv[1:3]; import shared", str(VERIFIER.parent), str(deps)],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert probe.returncode != 0 and "No module named 'shared'" in probe.stderr
 

@@ -164,7 +164,11 @@ async def test_replay_compare_finds_a_projection_row_changed_by_hand(platform):
     engine = create_engine(platform.settings.database_url("ledger"))
     try:
         async with engine.begin() as conn:
-            row = (await conn.execute(text("SELECT event_id, amount_fen FROM income_entry WHERE household_id = :h AND benefit_type = 'equity_dividend'"), {"h": hid})).one()
+            row = (
+                await conn.execute(
+                    text("SELECT event_id, amount_fen FROM income_entry WHERE household_id = :h AND benefit_type = 'equity_dividend'"), {"h": hid}
+                )
+            ).one()
             await conn.execute(text("UPDATE income_entry SET amount_fen = amount_fen + 1 WHERE event_id = :e"), {"e": row.event_id})
         result = await audit.replay_compare(platform.settings)
         assert not result.ok

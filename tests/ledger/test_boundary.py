@@ -205,7 +205,10 @@ async def _parked_and_readable(platform, ctx, h, code, huge, beyond_int64, negat
     r = await platform.client.get(f"/ledger/v1/households/{h.household_id}/income", params={"year": 2026}, headers=platform.admin)
     assert r.status_code == 200, r.text
     assert r.json()["by_type"]["policy_support"] == 30000 + MAX_PAYMENT_FEN
-    for path, params in (("/ledger/v1/aggregates", {"level": "village", "code": code, "year": 2026}), (f"/ledger/v1/indicators/villages/{code}", {"year": 2026})):
+    for path, params in (
+        ("/ledger/v1/aggregates", {"level": "village", "code": code, "year": 2026}),
+        (f"/ledger/v1/indicators/villages/{code}", {"year": 2026}),
+    ):
         assert (await platform.client.get(path, params=params, headers=platform.admin)).status_code == 200
     async with ctx.sessionmaker() as session:
         parked = {p.event_id: p for p in (await session.execute(select(ParkedFact))).scalars()}

@@ -20,7 +20,9 @@ ALL_KNOWN = frozenset(
 )  # fmt: skip
 
 
-def facts(known: frozenset[str] = ALL_KNOWN, households: list[dict[str, Any]] | None = None, income: set[str] | None = None, **by_name: list[dict[str, Any]]) -> Facts:
+def facts(
+    known: frozenset[str] = ALL_KNOWN, households: list[dict[str, Any]] | None = None, income: set[str] | None = None, **by_name: list[dict[str, Any]]
+) -> Facts:
     numbered = {name: [{"event_id": f"{name}-{i}"} | item for i, item in enumerate(items)] for name, items in by_name.items()}
     return Facts(by_name=numbered, known=known, households=households or [], income_households=frozenset(income or ()), year=2026)
 
@@ -36,7 +38,9 @@ def poor(hid: str, labour: int = 1) -> dict[str, Any]:
 
 
 def test_r1_industry_share_met_at_sixty_percent_of_the_net_special_fund():
-    f = facts(allocation_recorded=[{"amount_fen": 400, "purpose": "education"}, {"amount_fen": 600, "purpose": "industry"}, {"amount_fen": 400, "purpose": "other"}])
+    f = facts(
+        allocation_recorded=[{"amount_fen": 400, "purpose": "education"}, {"amount_fen": 600, "purpose": "industry"}, {"amount_fen": 400, "purpose": "other"}]
+    )
     r = domain.r1_industry_share(f, T)
     assert r.status == "met" and r.numbers["share_bp"] == 6000 and len(r.evidence) == 3
 
@@ -108,7 +112,10 @@ def test_r7_labourer_trained_twice_a_year_five_days_three_years_with_a_skill():
     assert r.status == "not_met" and r.evidence == ["m1"]
     four_days = [s | {"days_attended": 4} if i == 0 else s for i, s in enumerate(sessions)]
     assert domain.indicator("R7", facts(member_registered=[_labourer("m1")], session_completed=four_days, certificate_issued=[skill]), T).status == "not_met"
-    verdict = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")])
+    verdict = facts(
+        member_registered=[_labourer("m1")],
+        labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")],
+    )
     assert domain.indicator("R7", verdict, T).status == "met"
 
 
@@ -140,12 +147,19 @@ def test_r9_r17_a_reversed_distribution_no_longer_counts_and_the_correct_one_is_
 def test_r10_assets_handed_over_and_half_of_income_to_poor_households():
     assets = {"asset_registered": [{"asset_id": "a"}]}
     assert domain.r10_assets(facts(**assets), T).status == "not_met"
-    handed = assets | {"asset_handed_over": [{"asset_id": "a", "mode": "lease"}], "distribution_approved": [{"asset_id": "a", "total_fen": 10, "poor_households_fen": 5}]}
+    handed = assets | {
+        "asset_handed_over": [{"asset_id": "a", "mode": "lease"}],
+        "distribution_approved": [{"asset_id": "a", "total_fen": 10, "poor_households_fen": 5}],
+    }
     assert domain.r10_assets(facts(**handed), T).status == "met"
 
 
 def test_r13_entities_supported_by_poverty_funds_hire_poor_households():
-    f = facts(households=[poor("h1")], allocation_recorded=[{"entity_id": "e1", "amount_fen": 1}], employment_started=[{"entity_id": "e1", "household_id": "h1", "member_id": "m"}])
+    f = facts(
+        households=[poor("h1")],
+        allocation_recorded=[{"entity_id": "e1", "amount_fen": 1}],
+        employment_started=[{"entity_id": "e1", "household_id": "h1", "member_id": "m"}],
+    )
     assert domain.r13_supported_entities_hire_poor(f).status == "met"
     f2 = facts(households=[poor("h1")], allocation_recorded=[{"entity_id": "e2", "amount_fen": 1}])
     r = domain.r13_supported_entities_hire_poor(f2)
@@ -220,9 +234,14 @@ def test_every_household_has_income_project():
 def test_every_labourer_has_a_way_by_employment_or_training():
     employed = facts(member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x", "entity_id": "e", "household_id": "h"}])
     assert domain.every_labourer_has_a_way(employed, T).status == "met"
-    ended = facts(member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x"}], employment_ended=[{"employment_id": "x"}])
+    ended = facts(
+        member_registered=[_labourer("m1")], employment_started=[{"member_id": "m1", "employment_id": "x"}], employment_ended=[{"employment_id": "x"}]
+    )
     assert domain.every_labourer_has_a_way(ended, T).status == "not_met"
-    trained = facts(member_registered=[_labourer("m1")], labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")])
+    trained = facts(
+        member_registered=[_labourer("m1")],
+        labourer_compliance_changed=[contract("labourer_compliance_changed", member_id="m1", year=2026, status="compliant")],
+    )
     assert domain.every_labourer_has_a_way(trained, T).status == "met"
 
 

@@ -68,7 +68,26 @@ async def _indicators(platform, code: str, **expect: str) -> dict:
 async def test_village_indicators_answer_every_rule_and_no_data_for_an_empty_village(platform):
     code = village_code("440224")
     got = await _indicators(platform, code, every_household_has_income_project="no_data", every_labourer_has_a_way="no_data", R6="no_data", R7="no_data")
-    assert list(got) == ["R1", "R3", "R4", "R5", "R6", "R7", "R9", "R10", "R13", "R14", "R17", "R18", "R19", "R20", "R21", "R22", "every_household_has_income_project", "every_labourer_has_a_way"]
+    assert list(got) == [
+        "R1",
+        "R3",
+        "R4",
+        "R5",
+        "R6",
+        "R7",
+        "R9",
+        "R10",
+        "R13",
+        "R14",
+        "R17",
+        "R18",
+        "R19",
+        "R20",
+        "R21",
+        "R22",
+        "every_household_has_income_project",
+        "every_labourer_has_a_way",
+    ]
 
 
 async def test_every_household_has_income_project_turns_met_when_the_last_household_earns(platform):
@@ -109,10 +128,29 @@ async def test_every_labourer_has_a_way_and_r13_from_employment(platform):
     assert sorted(got["every_labourer_has_a_way"]["evidence"]) == sorted([worker.member_id, idle.member_id])
     await append(
         platform,
-        fact("fupin.funds.allocation_recorded.v1", allocation_id=new_id(), county_code=code[:6], village_code=code, entity_id=entity, recipient_kind="operating_entity", recipient_id=entity),
+        fact(
+            "fupin.funds.allocation_recorded.v1",
+            allocation_id=new_id(),
+            county_code=code[:6],
+            village_code=code,
+            entity_id=entity,
+            recipient_kind="operating_entity",
+            recipient_id=entity,
+        ),
     )
     await _indicators(platform, code, R13="not_met")
-    await append(platform, fact("fupin.households.employment_started.v1", employment_id=new_id(), member_id=worker.member_id, household_id=h.household_id, village_code=code, entity_id=entity, started_on=date(2026, 2, 1)))
+    await append(
+        platform,
+        fact(
+            "fupin.households.employment_started.v1",
+            employment_id=new_id(),
+            member_id=worker.member_id,
+            household_id=h.household_id,
+            village_code=code,
+            entity_id=entity,
+            started_on=date(2026, 2, 1),
+        ),
+    )
     got = await _indicators(platform, code, R13="met")
     assert got["every_labourer_has_a_way"]["evidence"] == [idle.member_id]
 

@@ -20,21 +20,74 @@ def _log(n_households: int = 5, n_income: int = 60) -> dict[str, list[dict]]:
 
     def add(source: str, type_: str, data: dict, key: str) -> None:
         seq, prev = heads[source]
-        env = seal(event_id=new_id(), service=source, type_=type_, time="2026-06-01T08:00:00Z", subject=key, data=data, sequence=seq + 1, prevhash=prev, actor="t", actorrole="city_admin", partitionkey=key)
+        env = seal(
+            event_id=new_id(),
+            service=source,
+            type_=type_,
+            time="2026-06-01T08:00:00Z",
+            subject=key,
+            data=data,
+            sequence=seq + 1,
+            prevhash=prev,
+            actor="t",
+            actorrole="city_admin",
+            partitionkey=key,
+        )
         heads[source] = (seq + 1, env["hash"])
         log[source].append(env)
 
     hids = [new_id() for _ in range(n_households)]
     for i, h in enumerate(hids):
-        add("households", "fupin.households.household_registered.v1", {"household_id": h, "household_number": f"N{i}", "village_code": V, "poverty_status": "registered_poor", "registered_on": "2026-01-01", "member_count": 3, "labour_count": 1}, h)
-    add("households", "fupin.households.household_status_changed.v1", {"household_id": hids[0], "village_code": V, "poverty_status": "exited", "effective_on": "2026-05-01"}, hids[0])
-    add("households", "fupin.households.household_left_registry.v1", {"household_id": hids[1], "village_code": V, "reason": "moved", "effective_on": "2026-05-02"}, hids[1])
+        add(
+            "households",
+            "fupin.households.household_registered.v1",
+            {
+                "household_id": h,
+                "household_number": f"N{i}",
+                "village_code": V,
+                "poverty_status": "registered_poor",
+                "registered_on": "2026-01-01",
+                "member_count": 3,
+                "labour_count": 1,
+            },
+            h,
+        )
+    add(
+        "households",
+        "fupin.households.household_status_changed.v1",
+        {"household_id": hids[0], "village_code": V, "poverty_status": "exited", "effective_on": "2026-05-01"},
+        hids[0],
+    )
+    add(
+        "households",
+        "fupin.households.household_left_registry.v1",
+        {"household_id": hids[1], "village_code": V, "reason": "moved", "effective_on": "2026-05-02"},
+        hids[1],
+    )
     rng = random.Random(1)
     for n in range(n_income):
         h = hids[n % n_households]
-        line = {"household_id": h, "village_code": V, "benefit_type": "equity_dividend", "amount_fen": rng.randrange(1, 10000), "occurred_on": date(2026, 1 + n % 12, 1).isoformat(), "lineage": {"fund_id": "F"}, "reverses_event_id": None}
-        add("funds", "fupin.funds.distribution_paid_to_household.v1", {"line_id": f"L{n}", "distribution_id": "D", "household_id": h, "units": 1, "income": line}, h)
-    add("funds", "fupin.funds.entity_registered.v1", {"entity_id": "E", "name": "合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234X5", "county_code": "440232", "village_codes": [V]}, "E")
+        line = {
+            "household_id": h,
+            "village_code": V,
+            "benefit_type": "equity_dividend",
+            "amount_fen": rng.randrange(1, 10000),
+            "occurred_on": date(2026, 1 + n % 12, 1).isoformat(),
+            "lineage": {"fund_id": "F"},
+            "reverses_event_id": None,
+        }
+        add(
+            "funds",
+            "fupin.funds.distribution_paid_to_household.v1",
+            {"line_id": f"L{n}", "distribution_id": "D", "household_id": h, "units": 1, "income": line},
+            h,
+        )
+    add(
+        "funds",
+        "fupin.funds.entity_registered.v1",
+        {"entity_id": "E", "name": "合作社", "kind": "cooperative", "credit_code": "93440232MA4W1234X5", "county_code": "440232", "village_codes": [V]},
+        "E",
+    )
     return log
 
 

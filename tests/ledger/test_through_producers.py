@@ -16,7 +16,11 @@ async def test_wage_paid_through_households_api_is_booked_with_lineage_and_gives
         {"name": name, "id_number": citizen_id("440229"), "relation": rel, "birth_date": "1980-03-15", "sex": "male", "labour_capacity": "full"}
         for name, rel in (("邓一", "head"), ("邓二", "child"))
     ]
-    r = await c.post("/households/v1/households", json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": people}, headers=admin)
+    r = await c.post(
+        "/households/v1/households",
+        json={"household_number": unique_number(), "village_code": code, "registered_on": "2026-01-01", "members": people},
+        headers=admin,
+    )
     assert r.status_code == 201, r.text
     household = r.json()
     worker, idle = (m["id"] for m in household["members"])
@@ -25,12 +29,20 @@ async def test_wage_paid_through_households_api_is_booked_with_lineage_and_gives
     await append(platform, fact("fupin.funds.entity_registered.v1", entity_id=entity, kind="cooperative", county_code="440229", village_codes=[code]))
 
     async def employed():
-        r = await c.post("/households/v1/employments", json={"member_id": worker, "entity_id": entity, "post": "茶园管护", "link": "production", "started_on": "2026-04-01"}, headers=admin)
+        r = await c.post(
+            "/households/v1/employments",
+            json={"member_id": worker, "entity_id": entity, "post": "茶园管护", "link": "production", "started_on": "2026-04-01"},
+            headers=admin,
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
     employment = await eventually(employed)
-    r = await c.post("/households/v1/wages", json={"employment_id": employment["id"], "amount_fen": 240000, "period_start": "2026-04-01", "period_end": "2026-04-30", "paid_on": "2026-05-05"}, headers={**admin, "Idempotency-Key": f"wage-{employment['id']}"})
+    r = await c.post(
+        "/households/v1/wages",
+        json={"employment_id": employment["id"], "amount_fen": 240000, "period_start": "2026-04-01", "period_end": "2026-04-30", "paid_on": "2026-05-05"},
+        headers={**admin, "Idempotency-Key": f"wage-{employment['id']}"},
+    )
     assert r.status_code == 201, r.text
 
     async def booked():

@@ -46,8 +46,13 @@ async def make_entity(platform: Any, village_codes: list[str]) -> str:
     """An operating entity registered through the funds API; market learns of it from ``entity_registered``."""
     from tests.funds.support import credit_code
 
-    body = {"name": "测试茶叶专业合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": village_codes[0][:6],
-            "village_codes": village_codes}
+    body = {
+        "name": "测试茶叶专业合作社",
+        "kind": "cooperative",
+        "credit_code": credit_code(),
+        "county_code": village_codes[0][:6],
+        "village_codes": village_codes,
+    }
     r = await platform.client.post("/funds/v1/entities", json=body, headers=platform.admin)
     assert r.status_code == 201, r.text
     entity_id = r.json()["id"]

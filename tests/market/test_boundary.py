@@ -199,7 +199,11 @@ async def test_delivery_without_an_idempotency_key_is_428_and_a_retry_with_one_s
         ("/market/v1/cold-chain-facilities", {"capacity": "1e9"}, "capacity"),
         ("/market/v1/cold-chain-facilities", {"county_code": "44O232"}, "county_code"),
         ("/market/v1/cold-chain-facilities", {"covered_bases": [{"base_code": "B", "name": "基地", "industry": "gold"}]}, "covered_bases[0].industry"),
-        ("/market/v1/cold-chain-facilities", {"covered_bases": [{"base_code": "B", "name": "基地", "industry": "tea", "is_large": "yes"}]}, "covered_bases[0].is_large"),
+        (
+            "/market/v1/cold-chain-facilities",
+            {"covered_bases": [{"base_code": "B", "name": "基地", "industry": "tea", "is_large": "yes"}]},
+            "covered_bases[0].is_large",
+        ),
         ("/market/v1/ecommerce-points", {"name": "\x00"}, "name"),
     ],
 )
@@ -378,7 +382,9 @@ async def test_an_entity_operator_sees_and_fills_the_orders_of_the_villages_it_s
     assert (await platform.client.get(f"/market/v1/orders/{order_id}", headers=operator)).status_code == 200
     listed = (await platform.client.get("/market/v1/orders", params={"partner": partner}, headers=operator)).json()["items"]
     assert [o["id"] for o in listed] == [order_id]
-    fill = await platform.client.post(f"/market/v1/orders/{order_id}/fills", json={"line_no": 1, "delivery_id": delivery.json()["id"], "quantity": "5"}, headers=operator)
+    fill = await platform.client.post(
+        f"/market/v1/orders/{order_id}/fills", json={"line_no": 1, "delivery_id": delivery.json()["id"], "quantity": "5"}, headers=operator
+    )
     assert fill.status_code == 201, fill.text
 
 

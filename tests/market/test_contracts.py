@@ -90,8 +90,16 @@ async def test_r12_contract_without_a_floor_price_above_zero_is_refused(platform
     code = await make_village(platform)
     hid = await make_household(platform, code)
     entity = await make_entity(platform, [code])
-    body = {"entity_id": entity, "household_id": hid, "product": "tea", "quantity": "5", "unit": "kg", "floor_price_fen": 0,
-            "starts_on": "2026-03-01", "ends_on": "2026-12-31"}
+    body = {
+        "entity_id": entity,
+        "household_id": hid,
+        "product": "tea",
+        "quantity": "5",
+        "unit": "kg",
+        "floor_price_fen": 0,
+        "starts_on": "2026-03-01",
+        "ends_on": "2026-12-31",
+    }
     r = await platform.client.post("/market/v1/contracts", json=body, headers=platform.admin)
     assert r.status_code == 422, r.text
     assert r.json()["rule"] == "R12" and r.json()["field"] == "floor_price_fen"
@@ -163,9 +171,7 @@ async def test_fill_with_another_product_is_refused(platform):
     contract = await _contract(platform)
     delivery = (await _deliver(platform, contract, "5", market=11000)).json()
     partner, secret = await make_partner(platform)
-    r = await post_webhook(
-        platform, partner, order_payload(unique_number("FX-"), village=contract["village_code"], product="fruit", quantity="1"), secret
-    )
+    r = await post_webhook(platform, partner, order_payload(unique_number("FX-"), village=contract["village_code"], product="fruit", quantity="1"), secret)
     order_id = r.json()["order_id"]
     fill = await platform.client.post(
         f"/market/v1/orders/{order_id}/fills", json={"line_no": 1, "delivery_id": delivery["id"], "quantity": "1"}, headers=platform.admin

@@ -94,4 +94,3 @@ def test_the_python_signer_in_docs_webhooks_md_matches_the_reference_library():
     secret = new_secret()
     when = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     assert namespace["sign"](secret, "msg_9", int(when.timestamp()), b'{"x":1}') == Webhook(secret).sign("msg_9", when, '{"x":1}')
-

@@ -36,8 +36,15 @@ async def test_r18_direct_supply_channel_counts_for_its_village_within_its_perio
 
 async def test_r18_partner_platform_channel_names_a_known_partner(platform):
     code = await make_village(platform)
-    body = {"village_code": code, "kind": "partner_platform", "counterparty": "京东", "period_start": "2026-01-01",
-            "period_end": "2026-12-31", "volume": "100", "unit": "kg"}
+    body = {
+        "village_code": code,
+        "kind": "partner_platform",
+        "counterparty": "京东",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "volume": "100",
+        "unit": "kg",
+    }
     missing = await platform.client.post("/market/v1/direct-supply-channels", json=body, headers=platform.admin)
     assert missing.status_code == 422, missing.text
     unknown = await platform.client.post("/market/v1/direct-supply-channels", json=body | {"partner": "nobody"}, headers=platform.admin)
@@ -48,8 +55,15 @@ async def test_r18_partner_platform_channel_names_a_known_partner(platform):
 
 async def test_r18_cadre_cannot_open_a_channel_for_another_village(platform):
     code, other = await make_village(platform), await make_village(platform)
-    body = {"village_code": other, "kind": "distributor", "counterparty": "某批发商", "period_start": "2026-01-01",
-            "period_end": "2026-12-31", "volume": "1", "unit": "ton"}
+    body = {
+        "village_code": other,
+        "kind": "distributor",
+        "counterparty": "某批发商",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "volume": "1",
+        "unit": "ton",
+    }
     r = await platform.client.post("/market/v1/direct-supply-channels", json=body, headers=platform.as_("village_cadre", code))
     assert r.status_code == 403, r.text
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.market.signing import sign, secret_key
+from services.market.signing import secret_key, sign
 from tests.helpers import unique_number
 from tests.market.helpers import (
     make_partner,
@@ -279,9 +279,7 @@ async def test_concurrent_redeliveries_store_one_order_and_all_get_the_same_answ
     msg_id = f"msg_{po}"
     same_id = [signed_headers(secret, body, msg_id=msg_id) for _ in range(4)]
     new_ids = [signed_headers(secret, body) for _ in range(4)]
-    responses = await asyncio.gather(
-        *(platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=h) for h in same_id + new_ids)
-    )
+    responses = await asyncio.gather(*(platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=h) for h in same_id + new_ids))
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
     assert len({r.json()["order_id"] for r in responses}) == 1
     assert len({r.content for r in responses[:4]}) == 1  # one webhook-id, one answer
@@ -366,7 +364,9 @@ async def test_reused_webhook_id_is_compared_by_content_so_reordered_keys_are_th
     first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
     assert first.status_code == 200, first.text
     reordered = json.dumps(dict(reversed(list(payload.items()))), indent=2).encode()
-    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=reordered, headers=signed_headers(secret, reordered, msg_id=headers["webhook-id"]))
+    again = await platform.client.post(
+        f"/market/v1/webhooks/{partner}", content=reordered, headers=signed_headers(secret, reordered, msg_id=headers["webhook-id"])
+    )
     assert again.status_code == 200 and again.content == first.content, again.text
 
 

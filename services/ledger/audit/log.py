@@ -89,14 +89,15 @@ async def read_topic(settings: FupinSettings, source: str) -> list[dict[str, Any
 async def topic_partitions(consumer: Any, topic: str) -> set[int] | None:
     """A topic's partitions from fresh cluster metadata (``partitions_for_topic`` only knows subscribed topics)."""
     cluster = await consumer._client.fetch_all_metadata()
-    return cluster.partitions_for_topic(topic)
-
+    partitions: set[int] | None = cluster.partitions_for_topic(topic)
+    return partitions
 
 
 def _sequence(envelope: dict[str, Any]) -> int:
     """An envelope's place in its source's log; -1 for one without a sequence (it sorts first)."""
     value = envelope.get("sequence")
     return value if isinstance(value, int) else -1
+
 
 def log_kind(settings: FupinSettings, kind: LogKind) -> Literal["outbox", "kafka"]:
     if kind != "auto":
@@ -187,9 +188,7 @@ def check_checkpoint(envelopes: Iterable[dict[str, Any]], checkpoint: Any) -> Ch
     frontier: list[bytes] = []
     merkle.append_leaves(0, frontier, (merkle.leaf_hash(canonical_json(e)) for e in mine[: checkpoint.size]))
     if merkle.root_of_frontier(frontier) != checkpoint.root:
-        return ChainBreak(
-            source, None, None, f"the first {checkpoint.size} events do not hash to the kept checkpoint's root: the history was rewritten"
-        )
+        return ChainBreak(source, None, None, f"the first {checkpoint.size} events do not hash to the kept checkpoint's root: the history was rewritten")
     return None
 
 

@@ -26,11 +26,8 @@ from shared.events.envelope import service_of
 from shared.settings import FupinSettings
 
 # Bookkeeping that is not a projection of the log, or columns that record when rather than what.
-NOT_PROJECTIONS = frozenset(
-    {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint"}
-)
+NOT_PROJECTIONS = frozenset({"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint"})
 IGNORED_COLUMNS = frozenset({"applied_at"})
-
 
 
 # ---- replay and compare ----------------------------------------------------------------------------
@@ -89,7 +86,14 @@ class TableDiff:
         for key, cols in self.changed[:limit]:
             for col, (live, replayed) in cols.items():
                 lines.append(f"  changed {key} {col}: live={live!r} replay={replayed!r}")
-        hidden = len(self.missing_in_live) + len(self.extra_in_live) + len(self.changed) - min(limit, len(self.missing_in_live)) - min(limit, len(self.extra_in_live)) - min(limit, len(self.changed))
+        hidden = (
+            len(self.missing_in_live)
+            + len(self.extra_in_live)
+            + len(self.changed)
+            - min(limit, len(self.missing_in_live))
+            - min(limit, len(self.extra_in_live))
+            - min(limit, len(self.changed))
+        )
         if hidden > 0:
             lines.append(f"  … and {hidden} more")
         return "\n".join(lines)
@@ -111,9 +115,7 @@ def projection_tables(metadata: Any) -> list[str]:
     return sorted(t for t in metadata.tables if t not in NOT_PROJECTIONS)
 
 
-async def replay_into(
-    engine: AsyncEngine, log: dict[str, list[dict[str, Any]]], *, batch_size: int = 2000, progress: Any = None
-) -> int:
+async def replay_into(engine: AsyncEngine, log: dict[str, list[dict[str, Any]]], *, batch_size: int = 2000, progress: Any = None) -> int:
     """Apply the whole log to a migrated, empty ledger database, a batch (one transaction) at a time."""
     from services.ledger.models import Base
     from services.ledger.projector import project
@@ -177,7 +179,7 @@ async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> in
     ``consumed_event``'s key refuses an event applied before (a relay may publish one twice); then
     the batch is redone without the events already applied, as ``apply_batch`` does.
     """
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
     unique: dict[str, dict[str, Any]] = {}
     for env in envelopes:

@@ -111,7 +111,13 @@ async def county_villages(*, session: AsyncSession, principal: Principal, code: 
         ).scalars()
     )
     size_rows = await session.execute(
-        select(col(HouseholdSize.household_id), col(HouseholdSize.member_count), col(HouseholdSize.labour_count), col(HouseholdSize.effective_on), col(HouseholdSize.recorded_at))
+        select(
+            col(HouseholdSize.household_id),
+            col(HouseholdSize.member_count),
+            col(HouseholdSize.labour_count),
+            col(HouseholdSize.effective_on),
+            col(HouseholdSize.recorded_at),
+        )
         .join(LedgerHousehold, col(LedgerHousehold.household_id) == col(HouseholdSize.household_id))
         .where(col(LedgerHousehold.county_code) == code, col(HouseholdSize.effective_on) < end)
     )

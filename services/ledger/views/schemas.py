@@ -91,7 +91,9 @@ class CountyVillages(BaseModel):
                             "by_type": _BY_TYPE,
                             "total_fen": 1735000,
                             "per_capita_fen": 14338,
-                            "indicators": [{"rule": "R5", "status": "met", "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"], "numbers": {"entities": 1}, "note": None}],
+                            "indicators": [
+                                {"rule": "R5", "status": "met", "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"], "numbers": {"entities": 1}, "note": None}
+                            ],
                         }
                     ],
                 }

@@ -8,15 +8,16 @@ A projection like the others: ``fupin audit replay`` rebuilds it from member_reg
 member_updated and household_head_changed. A database migrated before it has the new column empty
 and no member rows until it is replayed.
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
 
 revision: str = "b7e1c2a9d4f0"
-down_revision: Union[str, None] = "86813acc7409"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = "86813acc7409"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

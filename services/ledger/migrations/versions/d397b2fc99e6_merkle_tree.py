@@ -4,16 +4,18 @@ Revision ID: d397b2fc99e6
 Revises: 666b0d8f51e8
 Create Date: 2026-12-01 19:00:00.000000
 """
-from typing import Sequence, Union
 
-from alembic import op
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from alembic import op
+
 import shared.db
 
-revision: str = 'd397b2fc99e6'
-down_revision: Union[str, None] = '666b0d8f51e8'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "d397b2fc99e6"
+down_revision: str | None = "666b0d8f51e8"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
