@@ -49,7 +49,10 @@ async def _village_of_ten(platform: Any, county: str) -> tuple[str, list[Any], d
     await append(platform, spouse)
     await append(
         platform,
-        HouseholdHeadChanged(household_id=homes[1].household_id, village_code=code, head_member_id=spouse.member_id, previous_head_member_id=heads[1].member_id, effective_on=date(2026, 6, 1)),
+        HouseholdHeadChanged(
+            household_id=homes[1].household_id, village_code=code, head_member_id=spouse.member_id,
+            previous_head_member_id=heads[1].member_id, effective_on=date(2026, 6, 1),
+        ),
         MemberUpdated(
             member_id=heads[2].member_id, household_id=homes[2].household_id, village_code=code, labour_capacity="full", wishes_to_work_away=False,
             is_party_member=False, is_village_cadre=False, effective_on=date(2026, 6, 1), changed=["name"], name="改名户主",

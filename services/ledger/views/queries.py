@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import domain, service
@@ -33,7 +33,7 @@ def _in_year(start: date, end: date) -> Any:
 async def village_households(*, session: AsyncSession, principal: Principal, code: str, year: int, page: PageParams) -> Page[VillageHousehold]:
     service._check_place(principal, "village", code)
     start, end = service.period(year, None)
-    stmt = (
+    stmt: Select[*tuple[Any, ...]] = (
         select(
             col(LedgerHousehold.household_id),
             col(LedgerHousehold.household_number),
