@@ -100,3 +100,46 @@ async def test_stats_count_households_members_and_labourers_within_scope(platfor
     assert cadre["households"] == 1 and cadre["villages"] == 1 and cadre["households_by_category"] == {}
     stranger = (await c.get(f"{V1}/stats", params={"village": village}, headers=platform.as_("county_officer", "440205"))).json()
     assert stranger["households"] == 0 and stranger["villages"] == 0
+
+
+INFRASTRUCTURE = ("outbox", "consumed_event", "consumer_position", "idempotency_record", "merkle_node")
+
+
+async def _statements_of(platform, request) -> list[str]:
+    """The SQL statements the households database runs while ``request`` is answered (the event log's own left out)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not any(table in statement for table in INFRASTRUCTURE):
+            seen.append(statement)
+
+    engine = platform.context("households").engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await request()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+async def test_a_household_list_page_costs_as_many_statements_for_30_households_as_for_3(platform):
+    small = await make_village(platform, county="440224")
+    large = await make_village(platform, county="440224")
+    for village, n in ((small, 3), (large, 30)):
+        for _ in range(n):
+            await make_household(platform, village, members=[member(county="440224"), member(relation="spouse", labour="none", sex="female", county="440224")])
+
+    async def page_of(village: str, size: int):
+        async def request():
+            r = await platform.client.get(f"{V1}/households", params={"village": village, "limit": 50}, headers=platform.admin)
+            assert r.status_code == 200, r.text
+            items = r.json()["items"]
+            assert len(items) == size and all(h["household_size"] == 2 and h["labour_count"] == 1 for h in items)
+
+        return await _statements_of(platform, request)
+
+    three, thirty = await page_of(small, 3), await page_of(large, 30)
+    assert len(three) == len(thirty), (three, thirty)
+    assert len(thirty) <= 2  # the page, then one grouped count of its households' current members

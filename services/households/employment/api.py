@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Response, status
-from sqlalchemy import select
 
 from services.households.api_common import EMPLOYMENT_REPORTERS, County, IdQ, PageDep, Township, VillageQ
 from services.households.employment import service
-from services.households.employment.models import Employment, WagePayment
 from services.households.employment.schemas import EmploymentEndIn, EmploymentIn, EmploymentOut, EntityOut, WageIn, WageOut
-from services.households.villages.service import region_filters
-from shared.auth import CurrentPrincipal, require_roles, visible
-from shared.paging import Page, paginate
+from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import IdempotencyKeyRequired, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -19,7 +16,7 @@ router = service_router("households", tags=["households"])
 
 @router.get("/entities/{entity_id}", summary="An operating entity as learned from the funds service")
 async def get_entity(entity_id: str, session: SessionDep, principal: CurrentPrincipal) -> EntityOut:
-    return EntityOut.model_validate(await service.get_entity(session=session, principal=principal, entity_id=entity_id))
+    return await service.entity(session=session, principal=principal, entity_id=entity_id)
 
 
 @router.post(
@@ -43,20 +40,22 @@ async def list_employments(
     household_id: IdQ = None,
     member_id: IdQ = None,
 ) -> Page[EmploymentOut]:
-    stmt = select(Employment).where(visible(principal, region=Employment.village_code, entity=Employment.entity_id))
-    stmt = stmt.where(*region_filters(county=county, township=township, village=village, column=Employment.village_code))
-    if entity_id:
-        stmt = stmt.where(Employment.entity_id == entity_id)
-    if household_id:
-        stmt = stmt.where(Employment.household_id == household_id)
-    if member_id:
-        stmt = stmt.where(Employment.member_id == member_id)
-    return await paginate(session, stmt, key=Employment.id, params=page, to_item=EmploymentOut.model_validate)
+    return await service.list_employments(
+        session=session,
+        principal=principal,
+        page=page,
+        county=county,
+        township=township,
+        village=village,
+        entity_id=entity_id,
+        household_id=household_id,
+        member_id=member_id,
+    )
 
 
 @router.get("/employments/{employment_id}", summary="One employment")
 async def get_employment(employment_id: str, session: SessionDep, principal: CurrentPrincipal) -> EmploymentOut:
-    return EmploymentOut.model_validate(await service.load_employment(session=session, principal=principal, employment_id=employment_id))
+    return await service.employment(session=session, principal=principal, employment_id=employment_id)
 
 
 @router.post("/employments/{employment_id}/end", dependencies=[require_roles(*EMPLOYMENT_REPORTERS)], summary="The employment ended")
@@ -85,11 +84,6 @@ async def list_wages(
     household_id: IdQ = None,
     entity_id: IdQ = None,
 ) -> Page[WageOut]:
-    stmt = select(WagePayment).where(visible(principal, region=WagePayment.village_code, entity=WagePayment.entity_id))
-    if employment_id:
-        stmt = stmt.where(WagePayment.employment_id == employment_id)
-    if household_id:
-        stmt = stmt.where(WagePayment.household_id == household_id)
-    if entity_id:
-        stmt = stmt.where(WagePayment.entity_id == entity_id)
-    return await paginate(session, stmt, key=WagePayment.id, params=page, to_item=WageOut.model_validate)
+    return await service.list_wages(
+        session=session, principal=principal, page=page, employment_id=employment_id, household_id=household_id, entity_id=entity_id
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.households import domain
+from services.households.employment import repository
 from services.households.employment.models import Employment, EmploymentBase, KnownEntity, WageBase, WagePayment
-from services.households.employment.schemas import EmploymentEndIn, EmploymentIn, EmploymentOut, WageIn, WageOut
+from services.households.employment.schemas import EmploymentEndIn, EmploymentIn, EmploymentOut, EntityOut, WageIn, WageOut
 from services.households.fields import shared_fields, today
 from services.households.registry.models import Household, Member
 from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable
@@ -19,6 +21,7 @@ from shared.events.households import (
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput, NotFound
 
 
@@ -75,7 +78,7 @@ async def end_employment(*, session: AsyncSession, principal: Principal, employm
     if employment.ended_on is not None:
         raise Conflict("务工已结束", detail_en=f"the employment ended on {employment.ended_on}", code="employment_ended")
     domain.check_change_date(data.ended_on, not_before=employment.started_on, today=today(), field="ended_on")
-    last_wage = (await session.execute(select(func.max(WagePayment.period_end)).where(WagePayment.employment_id == employment.id))).scalar()
+    last_wage = (await session.execute(select(func.max(col(WagePayment.period_end))).where(WagePayment.employment_id == employment.id))).scalar()
     if last_wage is not None and data.ended_on < last_wage:
         raise InvalidInput("结束日期早于已报工资期间", detail_en=f"wages were reported up to {last_wage}", field="ended_on")
     employment.ended_on = data.ended_on
@@ -165,3 +168,39 @@ async def get_entity(*, session: AsyncSession, principal: Principal, entity_id: 
     if entity is None or not entity_visible(principal, entity):
         raise NotFound("经营主体未知", detail_en=f"operating entity {entity_id} is not known here")
     return entity
+
+
+# ---- reads: each returns the schema the route answers -------------------------------------------
+
+
+async def list_employments(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    county: str | None,
+    township: str | None,
+    village: str | None,
+    entity_id: str | None,
+    household_id: str | None,
+    member_id: str | None,
+) -> Page[EmploymentOut]:
+    stmt = repository.employments(
+        principal, county=county, township=township, village=village, entity_id=entity_id, household_id=household_id, member_id=member_id
+    )
+    return await paginate(session, stmt, key=Employment.id, params=page, to_item=EmploymentOut.model_validate)
+
+
+async def employment(*, session: AsyncSession, principal: Principal, employment_id: str) -> EmploymentOut:
+    return EmploymentOut.model_validate(await load_employment(session=session, principal=principal, employment_id=employment_id))
+
+
+async def list_wages(
+    *, session: AsyncSession, principal: Principal, page: PageParams, employment_id: str | None, household_id: str | None, entity_id: str | None
+) -> Page[WageOut]:
+    stmt = repository.wages(principal, employment_id=employment_id, household_id=household_id, entity_id=entity_id)
+    return await paginate(session, stmt, key=WagePayment.id, params=page, to_item=WageOut.model_validate)
+
+
+async def entity(*, session: AsyncSession, principal: Principal, entity_id: str) -> EntityOut:
+    return EntityOut.model_validate(await get_entity(session=session, principal=principal, entity_id=entity_id))

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.households.imports.columns import (
     COUNTY_BY_NAME,
@@ -29,7 +29,8 @@ from services.households.imports.columns import (
 )
 from services.households.imports.schemas import ImportProblem
 from services.households.imports.sheet import _date, _text
-from services.households.registry.members import ID_NUMBER_UNAVAILABLE, _taken_hashes
+from services.households.registry import repository
+from services.households.registry.members import ID_NUMBER_UNAVAILABLE
 from services.households.registry.models import Household, HouseholdBase
 from services.households.registry.schemas import MemberIn
 from services.households.registry.service import check_initial_status
@@ -244,7 +245,7 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
     known: dict[str, str] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        known.update({code: name for code, name in (await session.execute(select(Village.code, Village.name).where(Village.code.in_(chunk)))).all()})
+        known.update({code: name for code, name in (await session.execute(select(Village.code, Village.name).where(col(Village.code).in_(chunk)))).all()})
     for code, (name, township, rowno) in village_names.items():
         if code in known:
             if known[code] != name:
@@ -255,13 +256,13 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
     existing: set[str] = set()
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
-        existing.update((await session.execute(select(Household.household_number).where(Household.household_number.in_(chunk)))).scalars())
+        existing.update((await session.execute(select(Household.household_number).where(col(Household.household_number).in_(chunk)))).scalars())
     for number in existing:
         plan.error(by_household[number][0]["row"], "户编号", number, "户编号已登记")
     all_members = [m for ms in by_household.values() for m in ms]
     for m in all_members:
         m["id_hash"] = vault.lookup_hash(m["id_number"])
-    taken = await _taken_hashes(session, [m["id_hash"] for m in all_members])
+    taken = await repository.taken_hashes(session, [m["id_hash"] for m in all_members])
     for m in all_members:
         if m["id_hash"] in taken:
             # The same words whoever's region the person is registered in (see service.ID_NUMBER_UNAVAILABLE).

@@ -9,7 +9,6 @@ from fastapi import Query, Response, status
 from services.households.api_common import REGISTRARS, County, PageDep, Township, VillageQ
 from services.households.fields import VillageCategory
 from services.households.registry import members, service, views
-from services.households.registry.models import Household
 from services.households.registry.schemas import (
     HouseholdIn,
     HouseholdOut,
@@ -26,7 +25,7 @@ from services.households.registry.schemas import (
 from shared.auth import CurrentPrincipal, require_roles
 from shared.bounds import PolicyDate
 from shared.events.households import LabourCapacity, PovertyStatus
-from shared.paging import Page, paginate
+from shared.paging import Page
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -52,8 +51,10 @@ async def list_households(
     labour_capacity: Annotated[LabourCapacity | None, Query(description="households with a current member of this capacity")] = None,
     include_left: Annotated[bool, Query(description="include households that left the registry")] = False,
 ) -> Page[HouseholdSummary]:
-    stmt = views.household_list_query(
-        principal,
+    return await views.list_households(
+        session=session,
+        principal=principal,
+        page=page,
         county=county,
         township=township,
         village=village,
@@ -62,8 +63,6 @@ async def list_households(
         labour_capacity=labour_capacity,
         include_left=include_left,
     )
-    found = await paginate(session, stmt, key=Household.id, params=page, to_item=lambda h: h)
-    return Page[HouseholdSummary](items=await views.summaries(session, found.items), next_cursor=found.next_cursor)
 
 
 @router.get("/households/{household_id}", summary="A household, now or as the registry stood on a day")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.households import domain
 from services.households.fields import shared_fields, today
+from services.households.registry import repository
 from services.households.registry.models import Household, Member, MemberBase, MemberCapacity
 from services.households.registry.schemas import (
     MemberIn,
@@ -17,7 +17,7 @@ from services.households.registry.schemas import (
     MemberOut,
     MemberPatch,
 )
-from services.households.registry.views import _capacity_history, _counts_on, _ensure_in_registry, _members, load_household, member_out
+from services.households.registry.views import _counts_on, _ensure_in_registry, load_household, member_out
 from shared.auth import Principal
 from shared.events.households import (
     HouseholdHeadChanged,
@@ -41,15 +41,6 @@ ID_NUMBER_UNAVAILABLE_EN = "this identity number cannot be registered here; chec
 
 def _id_number_unavailable(field: str) -> InvalidInput:
     return InvalidInput(ID_NUMBER_UNAVAILABLE, detail_en=ID_NUMBER_UNAVAILABLE_EN, field=field, code="id_number_unavailable")
-
-
-async def _taken_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:
-    """Identity hashes that belong to a current member of a household still in the registry."""
-    taken: set[str] = set()
-    for start in range(0, len(hashes), 500):
-        chunk = hashes[start : start + 500]
-        taken.update((await session.execute(select(Member.current_id_hash).where(Member.current_id_hash.in_(chunk)))).scalars())
-    return taken
 
 
 def _new_member(household_id: str, m: MemberIn, *, vault: PiiVault, id_hash: str, joined_on: date) -> Member:
@@ -100,7 +91,7 @@ async def add_member(*, session: AsyncSession, principal: Principal, vault: PiiV
         heads = await _current_heads(session, household.id)
         domain.check_one_head(len(heads) + 1, field="relation")
     id_hash = vault.lookup_hash(data.id_number)
-    if await _taken_hashes(session, [id_hash]):
+    if await repository.taken_hashes(session, [id_hash]):
         raise _id_number_unavailable("id_number")
     member = _new_member(household.id, data, vault=vault, id_hash=id_hash, joined_on=data.joined_on)
     session.add(member)
@@ -112,7 +103,7 @@ async def add_member(*, session: AsyncSession, principal: Principal, vault: PiiV
 
 
 async def _current_heads(session: AsyncSession, household_id: str) -> list[Member]:
-    return [m for m in await _members(session, household_id) if m.relation == "head" and m.left_on is None]
+    return [m for m in await repository.members_of(session, household_id) if m.relation == "head" and m.left_on is None]
 
 
 async def _load_member(session: AsyncSession, principal: Principal, member_id: str, *, write: bool = False) -> tuple[Member, Household]:
@@ -139,7 +130,7 @@ async def update_member(*, session: AsyncSession, principal: Principal, vault: P
     if not changed:
         raise InvalidInput("没有要更改的内容", detail_en="nothing changes", field="body")
     if "labour_capacity" in changed:
-        history = (await _capacity_history(session, [member.id]))[member.id]
+        history = (await repository.capacity_history(session, [member.id]))[member.id]
         if history and data.effective_on < history[-1][0]:
             raise InvalidInput(
                 "生效日期早于上一次劳动能力变更",
@@ -205,7 +196,7 @@ async def member_leaves(*, session: AsyncSession, principal: Principal, vault: P
 
 async def _successor(session: AsyncSession, household: Household, leaving: Member, data: MemberLeaveIn) -> Member | None:
     """The member who becomes head when the head leaves (``new_head_id``); a household keeps exactly one head."""
-    staying = [m for m in await _members(session, household.id) if m.left_on is None and m.id != leaving.id]
+    staying = [m for m in await repository.members_of(session, household.id) if m.left_on is None and m.id != leaving.id]
     if leaving.relation != "head":
         if data.new_head_id is not None:
             raise InvalidInput("只有户主离户时才指定新户主", detail_en="new_head_id is given only when the head leaves", field="new_head_id")

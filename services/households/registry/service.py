@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from services.households import domain
 from services.households.fields import shared_fields, today
-from services.households.registry.members import _id_number_unavailable, _member_registered, _new_member, _taken_hashes
+from services.households.registry import repository
+from services.households.registry.members import _id_number_unavailable, _member_registered, _new_member
 from services.households.registry.models import Household, HouseholdBase, HouseholdStatus, Member, MemberCapacity
 from services.households.registry.schemas import (
     HouseholdIn,
@@ -18,7 +20,7 @@ from services.households.registry.schemas import (
     LeaveIn,
     StatusChangeIn,
 )
-from services.households.registry.views import _ensure_in_registry, _status_history, household_view, load_household
+from services.households.registry.views import _ensure_in_registry, household_view, load_household
 from services.households.villages.models import Village
 from shared.auth import Principal, ensure_writable
 from shared.events.households import (
@@ -62,7 +64,7 @@ async def register_household(*, session: AsyncSession, principal: Principal, vau
     for i, h in enumerate(hashes):
         if h in hashes[:i]:
             raise InvalidInput("同一身份证号出现两次", detail_en="the same identity number appears twice", field=f"members[{i}].id_number")
-    taken = await _taken_hashes(session, hashes)
+    taken = await repository.taken_hashes(session, hashes)
     for i, h in enumerate(hashes):
         if h in taken:
             raise _id_number_unavailable(f"members[{i}].id_number")
@@ -114,7 +116,7 @@ async def correct_household(*, session: AsyncSession, principal: Principal, vaul
 async def change_status(*, session: AsyncSession, principal: Principal, vault: PiiVault, household_id: str, data: StatusChangeIn) -> HouseholdOut:
     household = await load_household(session=session, principal=principal, household_id=household_id, write=True)
     _ensure_in_registry(household)
-    statuses = await _status_history(session, household.id)
+    statuses = await repository.status_history(session, household.id)
     last = statuses[-1].effective_on if statuses else household.registered_on
     domain.check_status_transition(
         household.poverty_status, data.poverty_status, effective_on=data.effective_on, last_effective_on=last, exit_year=data.exit_year, today=today()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.households import domain
 from services.households.fields import today
-from services.households.registry.models import Household, HouseholdStatus, Member, MemberCapacity
+from services.households.registry import repository
+from services.households.registry.models import Household, Member
 from services.households.registry.schemas import (
     HouseholdOut,
     HouseholdSummary,
@@ -20,8 +21,9 @@ from services.households.registry.schemas import (
     StatusRecordOut,
 )
 from services.households.villages.models import Village, VillageCategoryRow
-from services.households.villages.service import village_filters
+from services.households.villages.repository import village_filters
 from shared.auth import Principal, ensure_readable, ensure_writable
+from shared.paging import Page, PageParams, paginate
 from shared.pii import PiiVault, mask_citizen_id, mask_phone
 from shared.problems import Conflict, NotFound
 from shared.regions import county_of, township_of
@@ -69,48 +71,18 @@ class _MemberOn:
         self.left_on = m.left_on
 
 
-async def _capacity_history(session: AsyncSession, member_ids: list[str]) -> dict[str, list[tuple[date, str]]]:
-    history: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    if not member_ids:
-        return history
-    rows = await session.execute(
-        select(MemberCapacity.member_id, MemberCapacity.effective_on, MemberCapacity.labour_capacity)
-        .where(MemberCapacity.member_id.in_(member_ids))
-        .order_by(MemberCapacity.effective_on, MemberCapacity.recorded_at, MemberCapacity.id)
-    )
-    for member_id, effective_on, capacity in rows:
-        history[member_id].append((effective_on, capacity))
-    return history
-
-
-async def _members(session: AsyncSession, household_id: str) -> list[Member]:
-    return list((await session.execute(select(Member).where(Member.household_id == household_id).order_by(Member.id))).scalars())
-
-
 async def _counts_on(session: AsyncSession, household_id: str, day: date) -> tuple[int, int]:
     """(member_count, labour_count) of a household as of ``day``, from membership dates and capacity history."""
-    members = await _members(session, household_id)
-    history = await _capacity_history(session, [m.id for m in members])
+    members = await repository.members_of(session, household_id)
+    history = await repository.capacity_history(session, [m.id for m in members])
     facts = [_MemberOn(m, domain.capacity_on(history[m.id], day, m.labour_capacity)) for m in members]
     return domain.household_size_on(facts, day), domain.labour_count_on(facts, day)
 
 
-async def _status_history(session: AsyncSession, household_id: str) -> list[HouseholdStatus]:
-    return list(
-        (
-            await session.execute(
-                select(HouseholdStatus)
-                .where(HouseholdStatus.household_id == household_id)
-                .order_by(HouseholdStatus.effective_on, HouseholdStatus.recorded_at, HouseholdStatus.id)
-            )
-        ).scalars()
-    )
-
-
 async def household_view(session: AsyncSession, h: Household, *, vault: PiiVault, principal: Principal, as_of: date | None = None) -> HouseholdOut:
-    members = await _members(session, h.id)
-    history = await _capacity_history(session, [m.id for m in members])
-    statuses = await _status_history(session, h.id)
+    members = await repository.members_of(session, h.id)
+    history = await repository.capacity_history(session, [m.id for m in members])
+    statuses = await repository.status_history(session, h.id)
     day = as_of or today()
     capacities = {m.id: domain.capacity_on(history[m.id], day, m.labour_capacity) for m in members}
     facts = [_MemberOn(m, capacities[m.id]) for m in members]
@@ -151,9 +123,11 @@ def _member_on(out: MemberOut, as_of: date | None) -> MemberOut:
     return out
 
 
-def household_list_query(
-    principal: Principal,
+async def list_households(
     *,
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
     county: str | None,
     township: str | None,
     village: str | None,
@@ -161,42 +135,30 @@ def household_list_query(
     poverty_status: str | None,
     labour_capacity: str | None,
     include_left: bool,
-) -> Any:
-    stmt = select(Household).where(*village_filters(principal, county=county, township=township, village=village, column=Household.village_code))
-    if category is not None:
-        stmt = stmt.where(Household.village_code.in_(select(VillageCategoryRow.village_code).where(VillageCategoryRow.category == category)))
-    if poverty_status is not None:
-        stmt = stmt.where(Household.poverty_status == poverty_status)
-    if labour_capacity is not None:
-        stmt = stmt.where(exists().where(Member.household_id == Household.id, Member.left_on.is_(None), Member.labour_capacity == labour_capacity))
-    if not include_left:
-        stmt = stmt.where(Household.left_on.is_(None))
-    return stmt
-
-
-async def summaries(session: AsyncSession, households: list[Household]) -> list[HouseholdSummary]:
-    ids = [h.id for h in households]
-    counts: dict[str, tuple[int, int]] = {}
-    if ids:
-        rows = await session.execute(
-            select(
-                Member.household_id,
-                func.count(),
-                func.sum(case((Member.labour_capacity.in_(domain.WITH_LABOUR), 1), else_=0)),
-            )
-            .where(Member.household_id.in_(ids), Member.left_on.is_(None))
-            .group_by(Member.household_id)
-        )
-        counts = {hid: (int(n), int(lab or 0)) for hid, n, lab in rows}
+) -> Page[HouseholdSummary]:
+    """A page of households in scope with their current size and labourers: two statements, whatever the page's size."""
+    stmt = repository.households(
+        principal,
+        county=county,
+        township=township,
+        village=village,
+        category=category,
+        poverty_status=poverty_status,
+        labour_capacity=labour_capacity,
+        include_left=include_left,
+    )
+    found = await paginate(session, stmt, key=Household.id, params=page, to_item=lambda h: h)
+    sizes = await repository.current_sizes(session, [h.id for h in found.items])
     none = (0, 0)
-    return [
-        HouseholdSummary.model_validate(h, update={"household_size": counts.get(h.id, none)[0], "labour_count": counts.get(h.id, none)[1]}) for h in households
+    items = [
+        HouseholdSummary.model_validate(h, update={"household_size": sizes.get(h.id, none)[0], "labour_count": sizes.get(h.id, none)[1]}) for h in found.items
     ]
+    return Page[HouseholdSummary](items=items, next_cursor=found.next_cursor)
 
 
 async def stats(*, session: AsyncSession, principal: Principal, county: str | None, township: str | None, village: str | None) -> Stats:
     """Counts for dashboards: households still in the registry and their current members, within scope."""
-    where_h = [*village_filters(principal, county=county, township=township, village=village, column=Household.village_code), Household.left_on.is_(None)]
+    where_h = [*village_filters(principal, county=county, township=township, village=village, column=Household.village_code), col(Household.left_on).is_(None)]
     where_v = village_filters(principal, county=county, township=township, village=village, column=Village.code)
     villages = (await session.execute(select(func.count()).select_from(Village).where(*where_v))).scalar_one()
     by_status = dict((await session.execute(select(Household.poverty_status, func.count()).where(*where_h).group_by(Household.poverty_status))).all())
@@ -204,7 +166,7 @@ async def stats(*, session: AsyncSession, principal: Principal, county: str | No
         await session.execute(
             select(Household.poverty_status, Member.labour_capacity, func.count())
             .join(Household, Household.id == Member.household_id)
-            .where(*where_h, Member.left_on.is_(None))
+            .where(*where_h, col(Member.left_on).is_(None))
             .group_by(Household.poverty_status, Member.labour_capacity)
         )
     ).all()
@@ -217,7 +179,7 @@ async def stats(*, session: AsyncSession, principal: Principal, county: str | No
     by_category = dict(
         (
             await session.execute(
-                select(VillageCategoryRow.category, func.count(Household.id))
+                select(VillageCategoryRow.category, func.count(col(Household.id)))
                 .join(Household, Household.village_code == VillageCategoryRow.village_code)
                 .where(*where_h)
                 .group_by(VillageCategoryRow.category)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from fastapi import Response, status
-from sqlalchemy import select
 
 from services.households.api_common import REGISTRARS, County, PageDep, Township
 from services.households.fields import VillageCategory
 from services.households.villages import service
-from services.households.villages.models import Village, VillageCategoryRow
 from services.households.villages.schemas import VillageIn, VillageOut, VillagePatch
 from shared.auth import CurrentPrincipal, require_roles
-from shared.paging import Page, paginate
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -33,15 +31,12 @@ async def list_villages(
     township: Township = None,
     category: VillageCategory | None = None,
 ) -> Page[VillageOut]:
-    stmt = select(Village).where(*service.village_filters(principal, county=county, township=township, village=None, column=Village.code))
-    if category is not None:
-        stmt = stmt.where(Village.code.in_(select(VillageCategoryRow.village_code).where(VillageCategoryRow.category == category)))
-    return await paginate(session, stmt, key=Village.code, params=page, to_item=service.village_out)
+    return await service.list_villages(session=session, principal=principal, page=page, county=county, township=township, category=category)
 
 
 @router.get("/villages/{code}", summary="One village")
 async def get_village(code: str, session: SessionDep, principal: CurrentPrincipal) -> VillageOut:
-    return service.village_out(await service.get_village(session=session, principal=principal, code=code))
+    return await service.village(session=session, principal=principal, code=code)
 
 
 @router.patch("/villages/{code}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a village (categories, pairing, helpers, industry)")

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from services.households import domain
 from services.households.fields import shared_fields
+from services.households.villages import repository
 from services.households.villages.models import Village, VillageBase, VillageCategoryRow
 from services.households.villages.schemas import VillageIn, VillageOut, VillagePatch
-from shared.auth import Principal, ensure_readable, ensure_writable, visible
+from shared.auth import Principal, ensure_readable, ensure_writable
 from shared.events.households import (
     VillageRegistered,
     VillageUpdated,
 )
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.regions import COUNTIES, county_of, township_of
 
@@ -69,6 +69,17 @@ def _village_registered(village: Village) -> VillageRegistered:
     )
 
 
+async def list_villages(
+    *, session: AsyncSession, principal: Principal, page: PageParams, county: str | None, township: str | None, category: str | None
+) -> Page[VillageOut]:
+    stmt = repository.villages(principal, county=county, township=township, category=category)
+    return await paginate(session, stmt, key=Village.code, params=page, to_item=village_out)
+
+
+async def village(*, session: AsyncSession, principal: Principal, code: str) -> VillageOut:
+    return village_out(await get_village(session=session, principal=principal, code=code))
+
+
 async def get_village(*, session: AsyncSession, principal: Principal, code: str, write: bool = False) -> Village:
     village = await session.get(Village, code)
     if village is None:
@@ -112,20 +123,3 @@ async def update_village(*, session: AsyncSession, principal: Principal, code: s
         ),
     )
     return village_out(village)
-
-
-def village_filters(principal: Principal, *, county: str | None, township: str | None, village: str | None, column: Any) -> list[Any]:
-    """WHERE clauses for the region filters of a list, after the principal's own scope."""
-    return [visible(principal, region=column), *region_filters(county=county, township=township, village=village, column=column)]
-
-
-def region_filters(*, county: str | None, township: str | None, village: str | None, column: Any) -> list[Any]:
-    """The ``county`` / ``township`` / ``village`` query filters, checked to be division codes of the right length."""
-    clauses: list[Any] = []
-    for name, value, digits in (("county", county, 6), ("township", township, 9), ("village", village, 12)):
-        if value is None:
-            continue
-        if not value.isdigit() or len(value) != digits:
-            raise InvalidInput(f"{name} 须为 {digits} 位区划代码", detail_en=f"{name} must be a {digits}-digit division code", field=name)
-        clauses.append(column.startswith(value, autoescape=True))
-    return clauses

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query, Response, status
-from sqlalchemy import select
 
 from services.training.api_common import WRITERS, PageDep
 from services.training.catalogue import service
-from services.training.catalogue.models import Course
 from services.training.catalogue.schemas import CourseIn, CourseOut
 from shared.auth import CurrentPrincipal, require_roles
-from shared.paging import Page, paginate
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("training", tags=["training"])
@@ -33,12 +31,7 @@ async def list_courses(
     category: Annotated[str | None, Query(max_length=40)] = None,
     industry: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page[CourseOut]:
-    stmt = select(Course).where(service.visible_courses(principal))
-    if category:
-        stmt = stmt.where(Course.category == category)
-    if industry:
-        stmt = stmt.where(Course.industry == industry)
-    return await paginate(session, stmt, key=Course.id, params=page, to_item=CourseOut.model_validate)
+    return await service.list_courses(session=session, principal=principal, page=page, category=category, industry=industry)
 
 
 @router.get("/courses/{course_id}")

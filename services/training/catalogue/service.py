@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.training import domain
+from services.training.catalogue import repository
 from services.training.catalogue.models import Course, CourseBase
 from services.training.catalogue.schemas import CourseIn, CourseOut
 from services.training.fields import shared_fields
 from shared.auth import Principal, ensure_writable
 from shared.ids import new_id
+from shared.paging import Page, PageParams, paginate
 from shared.problems import NotFound
 
 
@@ -35,19 +36,13 @@ def course_visible(principal: Principal, course: Course) -> bool:
     return bool(scope) and (scope.startswith(course.county_code) or course.county_code.startswith(scope))
 
 
-def visible_courses(principal: Principal) -> ColumnElement[bool]:
-    """WHERE clause of ``course_visible`` for the catalogue list."""
-    if principal.sees_everything:
-        return true()
-    scope = principal.scope or ""
-    if not scope.isdigit():
-        return Course.county_code.is_(None)
-    inside = Course.county_code == scope[:6] if len(scope) >= 6 else Course.county_code.startswith(scope, autoescape=True)
-    return or_(Course.county_code.is_(None), inside)
-
-
 async def get_course(*, session: AsyncSession, principal: Principal, course_id: str) -> CourseOut:
     course = await session.get(Course, course_id)
     if course is None or not course_visible(principal, course):
         raise NotFound("课程不存在", detail_en=f"course {course_id} not found")
     return CourseOut.model_validate(course)
+
+
+async def list_courses(*, session: AsyncSession, principal: Principal, page: PageParams, category: str | None, industry: str | None) -> Page[CourseOut]:
+    stmt = repository.courses(principal, category=category, industry=industry)
+    return await paginate(session, stmt, key=Course.id, params=page, to_item=CourseOut.model_validate)

@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.training import domain
 from services.training.catalogue.models import Course
@@ -76,11 +77,15 @@ async def _history(session: AsyncSession, member_ids: Sequence[str]) -> tuple[di
     if not member_ids:
         return sessions, skills
     rows = await session.execute(
-        select(Enrolment.member_id, Enrolment.year, Enrolment.days_attended).where(Enrolment.member_id.in_(member_ids), Enrolment.days_attended.is_not(None))
+        select(Enrolment.member_id, Enrolment.year, Enrolment.days_attended).where(
+            col(Enrolment.member_id).in_(member_ids), col(Enrolment.days_attended).is_not(None)
+        )
     )
     for member_id, year, days in rows.all():
         sessions[member_id].append(domain.CompletedSession(year=year, days_attended=days))
-    for member_id, on in (await session.execute(select(Certificate.member_id, Certificate.certified_on).where(Certificate.member_id.in_(member_ids)))).all():
+    for member_id, on in (
+        await session.execute(select(Certificate.member_id, Certificate.certified_on).where(col(Certificate.member_id).in_(member_ids)))
+    ).all():
         skills[member_id].append(on)
     return sessions, skills
 
@@ -200,8 +205,8 @@ def _check_region(region: str | None) -> None:
 def _labourers_in(year: int) -> ColumnElement[bool]:
     """Labourers still in their household at the end of ``year`` and registered by then."""
     return and_(
-        KnownMember.labour_capacity.in_(("full", "partial")),
-        or_(KnownMember.left_on.is_(None), KnownMember.left_on > date(year, 12, 31)),
+        col(KnownMember.labour_capacity).in_(("full", "partial")),
+        or_(col(KnownMember.left_on).is_(None), KnownMember.left_on > date(year, 12, 31)),
         KnownMember.joined_on <= date(year, 12, 31),
     )
 
@@ -215,7 +220,7 @@ async def compliance_summary(
     """R7 by county, township or village: labourers compliant, on track and behind in ``year``."""
     year = year or this_year()
     _check_region(region)
-    code = func.substr(KnownMember.village_code, 1, DIVISION_DIGITS[by]).label("code")
+    code = func.substr(col(KnownMember.village_code), 1, DIVISION_DIGITS[by]).label("code")
     status = Compliance.status
     stmt = (
         select(
@@ -225,12 +230,12 @@ async def compliance_summary(
             func.sum(case((status == "on_track", 1), else_=0)).label("on_track"),
         )
         .select_from(KnownMember)
-        .outerjoin(Compliance, and_(Compliance.member_id == KnownMember.id, Compliance.year == year))
+        .outerjoin(Compliance, and_(col(Compliance.member_id) == col(KnownMember.id), Compliance.year == year))
         .where(_labourers_in(year), visible(principal, region=KnownMember.village_code))
         .group_by(code)
     )
     if region:
-        stmt = stmt.where(KnownMember.village_code.startswith(region, autoescape=True))
+        stmt = stmt.where(col(KnownMember.village_code).startswith(region, autoescape=True))
 
     def item(r: object) -> ComplianceSummaryOut:
         m = r._mapping  # type: ignore[attr-defined]
@@ -246,14 +251,18 @@ async def labourers_behind(*, session: AsyncSession, principal: Principal, year:
     """R7: labourers (still in their household, joined by the end of ``year``) not compliant nor on track in ``year``."""
     year = year or this_year()
     _check_region(region)
-    fine = exists().where(and_(Compliance.member_id == KnownMember.id, Compliance.year == year, Compliance.status.in_(("compliant", "on_track"))))
+    fine = exists().where(
+        and_(col(Compliance.member_id) == col(KnownMember.id), Compliance.year == year, col(Compliance.status).in_(("compliant", "on_track")))
+    )
     stmt = select(KnownMember).where(_labourers_in(year), visible(principal, region=KnownMember.village_code), ~fine)
     if region:
-        stmt = stmt.where(KnownMember.village_code.startswith(region, autoescape=True))
+        stmt = stmt.where(col(KnownMember.village_code).startswith(region, autoescape=True))
     raw = await paginate(session, stmt, key=KnownMember.id, params=page, to_item=lambda m: m)
     members: list[KnownMember] = raw.items
     history, skills = await _history(session, [m.id for m in members])
-    villages = {v.code: v.name for v in (await session.execute(select(KnownVillage).where(KnownVillage.code.in_({m.village_code for m in members})))).scalars()}
+    villages = {
+        v.code: v.name for v in (await session.execute(select(KnownVillage).where(col(KnownVillage.code).in_({m.village_code for m in members})))).scalars()
+    }
     items = []
     for m in members:
         statuses = domain.r7_compliance(

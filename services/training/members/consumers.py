@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlmodel import select
 
 from services.training import domain
 from services.training.compliance import service

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.training.sessions.models import Attendance, Enrolment
 
@@ -13,7 +14,7 @@ from services.training.sessions.models import Attendance, Enrolment
 async def _enrolled_counts(session: AsyncSession, session_ids: Sequence[str]) -> dict[str, int]:
     if not session_ids:
         return {}
-    rows = await session.execute(select(Enrolment.session_id, func.count()).where(Enrolment.session_id.in_(session_ids)).group_by(Enrolment.session_id))
+    rows = await session.execute(select(Enrolment.session_id, func.count()).where(col(Enrolment.session_id).in_(session_ids)).group_by(Enrolment.session_id))
     return {sid: int(n) for sid, n in rows.all()}
 
 
@@ -21,6 +22,6 @@ async def _days_by_enrolment(session: AsyncSession, enrolment_ids: Sequence[str]
     if not enrolment_ids:
         return {}
     rows = await session.execute(
-        select(Attendance.enrolment_id, func.count()).where(Attendance.enrolment_id.in_(enrolment_ids)).group_by(Attendance.enrolment_id)
+        select(Attendance.enrolment_id, func.count()).where(col(Attendance.enrolment_id).in_(enrolment_ids)).group_by(Attendance.enrolment_id)
     )
     return {eid: int(n) for eid, n in rows.all()}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from services.training import domain
 from services.training.catalogue.models import Course
@@ -87,15 +87,17 @@ async def list_sessions(*, session: AsyncSession, principal: Principal, page: Pa
     if course_id:
         stmt = stmt.where(TrainingSession.course_id == course_id)
     raw = await paginate(session, stmt, key=TrainingSession.id, params=page, to_item=lambda s: s)
-    courses = {c.id: c for c in (await session.execute(select(Course).where(Course.id.in_({s.course_id for s in raw.items})))).scalars()}
+    courses = {c.id: c for c in (await session.execute(select(Course).where(col(Course.id).in_({s.course_id for s in raw.items})))).scalars()}
     counts = await _enrolled_counts(session, [s.id for s in raw.items])
     return Page[SessionOut](items=[session_out(s, courses[s.course_id], counts.get(s.id, 0)) for s in raw.items], next_cursor=raw.next_cursor)
 
 
 async def enrol(*, session: AsyncSession, principal: Principal, session_id: str, data: EnrolmentIn) -> list[EnrolmentOut]:
     s, course = await _writable_session(session, principal, session_id)
-    members = {m.id: m for m in (await session.execute(select(KnownMember).where(KnownMember.id.in_(data.member_ids)))).scalars()}
-    already = set((await session.execute(select(Enrolment.member_id).where(Enrolment.session_id == s.id, Enrolment.member_id.in_(data.member_ids)))).scalars())
+    members = {m.id: m for m in (await session.execute(select(KnownMember).where(col(KnownMember.id).in_(data.member_ids)))).scalars()}
+    already = set(
+        (await session.execute(select(Enrolment.member_id).where(Enrolment.session_id == s.id, col(Enrolment.member_id).in_(data.member_ids)))).scalars()
+    )
     added: list[Enrolment] = []
     for i, member_id in enumerate(data.member_ids):
         field = f"member_ids[{i}]"
@@ -128,7 +130,7 @@ async def list_enrolments(*, session: AsyncSession, principal: Principal, sessio
     s, _ = await _readable_session(session, principal, session_id)
     # The keyset column is selected under its own name: the cursor is read from the row by ``id``.
     stmt = (
-        select(Enrolment, KnownMember, Enrolment.id.label("id"))
+        select(Enrolment, KnownMember, col(Enrolment.id).label("id"))
         .join(KnownMember, KnownMember.id == Enrolment.member_id)
         .where(Enrolment.session_id == s.id, visible(principal, region=KnownMember.village_code))
     )
@@ -148,14 +150,14 @@ async def record_attendance(*, session: AsyncSession, principal: Principal, sess
             )
     enrolments = {
         e.member_id: e
-        for e in (await session.execute(select(Enrolment).where(Enrolment.session_id == s.id, Enrolment.member_id.in_(data.member_ids)))).scalars()
+        for e in (await session.execute(select(Enrolment).where(Enrolment.session_id == s.id, col(Enrolment.member_id).in_(data.member_ids)))).scalars()
     }
     for i, member_id in enumerate(data.member_ids):
         if member_id not in enrolments:
             raise InvalidInput("该成员未报名此培训班", detail_en=f"member {member_id} is not enrolled in this session", field=f"member_ids[{i}]")
     ids = [e.id for e in enrolments.values()]
     existing = {
-        (eid, day) for eid, day in (await session.execute(select(Attendance.enrolment_id, Attendance.day).where(Attendance.enrolment_id.in_(ids)))).all()
+        (eid, day) for eid, day in (await session.execute(select(Attendance.enrolment_id, Attendance.day).where(col(Attendance.enrolment_id).in_(ids)))).all()
     }
     recorded = 0
     for member_id in dict.fromkeys(data.member_ids):
@@ -183,7 +185,7 @@ async def complete_session(*, session: AsyncSession, principal: Principal, sessi
     s.completed_on = s.end_date
     enrolments = list((await session.execute(select(Enrolment).where(Enrolment.session_id == s.id).order_by(Enrolment.id))).scalars())
     days = await _days_by_enrolment(session, [e.id for e in enrolments])
-    members = {m.id: m for m in (await session.execute(select(KnownMember).where(KnownMember.id.in_([e.member_id for e in enrolments])))).scalars()}
+    members = {m.id: m for m in (await session.execute(select(KnownMember).where(col(KnownMember.id).in_([e.member_id for e in enrolments])))).scalars()}
     for e in enrolments:
         e.days_attended = days.get(e.id, 0)
         e.counted = domain.r7_session_counts(e.days_attended)

@@ -1,0 +1,98 @@
+"""Where registry reads are built: the scoped list of households and, for any page of them, the few grouped queries it needs.
+
+A list page costs a constant number of statements whatever its size: the page itself, then one
+grouped count of current members for all its households (``current_sizes``); a household's view
+costs three (members, their capacity history, its status history).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import case, exists, func
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from services.households import domain
+from services.households.registry.models import Household, HouseholdStatus, Member, MemberCapacity
+from services.households.villages.repository import in_category, village_filters
+from shared.auth import Principal
+
+
+def households(
+    principal: Principal,
+    *,
+    county: str | None,
+    township: str | None,
+    village: str | None,
+    category: str | None,
+    poverty_status: str | None,
+    labour_capacity: str | None,
+    include_left: bool,
+) -> SelectOfScalar[Household]:
+    """The households a list shows: in the caller's scope, then the filters."""
+    stmt = select(Household).where(*village_filters(principal, county=county, township=township, village=village, column=Household.village_code))
+    if category is not None:
+        stmt = stmt.where(in_category(Household.village_code, category))
+    if poverty_status is not None:
+        stmt = stmt.where(Household.poverty_status == poverty_status)
+    if labour_capacity is not None:
+        current = exists().where(col(Member.household_id) == col(Household.id), col(Member.left_on).is_(None), col(Member.labour_capacity) == labour_capacity)
+        stmt = stmt.where(current)
+    if not include_left:
+        stmt = stmt.where(col(Household.left_on).is_(None))
+    return stmt
+
+
+async def current_sizes(session: AsyncSession, household_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """(current members, of whom with labour capacity) of each household, in one grouped query."""
+    if not household_ids:
+        return {}
+    with_labour = func.sum(case((col(Member.labour_capacity).in_(domain.WITH_LABOUR), 1), else_=0))
+    rows = await session.execute(
+        select(Member.household_id, func.count(), with_labour)
+        .where(col(Member.household_id).in_(household_ids), col(Member.left_on).is_(None))
+        .group_by(col(Member.household_id))
+    )
+    return {hid: (int(n), int(lab or 0)) for hid, n, lab in rows.all()}
+
+
+async def members_of(session: AsyncSession, household_id: str) -> list[Member]:
+    return list((await session.execute(select(Member).where(Member.household_id == household_id).order_by(col(Member.id)))).scalars())
+
+
+async def capacity_history(session: AsyncSession, member_ids: list[str]) -> dict[str, list[tuple[date, str]]]:
+    """Each member's labour capacity rows (effective_on, capacity), oldest first."""
+    history: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    if not member_ids:
+        return history
+    rows = await session.execute(
+        select(MemberCapacity.member_id, MemberCapacity.effective_on, MemberCapacity.labour_capacity)
+        .where(col(MemberCapacity.member_id).in_(member_ids))
+        .order_by(col(MemberCapacity.effective_on), col(MemberCapacity.recorded_at), col(MemberCapacity.id))
+    )
+    for member_id, effective_on, capacity in rows.all():
+        history[member_id].append((effective_on, capacity))
+    return history
+
+
+async def status_history(session: AsyncSession, household_id: str) -> list[HouseholdStatus]:
+    stmt = (
+        select(HouseholdStatus)
+        .where(HouseholdStatus.household_id == household_id)
+        .order_by(col(HouseholdStatus.effective_on), col(HouseholdStatus.recorded_at), col(HouseholdStatus.id))
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def taken_hashes(session: AsyncSession, hashes: list[str]) -> set[str]:
+    """Identity hashes that belong to a current member of a household still in the registry."""
+    taken: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        found = await session.execute(select(Member.current_id_hash).where(col(Member.current_id_hash).in_(chunk)))
+        taken.update(h for h in found.scalars() if h is not None)
+    return taken
