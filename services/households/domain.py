@@ -28,9 +28,14 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 class MemberFacts(Protocol):
-    labour_capacity: str
-    joined_on: date
-    left_on: date | None
+    """What the counts read of a member (a row, or its facts as of a day); read-only, so any str subtype will do."""
+
+    @property
+    def labour_capacity(self) -> str: ...
+    @property
+    def joined_on(self) -> date: ...
+    @property
+    def left_on(self) -> date | None: ...
 
 
 def is_member_on(member: MemberFacts, day: date) -> bool:

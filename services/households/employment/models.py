@@ -27,7 +27,7 @@ class EntityFields(SQLModel):
     entity_id: str = Field(sa_type=String(36), primary_key=True)
     name: str = Field(sa_type=String(200))
     kind: str = Field(sa_type=String(40))
-    county_code: str | None = Field(None, sa_type=String(6))
+    county_code: str | None = Field(default=None, sa_type=String(6))
     village_codes: list[str] = Field(default_factory=list, sa_type=JSON, sa_column_kwargs={"default": list})
 
 
@@ -56,7 +56,7 @@ class Employment(EmploymentBase, HouseholdsTable, table=True):
     id: str = pk()
     household_id: str = Field(sa_type=String(36), foreign_key="household.id", index=True)
     village_code: str = Field(sa_type=String(12), index=True)
-    end_reason: str | None = Field(None, sa_type=String(300))
+    end_reason: str | None = Field(default=None, sa_type=String(300))
     created_at: datetime = created()
 
 

@@ -142,7 +142,7 @@ async def report_wage(*, session: AsyncSession, principal: Principal, data: Wage
             entity_id=employment.entity_id,
             period_start=payment.period_start,
             period_end=payment.period_end,
-            reported_by=payment.reported_by,  # type: ignore[arg-type]
+            reported_by=payment.reported_by,  # type: ignore[arg-type]  # the column holds one of the contract's three values (_reporter)
             income=IncomeLine(
                 household_id=employment.household_id,
                 village_code=employment.village_code,

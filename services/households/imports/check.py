@@ -134,9 +134,9 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
                 plan.error(rowno, "县(区)", county, f"县(区)与村代码不符（村代码属于 {COUNTIES.get(county_of(code), county_of(code))}）")
             if not principal.region_allows(code):
                 plan.error(rowno, "村代码", code, "超出您的管辖范围")
-            first = village_names.setdefault(code, (values["村名"], values["乡镇"], rowno))
-            if first[0] != values["村名"]:
-                plan.error(rowno, "村名", values["村名"], f"同一村代码的村名与第 {first[2]} 行不一致")
+            seen = village_names.setdefault(code, (values["村名"], values["乡镇"], rowno))
+            if seen[0] != values["村名"]:
+                plan.error(rowno, "村名", values["村名"], f"同一村代码的村名与第 {seen[2]} 行不一致")
         record["village_code"] = code
         id_number = values["身份证号"].upper()
         id_problem = citizen_id_problem(id_number)
@@ -217,7 +217,7 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
 
     # Household-level consistency: every row of a household agrees, and it has exactly one head.
     for number, members in by_household.items():
-        first = members[0]
+        lead = members[0]
         for m in members[1:]:
             for key, column in (
                 ("village_code", "村代码"),
@@ -227,18 +227,18 @@ async def check(session: AsyncSession, principal: Principal, vault: PiiVault, ro
                 ("head_name", "户主姓名"),
                 ("exit_year", "脱贫年度"),
             ):
-                if m[key] != first[key]:
+                if m[key] != lead[key]:
                     plan.error(
                         m["row"],
                         column,
                         m[key] if not isinstance(m[key], date) else m[key].isoformat(),
-                        f"同一户编号的「{column}」与第 {first['row']} 行不一致",
+                        f"同一户编号的「{column}」与第 {lead['row']} 行不一致",
                     )
         heads = [m for m in members if m["relation"] == "head"]
         if len(heads) != 1:
-            plan.error(first["row"], "与户主关系", None, f"户 {number} 须有且只有一名户主（现有 {len(heads)} 名）")
-        elif heads[0]["name"] != first["head_name"]:
-            plan.error(heads[0]["row"], "户主姓名", first["head_name"], "户主姓名与户主行的姓名不一致")
+            plan.error(lead["row"], "与户主关系", None, f"户 {number} 须有且只有一名户主（现有 {len(heads)} 名）")
+        elif heads[0]["name"] != lead["head_name"]:
+            plan.error(heads[0]["row"], "户主姓名", lead["head_name"], "户主姓名与户主行的姓名不一致")
 
     # Against the registry: villages, household numbers and identity numbers already there.
     codes = sorted(village_names)

@@ -102,7 +102,7 @@ def _encoding(stream: IO[bytes]) -> str:
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
-    text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")  # type: ignore[arg-type]
+    text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")
     try:
         yield from csv.reader(text)
     except csv.Error as exc:

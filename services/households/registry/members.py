@@ -63,8 +63,8 @@ def _member_registered(m: Member, village_code: str) -> MemberRegistered:
         village_code=village_code,
         name=m.name,
         birth_year=m.birth_date.year,
-        sex=m.sex,  # type: ignore[arg-type]
-        labour_capacity=m.labour_capacity,  # type: ignore[arg-type]
+        sex=m.sex,
+        labour_capacity=m.labour_capacity,
         wishes_to_work_away=m.wishes_to_work_away,
         is_party_member=m.is_party_member,
         is_village_cadre=m.is_village_cadre,
@@ -137,7 +137,9 @@ async def update_member(*, session: AsyncSession, principal: Principal, vault: P
                 detail_en=f"effective_on is before the last labour capacity change ({history[-1][0]})",
                 field="effective_on",
             )
-        session.add(MemberCapacity(id=new_id(), member_id=member.id, labour_capacity=data.labour_capacity, effective_on=data.effective_on))
+        capacity = data.labour_capacity
+        assert capacity is not None  # "changed" holds only the fields given a value
+        session.add(MemberCapacity(id=new_id(), member_id=member.id, labour_capacity=capacity, effective_on=data.effective_on))
     for key in changed:
         setattr(member, key, given[key])
     await session.flush()
@@ -147,7 +149,7 @@ async def update_member(*, session: AsyncSession, principal: Principal, vault: P
             member_id=member.id,
             household_id=household.id,
             village_code=household.village_code,
-            labour_capacity=member.labour_capacity,  # type: ignore[arg-type]
+            labour_capacity=member.labour_capacity,
             wishes_to_work_away=member.wishes_to_work_away,
             is_party_member=member.is_party_member,
             is_village_cadre=member.is_village_cadre,

@@ -40,8 +40,8 @@ class Household(HouseholdBase, HouseholdsTable, table=True):
     __table_args__ = (in_window("registered_on"), in_window("left_on", nullable=True), year_window("exit_year"))
 
     id: str = pk()
-    left_on: date | None = Field(None, sa_type=Date)
-    left_reason: str | None = Field(None, sa_type=String(300))
+    left_on: date | None = Field(default=None, sa_type=Date)
+    left_reason: str | None = Field(default=None, sa_type=String(300))
     created_at: datetime = created()
 
 
@@ -97,13 +97,13 @@ class Member(MemberBase, HouseholdsTable, table=True):
     id_number_hash: str = Field(sa_type=String(64), index=True)
     # The same hash while the person is a current member of a household in the registry, else NULL:
     # the database itself then refuses one person in two households, even under concurrent writes.
-    current_id_hash: str | None = Field(None, sa_type=String(64), unique=True)
+    current_id_hash: str | None = Field(default=None, sa_type=String(64), unique=True)
     id_number_cipher: str = Field(sa_type=String(200))
     # A contact phone, like the identity number only ever stored encrypted.
-    phone_cipher: str | None = Field(None, sa_type=String(200))
+    phone_cipher: str | None = Field(default=None, sa_type=String(200))
     joined_on: date = Field(sa_type=Date)
-    left_on: date | None = Field(None, sa_type=Date)
-    left_reason: str | None = Field(None, sa_type=String(300))
+    left_on: date | None = Field(default=None, sa_type=Date)
+    left_reason: str | None = Field(default=None, sa_type=String(300))
 
 
 class MemberCapacity(HouseholdsTable, table=True):

@@ -70,7 +70,7 @@ async def capacity_history(session: AsyncSession, member_ids: list[str]) -> dict
     if not member_ids:
         return history
     rows = await session.execute(
-        select(MemberCapacity.member_id, MemberCapacity.effective_on, MemberCapacity.labour_capacity)
+        select(col(MemberCapacity.member_id), col(MemberCapacity.effective_on), col(MemberCapacity.labour_capacity))
         .where(col(MemberCapacity.member_id).in_(member_ids))
         .order_by(col(MemberCapacity.effective_on), col(MemberCapacity.recorded_at), col(MemberCapacity.id))
     )

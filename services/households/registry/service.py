@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from services.households import domain
 from services.households.fields import shared_fields, today
@@ -42,7 +43,7 @@ def check_initial_status(status: str, exit_year: int | None, registered_on: date
         raise InvalidInput("脱贫年度不合理", detail_en="exit_year is given only for an exited household, between 2014 and the registration year", field=field)
 
 
-def _heads_field(relations: list[str]) -> str:
+def _heads_field(relations: Sequence[str]) -> str:
     heads = [i for i, r in enumerate(relations) if r == "head"]
     return f"members[{heads[1]}].relation" if len(heads) > 1 else "members"
 
@@ -84,14 +85,14 @@ async def register_household(*, session: AsyncSession, principal: Principal, vau
             household_id=household.id,
             household_number=household.household_number,
             village_code=household.village_code,
-            poverty_status=household.poverty_status,  # type: ignore[arg-type]
+            poverty_status=household.poverty_status,
             registered_on=household.registered_on,
             member_count=domain.household_size_on(members, household.registered_on),
             labour_count=domain.labour_count_on(members, household.registered_on),
         ),
     )
-    for m in members:
-        emit(session, _member_registered(m, household.village_code))
+    for row in members:
+        emit(session, _member_registered(row, household.village_code))
     return await household_view(session, household, vault=vault, principal=principal)
 
 
@@ -144,7 +145,7 @@ async def change_status(*, session: AsyncSession, principal: Principal, vault: P
             effective_on=data.effective_on,
             exit_year=data.exit_year,
             reason=data.reason,
-            previous_status=previous,  # type: ignore[arg-type]
+            previous_status=previous,
         ),
     )
     return await household_view(session, household, vault=vault, principal=principal)
@@ -157,7 +158,7 @@ async def leave_registry(*, session: AsyncSession, principal: Principal, vault: 
     household.left_on = data.effective_on
     household.left_reason = data.reason
     # Its members are free to be registered elsewhere; their membership dates stay as they were.
-    await session.execute(update(Member).where(Member.household_id == household.id).values(current_id_hash=None))
+    await session.execute(update(Member).where(col(Member.household_id) == household.id).values(current_id_hash=None))
     await session.flush()
     emit(session, HouseholdLeftRegistry(household_id=household.id, village_code=household.village_code, reason=data.reason, effective_on=data.effective_on))
     return await household_view(session, household, vault=vault, principal=principal)

@@ -86,7 +86,8 @@ async def household_view(session: AsyncSession, h: Household, *, vault: PiiVault
     day = as_of or today()
     capacities = {m.id: domain.capacity_on(history[m.id], day, m.labour_capacity) for m in members}
     facts = [_MemberOn(m, capacities[m.id]) for m in members]
-    status, exit_year = h.poverty_status, h.exit_year
+    status: str = h.poverty_status
+    exit_year = h.exit_year
     left_on, left_reason = h.left_on, h.left_reason
     shown = members
     if as_of is not None:
@@ -165,7 +166,7 @@ async def stats(*, session: AsyncSession, principal: Principal, county: str | No
     member_rows = (
         await session.execute(
             select(Household.poverty_status, Member.labour_capacity, func.count())
-            .join(Household, Household.id == Member.household_id)
+            .join(Household, col(Household.id) == Member.household_id)
             .where(*where_h, col(Member.left_on).is_(None))
             .group_by(Household.poverty_status, Member.labour_capacity)
         )
@@ -180,7 +181,7 @@ async def stats(*, session: AsyncSession, principal: Principal, county: str | No
         (
             await session.execute(
                 select(VillageCategoryRow.category, func.count(col(Household.id)))
-                .join(Household, Household.village_code == VillageCategoryRow.village_code)
+                .join(Household, col(Household.village_code) == VillageCategoryRow.village_code)
                 .where(*where_h)
                 .group_by(VillageCategoryRow.category)
             )

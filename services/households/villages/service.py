@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from services.households import domain
-from services.households.fields import shared_fields
+from services.households.fields import VillageCategory, shared_fields
 from services.households.villages import repository
 from services.households.villages.models import Village, VillageBase, VillageCategoryRow
 from services.households.villages.schemas import VillageIn, VillageOut, VillagePatch
@@ -25,7 +27,7 @@ def village_out(v: Village) -> VillageOut:
     return VillageOut.model_validate(v, update={"county_name": COUNTIES.get(v.county_code)})
 
 
-async def _set_categories(session: AsyncSession, code: str, categories: list[str]) -> None:
+async def _set_categories(session: AsyncSession, code: str, categories: Sequence[str]) -> None:
     existing = set((await session.execute(select(VillageCategoryRow.category).where(VillageCategoryRow.village_code == code))).scalars())
     for cat in existing - set(categories):
         await session.delete(await session.get(VillageCategoryRow, (code, cat)))
@@ -95,7 +97,7 @@ async def update_village(*, session: AsyncSession, principal: Principal, code: s
     given = data.model_dump(exclude_unset=True, exclude={"reason"})
     if not given:
         raise InvalidInput("没有要更正的内容", detail_en="nothing to change", field="body")
-    categories = list(dict.fromkeys(data.categories)) if data.categories is not None else list(village.categories or [])
+    categories: list[VillageCategory] = list(dict.fromkeys(data.categories)) if data.categories is not None else list(village.categories or [])
     paired_unit = data.paired_unit if "paired_unit" in given else village.paired_unit
     domain.check_village_pairing(categories, paired_unit)
     helpers = [h.model_dump() for h in data.helpers] if data.helpers is not None else list(village.helpers or [])
@@ -116,7 +118,7 @@ async def update_village(*, session: AsyncSession, principal: Principal, code: s
         VillageUpdated(
             village_code=code,
             name=village.name,
-            categories=categories,
+            categories=list[str](categories),
             paired_unit=paired_unit,
             characteristic_industry=village.characteristic_industry,
             helpers=helpers,

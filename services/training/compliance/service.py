@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -47,7 +48,7 @@ async def issue_certificate(*, session: AsyncSession, principal: Principal, data
         raise InvalidInput("成员不存在", detail_en=f"unknown member {data.member_id}", field="member_id")
     ensure_writable(principal, region=member.village_code)
     key = domain.skill_key(data.skill)
-    if (await session.execute(select(Certificate.id).where(Certificate.member_id == member.id, Certificate.skill_key == key))).first():
+    if (await session.execute(select(Certificate.id).where(Certificate.member_id == member.id, col(Certificate.skill_key) == key))).first():
         raise InvalidInput(
             "该成员已有此技能证书", detail_en=f"member already holds a certificate for {data.skill!r}", field="skill", code="duplicate_certificate"
         )
@@ -84,7 +85,7 @@ async def _history(session: AsyncSession, member_ids: Sequence[str]) -> tuple[di
     for member_id, year, days in rows.all():
         sessions[member_id].append(domain.CompletedSession(year=year, days_attended=days))
     for member_id, on in (
-        await session.execute(select(Certificate.member_id, Certificate.certified_on).where(col(Certificate.member_id).in_(member_ids)))
+        await session.execute(select(col(Certificate.member_id), col(Certificate.certified_on)).where(col(Certificate.member_id).in_(member_ids)))
     ).all():
         skills[member_id].append(on)
     return sessions, skills
@@ -156,15 +157,15 @@ async def training_file(*, session: AsyncSession, principal: Principal, member_i
     current = _year_of(statuses, year)
     rows = await session.execute(
         select(Enrolment, TrainingSession, Course)
-        .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
-        .join(Course, Course.id == TrainingSession.course_id)
+        .join(TrainingSession, col(TrainingSession.id) == Enrolment.session_id)
+        .join(Course, col(Course.id) == TrainingSession.course_id)
         .where(Enrolment.member_id == member.id)
-        .order_by(TrainingSession.start_date, Enrolment.id)
+        .order_by(col(TrainingSession.start_date), col(Enrolment.id))
     )
     triples = [(e, s, c) for e, s, c in rows.all()]
     days = await _days_by_enrolment(session, [e.id for e, _, _ in triples])
     certificates = (
-        await session.execute(select(Certificate).where(Certificate.member_id == member.id).order_by(Certificate.certified_on, Certificate.id))
+        await session.execute(select(Certificate).where(Certificate.member_id == member.id).order_by(col(Certificate.certified_on), col(Certificate.id)))
     ).scalars()
     return TrainingFileOut(
         member_id=member.id,
@@ -206,8 +207,8 @@ def _labourers_in(year: int) -> ColumnElement[bool]:
     """Labourers still in their household at the end of ``year`` and registered by then."""
     return and_(
         col(KnownMember.labour_capacity).in_(("full", "partial")),
-        or_(col(KnownMember.left_on).is_(None), KnownMember.left_on > date(year, 12, 31)),
-        KnownMember.joined_on <= date(year, 12, 31),
+        or_(col(KnownMember.left_on).is_(None), col(KnownMember.left_on) > date(year, 12, 31)),
+        col(KnownMember.joined_on) <= date(year, 12, 31),
     )
 
 
@@ -221,7 +222,7 @@ async def compliance_summary(
     year = year or this_year()
     _check_region(region)
     code = func.substr(col(KnownMember.village_code), 1, DIVISION_DIGITS[by]).label("code")
-    status = Compliance.status
+    status = col(Compliance.status)
     stmt = (
         select(
             code,
@@ -230,21 +231,22 @@ async def compliance_summary(
             func.sum(case((status == "on_track", 1), else_=0)).label("on_track"),
         )
         .select_from(KnownMember)
-        .outerjoin(Compliance, and_(col(Compliance.member_id) == col(KnownMember.id), Compliance.year == year))
+        .outerjoin(Compliance, and_(col(Compliance.member_id) == col(KnownMember.id), col(Compliance.year) == year))
         .where(_labourers_in(year), visible(principal, region=KnownMember.village_code))
         .group_by(code)
     )
     if region:
         stmt = stmt.where(col(KnownMember.village_code).startswith(region, autoescape=True))
 
-    def item(r: object) -> ComplianceSummaryOut:
-        m = r._mapping  # type: ignore[attr-defined]
+    def item(r: Row[Any]) -> ComplianceSummaryOut:
+        m = r._mapping
         labourers, compliant, on_track = int(m["labourers"]), int(m["compliant"] or 0), int(m["on_track"] or 0)
         return ComplianceSummaryOut(
             code=m["code"], year=year, labourers=labourers, compliant=compliant, on_track=on_track, behind=labourers - compliant - on_track
         )
 
-    return await paginate(session, stmt, key=code, params=page, to_item=item, scalars=False)
+    # The paging helper reads the key (``code``) from each row by name; the row's other columns are the counts.
+    return await paginate(session, cast("Select[Any]", stmt), key=code, params=page, to_item=item, scalars=False)
 
 
 async def labourers_behind(*, session: AsyncSession, principal: Principal, year: int | None, region: str | None, page: PageParams) -> Page[BehindLabourerOut]:
@@ -252,7 +254,7 @@ async def labourers_behind(*, session: AsyncSession, principal: Principal, year:
     year = year or this_year()
     _check_region(region)
     fine = exists().where(
-        and_(col(Compliance.member_id) == col(KnownMember.id), Compliance.year == year, col(Compliance.status).in_(("compliant", "on_track")))
+        and_(col(Compliance.member_id) == col(KnownMember.id), col(Compliance.year) == year, col(Compliance.status).in_(("compliant", "on_track")))
     )
     stmt = select(KnownMember).where(_labourers_in(year), visible(principal, region=KnownMember.village_code), ~fine)
     if region:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlmodel import select
+from sqlmodel import col, select
 
 from services.training import domain
 from services.training.compliance import service
@@ -29,8 +28,8 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
     """Apply a batch in log order; members and villages the batch names are loaded once, up front."""
     member_ids = {d.data.member_id for d in batch if isinstance(d.data, MEMBER_FACTS)}
     village_codes = {d.data.village_code for d in batch if isinstance(d.data, VillageRegistered)}
-    members = await _load(session, KnownMember, KnownMember.id, member_ids)
-    villages = await _load(session, KnownVillage, KnownVillage.code, village_codes)
+    members = await _load(session, KnownMember, "id", member_ids)
+    villages = await _load(session, KnownVillage, "code", village_codes)
     year = this_year()
     # Added after the members they refer to are flushed (no ORM relationship orders the inserts).
     first_statuses: list[Compliance] = []
@@ -65,30 +64,31 @@ async def apply_households_facts(session: AsyncSession, batch: list[Delivered]) 
                 first_statuses.append(service.compliance_row(member.id, st))
                 service.emit_compliance(session, member, st)
         elif isinstance(data, MemberUpdated):
-            member = members.get(data.member_id)
-            if member is None:
+            known = members.get(data.member_id)
+            if known is None:
                 continue
-            became_labourer = not domain.is_labourer(member.labour_capacity) and domain.is_labourer(data.labour_capacity)
-            member.labour_capacity = data.labour_capacity
-            member.wishes_to_work_away = data.wishes_to_work_away
-            member.household_id = data.household_id
-            member.village_code = data.village_code
+            became_labourer = not domain.is_labourer(known.labour_capacity) and domain.is_labourer(data.labour_capacity)
+            known.labour_capacity = data.labour_capacity
+            known.wishes_to_work_away = data.wishes_to_work_away
+            known.household_id = data.household_id
+            known.village_code = data.village_code
             if became_labourer:
-                await service.refresh_compliance(session=session, member=member)
+                await service.refresh_compliance(session=session, member=known)
         elif isinstance(data, MemberLeft):
-            member = members.get(data.member_id)
-            if member is not None:
-                member.left_on = data.effective_on
+            leaving = members.get(data.member_id)
+            if leaving is not None:
+                leaving.left_on = data.effective_on
     await session.flush()
     if first_statuses:
         session.add_all(first_statuses)
         await session.flush()
 
 
-async def _load(session: AsyncSession, model: type[M], key: InstrumentedAttribute[str], ids: set[str]) -> dict[str, M]:
+async def _load(session: AsyncSession, model: type[M], key: str, ids: set[str]) -> dict[str, M]:
+    """The rows of ``model`` whose ``key`` column is one of ``ids``, by key (500 to a statement)."""
     found: dict[str, M] = {}
     wanted = sorted(ids)
     for start in range(0, len(wanted), 500):
-        for row in (await session.execute(select(model).where(key.in_(wanted[start : start + 500])))).scalars():
-            found[getattr(row, key.key)] = row
+        for row in (await session.execute(select(model).where(col(getattr(model, key)).in_(wanted[start : start + 500])))).scalars():
+            found[getattr(row, key)] = row
     return found

@@ -35,6 +35,6 @@ class KnownMember(TrainingTable, table=True):
     name: str = Field(sa_type=String(100))
     birth_year: int = Field(sa_type=Integer)
     labour_capacity: str = Field(sa_type=String(10))
-    wishes_to_work_away: bool = Field(False, sa_type=Boolean)
+    wishes_to_work_away: bool = Field(default=False, sa_type=Boolean)
     joined_on: date = Field(sa_type=Date)
-    left_on: date | None = Field(None, sa_type=Date)
+    left_on: date | None = Field(default=None, sa_type=Date)

@@ -42,7 +42,7 @@ class TrainingSession(SessionBase, TrainingTable, table=True):
     )
 
     id: str = pk()
-    completed_on: date | None = Field(None, sa_type=Date)
+    completed_on: date | None = Field(default=None, sa_type=Date)
     created_by: str = Field(sa_type=String(120))
     created_at: datetime = created()
 
@@ -59,9 +59,9 @@ class Enrolment(TrainingTable, table=True):
     session_id: str = Field(sa_type=String(36), foreign_key="training_session.id")
     member_id: str = Field(sa_type=String(36), foreign_key="known_member.id", index=True)
     # Set when the session completes: the days attended and whether they count for R7.
-    days_attended: int | None = Field(None, sa_type=Integer)
-    counted: bool | None = Field(None, sa_type=Boolean)
-    year: int | None = Field(None, sa_type=Integer)
+    days_attended: int | None = Field(default=None, sa_type=Integer)
+    counted: bool | None = Field(default=None, sa_type=Boolean)
+    year: int | None = Field(default=None, sa_type=Integer)
     enrolled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -129,10 +131,11 @@ def _enrolment_out(e: Enrolment, m: KnownMember, days: int) -> EnrolmentOut:
 async def list_enrolments(*, session: AsyncSession, principal: Principal, session_id: str, page: PageParams) -> Page[EnrolmentOut]:
     s, _ = await _readable_session(session, principal, session_id)
     # The keyset column is selected under its own name: the cursor is read from the row by ``id``.
-    stmt = (
+    stmt = cast(
+        "Select[Any]",  # rows of (enrolment, member, id): the paging helper reads the key by name
         select(Enrolment, KnownMember, col(Enrolment.id).label("id"))
-        .join(KnownMember, KnownMember.id == Enrolment.member_id)
-        .where(Enrolment.session_id == s.id, visible(principal, region=KnownMember.village_code))
+        .join(KnownMember, col(KnownMember.id) == Enrolment.member_id)
+        .where(Enrolment.session_id == s.id, visible(principal, region=KnownMember.village_code)),
     )
     raw = await paginate(session, stmt, key=Enrolment.id, params=page, to_item=lambda r: (r[0], r[1]), scalars=False)
     days = await _days_by_enrolment(session, [e.id for e, _ in raw.items])
@@ -157,7 +160,8 @@ async def record_attendance(*, session: AsyncSession, principal: Principal, sess
             raise InvalidInput("该成员未报名此培训班", detail_en=f"member {member_id} is not enrolled in this session", field=f"member_ids[{i}]")
     ids = [e.id for e in enrolments.values()]
     existing = {
-        (eid, day) for eid, day in (await session.execute(select(Attendance.enrolment_id, Attendance.day).where(col(Attendance.enrolment_id).in_(ids)))).all()
+        (eid, day)
+        for eid, day in (await session.execute(select(col(Attendance.enrolment_id), col(Attendance.day)).where(col(Attendance.enrolment_id).in_(ids)))).all()
     }
     recorded = 0
     for member_id in dict.fromkeys(data.member_ids):
@@ -200,7 +204,7 @@ async def complete_session(*, session: AsyncSession, principal: Principal, sessi
                 session_id=s.id,
                 course_id=course.id,
                 industry=course.industry,
-                category=course.category,  # type: ignore[arg-type]
+                category=course.category,
                 days_attended=e.days_attended,
                 year=e.year,
                 completed_on=s.end_date,
