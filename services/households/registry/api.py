@@ -12,8 +12,8 @@ from services.households.registry import members, service, views
 from services.households.registry.schemas import (
     HouseholdIn,
     HouseholdOut,
+    HouseholdPage,
     HouseholdPatch,
-    HouseholdSummary,
     LeaveIn,
     MemberJoinIn,
     MemberLeaveIn,
@@ -23,9 +23,8 @@ from services.households.registry.schemas import (
     StatusChangeIn,
 )
 from shared.auth import CurrentPrincipal, require_roles
-from shared.bounds import PolicyDate
+from shared.bounds import PolicyDate, QueryYear
 from shared.events.households import LabourCapacity, PovertyStatus
-from shared.paging import Page
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -38,9 +37,10 @@ async def register_household(body: HouseholdIn, session: SessionDep, ctx: Contex
     return out
 
 
-@router.get("/households", summary="Households in your scope, filtered")
+@router.get("/households", summary="Households in your scope, filtered or searched (name, household number, identity number)")
 async def list_households(
     session: SessionDep,
+    ctx: ContextDep,
     principal: CurrentPrincipal,
     page: PageDep,
     county: County = None,
@@ -50,10 +50,23 @@ async def list_households(
     poverty_status: PovertyStatus | None = None,
     labour_capacity: Annotated[LabourCapacity | None, Query(description="households with a current member of this capacity")] = None,
     include_left: Annotated[bool, Query(description="include households that left the registry")] = False,
-) -> Page[HouseholdSummary]:
+    name: Annotated[str | None, Query(min_length=1, max_length=50, description="a current member's name contains this (substring)")] = None,
+    household_number: Annotated[str | None, Query(min_length=1, max_length=40, description="exactly this household number (户编号)")] = None,
+    id_number: Annotated[
+        str | None,
+        Query(min_length=1, max_length=32, description="a current member's resident identity number, exactly; looked up by its keyed hash, never echoed"),
+    ] = None,
+    year: Annotated[QueryYear | None, Query(description="households that exited poverty in this year (脱贫年度)")] = None,
+    sort: Annotated[
+        str | None,
+        Query(pattern=r"^-?(household_number|registered_on)$", description="household_number or registered_on, `-` first for descending; default: id"),
+    ] = None,
+    include_total: Annotated[bool, Query(description="also count the matches over all pages (`total`)")] = False,
+) -> HouseholdPage:
     return await views.list_households(
         session=session,
         principal=principal,
+        vault=ctx.vault,
         page=page,
         county=county,
         township=township,
@@ -62,6 +75,12 @@ async def list_households(
         poverty_status=poverty_status,
         labour_capacity=labour_capacity,
         include_left=include_left,
+        name=name,
+        household_number=household_number,
+        id_number=id_number,
+        year=year,
+        sort=sort,
+        include_total=include_total,
     )
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, exists, func
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -45,6 +45,46 @@ def households(
     if not include_left:
         stmt = stmt.where(col(Household.left_on).is_(None))
     return stmt
+
+
+def searched(
+    stmt: SelectOfScalar[Household], *, name: str | None, household_number: str | None, id_hash: str | None, year: int | None
+) -> SelectOfScalar[Household]:
+    """The search of issue #13 on top of a scoped list: a current member's name (substring), the household
+    number and a current member's identity number (exact, by its keyed hash: the number itself is never
+    stored nor compared in clear), and the exit year."""
+    if name is not None:
+        stmt = stmt.where(
+            exists().where(col(Member.household_id) == col(Household.id), col(Member.left_on).is_(None), col(Member.name).contains(name, autoescape=True))
+        )
+    if household_number is not None:
+        stmt = stmt.where(Household.household_number == household_number)
+    if id_hash is not None:
+        stmt = stmt.where(exists().where(col(Member.household_id) == col(Household.id), col(Member.left_on).is_(None), col(Member.id_number_hash) == id_hash))
+    if year is not None:
+        stmt = stmt.where(Household.exit_year == year)
+    return stmt
+
+
+SORTS = {"household_number": Household.household_number, "registered_on": Household.registered_on}
+
+
+def sorted_page(stmt: SelectOfScalar[Household], *, sort: str, after: tuple[str, str] | None, limit: int) -> SelectOfScalar[Household]:
+    """Keyset paging on (sort column, id): ``sort`` is a column name, ``-`` first for descending; ``after`` the last row's (value, id)."""
+    descending = sort.startswith("-")
+    column = col(SORTS[sort.lstrip("-")])
+    ident = col(Household.id)
+    if after is not None:
+        value: object = date.fromisoformat(after[0]) if sort.lstrip("-") == "registered_on" else after[0]
+        beyond = (column < value) if descending else (column > value)
+        stmt = stmt.where(or_(beyond, and_(column == value, (ident < after[1]) if descending else (ident > after[1]))))
+    order = (column.desc(), ident.desc()) if descending else (column.asc(), ident.asc())
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+async def count(session: AsyncSession, stmt: SelectOfScalar[Household]) -> int:
+    """How many rows the (unpaged) statement holds, in one statement."""
+    return int((await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one())
 
 
 async def current_sizes(session: AsyncSession, household_ids: Sequence[str]) -> dict[str, tuple[int, int]]:

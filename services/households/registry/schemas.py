@@ -18,6 +18,7 @@ from services.households.fields import (
 from services.households.registry.models import HouseholdBase, MemberBase, StatusBase
 from shared.bounds import Flag, PersonName, PolicyDate, StrictInput
 from shared.events.households import LabourCapacity
+from shared.paging import Page
 
 
 class MemberIn(MemberBase, StrictInput):
@@ -256,6 +257,12 @@ class HouseholdSummary(SQLModel):
     left_on: date | None
     household_size: int
     labour_count: int
+
+
+class HouseholdPage(Page[HouseholdSummary]):
+    """A page of the household list or search; ``total`` only when asked for (``include_total=true``)."""
+
+    total: int | None = Field(None, description="how many households match over all pages (only with include_total=true)")
 
 
 class Stats(BaseModel):

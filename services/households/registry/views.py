@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from services.households import domain
 from services.households.fields import today
@@ -15,6 +16,7 @@ from services.households.registry import repository
 from services.households.registry.models import Household, Member
 from services.households.registry.schemas import (
     HouseholdOut,
+    HouseholdPage,
     HouseholdSummary,
     MemberOut,
     Stats,
@@ -23,9 +25,9 @@ from services.households.registry.schemas import (
 from services.households.villages.models import Village, VillageCategoryRow
 from services.households.villages.repository import village_filters
 from shared.auth import Principal, ensure_readable, ensure_writable
-from shared.paging import Page, PageParams, paginate
-from shared.pii import PiiVault, mask_citizen_id, mask_phone
-from shared.problems import Conflict, NotFound
+from shared.paging import PageParams, decode_cursor, encode_cursor, paginate
+from shared.pii import PiiVault, citizen_id_problem, mask_citizen_id, mask_phone
+from shared.problems import Conflict, InvalidInput, NotFound
 from shared.regions import county_of, township_of
 
 
@@ -128,6 +130,7 @@ async def list_households(
     *,
     session: AsyncSession,
     principal: Principal,
+    vault: PiiVault,
     page: PageParams,
     county: str | None,
     township: str | None,
@@ -136,8 +139,24 @@ async def list_households(
     poverty_status: str | None,
     labour_capacity: str | None,
     include_left: bool,
-) -> Page[HouseholdSummary]:
-    """A page of households in scope with their current size and labourers: two statements, whatever the page's size."""
+    name: str | None = None,
+    household_number: str | None = None,
+    id_number: str | None = None,
+    year: int | None = None,
+    sort: str | None = None,
+    include_total: bool = False,
+) -> HouseholdPage:
+    """A page of households in scope, filtered or searched, with their current size and labourers.
+
+    Two statements whatever the page's size (three with the total). An identity number is looked up
+    by its keyed hash and never echoed, not even in the problem for a malformed one.
+    """
+    id_hash = None
+    if id_number is not None:
+        number = id_number.strip().upper()
+        if citizen_id_problem(number):
+            raise InvalidInput("身份证号格式无效", detail_en="id_number is not a valid resident identity number", field="id_number")
+        id_hash = vault.lookup_hash(number)
     stmt = repository.households(
         principal,
         county=county,
@@ -148,13 +167,38 @@ async def list_households(
         labour_capacity=labour_capacity,
         include_left=include_left,
     )
-    found = await paginate(session, stmt, key=Household.id, params=page, to_item=lambda h: h)
-    sizes = await repository.current_sizes(session, [h.id for h in found.items])
-    none = (0, 0)
-    items = [
-        HouseholdSummary.model_validate(h, update={"household_size": sizes.get(h.id, none)[0], "labour_count": sizes.get(h.id, none)[1]}) for h in found.items
-    ]
-    return Page[HouseholdSummary](items=items, next_cursor=found.next_cursor)
+    stmt = repository.searched(stmt, name=name, household_number=household_number, id_hash=id_hash, year=year)
+    total = await repository.count(session, stmt) if include_total else None
+    if sort is None:
+        found = await paginate(session, stmt, key=Household.id, params=page, to_item=lambda h: h)
+        rows, next_cursor = found.items, found.next_cursor
+    else:
+        rows, next_cursor = await _sorted(session, stmt, sort=sort, page=page)
+    sizes = await repository.current_sizes(session, [h.id for h in rows])
+    items = [HouseholdSummary.model_validate(h, update=dict(zip(("household_size", "labour_count"), sizes.get(h.id, (0, 0)), strict=True))) for h in rows]
+    return HouseholdPage(items=items, next_cursor=next_cursor, total=total)
+
+
+async def _sorted(session: AsyncSession, stmt: SelectOfScalar[Household], *, sort: str, page: PageParams) -> tuple[list[Household], str | None]:
+    """A page in ``sort`` order; its cursor holds the last row's sort value and id."""
+    after = None
+    if page.cursor:
+        key = decode_cursor(page.cursor)
+        parts = key.split("|", 1) if isinstance(key, str) else []
+        if len(parts) != 2:
+            raise InvalidInput("分页游标无效", detail_en="invalid cursor", field="cursor")
+        after = (parts[0], parts[1])
+    try:
+        rows = list((await session.execute(repository.sorted_page(stmt, sort=sort, after=after, limit=page.limit))).scalars())
+    except ValueError:
+        raise InvalidInput("分页游标无效", detail_en="invalid cursor", field="cursor") from None
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if not (more and rows):
+        return rows, None
+    last = rows[-1]
+    value = getattr(last, sort.lstrip("-"))
+    return rows, encode_cursor(f"{value.isoformat() if isinstance(value, date) else value}|{last.id}")
 
 
 async def stats(*, session: AsyncSession, principal: Principal, county: str | None, township: str | None, village: str | None) -> Stats:
