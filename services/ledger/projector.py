@@ -233,7 +233,7 @@ class Rows:
         elif source == "households" and fact == "household_status_changed":
             self.status[str(data["household_id"])] = str(data["poverty_status"])
         elif source == "households" and fact == "household_left_registry":
-            self.left[str(data["household_id"])] = _date(data["effective_on"])  # type: ignore[assignment]
+            self.left[str(data["household_id"])] = _date(data["effective_on"])  # type: ignore[assignment]  # never None: the contract requires effective_on
         elif source == "households" and fact == "member_registered":
             self.member(str(data["member_id"]), str(data["household_id"]), str(data["name"]), data.get("relation"))
         elif source == "households" and fact == "member_updated":

@@ -4,13 +4,13 @@ Revision ID: c933a45ed5a3
 Revises: b2409cd0daf3
 Create Date: 2026-12-01 19:00:00.000000
 """
-from typing import Sequence, Union
 
+from collections.abc import Sequence
 
-revision: str = 'c933a45ed5a3'
-down_revision: Union[str, None] = 'b2409cd0daf3'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "c933a45ed5a3"
+down_revision: str | None = "b2409cd0daf3"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,13 +4,13 @@ Revision ID: d6e434f9198c
 Revises: 00d6dfb30c83
 Create Date: 2026-12-01 19:00:00.000000
 """
-from typing import Sequence, Union
 
+from collections.abc import Sequence
 
-revision: str = 'd6e434f9198c'
-down_revision: Union[str, None] = '00d6dfb30c83'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "d6e434f9198c"
+down_revision: str | None = "00d6dfb30c83"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,13 +4,13 @@ Revision ID: 3f902b6d4418
 Revises: 5b49562d36cd
 Create Date: 2026-12-01 19:00:00.000000
 """
-from typing import Sequence, Union
 
+from collections.abc import Sequence
 
-revision: str = '3f902b6d4418'
-down_revision: Union[str, None] = '5b49562d36cd'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "3f902b6d4418"
+down_revision: str | None = "5b49562d36cd"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
