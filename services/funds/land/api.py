@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import Response
 
-from services.funds.http import CREATED, MONEY, REGIONAL, REGIONAL_AND_ENTITY, located
+from services.funds.http import CREATED, MONEY, REGIONAL, REGIONAL_AND_ENTITY, PageDep, located
 from services.funds.land import service
 from services.funds.land.schemas import LandTransferIn, LandTransferOut, LeaseBackIn, LeaseBackOut, PaymentIn
 from services.funds.lineage.schemas import IncomePaymentOut
 from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -48,3 +49,23 @@ async def agree_lease_back(body: LeaseBackIn, session: SessionDep, principal: Cu
 )
 async def pay_lease_back_income(lease_back_id: str, body: PaymentIn, session: SessionDep, principal: CurrentPrincipal) -> IncomePaymentOut:
     return await service.pay_lease_back_income(session=session, principal=principal, lease_back_id=lease_back_id, data=body)
+
+
+@router.get("/land-transfers", summary="Land transfers in your scope (the entity's own, for its operator)")
+async def list_land_transfers(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[LandTransferOut]:
+    return await service.list_land_transfers(session=session, principal=principal, page=page)
+
+
+@router.get("/land-transfers/{land_transfer_id}", summary="A land transfer agreement")
+async def get_land_transfer(land_transfer_id: str, session: SessionDep, principal: CurrentPrincipal) -> LandTransferOut:
+    return await service.get_land_transfer(session=session, principal=principal, land_transfer_id=land_transfer_id)
+
+
+@router.get("/lease-backs", summary="Reverse-lease-back agreements in your scope (the entity's own, for its operator)")
+async def list_lease_backs(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[LeaseBackOut]:
+    return await service.list_lease_backs(session=session, principal=principal, page=page)
+
+
+@router.get("/lease-backs/{lease_back_id}", summary="A reverse-lease-back agreement with its disaster terms")
+async def get_lease_back(lease_back_id: str, session: SessionDep, principal: CurrentPrincipal) -> LeaseBackOut:
+    return await service.get_lease_back(session=session, principal=principal, lease_back_id=lease_back_id)

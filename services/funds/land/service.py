@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
 from services.funds.common import get_or_404, known_household, ordered, paid_for_year, record_payment, registered_entity
+from services.funds.land import repository
 from services.funds.land.models import LandTransfer, LeaseBack
 from services.funds.land.schemas import DisasterTermsIn, LandTransferIn, LandTransferOut, LeaseBackIn, LeaseBackOut, PaymentIn
 from services.funds.lineage.schemas import IncomePaymentOut
@@ -15,6 +17,7 @@ from shared.events.funds import LandRentPaid, LandTransferred, LeaseBackAgreedV2
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import InvalidInput
 
 
@@ -156,3 +159,25 @@ async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, 
     await session.flush()
     emit(session, LeaseBackIncomePaid(line_id=line_id, lease_back_id=lease_back.id, period=data.period, income=income))
     return await income_payment(session=session, principal=principal, line_id=line_id)
+
+
+async def get_land_transfer(*, session: AsyncSession, principal: Principal, land_transfer_id: str) -> LandTransferOut:
+    transfer = await get_or_404(session, LandTransfer, land_transfer_id, "土地流转")
+    ensure_readable(principal, region=transfer.village_code, entity_id=transfer.entity_id, what="土地流转")
+    return LandTransferOut.model_validate(transfer)
+
+
+async def list_land_transfers(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[LandTransferOut]:
+    stmt = repository.visible_land_transfers(principal)
+    return await paginate(session, stmt, key=col(LandTransfer.id), params=page, to_item=LandTransferOut.model_validate)
+
+
+async def get_lease_back(*, session: AsyncSession, principal: Principal, lease_back_id: str) -> LeaseBackOut:
+    lease_back = await get_or_404(session, LeaseBack, lease_back_id, "反租倒包")
+    ensure_readable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id, what="反租倒包")
+    return LeaseBackOut.model_validate(lease_back)
+
+
+async def list_lease_backs(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[LeaseBackOut]:
+    stmt = repository.visible_lease_backs(principal)
+    return await paginate(session, stmt, key=col(LeaseBack.id), params=page, to_item=LeaseBackOut.model_validate)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from services.funds.http import CREATED, MONEY, REGIONAL
+from services.funds.http import CREATED, MONEY, REGIONAL, PageDep
 from services.funds.subsidies import service
 from services.funds.subsidies.schemas import SubsidyIn, SubsidyOut
 from shared.auth import CurrentPrincipal, require_roles
+from shared.paging import Page
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -14,3 +15,13 @@ router = service_router("funds", tags=["funds"])
 @router.post("/subsidies", status_code=CREATED, dependencies=[require_roles(*REGIONAL), MONEY], summary="Pay a subsidy or policy income (R15): policy_support")
 async def pay_subsidy(body: SubsidyIn, session: SessionDep, principal: CurrentPrincipal) -> SubsidyOut:
     return await service.pay_subsidy(session=session, principal=principal, data=body)
+
+
+@router.get("/subsidies", summary="Subsidies and policy income paid in your scope")
+async def list_subsidies(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Page[SubsidyOut]:
+    return await service.list_subsidies(session=session, principal=principal, page=page)
+
+
+@router.get("/subsidies/{subsidy_id}", summary="A subsidy and how it was split")
+async def get_subsidy(subsidy_id: str, session: SessionDep, principal: CurrentPrincipal) -> SubsidyOut:
+    return await service.get_subsidy(session=session, principal=principal, subsidy_id=subsidy_id)

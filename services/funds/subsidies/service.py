@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.funds import domain
-from services.funds.common import known_household, record_payment
+from services.funds.common import get_or_404, known_household, record_payment
 from services.funds.land.models import LandTransfer
+from services.funds.subsidies import repository
 from services.funds.subsidies.models import Subsidy
 from services.funds.subsidies.schemas import SubsidyIn, SubsidyOut
-from shared.auth import Principal, ensure_writable
+from shared.auth import Principal, ensure_readable, ensure_writable
 from shared.events.funds import SubsidyPaid
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.problems import InvalidInput
 
 
@@ -63,3 +66,13 @@ async def pay_subsidy(*, session: AsyncSession, principal: Principal, data: Subs
         )
     await session.flush()
     return SubsidyOut.model_validate(subsidy)
+
+
+async def get_subsidy(*, session: AsyncSession, principal: Principal, subsidy_id: str) -> SubsidyOut:
+    subsidy = await get_or_404(session, Subsidy, subsidy_id, "补贴")
+    ensure_readable(principal, region=subsidy.village_code, what="补贴")
+    return SubsidyOut.model_validate(subsidy)
+
+
+async def list_subsidies(*, session: AsyncSession, principal: Principal, page: PageParams) -> Page[SubsidyOut]:
+    return await paginate(session, repository.visible_subsidies(principal), key=col(Subsidy.id), params=page, to_item=SubsidyOut.model_validate)
