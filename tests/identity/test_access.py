@@ -11,7 +11,8 @@ import pytest
 from shared.auth import mint_token
 from tests.helpers import citizen_id, eventually, unique_number, village_code
 
-PUBLIC = {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# The code tables (labels) are public like the OpenAPI that carries them: no personal or regional data.
+PUBLIC = {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/v1/labels"}
 WRITE = {"post", "put", "patch", "delete"}
 
 
