@@ -3,7 +3,7 @@
 ``describe(app, openapi)`` rewrites FastAPI's document in place:
 
 - every operation lists, as ``application/problem+json`` (the ``Problem`` component), each error
-  status it can answer: 401/403 when it needs a principal, 404 with path parameters, 413/415 with a
+  status it can answer: 401/403 when it needs a principal, 404 with path parameters and on writes, 413/415 with a
   body, 409 and 400 on writes, 428 for money writes (``IdempotencyKeyRequired``), 422 and 503 always;
 - response headers are declared: ``X-Request-ID`` everywhere, ``Location`` on 201,
   ``Idempotent-Replayed`` on writes, ``Retry-After`` on 503; the ``Idempotency-Key`` request header
@@ -250,7 +250,9 @@ def error_statuses(method: str, route: Any, operation: dict[str, Any]) -> set[in
     write = method in WRITE_METHODS
     if needs_principal(route):
         statuses |= {401, 403}
-    if route.dependant.path_params:
+    if route.dependant.path_params or write:
+        # A write may name ids in its body (a project, a household, an order) that do not exist or
+        # lie outside the caller's scope: refused as 404, as if they did not exist.
         statuses.add(404)
     if "requestBody" in operation:
         statuses |= {413, 415}

@@ -114,6 +114,9 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$DATA_DIR
 num.partitions=1
 default.replication.factor=1
+# Topics are the audit log: only the platform creates them (unlimited retention). A topic made on
+# the fly by a client's metadata request would get the broker's 7-day default.
+auto.create.topics.enable=false
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=1

@@ -289,7 +289,11 @@ async def list_checkpoints(request: Request, source: str, limit: Annotated[int, 
     return [{"tree_size": r.tree_size, "root_hash": b64(bytes.fromhex(r.root_hash)), "signed_at": r.signed_at.isoformat(), "note": r.note} for r in rows]
 
 
-@router.get("/audit/proofs/inclusion", summary="Proof that an event (e.g. an income entry's) is in a signed checkpoint")
+@router.get(
+    "/audit/proofs/inclusion",
+    summary="Proof that an event (e.g. an income entry's) is in a signed checkpoint",
+    responses={404: {"description": "No event with this id in any log"}},
+)
 async def inclusion_route(
     request: Request,
     event_id: Annotated[str, Query(min_length=1, max_length=36)],
@@ -298,7 +302,11 @@ async def inclusion_route(
     return await inclusion(_ledger(request), event_id, tree_size)
 
 
-@router.get("/audit/proofs/consistency", summary="Proof that a source's log at size `second` extends the log at size `first`")
+@router.get(
+    "/audit/proofs/consistency",
+    summary="Proof that a source's log at size `second` extends the log at size `first`",
+    responses={404: {"description": "No log of this name"}},
+)
 async def consistency_route(
     request: Request,
     source: Annotated[str, Query(max_length=40)],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -21,7 +23,9 @@ class Supervised:
 
     def __init__(self, cluster: Cluster, workdir: Path, programs: tuple[str, ...], **env: str) -> None:
         self.cluster = cluster
-        self.run_dir = workdir / "run"
+        # supervisord's control socket: an AF_UNIX path holds at most 107 bytes, and pytest's own
+        # temporary directories (deeper still under xdist) came within a few bytes of it.
+        self.run_dir = Path(tempfile.mkdtemp(prefix="fupin-sv-"))
         self.log_dir = workdir / "log"
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -91,3 +95,4 @@ class Supervised:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        shutil.rmtree(self.run_dir, ignore_errors=True)
