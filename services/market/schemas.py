@@ -90,14 +90,14 @@ WEBHOOK_EXAMPLE: dict[str, Any] = {
 
 class WebhookBuyer(StrictInput):
     kind: BuyerKind
-    name: text(200) | None = None  # type: ignore[valid-type]
+    name: text(200) | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
 
 
 class WebhookSupply(StrictInput):
     """Who supplies the order: a village (its contracted households) or a cooperative/operating entity."""
 
     village_code: VillageCode | None = None
-    entity_id: Ref | None = None  # type: ignore[valid-type]
+    entity_id: Ref | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
 
     @model_validator(mode="after")
     def _one(self) -> WebhookSupply:
@@ -109,14 +109,14 @@ class WebhookSupply(StrictInput):
 class WebhookLine(StrictInput):
     line_no: LineNo
     product: Product
-    product_name: text(200) | None = None  # type: ignore[valid-type]
+    product_name: text(200) | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     quantity: Quantity
     unit: Unit
     unit_price_fen: UnitPriceFen
 
 
 class WebhookOrder(StrictInput):
-    partner_order_id: text(100)  # type: ignore[valid-type]
+    partner_order_id: text(100)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     placed_at: PolicyTime
     buyer: WebhookBuyer
     supply: WebhookSupply
@@ -157,7 +157,7 @@ class WebhookAccepted(BaseModel):
 class PartnerIn(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"code": "gdfresh", "name": "粤鲜平台", "allowed_products": ["tea", "fruit"]}]})
     code: PartnerCode
-    name: text(100)  # type: ignore[valid-type]
+    name: text(100)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     allowed_products: list[Product] = Field(default_factory=lambda: list(INDUSTRIES), max_length=len(INDUSTRIES) * 4)
     enabled: Flag = True
 
@@ -224,8 +224,8 @@ class ContractIn(StrictInput):
             ]
         },
     )
-    entity_id: Ref  # type: ignore[valid-type]
-    household_id: Ref  # type: ignore[valid-type]
+    entity_id: Ref  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
+    household_id: Ref  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     product: Product
     quantity: Quantity
     unit: Unit
@@ -256,7 +256,7 @@ class ContractOut(BaseModel):
 
 
 class OrderLineRef(StrictInput):
-    order_id: Ref  # type: ignore[valid-type]
+    order_id: Ref  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     line_no: LineNo
 
 
@@ -348,7 +348,7 @@ class FillIn(StrictInput):
         json_schema_extra={"examples": [{"line_no": 1, "delivery_id": "0192f0a4-7c3e-7000-8000-00000000d001", "quantity": "12.5"}]},
     )
     line_no: LineNo
-    delivery_id: Ref  # type: ignore[valid-type]
+    delivery_id: Ref  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     quantity: Quantity
 
 
@@ -386,7 +386,7 @@ class ChannelIn(StrictInput):
     )
     village_code: VillageCode
     kind: ChannelKind
-    counterparty: text(200)  # type: ignore[valid-type]
+    counterparty: text(200)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     partner: PartnerCode | None = Field(None, description="the partner platform's code when kind is partner_platform")
     product: Product | None = None
     period_start: PolicyDate
@@ -423,10 +423,10 @@ class WindowIn(StrictInput):
         },
     )
     village_code: VillageCode
-    paired_unit: text(200, description="defaults to the village's paired assisting unit") | None = None  # type: ignore[valid-type]
+    paired_unit: text(200, description="defaults to the village's paired assisting unit") | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     form: WindowForm
     opened_on: PolicyDate
-    address_or_url: text(500) | None = None  # type: ignore[valid-type]
+    address_or_url: text(500) | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
 
 
 class WindowOut(BaseModel):
@@ -441,8 +441,8 @@ class WindowOut(BaseModel):
 class CoveredBaseIn(StrictInput):
     """An industry base a facility or station covers, as the API takes it (the event carries ``CoveredBase``)."""
 
-    base_code: text(60)  # type: ignore[valid-type]
-    name: text(200)  # type: ignore[valid-type]
+    base_code: text(60)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
+    name: text(200)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     industry: Product
     township_code: TownshipCode | None = None
     is_large: Flag = Field(False, description="a large (township) production base: R20 and R21 pre-cooling speak of these")
@@ -473,7 +473,7 @@ class EcommercePointIn(_Coverage):
         },
     )
     level: EcommerceLevel
-    name: text(200)  # type: ignore[valid-type]
+    name: text(200)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     county_code: CountyCode
     township_code: TownshipCode | None = None
     village_code: VillageCode | None = None
@@ -511,11 +511,11 @@ class ColdChainIn(_Coverage):
         },
     )
     kind: ColdChainKind
-    name: text(200)  # type: ignore[valid-type]
+    name: text(200)  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     county_code: CountyCode
     township_code: TownshipCode | None = None
     capacity: Quantity | None = None
-    capacity_unit: text(20) | None = None  # type: ignore[valid-type]
+    capacity_unit: text(20) | None = None  # type: ignore[valid-type]  # text(n)/Ref are Annotated types built by a call; mypy reads no call as a type
     opened_on: PolicyDate
 
 

@@ -281,7 +281,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
             entity_id=contract.entity_id,
             product=contract.product,
             quantity=fq(quantity),
-            unit=contract.unit,  # type: ignore[arg-type]
+            unit=contract.unit,  # type: ignore[arg-type]  # the row holds the unit as str; the contract model narrows it to its Literal
             grade=data.grade,
             delivered_on=data.delivered_on,
             market_price_fen=data.market_price_fen,
@@ -418,7 +418,7 @@ async def _fill(
             entity_id=delivery.entity_id,
             product=line.product,
             quantity=fq(quantity),
-            unit=line.unit,  # type: ignore[arg-type]
+            unit=line.unit,  # type: ignore[arg-type]  # the row holds the unit as str; the contract model narrows it to its Literal
         ),
     )
     return fill

@@ -253,7 +253,7 @@ async def _ingest(*, session: AsyncSession, ctx: ServiceContext, partner: Partne
 
     # One multi-row INSERT for all lines: one round trip whatever the order's size.
     await session.execute(insert(table_of(PartnerOrderLine)).values([{"order_id": order_id, **line} for line in lines]))
-    session.info[PRINCIPAL_KEY] = Principal(subject=f"partner:{partner_code}", role="partner")  # type: ignore[arg-type]
+    session.info[PRINCIPAL_KEY] = Principal(subject=f"partner:{partner_code}", role="partner")  # type: ignore[arg-type]  # "partner" is a Role value; Principal takes the Role enum
     emit(
         session,
         PartnerOrderReceived(
