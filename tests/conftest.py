@@ -70,13 +70,34 @@ async def create_databases(run_id: str) -> dict[str, str]:
         await conn.close()
 
 
+async def drop_database(conn: Any, name: str) -> None:
+    """``DROP DATABASE … WITH (FORCE)``, retried while an autovacuum worker is in it.
+
+    FORCE terminates the database's sessions, but the role ``fupin`` may not terminate an autovacuum
+    worker (it runs as the superuser; PostgreSQL 15 has no role for it), so the drop is refused
+    until the worker is done — which takes a moment on a freshly written test database.
+    """
+    import asyncio
+
+    import asyncpg
+
+    for attempt in range(40):
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+            if attempt == 39:
+                raise
+            await asyncio.sleep(0.25)
+
+
 async def drop_databases(run_id: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(PG_ADMIN_DSN)
     try:
         for service in SERVICES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "t_{run_id}_{service}" WITH (FORCE)')
+            await drop_database(conn, f"t_{run_id}_{service}")
     finally:
         await conn.close()
 

@@ -26,7 +26,7 @@ from shared import merkle, migrations, tlog
 from shared.db import create_engine
 from shared.outbox import define_infrastructure_tables
 from shared.settings import SERVICES
-from tests.conftest import MODES, PG_ADMIN_DSN, PG_URL
+from tests.conftest import MODES, PG_ADMIN_DSN, PG_URL, drop_database
 
 INFRA_TABLES = ("outbox", "outbox_head", "merkle_node", "outbox_relay", "idempotency_record", "consumed_event", "consumer_position")
 DIALECTS = [
@@ -63,7 +63,7 @@ async def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         if name:
             conn = await asyncpg.connect(PG_ADMIN_DSN)
             try:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await drop_database(conn, name)
             finally:
                 await conn.close()
 
