@@ -10,19 +10,19 @@ and nowhere else (``SQLModel.metadata`` stays empty). A field declared once on a
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Strict
 from pydantic import Field as PydanticField
-from pydantic_core import PydanticUndefined
-from sqlalchemy import CheckConstraint, MetaData, String
+from pydantic import Strict
+from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import SQLModel
 
-from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, text
-from shared.db import NAMING, UTCDateTime, utcnow
+from shared.bounds import text
+from shared.db import NAMING
 from shared.outbox import define_infrastructure_tables
 from shared.pii import CitizenId, PhoneNumber
+from shared.tables import column, created, in_window, pk, shared_fields, year_window  # noqa: F401 - the service's models import them from here
 
 metadata = MetaData(naming_convention=NAMING, info={"service": "households"})
 define_infrastructure_tables(metadata)
@@ -32,46 +32,12 @@ class HouseholdsTable(SQLModel, registry=registry(metadata=metadata)):
     """Base of every households table (``table=True`` subclasses land in ``metadata``, not SQLModel's global one)."""
 
 
-def column(sa_type: Any, default: Any = PydanticUndefined, **kwargs: Any) -> Any:
-    """``sqlmodel.Field`` for a column whose bounds (and description) come from the field's annotated type.
-
-    SQLModel's ``Field`` sets ``description=None`` explicitly, which would blank the description a
-    bounded type from ``shared.bounds`` carries; here it is left unset unless given.
-    """
-    kwargs.setdefault("description", PydanticUndefined)
-    return Field(default, sa_type=sa_type, **kwargs)
-
-
-def pk() -> Any:
-    """A primary key column: an id of 36 characters (UUIDv7)."""
-    return Field(sa_type=String(36), primary_key=True)
-
-
-def created() -> Any:
-    """A creation time, set when the row is made (and by the column default for bulk inserts)."""
-    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
-
-
-def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:
-    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
-    return data.model_dump(include=set(base.model_fields) - (exclude or set()))
-
-
 def today() -> date:
     return date.today()
 
 
-# The API's bounds, kept by the database too (migration b7c1d2e3f4a5): nothing written another way
+# The API's bounds are kept by the database too (`in_window`, `year_window`; migration b7c1d2e3f4a5): nothing written another way
 # can put a year-1 date or an int64-sized wage into a projection.
-
-
-def in_window(name: str, *, low: str = DATE_MIN.isoformat(), nullable: bool = False) -> CheckConstraint:
-    sql = f"{name} BETWEEN '{low}' AND '{DATE_MAX.isoformat()}'"
-    return CheckConstraint(f"{name} IS NULL OR {sql}" if nullable else sql, name=f"{name}_window")
-
-
-def year_window(name: str) -> CheckConstraint:
-    return CheckConstraint(f"{name} IS NULL OR {name} BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name=f"{name}_window")
 
 
 VillageCategory = Literal["province_poor", "relatively_poor_dongguan", "relatively_poor_shaoguan", "scattered_poor"]

@@ -9,19 +9,19 @@ the column (``column(sa_type, ...)``) and the API's bound (its type, from ``shar
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Strict
+from pydantic import AfterValidator, Strict
 from pydantic import Field as PydanticField
-from pydantic_core import PydanticUndefined
-from sqlalchemy import CheckConstraint, MetaData, String
+from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import SQLModel
 
 from services.training.domain import COURSE_INDUSTRIES
-from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, PolicyDate, text
-from shared.db import NAMING, UTCDateTime, utcnow
+from shared.bounds import PolicyDate, text
+from shared.db import NAMING
 from shared.outbox import define_infrastructure_tables
+from shared.tables import column, created, in_window, pk, shared_fields, year_window  # noqa: F401 - the service's models import them from here
 
 metadata = MetaData(naming_convention=NAMING, info={"service": "training"})
 define_infrastructure_tables(metadata)
@@ -31,46 +31,12 @@ class TrainingTable(SQLModel, registry=registry(metadata=metadata)):
     """Base of every training table (``table=True`` subclasses land in ``metadata``, not SQLModel's global one)."""
 
 
-def column(sa_type: Any, default: Any = PydanticUndefined, **kwargs: Any) -> Any:
-    """``sqlmodel.Field`` for a column whose bounds (and description) come from the field's annotated type.
-
-    SQLModel's ``Field`` sets ``description=None`` explicitly, which would blank the description a
-    bounded type from ``shared.bounds`` carries; here it is left unset unless given.
-    """
-    kwargs.setdefault("description", PydanticUndefined)
-    return Field(default, sa_type=sa_type, **kwargs)
-
-
-def pk() -> Any:
-    """A primary key column: an id of 36 characters (UUIDv7)."""
-    return Field(sa_type=String(36), primary_key=True)
-
-
-def created() -> Any:
-    """A creation time, set when the row is made (and by the column default for bulk inserts)."""
-    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
-
-
-def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:
-    """The values of the fields ``data`` (a create model) shares with its table, by the base that declares them."""
-    return data.model_dump(include=set(base.model_fields) - (exclude or set()))
-
-
 def this_year() -> int:
     return date.today().year
 
 
-# The API's bounds, kept by the database too (migration c8d2e3f4a5b6): a certificate of year 1
+# The API's bounds are kept by the database too (`in_window`, `year_window`; migration c8d2e3f4a5b6): a certificate of year 1
 # can no longer fan out into two thousand yearly compliance rows.
-
-
-def in_window(name: str, *, nullable: bool = False) -> CheckConstraint:
-    sql = f"{name} BETWEEN '{DATE_MIN.isoformat()}' AND '{DATE_MAX.isoformat()}'"
-    return CheckConstraint(f"{name} IS NULL OR {sql}" if nullable else sql, name=f"{name}_window")
-
-
-def year_window(name: str) -> CheckConstraint:
-    return CheckConstraint(f"{name} IS NULL OR {name} BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name=f"{name}_window")
 
 
 CourseIndustry = Literal[*COURSE_INDUSTRIES]  # type: ignore[valid-type]  # built from the domain's tuple
