@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from services.households.models import Base as HouseholdsBase  # noqa: E402
 from shared.bus import KafkaRelay, Signal  # noqa: E402
-from shared.db import create_engine  # noqa: E402
+from shared.db import create_engine, drop_database  # noqa: E402
 from shared.events.households import WagePaid  # noqa: E402
 from shared.events.income import IncomeLine, Lineage  # noqa: E402
 from shared.ids import new_id  # noqa: E402
@@ -182,7 +182,7 @@ async def main() -> None:
         await asyncio.gather(relay, return_exceptions=True)
         await engine.dispose()
         for service in SERVICES:
-            await admin.execute(f'DROP DATABASE IF EXISTS "b_{run_id}_{service}" WITH (FORCE)')
+            await drop_database(admin, f"b_{run_id}_{service}")
         await admin.close()
     print(f"\n{produced} facts produced; consumer session timeout {args.session_timeout_ms} ms; logs in {logdir}")
     load = os.getloadavg()

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.households.imports.columns import HEADERS  # noqa: E402
+from shared.db import drop_database  # noqa: E402
 from shared.pii import make_citizen_id  # noqa: E402
 from shared.settings import SERVICES, FupinSettings  # noqa: E402
 
@@ -87,7 +88,7 @@ async def drop_pg(run_id: str) -> None:
     conn = await asyncpg.connect(PG_ADMIN)
     try:
         for service in SERVICES:
-            await conn.execute(f'DROP DATABASE IF EXISTS "b_{run_id}_{service}" WITH (FORCE)')
+            await drop_database(conn, f"b_{run_id}_{service}")
     finally:
         await conn.close()
 

@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shared.db import drop_database  # noqa: E402
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from shared.events.income import BENEFIT_TYPES  # noqa: E402
 from shared.ids import new_id  # noqa: E402
@@ -297,7 +298,7 @@ async def main(args: argparse.Namespace) -> None:
         if not args.keep:
             admin = await asyncpg.connect(args.pg_admin_dsn)
             for db in databases:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+                await drop_database(admin, db)
             await admin.close()
             from aiokafka.admin import AIOKafkaAdminClient
 

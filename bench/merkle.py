@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from services.funds.app import SPEC  # noqa: E402
 from shared import merkle, migrations, tlog  # noqa: E402
-from shared.db import create_engine  # noqa: E402
+from shared.db import create_engine, drop_database  # noqa: E402
 from shared.events.contracts import REGISTRY  # noqa: E402
 from shared.outbox import append_pending, emit, ensure_head  # noqa: E402
 
@@ -77,7 +77,7 @@ async def _drop(db: str | None) -> None:
 
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        await drop_database(conn, db)
     finally:
         await conn.close()
 

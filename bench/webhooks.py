@@ -39,6 +39,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared.db import drop_database  # noqa: E402
+
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
 VILLAGE = "440232100201"
@@ -65,7 +67,7 @@ async def drop_db(name: str) -> None:
 
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_database(conn, name)
     finally:
         await conn.close()
 

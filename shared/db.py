@@ -117,3 +117,30 @@ def database_unavailable(exc: BaseException) -> bool:
             return True
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return False
+
+
+async def drop_database(conn: Any, name: str, *, patience: float = 60.0) -> None:
+    """``DROP DATABASE … WITH (FORCE)`` on an asyncpg admin connection, retried while an autovacuum worker is in it.
+
+    FORCE terminates the database's sessions, but a non-superuser role (``fupin``) may not terminate an
+    autovacuum worker: PostgreSQL refuses with "must be a member of the role whose process is being
+    terminated" (or "is being accessed by other users"). The worker leaves on its own, soon on a small
+    database, so the drop is retried with a growing pause for up to ``patience`` seconds.
+    Used wherever the platform, its tests or its benches drop a scratch database.
+    """
+    import asyncio
+
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    pause = 0.1
+    while True:
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+            if loop.time() + pause > deadline:
+                raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)

@@ -21,6 +21,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from shared.db import drop_database
 from shared.settings import SERVICES, FupinSettings
 from tests.helpers import bearer
 
@@ -68,27 +69,6 @@ async def create_databases(run_id: str) -> dict[str, str]:
         return urls
     finally:
         await conn.close()
-
-
-async def drop_database(conn: Any, name: str) -> None:
-    """``DROP DATABASE … WITH (FORCE)``, retried while an autovacuum worker is in it.
-
-    FORCE terminates the database's sessions, but the role ``fupin`` may not terminate an autovacuum
-    worker (it runs as the superuser; PostgreSQL 15 has no role for it), so the drop is refused
-    until the worker is done — which takes a moment on a freshly written test database.
-    """
-    import asyncio
-
-    import asyncpg
-
-    for attempt in range(40):
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
-            if attempt == 39:
-                raise
-            await asyncio.sleep(0.25)
 
 
 async def drop_databases(run_id: str) -> None:

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fupin.embedded import service_spec
 from shared import merkle, migrations, tlog
-from shared.db import create_engine
+from shared.db import create_engine, drop_database
 from shared.outbox import define_infrastructure_tables
 from shared.settings import SERVICES
-from tests.conftest import MODES, PG_ADMIN_DSN, PG_URL, drop_database
+from tests.conftest import MODES, PG_ADMIN_DSN, PG_URL
 
 INFRA_TABLES = ("outbox", "outbox_head", "merkle_node", "outbox_relay", "idempotency_record", "consumed_event", "consumer_position")
 DIALECTS = [

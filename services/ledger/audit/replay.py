@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from services.ledger.audit.log import LogKind, read_log
 from shared.bus import Delivered, apply_batch
-from shared.db import create_engine
+from shared.db import create_engine, drop_database
 from shared.events.envelope import service_of
 from shared.settings import FupinSettings
 
@@ -250,7 +250,7 @@ async def scratch_database(settings: FupinSettings) -> AsyncIterator[AsyncEngine
         await engine.dispose()
         conn = await asyncpg.connect(admin_dsn)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await drop_database(conn, name)
         finally:
             await conn.close()
 
