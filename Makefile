@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run console test test-embedded infra infra-down up down status migrate seed docs bench lint clean
+.PHONY: run console printing test test-embedded infra infra-down up down status migrate seed docs bench lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,11 @@ run: $(STAMP)
 	@$(BIN)/fupin run
 
 ## The whole suite, both modes: starts PostgreSQL and Kafka when they do not answer; installs Chromium
-## and a CJK font for the console's browser tests and builds the console first.
+## and a CJK font for the console's browser tests and builds the console first; poppler-utils for the printing tests.
 ## Two xdist workers by default (TEST_WORKERS=0 runs in one process); the slowest tests are listed
 ## at the end so a slow machine shows where its time went.
 TEST_WORKERS ?= 2
-test: $(STAMP) infra console
+test: $(STAMP) infra console printing
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 ## The operator console: Debian's Chromium + CJK font for its browser tests, npm ci + vite build when changed.
@@ -34,8 +34,12 @@ console:
 	@bash deploy/browser.sh
 	@bash deploy/console.sh build --strict
 
+## Printed notices and statements: a CJK font fontconfig finds, and pdftoppm/pdftotext for their tests.
+printing:
+	@bash deploy/printing.sh
+
 ## A quick loop without PostgreSQL and Kafka.
-test-embedded: $(STAMP)
+test-embedded: $(STAMP) printing
 	@FUPIN_TEST_MODES=embedded $(BIN)/python -m pytest -m "not distributed" $(PYTEST_ARGS)
 
 infra:
