@@ -43,7 +43,8 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     415: "The request body's `Content-Type` is not one the operation reads",
     422: "Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one",
     428: "A money write without an `Idempotency-Key` header (`idempotency_key_required`)",
-    503: "A database this request needs cannot be reached now; retry after `Retry-After` seconds",
+    503: "A database this request needs cannot be reached now, or the process is at its bound of requests in progress "
+    "(`code: overloaded`); retry after `Retry-After` seconds",
 }
 
 HEADERS: dict[str, dict[str, Any]] = {

@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.admission import AdmissionMiddleware
 from shared.auth import Principal, authenticate
 from shared.bus import Freshness, KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, Subscription, kafka_reachable, maybe_locked
 from shared.console import install_console
@@ -644,6 +645,8 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed"],
         )
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes)
+    # Inside the request context (ids, access log, metrics), outside everything that reads the body.
+    app.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight)
     app.add_middleware(FreshnessHeaders)
     app.add_middleware(RequestContextMiddleware)
     configure_tracing(settings.trace_exporter)

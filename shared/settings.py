@@ -38,6 +38,8 @@ class FupinSettings(BaseSettings):
     relay_linger_seconds: float = 0.005
     # Write requests in one transaction at a time per process, on PostgreSQL (SQLite: one).
     max_concurrent_writes: int = 6
+    # Requests in progress per process; the next is answered 503 with Retry-After at once (0: no bound).
+    max_in_flight: int = 64
     consumer_batch_size: int = 2000
     poll_interval_seconds: float = 0.25
     # A killed consumer's partitions move to a new one after this long (Kafka's minimum is 6 s).
