@@ -27,6 +27,7 @@ import asyncio
 import base64
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -188,6 +189,7 @@ async def main() -> int:
     )
     parser.add_argument("--overload-seconds", type=float, default=10.0)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--profile", type=Path, help="run the server under cProfile and write its profile here (read it with `python -m pstats`)")
     args = parser.parse_args()
 
     from standardwebhooks.webhooks import Webhook
@@ -212,9 +214,11 @@ async def main() -> int:
         "FUPIN_LOG_LEVEL": "WARNING",
         "MARKET_BENCH_ECHO": "1",
     }
+    profiler = ["-m", "cProfile", "-o", str(args.profile)] if args.profile else []
     server = subprocess.Popen(
         [
             sys.executable,
+            *profiler,
             "-m",
             "uvicorn",
             "services.market.app:create_app",
@@ -303,9 +307,9 @@ async def main() -> int:
                 flush=True,
             )
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # uvicorn's graceful stop; cProfile writes its file on the way out
         try:
-            server.wait(10)
+            server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
         if not args.keep_db:
