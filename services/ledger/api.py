@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, StringConstraints
 
 from services.ledger import audit, service
-from services.ledger.schemas import Aggregate, ChainReport, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
+from services.ledger.schemas import Aggregate, ChainReport, EvidenceItem, HouseholdIncome, IncomeEntryOut, Indicators, ReplayReport
 from shared.auth import CurrentPrincipal, Role, readable_by
 from shared.bounds import DATE_MAX, DATE_MIN, PolicyDate, QueryTime, QueryYear
 from shared.paging import Page, PageParams, page_params
@@ -73,14 +73,45 @@ async def aggregates(
     return await service.aggregate(session=session, principal=principal, level=level, code=code, year=year, page=page)
 
 
+# Indicators judge a span: the calendar year ``year``, or 1 January to ``as_of`` (facts count by the dates they carry).
+IndicatorYear = Annotated[QueryYear | None, Query(description="the calendar year judged (or give as_of)")]
+IndicatorAsOf = Annotated[PolicyDate | None, Query(description="judge 1 January of its year to this day, by the facts' own dates")]
+Rule = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,60}$", description="a rule id (R4) or the indicator's name")]
+
+
 @router.get("/indicators/villages/{code}", summary="The policy's indicators for a village")
-async def village_indicators(code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
-    return await service.village_indicators(session=session, principal=principal, code=code, year=year)
+async def village_indicators(
+    code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: IndicatorYear = None, as_of: IndicatorAsOf = None
+) -> Indicators:
+    return await service.village_indicators(session=session, principal=principal, code=code, year=year, as_of=as_of)
 
 
-@router.get("/indicators/counties/{code}", summary="The policy's indicators for a county")
-async def county_indicators(code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: Year) -> Indicators:
-    return await service.county_indicators(session=session, principal=principal, code=code, year=year)
+@router.get("/indicators/villages/{code}/evidence/{rule}", summary="A village indicator's evidence, typed and paged")
+async def village_indicator_evidence(
+    code: DivisionCode, rule: Rule, session: SessionDep, principal: CurrentPrincipal, page: PageDep, year: IndicatorYear = None, as_of: IndicatorAsOf = None
+) -> Page[EvidenceItem]:
+    return await service.indicator_evidence(session=session, principal=principal, code=code, rule=rule, year=year, as_of=as_of, page=page)
+
+
+@router.get("/indicators/townships/{code}", summary="The policy's indicators for a township: the villages meeting each rule and not")
+async def township_indicators(
+    code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: IndicatorYear = None, as_of: IndicatorAsOf = None
+) -> Indicators:
+    return await service.place_indicators(session=session, principal=principal, level="township", code=code, year=year, as_of=as_of)
+
+
+@router.get("/indicators/counties/{code}", summary="The policy's indicators for a county: the villages meeting each rule and not")
+async def county_indicators(
+    code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: IndicatorYear = None, as_of: IndicatorAsOf = None
+) -> Indicators:
+    return await service.place_indicators(session=session, principal=principal, level="county", code=code, year=year, as_of=as_of)
+
+
+@router.get("/indicators/cities/{code}", summary="The policy's indicators for the city: the villages (R1: the counties) meeting each rule and not")
+async def city_indicators(
+    code: DivisionCode, session: SessionDep, principal: CurrentPrincipal, year: IndicatorYear = None, as_of: IndicatorAsOf = None
+) -> Indicators:
+    return await service.place_indicators(session=session, principal=principal, level="city", code=code, year=year, as_of=as_of)
 
 
 # ---- audit ------------------------------------------------------------------------------------------

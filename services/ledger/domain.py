@@ -5,9 +5,18 @@ than one service judges is not judged here: R7 and R18–R21 wrap the verdict of
 producers' own implementation), the thresholds are ``policy.thresholds``. Indicators read facts as
 the log said them (``Facts``: fact name → list of event data, each with its ``event_id``); the
 rules ``policy`` judges read them as their typed contracts (``Facts.typed``), and answer
-met / not_met / no_data with the ids behind the answer. ``no_data``
-means the ledger cannot judge: nothing of the kind was ever reported for the place, or the
-producing service has not published that fact yet (its contract is not in ``Facts.known``).
+met / not_met / no_data with the evidence behind the answer (``Evidence``: what kind of thing, its
+id). ``no_data`` means the ledger cannot judge: nothing of the kind was ever reported for the
+place, or the producing service has not published that fact yet (its contract is not in
+``Facts.known``).
+
+**Dates** (docs/indicators.md): an indicator judges a span of days (``Facts.span``: a calendar
+year, or 1 January to an ``as_of`` day). Every fact counts by the dates it carries
+(``fact_dates``) — the day it happened, the days it is valid from and to, or the period it is
+for — never by the day it was typed in: a 2018 project entered in 2019 counts for 2018. A fact that
+carries no date of its own (an entity, a project, a village's categories) counts from the day the
+ledger recorded it (``RECORDED``), its only date; a project takes the term of its investment
+cooperation agreement once one is signed.
 """
 
 from __future__ import annotations
@@ -15,11 +24,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from datetime import date
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
 from policy import linkage
+from policy.linkage import Span
+from policy.periods import period_range
 from policy.thresholds import Thresholds
 from policy.training import CompletedSession, r7_compliance
 from shared.events.contracts import EventData
@@ -50,8 +62,10 @@ JOINT_STOCK_KINDS = frozenset({"joint_stock_company", "cooperative"})
 HANDOVER_MODES = frozenset({"contracting", "lease", "trusteeship"})
 RELATIVELY_POOR = frozenset({"relatively_poor_dongguan", "relatively_poor_shaoguan", "relatively_poor"})
 POOR_STATUSES = frozenset({"registered_poor", "returned_to_poverty"})
-
-
+# The key under which a fact's data carries the day the ledger recorded it (the envelope's time, UTC).
+RECORDED = "recorded_on"
+# The keys the ledger adds to a fact's data (not the contract's): its event id and the day it was recorded.
+LEDGER_KEYS = frozenset({"event_id", RECORDED})
 # ---- incomes -----------------------------------------------------------------------------------
 
 
@@ -98,58 +112,250 @@ def quartiles(values: Sequence[int]) -> dict[str, int]:
     return {"min": s[0], "p25": rank(25), "p50": rank(50), "p75": rank(75), "max": s[-1]}
 
 
-# ---- thresholds ---------------------------------------------------------------------------------
+# ---- the dates a fact carries ----------------------------------------------------------------
+
+# Fact name → the fields of its own dates: (valid from, valid to). A single field is a day (from = to);
+# a None "to" leaves the fact in force from its day on. Facts not named here carry no date of their own.
+DATE_FIELDS: dict[str, tuple[str, str | None]] = {
+    "fund_received": ("received_on", "received_on"),
+    "allocation_recorded": ("allocated_on", "allocated_on"),
+    "agreement_signed": ("term_start", "term_end"),
+    "asset_registered": ("built_on", None),
+    "asset_handed_over": ("start_on", "end_on"),
+    "asset_rights_transferred_to_collective": ("transferred_on", None),
+    "land_transferred": ("start_on", "end_on"),
+    "lease_back_agreed": ("start_on", "end_on"),
+    "loan_granted": ("granted_on", None),
+    "loan_repaid": ("paid_on", "paid_on"),
+    "loan_marked_overdue": ("overdue_since", None),
+    "payment_requested": ("requested_on", "requested_on"),
+    "payment_made": ("paid_on", "paid_on"),
+    "partner_order_received": ("placed_on", "placed_on"),
+    "order_contract_signed": ("starts_on", "ends_on"),
+    "delivery_settled": ("delivered_on", "delivered_on"),
+    "direct_supply_channel_opened": ("period_start", "period_end"),
+    "showcase_window_opened": ("opened_on", None),
+    "ecommerce_point_registered": ("opened_on", None),
+    "cold_chain_facility_registered": ("opened_on", None),
+    "session_completed": ("completed_on", "completed_on"),
+    "certificate_issued": ("certified_on", None),
+    "household_registered": ("registered_on", None),
+    "household_size_changed": ("effective_on", None),
+    "household_status_changed": ("effective_on", None),
+    "household_left_registry": ("effective_on", "effective_on"),
+    "household_head_changed": ("effective_on", None),
+    "member_registered": ("joined_on", None),
+    "member_updated": ("effective_on", None),
+    "member_left": ("effective_on", "effective_on"),
+    "employment_started": ("started_on", None),
+    "employment_ended": ("ended_on", "ended_on"),
+    "wage_paid": ("period_start", "period_end"),
+}
+# Facts for a period (a distribution's profit): ``period_start``/``period_end`` when the contract has them (v2), else the label.
+PERIOD_FACTS = frozenset({"distribution_proposed", "distribution_approved", "distribution_withdrawn", "distribution_reversed"})
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def fact_dates(name: str, data: Mapping[str, Any]) -> tuple[date | None, date | None]:
+    """The days a fact carries: (valid from, valid to); (None, None) for a fact that carries no date of its own."""
+    if name == "labourer_compliance_changed" and isinstance(data.get("year"), int):
+        return date(data["year"], 1, 1), date(data["year"], 12, 31)
+    if name in PERIOD_FACTS:
+        start, end = _as_date(data.get("period_start")), _as_date(data.get("period_end"))
+        if start and end:
+            return start, end
+        try:
+            return period_range(str(data.get("period")))
+        except ValueError:
+            return None, None
+    fields_ = DATE_FIELDS.get(name)
+    if fields_ is None:
+        return None, None
+    start = _as_date(data.get(fields_[0]))
+    end = _as_date(data.get(fields_[1])) if fields_[1] else None
+    return start, end
+
+
+def _start(name: str, data: Mapping[str, Any]) -> date | None:
+    """The day a fact starts counting: its own, else the day it was recorded (None when neither is known: it always counts)."""
+    own, _ = fact_dates(name, data)
+    return own or _as_date(data.get(RECORDED))
 
 
 # ---- indicators ---------------------------------------------------------------------------------
+
+EvidenceKind = Literal[
+    "event", "household", "member", "village", "project", "entity", "allocation", "distribution", "asset",
+    "lease_back", "land_transfer", "loan", "subsidy", "employment", "session", "training_file", "channel", "window",
+    "ecommerce_point", "cold_chain_facility", "order_contract", "course",
+]  # fmt: skip
+
+
+class Cite(NamedTuple):
+    """What a fact is evidence of: the kind of thing, the field naming it, the field labelling it."""
+
+    kind: EvidenceKind
+    key: str
+    label: str | None
+
+
+# Fact name → what it cites. Other facts cite the event itself.
+CITES: dict[str, Cite] = {
+    "allocation_recorded": Cite("allocation", "allocation_id", "purpose"),
+    "project_registered": Cite("project", "project_id", "name"),
+    "agreement_signed": Cite("project", "project_id", None),
+    "distribution_approved": Cite("distribution", "distribution_id", "period"),
+    "asset_registered": Cite("asset", "asset_id", "name"),
+    "asset_handed_over": Cite("asset", "asset_id", "mode"),
+    "asset_rights_transferred_to_collective": Cite("asset", "asset_id", "rights"),
+    "lease_back_agreed": Cite("lease_back", "lease_back_id", "base_name"),
+    "land_transferred": Cite("land_transfer", "land_transfer_id", "plot"),
+    "loan_granted": Cite("loan", "loan_id", "bank"),
+    "subsidy_paid": Cite("subsidy", "subsidy_id", "name"),
+    "entity_registered": Cite("entity", "entity_id", "name"),
+    "entity_updated": Cite("entity", "entity_id", "name"),
+    "employment_started": Cite("employment", "employment_id", None),
+    "session_completed": Cite("session", "session_id", None),
+    "certificate_issued": Cite("training_file", "member_id", "skill"),
+    "labourer_compliance_changed": Cite("training_file", "member_id", "status"),
+    "direct_supply_channel_opened": Cite("channel", "channel_id", "counterparty"),
+    "showcase_window_opened": Cite("window", "window_id", "paired_unit"),
+    "ecommerce_point_registered": Cite("ecommerce_point", "point_id", "name"),
+    "cold_chain_facility_registered": Cite("cold_chain_facility", "facility_id", "name"),
+    "order_contract_signed": Cite("order_contract", "contract_id", None),
+    "shares_quantified": Cite("household", "household_id", None),
+    "member_registered": Cite("member", "member_id", "name"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """One thing an indicator's answer rests on: its kind, its id and, where the facts say it, a label."""
+
+    kind: EvidenceKind
+    id: str
+    label: str = ""
 
 
 @dataclass(frozen=True)
 class Indicator:
     rule: str
     status: Status
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
     note: str = ""
 
 
 @dataclass
 class Facts:
-    """The facts one place's indicators read. ``known`` holds the fact names some producer publishes."""
+    """The facts one place's indicators read, whatever their dates; ``span`` is the days judged.
+
+    ``known`` holds the fact names some producer publishes. Each fact's data carries its
+    ``event_id`` and, from the ledger's table, ``recorded_on`` (``RECORDED``).
+    """
 
     by_name: dict[str, list[dict[str, Any]]]
     known: frozenset[str]
-    households: list[dict[str, Any]] = field(default_factory=list)  # ledger households: id, poverty_status, labour_count
-    income_households: frozenset[str] = frozenset()  # households with ≥1 income entry in the year
+    households: list[dict[str, Any]] = field(default_factory=list)  # ledger households: id, number, poverty_status, labour_count, left_on
+    income_households: frozenset[str] = frozenset()  # households with income in the span
     year: int = 0
     county_allocations: list[dict[str, Any]] | None = None  # R1 is judged per county, also for a village
+    span: Span | None = None  # None: the calendar year ``year``
+
+    @property
+    def days(self) -> Span:
+        return self.span or Span.year(self.year)
 
     def of(self, name: str) -> list[dict[str, Any]]:
+        """Every fact of one name the place has, whatever its dates (the rules that read a history use this)."""
         return self.by_name.get(name, [])
+
+    def until(self, name: str) -> list[dict[str, Any]]:
+        """The facts of one name that started by the span's last day (the history known at its end)."""
+        last = self.days.last
+        return [d for d in self.of(name) if (s := _start(name, d)) is None or s <= last]
+
+    def in_force(self, name: str, items: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The facts of one name in force on some day of the span: started by its end, not ended before its start."""
+        first, last = self.days.first, self.days.last
+        out = []
+        for d in self.of(name) if items is None else items:
+            start, end = _start(name, d), fact_dates(name, d)[1]
+            if (start is None or start <= last) and (end is None or end >= first):
+                out.append(d)
+        return out
 
     def published(self, *names: str) -> bool:
         return any(n in self.known for n in names)
 
-    def typed(self, contract: type[C]) -> list[tuple[str, C]]:
-        """The facts of one contract as (event id, the contract read back); one it cannot read is logged and left out."""
+    def typed(self, contract: type[C], items: Iterable[dict[str, Any]] | None = None) -> list[tuple[str, C]]:
+        """The facts of one contract (or ``items`` of it) read back; one it cannot read is logged and left out."""
         out: list[tuple[str, C]] = []
-        for data in self.of(contract.event_type.split(".")[2]):
-            fields = {k: v for k, v in data.items() if k != "event_id"}
+        for data in self.of(contract.event_type.split(".")[2]) if items is None else items:
+            fields_ = {k: v for k, v in data.items() if k not in LEDGER_KEYS}
             try:
-                out.append((str(data["event_id"]), contract.model_validate(fields)))
+                out.append((str(data["event_id"]), contract.model_validate(fields_)))
             except ValidationError as exc:
                 log.warning("fact not read as %s: %s", contract.event_type, exc.errors()[:3], extra={"event_id": data.get("event_id")})
         return out
 
+    def projects(self) -> list[dict[str, Any]]:
+        """Projects in force in the span: during the term of an agreement signed for them, else from the day they were recorded."""
+        terms: dict[str, list[dict[str, Any]]] = {}
+        for a in self.of("agreement_signed"):
+            terms.setdefault(str(a.get("project_id")), []).append(a)
+        out = []
+        for p in self.of("project_registered"):
+            signed = terms.get(str(p.get("project_id")))
+            if signed:
+                if self.in_force("agreement_signed", signed):
+                    out.append(p)
+            elif self.in_force("project_registered", [p]):
+                out.append(p)
+        return out
+
 
 def approved_distributions(facts: Facts) -> list[dict[str, Any]]:
-    """Approved distributions less those an approved reversal took back (``distribution_reversed``): a correction, not an edit."""
+    """Approved distributions for a period overlapping the span, less those an approved reversal took back: a correction, not an edit."""
     reversed_ids = {str(r.get("distribution_id")) for r in facts.of("distribution_reversed")}
-    return [d for d in facts.of("distribution_approved") if str(d.get("distribution_id")) not in reversed_ids]
+    return [d for d in facts.in_force("distribution_approved") if str(d.get("distribution_id")) not in reversed_ids]
 
 
-def _ids(items: Iterable[Mapping[str, Any]]) -> list[str]:
-    return sorted({str(i["event_id"]) for i in items})
+def cite(name: str, items: Iterable[Mapping[str, Any]]) -> list[Evidence]:
+    """The evidence facts of one name give: the thing each is about (``CITES``), else the event itself; sorted, once each."""
+    kind, key, label = CITES.get(name, Cite("event", "event_id", None))
+    out: dict[tuple[str, str], Evidence] = {}
+    for i in items:
+        ident = i.get(key) if i.get(key) else i.get("event_id")
+        k: EvidenceKind = kind if i.get(key) else "event"
+        if ident is None:
+            continue
+        text = i.get(label) if label else None
+        out.setdefault((k, str(ident)), Evidence(k, str(ident), str(text) if text is not None else ""))
+    return sorted(out.values())
+
+
+def households_cited(facts: Facts, ids: Iterable[str]) -> list[Evidence]:
+    numbers = {str(h["household_id"]): str(h.get("household_number") or "") for h in facts.households}
+    return sorted({Evidence("household", i, numbers.get(i, "")) for i in ids})
+
+
+def members_cited(facts: Facts, ids: Iterable[str]) -> list[Evidence]:
+    names: dict[str, str] = {}
+    for m in facts.of("member_registered") + facts.of("member_updated"):
+        if m.get("name"):
+            names[str(m["member_id"])] = str(m["name"])
+    return sorted({Evidence("member", i, names.get(i, "")) for i in ids})
 
 
 def _unpublished(rule: str, *names: str) -> Indicator:
@@ -160,30 +366,34 @@ def _distribution_check(rule: str, distributions: list[dict[str, Any]], floor_bp
     """Every distribution gives poor households at least ``floor_bp`` of what it distributes."""
     judged = [d for d in distributions if isinstance(d.get("total_fen"), int) and isinstance(d.get("poor_households_fen"), int)]
     if not judged:
-        return Indicator(rule, NO_DATA, _ids(distributions), note="no distribution with amounts")
+        return Indicator(rule, NO_DATA, cite("distribution_approved", distributions), note="no distribution with amounts")
     failing = [d for d in judged if share_bp(d["poor_households_fen"], d["total_fen"]) < floor_bp]
     total = sum(d["total_fen"] for d in judged)
     poor = sum(d["poor_households_fen"] for d in judged)
     numbers = {"distributions": len(judged), "total_fen": total, "poor_households_fen": poor, "poor_share_bp": share_bp(poor, total), "floor_bp": floor_bp}
     if failing:
-        return Indicator(rule, NOT_MET, _ids(failing), numbers | {"failing": len(failing)})
-    return Indicator(rule, MET, _ids(judged), numbers)
+        return Indicator(rule, NOT_MET, cite("distribution_approved", failing), numbers | {"failing": len(failing)})
+    return Indicator(rule, MET, cite("distribution_approved", judged), numbers)
 
 
 def r1_industry_share(facts: Facts, t: Thresholds) -> Indicator:
-    """R1 §1.1: of the special fund net of education and medical care, ≥60% to industries (per county)."""
+    """R1 §1.1: of the special fund net of education and medical care, ≥60% to industries (per county), over the allocations made in the span."""
     if not facts.published("allocation_recorded"):
         return _unpublished("R1", "allocation_recorded")
     pool = facts.county_allocations if facts.county_allocations is not None else facts.of("allocation_recorded")
     # The 20,000-yuan-per-poor-person special fund is the provincial one.
-    allocations = [a for a in pool if isinstance(a.get("amount_fen"), int) and a.get("fund_kind", "provincial_special") == "provincial_special"]
+    allocations = [
+        a
+        for a in facts.in_force("allocation_recorded", pool)
+        if isinstance(a.get("amount_fen"), int) and a.get("fund_kind", "provincial_special") == "provincial_special"
+    ]
     if not allocations:
         return Indicator("R1", NO_DATA, note="no allocation of the special fund recorded")
     net = sum(a["amount_fen"] for a in allocations if a.get("purpose") not in ("education", "medical"))
     industry = sum(a["amount_fen"] for a in allocations if a.get("purpose") == "industry")
     share = share_bp(industry, net)
     numbers = {"net_fen": net, "industry_fen": industry, "share_bp": share, "floor_bp": t.r1_industry_share_bp}
-    return Indicator("R1", MET if net > 0 and share >= t.r1_industry_share_bp else NOT_MET, _ids(allocations), numbers)
+    return Indicator("R1", MET if net > 0 and share >= t.r1_industry_share_bp else NOT_MET, cite("allocation_recorded", allocations), numbers)
 
 
 def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[str]) -> Indicator:
@@ -198,20 +408,28 @@ def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[s
     return _distribution_check("R3", guided, t.r3_poor_share_bp)
 
 
+def _training_in_span(facts: Facts) -> list[tuple[str, dict[str, Any]]]:
+    return [(n, f) for n in TRAINING_FACTS for f in facts.in_force(n)]
+
+
+def _channels_in_span(facts: Facts, village_code: str | None) -> list[tuple[str, dict[str, Any]]]:
+    return [(n, f) for n in SALES_CHANNEL_FACTS for f in facts.in_force(n) if village_code is None or _covers(f, village_code)]
+
+
 def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence[str], village_code: str | None = None) -> Indicator:
-    """R4 §1.2: ≥1 contiguous characteristic industry of ≥50 mu with funding, an entity, training and a sales channel."""
+    """R4 §1.2: ≥1 contiguous characteristic industry of ≥50 mu with funding, an entity, training and a sales channel, all in the span."""
     if categories and "province_poor" not in categories:
         return Indicator("R4", NO_DATA, note="not a province-designated poor village")
     if not facts.published("project_registered"):
         return _unpublished("R4", "project_registered")
-    projects = facts.of("project_registered")
+    projects = facts.projects()
     if not projects:
-        return Indicator("R4", NOT_MET, note="no project registered")
+        return Indicator("R4", NOT_MET, note="no project in force")
     large = [p for p in projects if int(p.get("area_tenth_mu") or 0) >= t.r4_min_area_tenth_mu and p.get("contiguous", True)]
     funded = [p for p in large if p.get("funded_by") or int(p.get("funding_fen") or 0) > 0]
     with_entity = [p for p in funded if p.get("entity_id")]
-    training = [f for n in TRAINING_FACTS for f in facts.of(n)]
-    channels = [f for n in SALES_CHANNEL_FACTS for f in facts.of(n) if village_code is None or _covers(f, village_code)]
+    training = _training_in_span(facts)
+    channels = _channels_in_span(facts, village_code)
     numbers = {
         "projects": len(projects),
         "at_least_area": len(large),
@@ -221,7 +439,8 @@ def r4_characteristic_industry(facts: Facts, t: Thresholds, categories: Sequence
         "min_area_tenth_mu": t.r4_min_area_tenth_mu,
     }
     ok = bool(with_entity) and bool(training) and bool(channels)
-    evidence = _ids(with_entity or large or projects) + _ids(training[:5]) + _ids(channels[:5])
+    evidence = cite("project_registered", with_entity or large or projects)
+    evidence += [e for n, f in training[:5] for e in cite(n, [f])] + [e for n, f in channels[:5] for e in cite(n, [f])]
     return Indicator("R4", MET if ok else NOT_MET, evidence, numbers)
 
 
@@ -233,60 +452,105 @@ def r5_joint_stock_entity(facts: Facts, village_code: str | None) -> Indicator:
     serving = [e for e in entities if village_code is None or village_code in (e.get("village_codes") or [])]
     joint = [e for e in serving if e.get("kind") in JOINT_STOCK_KINDS]
     numbers = {"entities": len(serving), "joint_stock_or_cooperative": len(joint)}
-    return Indicator("R5", MET if joint else NOT_MET, _ids(joint or serving), numbers)
+    return Indicator("R5", MET if joint else NOT_MET, cite("entity_registered", joint or serving), numbers)
+
+
+# Dated facts that name the operating entity acting in them (``entity_id``).
+ENTITY_ACTS = (
+    "allocation_recorded", "agreement_signed", "asset_handed_over", "lease_back_agreed", "land_transferred", "loan_granted",
+    "employment_started", "order_contract_signed", "distribution_approved",
+)  # fmt: skip
+
+
+def entities_since(facts: Facts) -> dict[str, date]:
+    """The first day each entity is known to act: the earliest own date of a fact naming it (an agreement's term, a
+    handover, a lease, an allocation, an employment …). An entity's registration carries no date of its own."""
+    since: dict[str, date] = {}
+    for name in ENTITY_ACTS:
+        for d in facts.of(name):
+            if not d.get("entity_id"):
+                continue
+            own = fact_dates(name, d)[0]
+            if own is not None and (str(d["entity_id"]) not in since or own < since[str(d["entity_id"])]):
+                since[str(d["entity_id"])] = own
+    return since
 
 
 def _current_entities(facts: Facts) -> list[dict[str, Any]]:
+    """Entities known by the span's end (registered, or acting by then: ``entities_since``), as their latest update says."""
+    since = entities_since(facts)
+    last = facts.days.last
     latest: dict[str, dict[str, Any]] = {}
     for e in facts.of("entity_registered") + facts.of("entity_updated"):
-        latest[str(e.get("entity_id"))] = latest.get(str(e.get("entity_id")), {}) | e
-    return list(latest.values())
+        key = str(e.get("entity_id"))
+        started = _start("entity_registered", e)
+        if started is None or started <= last or (key in since and since[key] <= last):
+            latest[key] = latest.get(key, {}) | e
+    registered = {str(e.get("entity_id")) for e in facts.of("entity_registered")}
+    return [e for k, e in latest.items() if k in registered]
+
+
+def _shares_in_force(facts: Facts) -> list[dict[str, Any]]:
+    """Quantified shares whose project is in force (or whose asset was built) in the span; others from the day they were recorded."""
+    projects = {str(p.get("project_id")) for p in facts.projects()}
+    known_projects = {str(p.get("project_id")) for p in facts.of("project_registered")}
+    assets = {str(a.get("asset_id")) for a in facts.until("asset_registered")}
+    known_assets = {str(a.get("asset_id")) for a in facts.of("asset_registered")}
+    recorded = {str(s.get("event_id")) for s in facts.until("shares_quantified")}
+    out = []
+    for s in facts.of("shares_quantified"):
+        project, asset = str(s.get("project_id")), str(s.get("asset_id"))
+        if s.get("project_id") and project in known_projects:
+            ok = project in projects
+        elif s.get("asset_id") and asset in known_assets:
+            ok = asset in assets
+        else:
+            ok = str(s.get("event_id")) in recorded
+        if ok:
+            out.append(s)
+    return out
 
 
 def r6_households_in_joint_stock(facts: Facts) -> Indicator:
-    """R6 §2.2: every poor household with labour holds shares in a joint-stock operating entity."""
+    """R6 §2.2: every poor household with labour holds shares (in force in the span) in a joint-stock operating entity."""
     labour = [h for h in facts.households if h.get("poverty_status") in POOR_STATUSES and int(h.get("labour_count") or 0) > 0]
     if not labour:
         return Indicator("R6", NO_DATA, note="no poor household with labour")
     if not facts.published("shares_quantified"):
         return _unpublished("R6", "shares_quantified")
-    holding: set[str] = set()
-    for s in facts.of("shares_quantified"):
-        for hid in _households_named(s):
-            holding.add(hid)
+    shares = _shares_in_force(facts)
+    holding = {str(s["household_id"]) for s in shares if s.get("household_id")}
     missing = sorted(h["household_id"] for h in labour if h["household_id"] not in holding)
     numbers = {"households_with_labour": len(labour), "holding_shares": len(labour) - len(missing)}
-    return Indicator("R6", NOT_MET if missing else MET, missing or _ids(facts.of("shares_quantified")), numbers)
-
-
-def _households_named(data: Mapping[str, Any]) -> list[str]:
-    return [str(data["household_id"])] if data.get("household_id") else []
+    return Indicator("R6", NOT_MET if missing else MET, households_cited(facts, missing or sorted(holding)), numbers)
 
 
 def labourers(facts: Facts) -> dict[str, dict[str, Any]]:
-    """Members with labour capacity, as their latest facts say, who have not left."""
+    """Members with labour capacity, as their latest facts by the span's end say, who joined by then and had not left by then."""
     members: dict[str, dict[str, Any]] = {}
-    for m in facts.of("member_registered") + facts.of("member_updated"):
-        members[str(m["member_id"])] = members.get(str(m["member_id"]), {}) | m
-    for m in facts.of("member_left"):
+    joined = {str(m["member_id"]) for m in facts.until("member_registered")}
+    for m in facts.until("member_registered") + facts.until("member_updated"):
+        if str(m["member_id"]) in joined:
+            members[str(m["member_id"])] = members.get(str(m["member_id"]), {}) | m
+    for m in facts.until("member_left"):
         members.pop(str(m["member_id"]), None)
     return {k: v for k, v in members.items() if v.get("labour_capacity") in ("full", "partial")}
 
 
 def training_compliant(member_id: str, facts: Facts, t: Thresholds) -> bool | None:
-    """R7 §3.2 for one labourer, None if unknown: training's latest verdict for the year, else policy's R7 over the sessions and certificates."""
-    verdicts = [c for _, c in facts.typed(LabourerComplianceChanged) if c.member_id == member_id and c.year <= facts.year]
+    """R7 §3.2 for one labourer in the span's year, None if unknown: training's verdict for that year, else policy's R7 over the sessions and certificates."""
+    year = facts.days.last.year
+    verdicts = [c for _, c in facts.typed(LabourerComplianceChanged) if c.member_id == member_id and c.year == year]
     if verdicts:
-        latest = max(c.year for c in verdicts)  # facts come in log order: the latest year's last word
-        return [c for c in verdicts if c.year == latest][-1].status == "compliant"
-    sessions = [s for _, s in facts.typed(SessionCompleted) if s.member_id == member_id]
-    certificates = [c for _, c in facts.typed(CertificateIssued) if c.member_id == member_id]
+        return verdicts[-1].status == "compliant"  # facts come in log order: the year's last word
+    sessions = [s for _, s in facts.typed(SessionCompleted, facts.until("session_completed")) if s.member_id == member_id]
+    certificates = [c for _, c in facts.typed(CertificateIssued, facts.until("certificate_issued")) if c.member_id == member_id]
     if not sessions and not certificates:
         return None
     years = r7_compliance(
         sessions=[CompletedSession(year=s.year, days_attended=s.days_attended) for s in sessions],
         skills_certified_on=[c.certified_on for c in certificates],
-        through_year=facts.year,
+        through_year=year,
         t=t,
     )
     return years[-1].status == "compliant"
@@ -308,76 +572,81 @@ def _labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
         "days_per_session": t.r7_days_per_session,
         "years": t.r7_years,
     }
-    return Indicator("R7", NOT_MET if failing else MET, failing or sorted(people), numbers)
+    return Indicator("R7", NOT_MET if failing else MET, members_cited(facts, failing or sorted(people)), numbers)
 
 
 def r9_three_rights(facts: Facts, t: Thresholds) -> Indicator:
-    """R9 §4.1: three-rights projects have a signed cooperation agreement and give ≥50% of profit to poor households."""
+    """R9 §4.1: three-rights projects in force have a signed cooperation agreement and give ≥50% of profit to poor households."""
     if not facts.published("project_registered", "distribution_approved"):
         return _unpublished("R9", "project_registered", "agreement_signed", "distribution_approved")
-    projects = facts.of("project_registered")
+    projects = facts.projects()
     if not projects:
-        return Indicator("R9", NO_DATA, note="no three-rights project")
+        return Indicator("R9", NO_DATA, note="no three-rights project in force")
     signed = {str(a.get("project_id")) for a in facts.of("agreement_signed")}
     unsigned = [p for p in projects if str(p.get("project_id")) not in signed]
     shares = _distribution_check("R9", [d for d in approved_distributions(facts) if d.get("project_id")], t.poor_share_bp)
     numbers = {"projects": len(projects), "without_agreement": len(unsigned)} | shares.numbers
     if unsigned:
-        return Indicator("R9", NOT_MET, _ids(unsigned), numbers)
-    return Indicator("R9", shares.status if shares.status != NO_DATA else MET, shares.evidence or _ids(projects), numbers)
+        return Indicator("R9", NOT_MET, cite("project_registered", unsigned), numbers)
+    return Indicator("R9", shares.status if shares.status != NO_DATA else MET, shares.evidence or cite("project_registered", projects), numbers)
 
 
 def r10_assets(facts: Facts, t: Thresholds) -> Indicator:
-    """R10 §4.2: assets are handed over by contracting, lease or trusteeship, and ≥50% of their income goes to poor households."""
+    """R10 §4.2: assets built by the span's end are handed over (in force in it) by contracting, lease or trusteeship; ≥50% of income to the poor."""
     if not facts.published("asset_registered"):
         return _unpublished("R10", "asset_registered", "asset_handed_over")
-    assets = facts.of("asset_registered")
+    assets = facts.until("asset_registered")
     if not assets:
         return Indicator("R10", NO_DATA, note="no asset registered")
-    handed = {str(h.get("asset_id")) for h in facts.of("asset_handed_over") if h.get("mode") in HANDOVER_MODES}
+    handed = {str(h.get("asset_id")) for h in facts.in_force("asset_handed_over") if h.get("mode") in HANDOVER_MODES}
     idle = [a for a in assets if str(a.get("asset_id")) not in handed]
     shares = _distribution_check("R10", [d for d in approved_distributions(facts) if d.get("asset_id")], t.poor_share_bp)
     numbers = {"assets": len(assets), "not_handed_over": len(idle)} | shares.numbers
     if idle:
-        return Indicator("R10", NOT_MET, _ids(idle), numbers)
-    return Indicator("R10", shares.status if shares.status != NO_DATA else MET, shares.evidence or _ids(assets), numbers)
+        return Indicator("R10", NOT_MET, cite("asset_registered", idle), numbers)
+    return Indicator("R10", shares.status if shares.status != NO_DATA else MET, shares.evidence or cite("asset_registered", assets), numbers)
 
 
 def r13_supported_entities_hire_poor(facts: Facts, village_code: str | None = None) -> Indicator:
-    """R13 §5.2: every entity supported by poverty funds (in the village, or the county) employs poor household members."""
+    """R13 §5.2: every entity supported by poverty funds (allocations by the span's end, projects in force) employs poor household members in the span."""
     if not facts.published("allocation_recorded", "project_registered"):
         return _unpublished("R13", "allocation_recorded", "project_registered")
-    supported = {
-        str(f["entity_id"])
-        for n in ("allocation_recorded", "project_registered")
-        for f in facts.of(n)
-        if f.get("entity_id") and (village_code is None or f.get("village_code") == village_code)
-    }
+    supporting = facts.until("allocation_recorded") + facts.projects()
+    supported = {str(f["entity_id"]) for f in supporting if f.get("entity_id") and (village_code is None or f.get("village_code") == village_code)}
     if not supported:
         return Indicator("R13", NO_DATA, note="no entity supported by poverty funds")
     poor = {h["household_id"] for h in facts.households if h.get("poverty_status") in POOR_STATUSES}
-    hiring = {str(e["entity_id"]) for e in facts.of("employment_started") if str(e.get("household_id")) in poor}
+    ended = {str(e.get("employment_id")): e for e in facts.of("employment_ended")}
+    employed = [e for e in facts.in_force("employment_started") if not _ended_before(ended.get(str(e.get("employment_id"))), facts.days.first)]
+    hiring = {str(e["entity_id"]) for e in employed if str(e.get("household_id")) in poor}
     missing = sorted(supported - hiring)
     numbers = {"supported_entities": len(supported), "hiring_poor": len(supported & hiring)}
-    evidence = missing or _ids(e for e in facts.of("employment_started") if str(e.get("entity_id")) in supported)
+    evidence = [Evidence("entity", m) for m in missing] or cite("employment_started", [e for e in employed if str(e.get("entity_id")) in supported])
     return Indicator("R13", NOT_MET if missing else MET, evidence, numbers)
 
 
+def _ended_before(ended: Mapping[str, Any] | None, day: date) -> bool:
+    """An employment whose end (``employment_ended``) came before ``day`` (an end without a date: ended)."""
+    if ended is None:
+        return False
+    on = _as_date(ended.get("ended_on"))
+    return on is None or on < day
+
+
 def r14_lease_back_risk(facts: Facts) -> Indicator:
-    """R14 §5.3: every reverse-lease-back agreement covers prevention and handling of major disaster risks."""
+    """R14 §5.3: every reverse-lease-back agreement in force in the span covers prevention and handling of major disaster risks."""
     if not facts.published("lease_back_agreed"):
         return _unpublished("R14", "lease_back_agreed")
-    agreements = facts.of("lease_back_agreed")
+    agreements = facts.in_force("lease_back_agreed")
     if not agreements:
-        return Indicator("R14", NO_DATA, note="no lease-back agreement")
+        return Indicator("R14", NO_DATA, note="no lease-back agreement in force")
     uncovered = [a for a in agreements if not a.get("has_disaster_terms")]
-    return Indicator(
-        "R14", NOT_MET if uncovered else MET, _ids(uncovered or agreements), {"agreements": len(agreements), "without_disaster_clause": len(uncovered)}
-    )
+    numbers = {"agreements": len(agreements), "without_disaster_clause": len(uncovered)}
+    return Indicator("R14", NOT_MET if uncovered else MET, cite("lease_back_agreed", uncovered or agreements), numbers)
 
 
 def r17_dividends(facts: Facts, t: Thresholds) -> Indicator:
-    """R17 §5.6: dividends on shares give ≥50% to poor households."""
+    """R17 §5.6: dividends on shares for a period in the span give ≥50% to poor households."""
     if not facts.published("distribution_approved"):
         return _unpublished("R17", "distribution_approved")
     dividends = [d for d in approved_distributions(facts) if d.get("benefit_type") == "equity_dividend"]
@@ -396,16 +665,18 @@ def _covers(data: Mapping[str, Any], village_code: str) -> bool:
 
 
 def _market_link(rule: str, contract: type[C], judge: Callable[[list[C], linkage.Span], linkage.Verdict[C]]) -> Indicate:
-    """R18–R21 §6: policy.linkage's verdict for the village (or the county) over the indicators' year."""
+    """R18–R21 §6: policy.linkage's verdict for the village (or the county) over the span, by the channels' own dates."""
     name = contract.event_type.split(".")[2]
 
     def indicator(facts: Facts, t: Thresholds, village_code: str | None, categories: Sequence[str]) -> Indicator:
         if not facts.published(name):
             return _unpublished(rule, name)
+        raw = {str(d["event_id"]): d for d in facts.of(name)}
         read = [(eid, c) for eid, c in facts.typed(contract) if village_code is None or _place_of(c, village_code)]
-        verdict = judge([c for _, c in read], linkage.Span.year(facts.year))
+        verdict = judge([c for _, c in read], facts.days)
         counted = {id(c) for c in verdict.counted}
-        return Indicator(rule, MET if verdict.met else NOT_MET, sorted({eid for eid, c in read if id(c) in counted}), {"count": verdict.count})
+        evidence = cite(name, [raw[eid] for eid, c in read if id(c) in counted])
+        return Indicator(rule, MET if verdict.met else NOT_MET, evidence, {"count": verdict.count})
 
     return indicator
 
@@ -416,34 +687,39 @@ def _place_of(fact: EventData, village_code: str) -> bool:
 
 
 def r22_cadre_led_project(facts: Facts) -> Indicator:
-    """R22 §7.3: ≥1 income project led by a village cadre or Party member."""
+    """R22 §7.3: ≥1 income project in force in the span led by a village cadre or Party member."""
     if not facts.published("project_registered"):
         return _unpublished("R22", "project_registered")
-    leaders = {str(m["member_id"]) for m in facts.of("member_registered") + facts.of("member_updated") if m.get("is_party_member") or m.get("is_village_cadre")}
-    led = [p for p in facts.of("project_registered") if p.get("led_by") in ("village_cadre", "party_member") or str(p.get("leader_member_id")) in leaders]
-    return Indicator("R22", MET if led else NOT_MET, _ids(led), {"projects": len(facts.of("project_registered")), "cadre_or_party_led": len(led)})
+    leaders = {
+        str(m["member_id"]) for m in facts.until("member_registered") + facts.until("member_updated") if m.get("is_party_member") or m.get("is_village_cadre")
+    }
+    projects = facts.projects()
+    led = [p for p in projects if p.get("led_by") in ("village_cadre", "party_member") or str(p.get("leader_member_id")) in leaders]
+    return Indicator("R22", MET if led else NOT_MET, cite("project_registered", led), {"projects": len(projects), "cadre_or_party_led": len(led)})
 
 
 def every_household_has_income_project(facts: Facts) -> Indicator:
-    """户户有增收项目: every household on the register has ≥1 income entry in the year."""
+    """户户有增收项目: every household on the register in the span has ≥1 income entry dated in it."""
     present = [h for h in facts.households if not h.get("left_on")]
     if not present:
         return Indicator("every_household_has_income_project", NO_DATA, note="no household")
     without = sorted(h["household_id"] for h in present if h["household_id"] not in facts.income_households)
     numbers = {"households": len(present), "with_income": len(present) - len(without)}
-    return Indicator("every_household_has_income_project", NOT_MET if without else MET, without or sorted(h["household_id"] for h in present), numbers)
+    evidence = households_cited(facts, without or sorted(h["household_id"] for h in present))
+    return Indicator("every_household_has_income_project", NOT_MET if without else MET, evidence, numbers)
 
 
 def every_labourer_has_a_way(facts: Facts, t: Thresholds) -> Indicator:
-    """人人有脱贫门路: every labourer is employed or meets the training requirement (R7)."""
+    """人人有脱贫门路: every labourer is employed at the span's end or meets the training requirement (R7)."""
     people = labourers(facts)
     if not people:
         return Indicator("every_labourer_has_a_way", NO_DATA, note="no labourer known")
-    ended = {str(e["employment_id"]) for e in facts.of("employment_ended")}
-    employed = {str(e["member_id"]) for e in facts.of("employment_started") if str(e.get("employment_id")) not in ended}
+    ended = {str(e.get("employment_id")): e for e in facts.of("employment_ended")}
+    # Employed on the span's last day: a job that ended within the span is no way out at its end.
+    employed = {str(e["member_id"]) for e in facts.until("employment_started") if not _ended_before(ended.get(str(e.get("employment_id"))), facts.days.last)}
     without = sorted(m for m in people if m not in employed and training_compliant(m, facts, t) is not True)
     numbers = {"labourers": len(people), "employed": len(employed & set(people)), "without_a_way": len(without)}
-    return Indicator("every_labourer_has_a_way", NOT_MET if without else MET, without or sorted(people), numbers)
+    return Indicator("every_labourer_has_a_way", NOT_MET if without else MET, members_cited(facts, without or sorted(people)), numbers)
 
 
 # Rule id → indicator (facts, thresholds, village code or None for the county, the village's categories).
@@ -478,3 +754,33 @@ def indicator(rule: str, facts: Facts, t: Thresholds, *, village_code: str | Non
 def evaluate(facts: Facts, t: Thresholds, *, village_code: str | None, categories: Sequence[str]) -> list[Indicator]:
     """Every indicator for one village (``village_code``) or one county (``village_code=None``)."""
     return [indicator(rule, facts, t, village_code=village_code, categories=categories) for rule in INDICATORS]
+
+
+# ---- higher levels: villages, not "any village" ----------------------------------------------------
+
+# Rules judged for a county as a whole (R1: the county's special fund); every other indicator is a village's.
+COUNTY_RULES = frozenset({"R1"})
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A rule over a township's, county's or the city's places: which meet it, which do not, which cannot be judged."""
+
+    status: Status
+    met: list[str]
+    not_met: list[str]
+    no_data: list[str]
+
+    @property
+    def met_share_bp(self) -> int:
+        """Of the places the rule can be judged in (met or not), the share meeting it, in basis points rounded down."""
+        return share_bp(len(self.met), len(self.met) + len(self.not_met))
+
+
+def tally(rule: str, statuses: Mapping[str, Status]) -> Tally:
+    """A place meets a village rule only when every village it can be judged in meets it (and one does); one short is not met."""
+    met = sorted(k for k, s in statuses.items() if s == MET)
+    not_met = sorted(k for k, s in statuses.items() if s == NOT_MET)
+    no_data = sorted(k for k, s in statuses.items() if s == NO_DATA)
+    status: Status = NOT_MET if not_met else MET if met else NO_DATA
+    return Tally(status, met, not_met, no_data)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ledger.domain import EvidenceKind
 from services.ledger.models import IncomeEntryFields
 
 _BY_TYPE_EXAMPLE: dict[str, Any] = {
@@ -118,12 +119,67 @@ class Aggregate(BaseModel):
     households_without_income: NoIncomeHouseholds
 
 
+# An indicator as the API shows it at village level (the examples of Indicators and of the views).
+INDICATOR_EXAMPLE: dict[str, Any] = {
+    "rule": "R5",
+    "status": "met",
+    "evidence": ["0192f0a4-7c3e-7000-8000-000000000001"],
+    "evidence_items": {
+        "items": [
+            {
+                "kind": "entity",
+                "id": "0192f0a4-7c3e-7000-8000-000000000001",
+                "label": "乳源瑶族自治县必背茶叶专业合作社",
+                "href": "/funds/v1/entities/0192f0a4-7c3e-7000-8000-000000000001",
+            }
+        ],
+        "next_cursor": None,
+        "count": 1,
+    },
+    "numbers": {"entities": 1, "joint_stock_or_cooperative": 1},
+    "note": None,
+    "places": None,
+}
+
+
+class EvidenceItem(BaseModel):
+    """One thing an indicator's answer rests on, and where the public API shows it."""
+
+    kind: EvidenceKind
+    id: str
+    label: str | None = Field(None, description="its name, number or period as the facts give it")
+    href: str = Field(description="a URL of the public API that resolves it (an event: its inclusion proof in the log)")
+
+
+class EvidencePage(BaseModel):
+    items: list[EvidenceItem] = Field(description="the first page, in (kind, id) order")
+    next_cursor: str | None = Field(None, description="for GET /ledger/v1/indicators/villages/{code}/evidence/{rule}?cursor=")
+    count: int = Field(description="all the evidence there is")
+
+
+class PlaceRef(BaseModel):
+    code: str
+    name: str | None = None
+
+
+class PlaceTally(BaseModel):
+    """A rule at a township, county or the city: the villages (R1: the counties) meeting it and those not."""
+
+    unit: Literal["village", "county"]
+    met: list[PlaceRef]
+    not_met: list[PlaceRef]
+    no_data: list[PlaceRef] = Field(description="places where the rule cannot be judged (nothing reported, or not applicable)")
+    met_share_bp: int = Field(description="met ÷ (met + not_met), basis points rounded down")
+
+
 class IndicatorOut(BaseModel):
     rule: str
     status: Literal["met", "not_met", "no_data"]
-    evidence: list[str] = Field(description="event ids (or household / member / entity ids) behind the answer")
+    evidence: list[str] = Field(description="the ids of evidence_items' first page (kept for older clients)")
+    evidence_items: EvidencePage = Field(description="typed evidence, paged; empty above village level (see places)")
     numbers: dict[str, int] = Field(default_factory=dict)
     note: str | None = None
+    places: PlaceTally | None = Field(None, description="above village level: which villages (R1: counties) meet the rule and which do not")
 
 
 class Indicators(BaseModel):
@@ -134,21 +190,18 @@ class Indicators(BaseModel):
                     "level": "village",
                     "code": "440232100201",
                     "year": 2026,
+                    "as_of": None,
                     "categories": ["province_poor"],
                     "indicators": [
-                        {
-                            "rule": "R5",
-                            "status": "met",
-                            "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"],
-                            "numbers": {"entities": 1, "joint_stock_or_cooperative": 1},
-                            "note": None,
-                        },
+                        INDICATOR_EXAMPLE,
                         {
                             "rule": "R18",
                             "status": "no_data",
                             "evidence": [],
+                            "evidence_items": {"items": [], "next_cursor": None, "count": 0},
                             "numbers": {},
                             "note": "waiting for direct_supply_channel_opened from its producer",
+                            "places": None,
                         },
                     ],
                 }
@@ -156,9 +209,10 @@ class Indicators(BaseModel):
         }
     )
 
-    level: Literal["village", "county"]
+    level: Literal["village", "township", "county", "city"]
     code: str
     year: int
+    as_of: date | None = Field(None, description="the last day judged, when not the year's end (the span runs from 1 January)")
     categories: list[str]
     indicators: list[IndicatorOut]
 

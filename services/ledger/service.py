@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Select, String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.linkage import Span
 from policy.settings import thresholds
 from services.ledger import domain
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact, col
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (
     Aggregate,
+    EvidenceItem,
+    EvidencePage,
     HouseholdIncome,
     IncomeEntryOut,
     IndicatorOut,
     Indicators,
     NoIncomeHouseholds,
+    PlaceRef,
+    PlaceTally,
 )
 from shared.auth import Principal, ensure_readable
 from shared.events.contracts import REGISTRY
 from shared.paging import Page, PageParams, decode_cursor, encode_cursor, paginate
 from shared.problems import InvalidInput, NotFound
-from shared.regions import CITY_CODE
+from shared.regions import CITY_CODE, COUNTIES
 
 Level = Literal["village", "township", "county", "city"]
 LEVEL_DIGITS = {"village": 12, "township": 9, "county": 6, "city": 4}
@@ -132,20 +138,23 @@ def _check_place(principal: Principal, level: Level, code: str) -> None:
     ensure_readable(principal, region=code if level != "city" else None, what="区划")
 
 
+def _size_rows() -> Select[str, int, int, date, datetime]:
+    """Size history rows: household, members, labourers, from when, recorded when (the latest before a day wins)."""
+    return select(
+        col(HouseholdSize.household_id),
+        col(HouseholdSize.member_count),
+        col(HouseholdSize.labour_count),
+        col(HouseholdSize.effective_on),
+        col(HouseholdSize.recorded_at),
+    )
+
+
 async def _sizes_at(session: AsyncSession, household_ids: list[str], end: date) -> dict[str, tuple[int, int]]:
     """Each household's (members, labourers) as of ``end`` (exclusive): its latest size row before it."""
     out: dict[str, tuple[int, int, date, datetime]] = {}
     for start in range(0, len(household_ids), 900):
         chunk = household_ids[start : start + 900]
-        rows = await session.execute(
-            select(
-                col(HouseholdSize.household_id),
-                col(HouseholdSize.member_count),
-                col(HouseholdSize.labour_count),
-                col(HouseholdSize.effective_on),
-                col(HouseholdSize.recorded_at),
-            ).where(col(HouseholdSize.household_id).in_(chunk), col(HouseholdSize.effective_on) < end)
-        )
+        rows = await session.execute(_size_rows().where(col(HouseholdSize.household_id).in_(chunk), col(HouseholdSize.effective_on) < end))
         for hid, members, labour, on, at in rows.all():
             best = out.get(hid)
             if best is None or (on, at) > (best[2], best[3]):
@@ -210,96 +219,308 @@ async def aggregate(*, session: AsyncSession, principal: Principal, level: Level
 
 
 # ---- indicators ---------------------------------------------------------------------------------
+#
+# Every level reads its place's facts whatever their dates (domain.Facts windows them by the dates
+# they carry) in a fixed number of statements — facts, households, their sizes, the households with
+# income in the span, the counties' allocations — then judges each village from its share of them.
 
 
 def _published() -> frozenset[str]:
     return frozenset(fact_name(t) for t in REGISTRY)
 
 
-async def _facts(session: AsyncSession, *, county: str, village: str | None, year: int) -> domain.Facts:
-    start, end = period(year, None)
-    if village is not None:
+def indicator_span(year: int | None, as_of: date | None) -> Span:
+    """The days an indicator judges: the calendar year, or 1 January of ``as_of``'s year to ``as_of``."""
+    if as_of is None:
+        if year is None:
+            raise InvalidInput("须给出 year 或 as_of", detail_en="give year or as_of", field="year")
+        return Span.year(year)
+    if year is not None and year != as_of.year:
+        raise InvalidInput("as_of 须在 year 之内", detail_en=f"as_of {as_of} is not in {year}", field="as_of")
+    return Span(date(as_of.year, 1, 1), as_of)
+
+
+def _prefix(level: Level, code: str) -> str:
+    return CITY_CODE if level == "city" else code
+
+
+@dataclass
+class PlaceFacts:
+    """What one place's indicators read, loaded once; ``village`` cuts out one village's share."""
+
+    span: Span
+    facts: list[PolicyFact]
+    households: list[LedgerHousehold]
+    sizes: dict[str, tuple[int, int]]
+    income: list[tuple[str, str, str, int]]  # village, household, benefit type, fen: the span's sums
+    allocations: dict[str, list[dict[str, Any]]]  # county → its allocation_recorded facts (R1)
+    villages: list[str] = field(default_factory=list)
+    _own: dict[str, list[PolicyFact]] = field(default_factory=dict)
+    _shared: dict[str | None, list[PolicyFact]] = field(default_factory=dict)
+    _homes: dict[str, list[LedgerHousehold]] = field(default_factory=dict)
+    _earning: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for f in self.facts:
+            if f.village_code:
+                self._own.setdefault(f.village_code, []).append(f)
+            else:
+                self._shared.setdefault(f.county_code, []).append(f)
+        for h in self.households:
+            self._homes.setdefault(h.village_code, []).append(h)
+        for village, hid, _, fen in self.income:
+            self._earning.setdefault(village, {}).setdefault(hid, 0)
+            self._earning[village][hid] += fen
+
+    def village(self, code: str) -> domain.Facts:
+        """One village's facts: its own, and those of its county (or of no place) that name no village, in log order."""
+        mine = sorted(self._own.get(code, []) + self._shared.get(code[:6], []) + self._shared.get(None, []), key=lambda f: (f.recorded_at, f.event_id))
+        by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in mine:
+            by_name[f.fact].append(dict(f.data or {}) | {"event_id": f.event_id, domain.RECORDED: f.recorded_at.date()})
+        return domain.Facts(
+            by_name=dict(by_name),
+            known=_published() | frozenset(by_name),
+            households=[
+                {
+                    "household_id": h.household_id,
+                    "household_number": h.household_number,
+                    "poverty_status": h.poverty_status,
+                    "left_on": h.left_on,
+                    "labour_count": self.sizes.get(h.household_id, (0, 0))[1],
+                }
+                for h in self._homes.get(code, [])
+            ],
+            income_households=frozenset(hid for hid, fen in self._earning.get(code, {}).items() if fen > 0),
+            year=self.span.last.year,
+            span=self.span,
+            county_allocations=self.allocations.get(code[:6], []),
+        )
+
+    def homes(self, code: str) -> list[LedgerHousehold]:
+        return self._homes.get(code, [])
+
+
+async def load_place(session: AsyncSession, level: Level, code: str, span: Span) -> PlaceFacts:
+    """A place's facts (all dates), households on the register in the span, their sizes at its end, income sums, allocations: five statements."""
+    prefix = _prefix(level, code)
+    county_prefix = prefix[:6]
+    if level == "village":
         place = or_(
-            col(PolicyFact.village_code) == village,
-            and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))),
+            col(PolicyFact.village_code) == code,
+            and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code) == county_prefix, col(PolicyFact.county_code).is_(None))),
         )
     else:
-        place = or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None))
-    rows = (
-        await session.execute(
-            select(PolicyFact)
-            .where(place, col(PolicyFact.recorded_at) < datetime.combine(end, time.min, tzinfo=UTC))
-            .order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id))
+        place = or_(
+            col(PolicyFact.village_code).startswith(prefix),
+            and_(col(PolicyFact.village_code).is_(None), or_(col(PolicyFact.county_code).startswith(county_prefix), col(PolicyFact.county_code).is_(None))),
         )
-    ).scalars()
-    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in rows:
-        by_name[f.fact].append(dict(f.data or {}) | {"event_id": f.event_id})
-    level: Level = "village" if village else "county"
-    code = village or county
-    households = await _households_in(session, level, code, start, end)
-    sizes = await _sizes_at(session, [h.household_id for h in households], end)
-    columns = {"village": col(IncomeEntry.village_code), "county": col(IncomeEntry.county_code)}
-    earning = (
-        await session.execute(
-            select(col(IncomeEntry.household_id))
-            .where(columns[level] == code, col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
-            .group_by(col(IncomeEntry.household_id))
-            .having(func.sum(col(IncomeEntry.amount_fen)) > 0)
-        )
-    ).scalars()
-    return domain.Facts(
-        by_name=dict(by_name),
-        known=_published() | frozenset(by_name),
-        households=[
-            {"household_id": h.household_id, "poverty_status": h.poverty_status, "left_on": h.left_on, "labour_count": sizes.get(h.household_id, (0, 0))[1]}
-            for h in households
-        ],
-        income_households=frozenset(earning),
-        year=year,
+    # 1. The facts, whatever their dates, in log order.
+    facts = list((await session.execute(select(PolicyFact).where(place).order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id)))).scalars())
+    end = span.last + timedelta(days=1)
+    # 2. Households on the register on some day of the span, 3. their sizes at its end.
+    in_place = col(LedgerHousehold.village_code).startswith(prefix)
+    households = list(
+        (
+            await session.execute(
+                select(LedgerHousehold)
+                .where(
+                    in_place,
+                    col(LedgerHousehold.registered_on) < end,
+                    or_(col(LedgerHousehold.left_on).is_(None), col(LedgerHousehold.left_on) >= span.first),
+                )
+                .order_by(col(LedgerHousehold.household_id))
+            )
+        ).scalars()
     )
-
-
-EVIDENCE_LIMIT = 500
-
-
-def _indicator_out(i: domain.Indicator) -> IndicatorOut:
-    """A county's evidence can name thousands of households: the first EVIDENCE_LIMIT, and how many there are."""
-    numbers = dict(i.numbers)
-    if len(i.evidence) > EVIDENCE_LIMIT:
-        numbers["evidence_count"] = len(i.evidence)
-    return IndicatorOut(rule=i.rule, status=i.status, evidence=i.evidence[:EVIDENCE_LIMIT], numbers=numbers, note=i.note or None)
-
-
-async def village_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int) -> Indicators:
-    _check_place(principal, "village", code)
-    facts = await _facts(session, county=code[:6], village=code, year=year)
-    facts.county_allocations = await county_allocations(session, code[:6])
-    return judge_village(facts, code=code, year=year)
-
-
-async def county_allocations(session: AsyncSession, county: str) -> list[dict[str, Any]]:
-    """The county's allocations (R1 is judged per county, also for each of its villages)."""
+    size_rows = await session.execute(
+        _size_rows()
+        .join(LedgerHousehold, col(LedgerHousehold.household_id) == col(HouseholdSize.household_id))
+        .where(in_place, col(HouseholdSize.effective_on) < end)
+    )
+    latest: dict[str, tuple[int, int, date, datetime]] = {}
+    for hid, members, labour, on, at in size_rows.all():
+        best = latest.get(hid)
+        if best is None or (on, at) > (best[2], best[3]):
+            latest[hid] = (members, labour, on, at)
+    # 4. Income dated in the span, by village, household and type.
+    income = await session.execute(
+        select(col(IncomeEntry.village_code), col(IncomeEntry.household_id), col(IncomeEntry.benefit_type), func.sum(col(IncomeEntry.amount_fen)))
+        .where(col(IncomeEntry.village_code).startswith(prefix), col(IncomeEntry.occurred_on) >= span.first, col(IncomeEntry.occurred_on) < end)
+        .group_by(col(IncomeEntry.village_code), col(IncomeEntry.household_id), col(IncomeEntry.benefit_type))
+    )
+    sums = [(v, h, b, int(fen or 0)) for v, h, b, fen in income.all()]
+    # 5. The counties' allocations, whatever their village (R1 is judged per county, for each of its villages).
     rows = await session.execute(
-        select(col(PolicyFact.data), col(PolicyFact.event_id)).where(col(PolicyFact.county_code) == county, col(PolicyFact.fact) == "allocation_recorded")
+        select(col(PolicyFact.county_code), col(PolicyFact.data), col(PolicyFact.event_id), col(PolicyFact.recorded_at))
+        .where(col(PolicyFact.county_code).startswith(county_prefix), col(PolicyFact.fact) == "allocation_recorded")
+        .order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id))
     )
-    return [dict(d or {}) | {"event_id": e} for d, e in rows.all()]
+    allocations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for county, data, event_id, at in rows.all():
+        allocations[str(county)].append(dict(data or {}) | {"event_id": event_id, domain.RECORDED: at.date()})
+    loaded = PlaceFacts(span, facts, households, {k: (v[0], v[1]) for k, v in latest.items()}, sums, dict(allocations))
+    registered = {f.village_code for f in facts if f.village_code and len(f.village_code) == 12 and f.village_code.startswith(prefix)}
+    loaded.villages = [code] if level == "village" else sorted(registered | {h.village_code for h in households} | {v for v, *_ in sums})
+    return loaded
+
+
+EVIDENCE_PAGE = 20
+EVIDENCE_HREF: dict[str, str] = {
+    "household": "/households/v1/households/{id}",
+    "member": "/households/v1/members/{id}",
+    "village": "/households/v1/villages/{id}",
+    "employment": "/households/v1/employments/{id}",
+    "project": "/funds/v1/projects/{id}",
+    "entity": "/funds/v1/entities/{id}",
+    "allocation": "/funds/v1/allocations/{id}",
+    "distribution": "/funds/v1/distributions/{id}",
+    "asset": "/funds/v1/assets/{id}",
+    "lease_back": "/funds/v1/lease-backs/{id}",
+    "land_transfer": "/funds/v1/land-transfers/{id}",
+    "loan": "/funds/v1/loans/{id}",
+    "subsidy": "/funds/v1/subsidies/{id}",
+    "session": "/training/v1/sessions/{id}",
+    "training_file": "/training/v1/members/{id}/training-file",
+    "course": "/training/v1/courses/{id}",
+    "order_contract": "/market/v1/contracts/{id}",
+    "channel": "/market/v1/villages/{village}/market-links",
+    "window": "/market/v1/villages/{village}/market-links",
+    "ecommerce_point": "/market/v1/villages/{village}/market-links",
+    "cold_chain_facility": "/market/v1/villages/{village}/market-links",
+    "event": "/ledger/v1/audit/proofs/inclusion?event_id={id}",
+}
+
+
+def evidence_item(e: domain.Evidence, village: str) -> EvidenceItem:
+    return EvidenceItem(kind=e.kind, id=e.id, label=e.label or None, href=EVIDENCE_HREF[e.kind].format(id=e.id, village=village))
+
+
+def evidence_page(i: domain.Indicator, village: str, page: PageParams) -> Page[EvidenceItem]:
+    """A page of an indicator's evidence in (kind, id) order; the cursor names the last item's kind and id."""
+    ordered = sorted(i.evidence)
+    if page.cursor:
+        kind, _, ident = str(decode_cursor(page.cursor)).partition(":")
+        ordered = [e for e in ordered if (e.kind, e.id) > (kind, ident)]
+    items = ordered[: page.limit]
+    more = len(ordered) > len(items)
+    return Page[EvidenceItem](items=[evidence_item(e, village) for e in items], next_cursor=encode_cursor(f"{items[-1].kind}:{items[-1].id}") if more else None)
+
+
+def _indicator_out(i: domain.Indicator, village: str) -> IndicatorOut:
+    """An indicator with the first page of its evidence (``evidence_items``; the rest through ``/evidence/{rule}``)."""
+    first = evidence_page(i, village, PageParams(limit=EVIDENCE_PAGE, cursor=None))
+    return IndicatorOut(
+        rule=i.rule,
+        status=i.status,
+        evidence=[e.id for e in first.items],
+        evidence_items=EvidencePage(items=first.items, next_cursor=first.next_cursor, count=len(i.evidence)),
+        numbers=dict(i.numbers),
+        note=i.note or None,
+        places=None,
+    )
 
 
 def village_categories(facts: domain.Facts, code: str) -> list[str]:
-    registered = [v for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code]
+    registered = [v for v in facts.until("village_registered") + facts.until("village_updated") if v.get("village_code") == code]
+    if not registered:  # a village registered after the span still has the categories it was registered with
+        registered = [v for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code][:1]
     return list(registered[-1].get("categories") or []) if registered else []
 
 
-def judge_village(facts: domain.Facts, *, code: str, year: int) -> Indicators:
-    """A village's indicators from its facts (the one place they are judged, for every view of them)."""
+def village_name(facts: domain.Facts, code: str) -> str | None:
+    names = [v.get("name") for v in facts.of("village_registered") + facts.of("village_updated") if v.get("village_code") == code and v.get("name")]
+    return str(names[-1]) if names else None
+
+
+def judge(facts: domain.Facts, code: str) -> tuple[list[str], list[domain.Indicator]]:
+    """A village's categories and indicators from its facts: the one place they are judged, for every view of them."""
     categories = village_categories(facts, code)
-    results = domain.evaluate(facts, thresholds(), village_code=code, categories=categories)
-    return Indicators(level="village", code=code, year=year, categories=categories, indicators=[_indicator_out(i) for i in results])
+    return categories, domain.evaluate(facts, thresholds(), village_code=code, categories=categories)
 
 
-async def county_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int) -> Indicators:
-    _check_place(principal, "county", code)
-    facts = await _facts(session, county=code, village=None, year=year)
-    results = domain.evaluate(facts, thresholds(), village_code=None, categories=[])
-    return Indicators(level="county", code=code, year=year, categories=[], indicators=[_indicator_out(i) for i in results])
+def judge_village(facts: domain.Facts, *, code: str, year: int) -> Indicators:
+    categories, results = judge(facts, code)
+    span = facts.days
+    return Indicators(
+        level="village",
+        code=code,
+        year=year,
+        as_of=span.last if span != Span.year(year) else None,
+        categories=categories,
+        indicators=[_indicator_out(i, code) for i in results],
+    )
+
+
+async def village_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int | None, as_of: date | None = None) -> Indicators:
+    _check_place(principal, "village", code)
+    span = indicator_span(year, as_of)
+    loaded = await load_place(session, "village", code, span)
+    return judge_village(loaded.village(code), code=code, year=span.last.year)
+
+
+async def indicator_evidence(
+    *, session: AsyncSession, principal: Principal, code: str, rule: str, year: int | None, as_of: date | None, page: PageParams
+) -> Page[EvidenceItem]:
+    """One indicator's evidence for a village, paged."""
+    if rule not in domain.BY_RULE:
+        raise NotFound("指标不存在", detail_en=f"no indicator {rule}; one of {', '.join(domain.INDICATORS)}")
+    _check_place(principal, "village", code)
+    span = indicator_span(year, as_of)
+    facts = (await load_place(session, "village", code, span)).village(code)
+    categories = village_categories(facts, code)
+    return evidence_page(domain.indicator(rule, facts, thresholds(), village_code=code, categories=categories), code, page)
+
+
+async def place_indicators(*, session: AsyncSession, principal: Principal, level: Level, code: str, year: int | None, as_of: date | None = None) -> Indicators:
+    """A township's, county's or the city's indicators: each village rule as the villages meeting it and not; R1 by county."""
+    _check_place(principal, level, code)
+    span = indicator_span(year, as_of)
+    loaded = await load_place(session, level, code, span)
+    verdicts: dict[str, dict[str, domain.Indicator]] = defaultdict(dict)
+    names: dict[str, str | None] = {}
+    for village in loaded.villages:
+        facts = loaded.village(village)
+        names[village] = village_name(facts, village)
+        _, results = judge(facts, village)
+        for i in results:
+            verdicts[i.rule][village] = i
+    counties = sorted({v[:6] for v in loaded.villages} | ({code[:6]} if level in ("county", "township") else set()))
+    out = []
+    for rule in domain.INDICATORS:
+        if rule in domain.COUNTY_RULES:
+            by_county = {
+                c: domain.indicator(
+                    rule, domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=loaded.allocations.get(c, [])), thresholds()
+                )
+                for c in counties
+            }
+            out.append(_rollup(rule, by_county, names={c: COUNTIES.get(c) for c in by_county}, unit="county"))
+        else:
+            out.append(_rollup(rule, verdicts.get(rule, {}), names=names, unit="village"))
+    return Indicators(
+        level=level, code=code, year=span.last.year, as_of=span.last if span != Span.year(span.last.year) else None, categories=[], indicators=out
+    )
+
+
+def _rollup(rule: str, verdicts: dict[str, domain.Indicator], *, names: dict[str, str | None], unit: Literal["village", "county"]) -> IndicatorOut:
+    tally = domain.tally(rule, {k: v.status for k, v in verdicts.items()})
+
+    def refs(codes: list[str]) -> list[PlaceRef]:
+        return [PlaceRef(code=c, name=names.get(c)) for c in codes]
+
+    return IndicatorOut(
+        rule=rule,
+        status=tally.status,
+        evidence=[],
+        evidence_items=EvidencePage(items=[], next_cursor=None, count=0),
+        numbers={
+            "places": len(verdicts),
+            "met": len(tally.met),
+            "not_met": len(tally.not_met),
+            "no_data": len(tally.no_data),
+            "met_share_bp": tally.met_share_bp,
+        },
+        note=None,
+        places=PlaceTally(unit=unit, met=refs(tally.met), not_met=refs(tally.not_met), no_data=refs(tally.no_data), met_share_bp=tally.met_share_bp),
+    )

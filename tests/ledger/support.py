@@ -127,3 +127,24 @@ def cli_env(settings: Any) -> dict[str, str]:
         }
     )
     return env
+
+
+async def projection_reads(platform: Any, url: str, params: dict[str, Any]) -> int:
+    """SELECTs the ledger's database runs on its projections while answering ``url`` (not the consumer's bookkeeping)."""
+    from sqlalchemy import event
+
+    engine = platform.context("ledger").engine.sync_engine
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        text = statement.lstrip().upper()
+        if text.startswith("SELECT") and any(t in statement for t in ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        r = await platform.client.get(url, params=params, headers=platform.admin)
+        assert r.status_code == 200, r.text
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)

@@ -119,5 +119,5 @@ def test_every_indicator_reads_facts_only_by_their_contracts_field_names():
         results = domain.evaluate(facts, domain.Thresholds(), village_code=village, categories=["province_poor", "relatively_poor_dongguan"])
         assert [r.rule for r in results] == list(domain.INDICATORS)
     assert READ, "the indicators read no fact at all"
-    wrong = {name: sorted(keys - _fields(name) - {"event_id"}) for name, keys in READ.items() if keys - _fields(name) - {"event_id"}}
+    wrong = {name: sorted(keys - _fields(name) - domain.LEDGER_KEYS) for name, keys in READ.items() if keys - _fields(name) - domain.LEDGER_KEYS}
     assert not wrong, f"indicators read fields their contracts do not have: {wrong}"

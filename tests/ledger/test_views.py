@@ -10,12 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event
-
 from shared.events.households import HouseholdHeadChanged, MemberUpdated
 from shared.events.income import BENEFIT_TYPES, BenefitType
 from tests.helpers import eventually, village_code
-from tests.ledger.support import append, household, income, member, village
+from tests.ledger.support import append, household, income, member, projection_reads, village
 
 B = BenefitType
 YEAR = {"year": 2026}
@@ -146,6 +144,7 @@ async def test_a_county_overview_equals_the_per_village_endpoints_for_each_of_it
         assert r.status_code == 200, r.text
         got = {v["village_code"]: v for v in r.json()["villages"]}
         assert got.get(code_a, {}).get("households") == 10 and got.get(code_b, {}).get("total_fen") == 12345
+        assert got[code_b]["households"] == 1 and got[code_b]["name"] == "测试村"  # households and funds are two logs: wait for both
         return got
 
     await eventually(settled)
@@ -179,22 +178,7 @@ async def test_the_county_overview_is_refused_out_of_scope(platform):
 
 
 async def _statements(platform: Any, url: str) -> int:
-    """SELECTs the ledger's database runs on its projections while answering ``url`` (the consumer is idle by then)."""
-    engine = platform.context("ledger").engine.sync_engine
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        text = statement.lstrip().upper()
-        if text.startswith("SELECT") and any(t in statement for t in ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        r = await platform.client.get(url, params=YEAR, headers=platform.admin)
-        assert r.status_code == 200, r.text
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return await projection_reads(platform, url, YEAR)
 
 
 async def test_the_county_overview_runs_as_many_statements_for_six_villages_as_for_two(platform):

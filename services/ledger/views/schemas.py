@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.ledger.schemas import IndicatorOut
+from services.ledger.schemas import INDICATOR_EXAMPLE, IndicatorOut
 from shared.events.households import PovertyStatus
 
 _BY_TYPE: dict[str, Any] = {
@@ -91,9 +91,7 @@ class CountyVillages(BaseModel):
                             "by_type": _BY_TYPE,
                             "total_fen": 1735000,
                             "per_capita_fen": 14338,
-                            "indicators": [
-                                {"rule": "R5", "status": "met", "evidence": ["0192f0a4-7c3e-7000-8000-000000000031"], "numbers": {"entities": 1}, "note": None}
-                            ],
+                            "indicators": [INDICATOR_EXAMPLE],
                         }
                     ],
                 }
