@@ -1,4 +1,4 @@
-"""R7 (§3.2), the training file's requirement, judged once for training and the ledger.
+"""R7 (§3.2), the training file's requirement, and R8 (§3.3), the catalogue, each judged once for training and the ledger.
 
 每人每年至少培训两次，每次不少于5天，连续三年，熟练掌握一门以上实用技术 — as implemented
 (see ``docs/training.md``):
@@ -22,6 +22,8 @@ from datetime import date
 from typing import Literal
 
 from policy.thresholds import DEFAULTS, Thresholds
+from policy.verdicts import Breach, Outcome, outcome
+from shared.regions import INDUSTRIES
 
 Status = Literal["compliant", "on_track", "behind"]
 
@@ -100,3 +102,51 @@ def r7_compliance(
             )
         )
     return out
+
+
+# ---- R8 (§3.3): courses set by industry, level and post; taught where the work is ---------------
+
+VENUE_KINDS = ("industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom")
+# Which industries a category may teach: agricultural technique is one of the "453" industries;
+# employment skills may prepare for a post in a 453 industry's chain, e-commerce or general work;
+# cultural literacy is its own subject.
+R8_CATEGORY_INDUSTRIES: dict[str, frozenset[str]] = {
+    "agricultural_technique": frozenset(INDUSTRIES),
+    "employment_skills": frozenset(INDUSTRIES) | {"e_commerce", "employment_skills"},
+    "cultural_literacy": frozenset({"cultural_literacy"}),
+}
+# §3.3 课堂设在产业扶贫项目区、电商平台和创业就业示范基地: teaching happens where the work is.
+R8_CATEGORY_VENUES: dict[str, frozenset[str]] = {
+    "agricultural_technique": frozenset({"industry_project_area", "classroom"}),
+    "employment_skills": frozenset({"ecommerce_platform", "employment_base", "entrepreneurship_base", "industry_project_area", "classroom"}),
+    "cultural_literacy": frozenset(VENUE_KINDS),
+}
+# A course about e-commerce is taught on an e-commerce platform (or in a classroom).
+R8_INDUSTRY_VENUES: dict[str, frozenset[str]] = {"e_commerce": frozenset({"ecommerce_platform", "classroom"})}
+
+
+def r8_course(*, category: str, industry: str, venue_kind: str | None = None) -> Outcome:
+    """R8 (§3.3): a course's industry suits its category; a session is taught at a venue that suits the course
+    (``venue_kind`` None: the venue is not asked about — the ledger's session facts do not carry it)."""
+    allowed = R8_CATEGORY_INDUSTRIES.get(category, frozenset())
+    course = None
+    if industry not in allowed:
+        course = Breach(
+            "R8",
+            f"{category} 类课程不能设在产业 {industry} 下",
+            f"a {category} course cannot be set in industry {industry}; allowed: {', '.join(sorted(allowed))}",
+            "industry",
+            {"category": category, "industry": industry},
+        )
+    venue = None
+    if venue_kind is not None:
+        where = R8_CATEGORY_VENUES.get(category, frozenset()) & R8_INDUSTRY_VENUES.get(industry, frozenset(VENUE_KINDS))
+        if venue_kind not in where:
+            venue = Breach(
+                "R8",
+                f"{category}/{industry} 课程不能在 {venue_kind} 授课",
+                f"a {category} course in {industry} is taught at one of: {', '.join(sorted(where))}; not at {venue_kind}",
+                "venue_kind",
+                {"venue_kind": venue_kind, "allowed_venue_kinds": sorted(where)},
+            )
+    return outcome("R8", course, venue)

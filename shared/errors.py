@@ -8,7 +8,8 @@ maps every ``Problem`` to an RFC 9457 problem document built from ``Problem.body
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 
 def problem_type(code: str) -> str:
@@ -124,3 +125,27 @@ class Unavailable(Problem):
     """503: a dependency of this request (its database) cannot be reached now; ``Retry-After`` says when to retry."""
 
     status, code, title_zh, title_en = 503, "service_unavailable", "服务暂不可用", "Service unavailable"
+
+
+class _Breach(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def detail_en(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def numbers(self) -> dict[str, Any]: ...
+
+
+class _Judged(Protocol):
+    @property
+    def breaches(self) -> Sequence[_Breach]: ...
+
+
+def enforce(outcome: _Judged) -> None:
+    """Refuse a write with the first breach a rule of ``policy`` found (``policy.verdicts.Outcome``), as a ``RuleViolation``."""
+    for b in outcome.breaches[:1]:
+        raise RuleViolation(b.rule, b.detail, detail_en=b.detail_en, field=b.field, **b.numbers)

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
-from shared.errors import InvalidInput, RuleViolation
+from policy.employment import WagePeriod, r13_poor_first
+from shared.errors import InvalidInput, enforce
 
 LABOUR_CAPACITIES = ("full", "partial", "none")
 WITH_LABOUR = ("full", "partial")
@@ -158,33 +159,15 @@ def check_change_date(day: date, *, not_before: date, today: date, field: str = 
         raise InvalidInput("日期不能晚于今天", detail_en=f"{field} is in the future", field=field)
 
 
-# ---- employment and wages (§5.2, R13) ----------------------------------------------------------
+# ---- wages (§5.2; R13 is policy.employment.r13_poor_first) ----------------------------------------------------------
 
 
-def check_r13_employment_start(*, started_on: date, member_joined_on: date, member_left_on: date | None, household_left_on: date | None) -> None:
-    """R13: the wage income counts for a registered household, so the worker is its member when hired."""
-    if started_on < member_joined_on or (member_left_on is not None and started_on >= member_left_on):
-        raise RuleViolation(
-            "R13",
-            "务工开始时该成员不在户内",
-            detail_en=f"on {started_on} the member was not in the household (joined {member_joined_on}, left {member_left_on})",
-            field="started_on",
-        )
-    if household_left_on is not None and started_on >= household_left_on:
-        raise RuleViolation("R13", "该户已退出登记", detail_en=f"the household left the registry on {household_left_on}", field="started_on")
-
-
-def check_r13_wage(*, amount_fen: int, period_start: date, period_end: date, paid_on: date, started_on: date, ended_on: date | None, today: date) -> None:
-    """R13 (§5.2): a wage is a positive integer of fen for a period worked inside the employment."""
+def check_wage(*, amount_fen: int, period_start: date, period_end: date, paid_on: date, started_on: date, ended_on: date | None, today: date) -> None:
+    """A wage is a positive integer of fen for a period worked inside the employment (R13, ``policy.employment``), paid by today."""
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise InvalidInput("工资金额须为正整数（分）", detail_en="amount_fen must be a positive integer number of fen", field="amount_fen")
     if period_end < period_start:
         raise InvalidInput("工资期间结束早于开始", detail_en="period_end is before period_start", field="period_end")
-    if period_start < started_on:
-        raise RuleViolation(
-            "R13", "工资期间早于务工开始", detail_en=f"period_start {period_start} is before the employment started ({started_on})", field="period_start"
-        )
-    if ended_on is not None and period_end > ended_on:
-        raise RuleViolation("R13", "工资期间晚于务工结束", detail_en=f"period_end {period_end} is after the employment ended ({ended_on})", field="period_end")
+    enforce(r13_poor_first(wage=WagePeriod(period_start, period_end, started_on, ended_on)))
     if paid_on > today:
         raise InvalidInput("支付日期不能晚于今天", detail_en="paid_on is in the future", field="paid_on")

@@ -29,11 +29,15 @@ from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
+from policy import funds as policy_funds
 from policy import linkage
+from policy.employment import r13_poor_first
+from policy.funds import PoorShare, poor_share
 from policy.linkage import Span
 from policy.periods import period_range
 from policy.thresholds import Thresholds
 from policy.training import CompletedSession, r7_compliance
+from policy.verdicts import Outcome, outcome
 from shared.events.contracts import EventData
 from shared.events.income import BENEFIT_TYPES
 from shared.events.market import (
@@ -59,7 +63,6 @@ NO_DATA: Status = "no_data"
 TRAINING_FACTS = ("session_completed", "certificate_issued", "labourer_compliance_changed")
 SALES_CHANNEL_FACTS = ("direct_supply_channel_opened", "ecommerce_point_registered", "order_contract_signed", "showcase_window_opened")
 JOINT_STOCK_KINDS = frozenset({"joint_stock_company", "cooperative"})
-HANDOVER_MODES = frozenset({"contracting", "lease", "trusteeship"})
 RELATIVELY_POOR = frozenset({"relatively_poor_dongguan", "relatively_poor_shaoguan", "relatively_poor"})
 POOR_STATUSES = frozenset({"registered_poor", "returned_to_poverty"})
 # The key under which a fact's data carries the day the ledger recorded it (the envelope's time, UTC).
@@ -362,12 +365,12 @@ def _unpublished(rule: str, *names: str) -> Indicator:
     return Indicator(rule, NO_DATA, note=f"waiting for {', '.join(names)} from its producer")
 
 
-def _distribution_check(rule: str, distributions: list[dict[str, Any]], floor_bp: int) -> Indicator:
-    """Every distribution gives poor households at least ``floor_bp`` of what it distributes."""
+def _distribution_check(rule: str, distributions: list[dict[str, Any]], floor_bp: int, judge: Callable[[PoorShare], Outcome]) -> Indicator:
+    """Every distribution gives poor households at least ``floor_bp`` of what it distributes: the rule's ``policy`` verdict, one distribution at a time."""
     judged = [d for d in distributions if isinstance(d.get("total_fen"), int) and isinstance(d.get("poor_households_fen"), int)]
     if not judged:
         return Indicator(rule, NO_DATA, cite("distribution_approved", distributions), note="no distribution with amounts")
-    failing = [d for d in judged if share_bp(d["poor_households_fen"], d["total_fen"]) < floor_bp]
+    failing = [d for d in judged if not judge(PoorShare(d["total_fen"], d["poor_households_fen"])).ok]
     total = sum(d["total_fen"] for d in judged)
     poor = sum(d["poor_households_fen"] for d in judged)
     numbers = {"distributions": len(judged), "total_fen": total, "poor_households_fen": poor, "poor_share_bp": share_bp(poor, total), "floor_bp": floor_bp}
@@ -376,8 +379,8 @@ def _distribution_check(rule: str, distributions: list[dict[str, Any]], floor_bp
     return Indicator(rule, MET, cite("distribution_approved", judged), numbers)
 
 
-def r1_industry_share(facts: Facts, t: Thresholds) -> Indicator:
-    """R1 §1.1: of the special fund net of education and medical care, ≥60% to industries (per county), over the allocations made in the span."""
+def judge_r1(facts: Facts, t: Thresholds) -> Indicator:
+    """R1 §1.1 over the county's allocations of the special fund made in the span: ``policy.funds.r1_industry_share``, all of it allocated."""
     if not facts.published("allocation_recorded"):
         return _unpublished("R1", "allocation_recorded")
     pool = facts.county_allocations if facts.county_allocations is not None else facts.of("allocation_recorded")
@@ -389,11 +392,14 @@ def r1_industry_share(facts: Facts, t: Thresholds) -> Indicator:
     ]
     if not allocations:
         return Indicator("R1", NO_DATA, note="no allocation of the special fund recorded")
-    net = sum(a["amount_fen"] for a in allocations if a.get("purpose") not in ("education", "medical"))
-    industry = sum(a["amount_fen"] for a in allocations if a.get("purpose") == "industry")
-    share = share_bp(industry, net)
-    numbers = {"net_fen": net, "industry_fen": industry, "share_bp": share, "floor_bp": t.r1_industry_share_bp}
-    return Indicator("R1", MET if net > 0 and share >= t.r1_industry_share_bp else NOT_MET, cite("allocation_recorded", allocations), numbers)
+    by_purpose = {p: sum(a["amount_fen"] for a in allocations if a.get("purpose") == p) for p in ("industry", "education", "medical")}
+    total = sum(a["amount_fen"] for a in allocations)
+    net = total - by_purpose["education"] - by_purpose["medical"]
+    verdict = policy_funds.r1_industry_share(
+        received_fen=total, education_fen=by_purpose["education"], medical_fen=by_purpose["medical"], other_fen=net - by_purpose["industry"], t=t
+    )
+    numbers = {"net_fen": net, "industry_fen": by_purpose["industry"], "share_bp": share_bp(by_purpose["industry"], net), "floor_bp": t.r1_industry_share_bp}
+    return Indicator("R1", MET if net > 0 and verdict.ok else NOT_MET, cite("allocation_recorded", allocations), numbers)
 
 
 def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[str]) -> Indicator:
@@ -405,7 +411,7 @@ def r3_relatively_poor_share(facts: Facts, t: Thresholds, categories: Sequence[s
     guided = [d for d in approved_distributions(facts) if d.get("guidance_fund")]
     if not guided:
         return Indicator("R3", NO_DATA, note="no distribution of guidance-fund income")
-    return _distribution_check("R3", guided, t.r3_poor_share_bp)
+    return _distribution_check("R3", guided, t.r3_poor_share_bp, lambda share: outcome("R3", poor_share("R3", share, t.r3_poor_share_bp)))
 
 
 def _training_in_span(facts: Facts) -> list[tuple[str, dict[str, Any]]]:
@@ -575,40 +581,50 @@ def _labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
     return Indicator("R7", NOT_MET if failing else MET, members_cited(facts, failing or sorted(people)), numbers)
 
 
-def r9_three_rights(facts: Facts, t: Thresholds) -> Indicator:
-    """R9 §4.1: three-rights projects in force have a signed cooperation agreement and give ≥50% of profit to poor households."""
+def judge_r9(facts: Facts, t: Thresholds) -> Indicator:
+    """R9 §4.1 for the projects in force: ``policy.funds.r9_three_rights`` of each (an agreement signed) and of each distribution of its profit."""
     if not facts.published("project_registered", "distribution_approved"):
         return _unpublished("R9", "project_registered", "agreement_signed", "distribution_approved")
     projects = facts.projects()
     if not projects:
         return Indicator("R9", NO_DATA, note="no three-rights project in force")
     signed = {str(a.get("project_id")) for a in facts.of("agreement_signed")}
-    unsigned = [p for p in projects if str(p.get("project_id")) not in signed]
-    shares = _distribution_check("R9", [d for d in approved_distributions(facts) if d.get("project_id")], t.poor_share_bp)
+    unsigned = [p for p in projects if not policy_funds.r9_three_rights(has_agreement=str(p.get("project_id")) in signed, t=t).ok]
+    distributions = [d for d in approved_distributions(facts) if d.get("project_id")]
+    shares = _distribution_check("R9", distributions, t.poor_share_bp, lambda share: policy_funds.r9_three_rights(distribution=share, t=t))
     numbers = {"projects": len(projects), "without_agreement": len(unsigned)} | shares.numbers
     if unsigned:
         return Indicator("R9", NOT_MET, cite("project_registered", unsigned), numbers)
     return Indicator("R9", shares.status if shares.status != NO_DATA else MET, shares.evidence or cite("project_registered", projects), numbers)
 
 
-def r10_assets(facts: Facts, t: Thresholds) -> Indicator:
-    """R10 §4.2: assets built by the span's end are handed over (in force in it) by contracting, lease or trusteeship; ≥50% of income to the poor."""
+def judge_r10(facts: Facts, t: Thresholds) -> Indicator:
+    """R10 §4.2 for the assets built by the span's end: ``policy.funds.r10_assets`` of each (its fund, a handover in
+    force by an allowed mode) and of each distribution of its income."""
     if not facts.published("asset_registered"):
         return _unpublished("R10", "asset_registered", "asset_handed_over")
     assets = facts.until("asset_registered")
     if not assets:
         return Indicator("R10", NO_DATA, note="no asset registered")
-    handed = {str(h.get("asset_id")) for h in facts.in_force("asset_handed_over") if h.get("mode") in HANDOVER_MODES}
-    idle = [a for a in assets if str(a.get("asset_id")) not in handed]
-    shares = _distribution_check("R10", [d for d in approved_distributions(facts) if d.get("asset_id")], t.poor_share_bp)
+    modes: dict[str, str] = {str(h.get("asset_id")): str(h.get("mode")) for h in facts.in_force("asset_handed_over")}
+    idle = [
+        a
+        for a in assets
+        if not policy_funds.r10_assets(
+            fund_kind=a.get("fund_kind"), handed_over=str(a.get("asset_id")) in modes, handover_mode=modes.get(str(a.get("asset_id")))
+        ).ok
+    ]
+    distributions = [d for d in approved_distributions(facts) if d.get("asset_id")]
+    shares = _distribution_check("R10", distributions, t.poor_share_bp, lambda share: policy_funds.r10_assets(distribution=share, t=t))
     numbers = {"assets": len(assets), "not_handed_over": len(idle)} | shares.numbers
     if idle:
         return Indicator("R10", NOT_MET, cite("asset_registered", idle), numbers)
     return Indicator("R10", shares.status if shares.status != NO_DATA else MET, shares.evidence or cite("asset_registered", assets), numbers)
 
 
-def r13_supported_entities_hire_poor(facts: Facts, village_code: str | None = None) -> Indicator:
-    """R13 §5.2: every entity supported by poverty funds (allocations by the span's end, projects in force) employs poor household members in the span."""
+def judge_r13(facts: Facts, village_code: str | None = None) -> Indicator:
+    """R13 §5.2 for every entity supported by poverty funds (allocations by the span's end, projects in force):
+    ``policy.employment.r13_poor_first`` — does it employ a member of a poor household on some day of the span?"""
     if not facts.published("allocation_recorded", "project_registered"):
         return _unpublished("R13", "allocation_recorded", "project_registered")
     supporting = facts.until("allocation_recorded") + facts.projects()
@@ -619,7 +635,7 @@ def r13_supported_entities_hire_poor(facts: Facts, village_code: str | None = No
     ended = {str(e.get("employment_id")): e for e in facts.of("employment_ended")}
     employed = [e for e in facts.in_force("employment_started") if not _ended_before(ended.get(str(e.get("employment_id"))), facts.days.first)]
     hiring = {str(e["entity_id"]) for e in employed if str(e.get("household_id")) in poor}
-    missing = sorted(supported - hiring)
+    missing = sorted(e for e in supported if not r13_poor_first(hires_poor=e in hiring).ok)
     numbers = {"supported_entities": len(supported), "hiring_poor": len(supported & hiring)}
     evidence = [Evidence("entity", m) for m in missing] or cite("employment_started", [e for e in employed if str(e.get("entity_id")) in supported])
     return Indicator("R13", NOT_MET if missing else MET, evidence, numbers)
@@ -633,26 +649,27 @@ def _ended_before(ended: Mapping[str, Any] | None, day: date) -> bool:
     return on is None or on < day
 
 
-def r14_lease_back_risk(facts: Facts) -> Indicator:
-    """R14 §5.3: every reverse-lease-back agreement in force in the span covers prevention and handling of major disaster risks."""
+def judge_r14(facts: Facts) -> Indicator:
+    """R14 §5.3 for every reverse-lease-back agreement in force in the span: ``policy.funds.r14_lease_back`` of its disaster terms."""
     if not facts.published("lease_back_agreed"):
         return _unpublished("R14", "lease_back_agreed")
     agreements = facts.in_force("lease_back_agreed")
     if not agreements:
         return Indicator("R14", NO_DATA, note="no lease-back agreement in force")
-    uncovered = [a for a in agreements if not a.get("has_disaster_terms")]
+    stated = [bool(a.get("has_disaster_terms")) for a in agreements]  # the fact says both terms or neither
+    uncovered = [a for a, ok in zip(agreements, stated, strict=True) if not policy_funds.r14_lease_back(prevention_stated=ok, handling_stated=ok).ok]
     numbers = {"agreements": len(agreements), "without_disaster_clause": len(uncovered)}
     return Indicator("R14", NOT_MET if uncovered else MET, cite("lease_back_agreed", uncovered or agreements), numbers)
 
 
-def r17_dividends(facts: Facts, t: Thresholds) -> Indicator:
-    """R17 §5.6: dividends on shares for a period in the span give ≥50% to poor households."""
+def judge_r17(facts: Facts, t: Thresholds) -> Indicator:
+    """R17 §5.6 for dividends on shares for a period in the span: ``policy.funds.r17_dividends`` of each (≥50% to poor households)."""
     if not facts.published("distribution_approved"):
         return _unpublished("R17", "distribution_approved")
     dividends = [d for d in approved_distributions(facts) if d.get("benefit_type") == "equity_dividend"]
     if not dividends:
         return Indicator("R17", NO_DATA, note="no dividend distribution")
-    return _distribution_check("R17", dividends, t.poor_share_bp)
+    return _distribution_check("R17", dividends, t.poor_share_bp, lambda share: policy_funds.r17_dividends(distribution=share, t=t))
 
 
 # An indicator: (facts, thresholds, village code or None for the county, the village's categories).
@@ -724,17 +741,17 @@ def every_labourer_has_a_way(facts: Facts, t: Thresholds) -> Indicator:
 
 # Rule id → indicator (facts, thresholds, village code or None for the county, the village's categories).
 BY_RULE: dict[str, Indicate] = {
-    "R1": lambda f, t, v, c: r1_industry_share(f, t),
+    "R1": lambda f, t, v, c: judge_r1(f, t),
     "R3": lambda f, t, v, c: r3_relatively_poor_share(f, t, c),
     "R4": lambda f, t, v, c: r4_characteristic_industry(f, t, c, v),
     "R5": lambda f, t, v, c: r5_joint_stock_entity(f, v),
     "R6": lambda f, t, v, c: r6_households_in_joint_stock(f),
     "R7": lambda f, t, v, c: _labourers_trained(f, t),
-    "R9": lambda f, t, v, c: r9_three_rights(f, t),
-    "R10": lambda f, t, v, c: r10_assets(f, t),
-    "R13": lambda f, t, v, c: r13_supported_entities_hire_poor(f, v),
-    "R14": lambda f, t, v, c: r14_lease_back_risk(f),
-    "R17": lambda f, t, v, c: r17_dividends(f, t),
+    "R9": lambda f, t, v, c: judge_r9(f, t),
+    "R10": lambda f, t, v, c: judge_r10(f, t),
+    "R13": lambda f, t, v, c: judge_r13(f, v),
+    "R14": lambda f, t, v, c: judge_r14(f),
+    "R17": lambda f, t, v, c: judge_r17(f, t),
     "R18": _market_link("R18", DirectSupplyChannelOpened, linkage.r18_direct_supply),
     "R19": _market_link("R19", ShowcaseWindowOpened, lambda windows, span: linkage.r19_showcase_window(windows, span)),
     "R20": _market_link("R20", EcommercePointRegistered, linkage.r20_ecommerce_station),

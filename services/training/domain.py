@@ -1,7 +1,8 @@
 """Training rules, pure: no I/O. R7 (§3.2, the training file and its compliance) and R8 (§3.3, the catalogue).
 
-R7 is judged in ``policy.training`` (one implementation, the ledger's too) with the thresholds
-in force (``policy.settings.thresholds()``); the names below are that rule, bound to them.
+R7 and R8 are judged in ``policy.training`` (one implementation each, the ledger's too), R7 with
+the thresholds in force (``policy.settings.thresholds()``); the names below are those rules, bound
+to them.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from datetime import date
 from functools import partial
 
 from policy import training as r7
+from policy import training as r8
 from policy.settings import thresholds
 from policy.training import CompletedSession, Status, YearStatus
-from shared.errors import InvalidInput, RuleViolation
+from shared.errors import InvalidInput
 from shared.regions import INDUSTRIES
 
 __all__ = ["CompletedSession", "Status", "YearStatus", "r7_compliance", "r7_session_counts"]  # R7's names, for the training service
@@ -30,52 +32,8 @@ CATEGORIES: dict[str, str] = {
 NON_AGRICULTURAL_INDUSTRIES = ("e_commerce", "employment_skills", "cultural_literacy")
 COURSE_INDUSTRIES: tuple[str, ...] = tuple(INDUSTRIES) + NON_AGRICULTURAL_INDUSTRIES
 LEVELS = ("primary", "intermediate", "advanced")
-VENUE_KINDS = ("industry_project_area", "ecommerce_platform", "employment_base", "entrepreneurship_base", "classroom")
-
-# Which industries a category may teach: agricultural technique is one of the "453" industries;
-# employment skills may prepare for a post in a 453 industry's chain, e-commerce or general work;
-# cultural literacy is its own subject.
-R8_CATEGORY_INDUSTRIES: dict[str, frozenset[str]] = {
-    "agricultural_technique": frozenset(INDUSTRIES),
-    "employment_skills": frozenset(INDUSTRIES) | {"e_commerce", "employment_skills"},
-    "cultural_literacy": frozenset({"cultural_literacy"}),
-}
-# §3.3 课堂设在产业扶贫项目区、电商平台和创业就业示范基地: teaching happens where the work is.
-R8_CATEGORY_VENUES: dict[str, frozenset[str]] = {
-    "agricultural_technique": frozenset({"industry_project_area", "classroom"}),
-    "employment_skills": frozenset({"ecommerce_platform", "employment_base", "entrepreneurship_base", "industry_project_area", "classroom"}),
-    "cultural_literacy": frozenset(VENUE_KINDS),
-}
-# A course about e-commerce is taught on an e-commerce platform (or in a classroom).
-R8_INDUSTRY_VENUES: dict[str, frozenset[str]] = {"e_commerce": frozenset({"ecommerce_platform", "classroom"})}
-
-
-def check_r8_course(*, category: str, industry: str) -> None:
-    """R8: a course is set by industry, level and post; its industry must suit its category."""
-    allowed = R8_CATEGORY_INDUSTRIES[category]
-    if industry not in allowed:
-        raise RuleViolation(
-            "R8",
-            f"{category} 类课程不能设在产业 {industry} 下",
-            detail_en=f"a {category} course cannot be set in industry {industry}; allowed: {', '.join(sorted(allowed))}",
-            field="industry",
-            category=category,
-            industry=industry,
-        )
-
-
-def check_r8_venue(*, category: str, industry: str, venue_kind: str) -> None:
-    """R8: teaching happens where the work is — the venue kind must suit the course."""
-    allowed = R8_CATEGORY_VENUES[category] & R8_INDUSTRY_VENUES.get(industry, frozenset(VENUE_KINDS))
-    if venue_kind not in allowed:
-        raise RuleViolation(
-            "R8",
-            f"{category}/{industry} 课程不能在 {venue_kind} 授课",
-            detail_en=f"a {category} course in {industry} is taught at one of: {', '.join(sorted(allowed))}; not at {venue_kind}",
-            field="venue_kind",
-            venue_kind=venue_kind,
-            allowed_venue_kinds=sorted(allowed),
-        )
+# R8 (§3.3, which industries a category teaches and where) is one function of policy.training, the ledger's too.
+VENUE_KINDS = r8.VENUE_KINDS
 
 
 def check_session_dates(*, start_date: date, end_date: date) -> None:

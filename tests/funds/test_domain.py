@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from policy.funds import r1_industry_share, r9_three_rights, r10_assets, r11_microcredit, r14_lease_back, r15_policy_income, r16_land_rent
+from policy.verdicts import Term, YearlyCap
 from services.funds import domain
+from shared.errors import enforce
 from shared.problems import Conflict, RuleViolation
 
 
@@ -15,17 +18,17 @@ def _rule(exc: pytest.ExceptionInfo[RuleViolation]) -> str:
 
 
 def test_r1_allows_exactly_40_percent_of_the_base_for_other_purposes():
-    domain.check_r1_industry_share(received_fen=1_000, education_fen=100, medical_fen=100, other_fen=320)
+    enforce(r1_industry_share(received_fen=1_000, education_fen=100, medical_fen=100, other_fen=320))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r1_industry_share(received_fen=1_000, education_fen=100, medical_fen=100, other_fen=321)
+        enforce(r1_industry_share(received_fen=1_000, education_fen=100, medical_fen=100, other_fen=321))
     assert _rule(exc) == "R1" and exc.value.extra["max_other_fen"] == 320
 
 
 def test_r1_rounds_the_industry_floor_up_so_it_is_never_missed():
     # base 1,001 fen: industry needs ≥ 600.6, i.e. 601 fen, so other may take 400, not 401.
-    domain.check_r1_industry_share(received_fen=1_001, education_fen=0, medical_fen=0, other_fen=400)
+    enforce(r1_industry_share(received_fen=1_001, education_fen=0, medical_fen=0, other_fen=400))
     with pytest.raises(RuleViolation):
-        domain.check_r1_industry_share(received_fen=1_001, education_fen=0, medical_fen=0, other_fen=401)
+        enforce(r1_industry_share(received_fen=1_001, education_fen=0, medical_fen=0, other_fen=401))
 
 
 def test_r2_only_the_special_fund_is_barred_from_platform_companies():
@@ -52,36 +55,36 @@ def test_r3_r9_r10_poor_share_floor(agreed, guidance, asset, bp, rule):
 
 
 def test_r9_agreement_share_below_half_is_refused():
-    domain.check_r9_agreement_poor_share(5000)
+    enforce(r9_three_rights(agreement_poor_share_bp=5000))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r9_agreement_poor_share(4999)
+        enforce(r9_three_rights(agreement_poor_share_bp=4999))
     assert _rule(exc) == "R9"
 
 
 def test_r11_own_use_needs_no_entity_but_entrusted_needs_responsibility_and_return():
-    domain.check_r11_entrusted_loan(use="household_use", entity_id=None, poverty_responsibility=None, guaranteed_return_fen_per_year=None)
+    enforce(r11_microcredit(use="household_use", entity_id=None, responsibility_stated=False, guaranteed_return_fen_per_year=None))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r11_entrusted_loan(use="entrusted", entity_id="e", poverty_responsibility="带贫", guaranteed_return_fen_per_year=0)
+        enforce(r11_microcredit(use="entrusted", entity_id="e", responsibility_stated=True, guaranteed_return_fen_per_year=0))
     assert _rule(exc) == "R11"
 
 
 def test_r14_both_disaster_terms_are_needed():
-    domain.check_r14_disaster_terms(prevention="保险", handling="企业承担")
+    enforce(r14_lease_back(prevention_stated=True, handling_stated=True))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r14_disaster_terms(prevention="保险", handling=None)
+        enforce(r14_lease_back(prevention_stated=True, handling_stated=False))
     assert _rule(exc) == "R14" and exc.value.extra["missing"] == ["handling"]
 
 
 def test_r15_household_part_rounds_up_and_parts_sum_to_the_total():
     assert domain.split_policy_income(10_001, 7000) == (7_001, 3_000)
     with pytest.raises(RuleViolation):
-        domain.check_r15_policy_income_ratio(None)
+        enforce(r15_policy_income(household_bp=None))
 
 
 def test_r10_requests_beyond_the_allocation_are_refused():
-    domain.check_r10_within_allocation(allocated_fen=100, requested_fen=60, amount_fen=40)
+    enforce(r10_assets(payment=YearlyCap(100, 60, 40, 2026)))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r10_within_allocation(allocated_fen=100, requested_fen=60, amount_fen=41)
+        enforce(r10_assets(payment=YearlyCap(100, 60, 41, 2026)))
     assert _rule(exc) == "R10"
 
 
@@ -133,12 +136,16 @@ def test_a_payment_period_that_is_no_label_counts_for_the_year_it_was_paid():
 
 @pytest.mark.parametrize(
     "check, rule",
-    [(domain.check_r16_rent_within_agreed, "R16"), (domain.check_r11_return_within_guaranteed, "R11"), (domain.check_r14_income_within_agreed, "R14")],
+    [
+        (lambda cap: r16_land_rent(rent=cap), "R16"),
+        (lambda cap: r11_microcredit(returns=cap), "R11"),
+        (lambda cap: r14_lease_back(income=cap), "R14"),
+    ],
 )
 def test_r16_r11_r14_a_years_payments_reach_the_agreed_amount_and_not_one_fen_more(check, rule):
-    check(agreed_fen=1_000, already_paid_fen=600, requested_fen=400, year=2026)
+    enforce(check(YearlyCap(agreed_fen=1_000, already_paid_fen=600, requested_fen=400, year=2026)))
     with pytest.raises(RuleViolation) as exc:
-        check(agreed_fen=1_000, already_paid_fen=600, requested_fen=401, year=2026)
+        enforce(check(YearlyCap(agreed_fen=1_000, already_paid_fen=600, requested_fen=401, year=2026)))
     assert _rule(exc) == rule
     assert {k: exc.value.extra[k] for k in ("agreed_fen", "already_paid_fen", "requested_fen", "left_fen", "year")} == {
         "agreed_fen": 1_000,
@@ -150,18 +157,18 @@ def test_r16_r11_r14_a_years_payments_reach_the_agreed_amount_and_not_one_fen_mo
 
 
 def test_r10_income_of_a_leased_asset_stays_within_its_annual_fee():
-    domain.check_r10_asset_income_within_fee(agreed_fen=500, already_paid_fen=0, requested_fen=500, year=2026, mode="lease")
+    enforce(r10_assets(handover_mode="lease", fee=YearlyCap(500, 0, 500, 2026)))
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r10_asset_income_within_fee(agreed_fen=500, already_paid_fen=1, requested_fen=500, year=2026, mode="lease")
+        enforce(r10_assets(handover_mode="lease", fee=YearlyCap(500, 1, 500, 2026)))
     assert _rule(exc) == "R10" and exc.value.field == "total_fen" and exc.value.extra["handover_mode"] == "lease"
 
 
 def test_r14_and_r16_a_period_outside_the_agreements_term_is_refused():
-    term = {"term_start": date(2026, 3, 1), "term_end": date(2028, 2, 29)}
-    domain.check_r14_within_lease_back_term(**term, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31))  # overlaps the term
+    term = Term(date(2026, 3, 1), date(2028, 2, 29))
+    enforce(r14_lease_back(term=term, period=Term(date(2026, 1, 1), date(2026, 12, 31))))  # overlaps the term
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r14_within_lease_back_term(**term, period_start=date(2028, 3, 1), period_end=date(2028, 3, 31))
+        enforce(r14_lease_back(term=term, period=Term(date(2028, 3, 1), date(2028, 3, 31))))
     assert _rule(exc) == "R14" and exc.value.field == "period"
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r16_within_transfer_term(start_on=date(2026, 3, 1), end_on=date(2036, 2, 28), period_start=date(2025, 1, 1), period_end=date(2025, 12, 31))
+        enforce(r16_land_rent(term=Term(date(2026, 3, 1), date(2036, 2, 28)), period=Term(date(2025, 1, 1), date(2025, 12, 31))))
     assert _rule(exc) == "R16"

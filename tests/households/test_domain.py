@@ -7,7 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from policy.employment import Hire, r13_poor_first
 from services.households import domain
+from shared.errors import enforce
 from shared.problems import InvalidInput, RuleViolation
 
 TODAY = date(2026, 11, 28)
@@ -17,7 +19,7 @@ def _wage(**kw):
     args = {"amount_fen": 1000, "period_start": date(2026, 3, 1), "period_end": date(2026, 3, 31), "paid_on": date(2026, 4, 5),
             "started_on": date(2026, 3, 1), "ended_on": None, "today": TODAY}  # fmt: skip
     args.update(kw)
-    domain.check_r13_wage(**args)
+    domain.check_wage(**args)
 
 
 def test_r13_wage_accepts_a_positive_integer_inside_the_employment():
@@ -44,16 +46,12 @@ def test_r13_wage_period_must_lie_inside_the_employment():
 
 
 def test_r13_employment_starts_while_the_worker_is_a_member():
-    domain.check_r13_employment_start(started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=None, household_left_on=None)
+    enforce(r13_poor_first(hire=Hire(date(2026, 3, 1), date(2026, 1, 1), None, None)))
     with pytest.raises(RuleViolation) as err:
-        domain.check_r13_employment_start(
-            started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=date(2026, 3, 1), household_left_on=None
-        )
+        enforce(r13_poor_first(hire=Hire(date(2026, 3, 1), date(2026, 1, 1), date(2026, 3, 1), None)))
     assert err.value.rule == "R13"
     with pytest.raises(RuleViolation):
-        domain.check_r13_employment_start(
-            started_on=date(2026, 3, 1), member_joined_on=date(2026, 1, 1), member_left_on=None, household_left_on=date(2026, 2, 1)
-        )
+        enforce(r13_poor_first(hire=Hire(date(2026, 3, 1), date(2026, 1, 1), None, date(2026, 2, 1))))
 
 
 def test_status_lifecycle_exit_needs_year_and_return_only_after_exit():

@@ -45,20 +45,20 @@ def test_r1_industry_share_met_at_sixty_percent_of_the_net_special_fund():
     f = facts(
         allocation_recorded=[{"amount_fen": 400, "purpose": "education"}, {"amount_fen": 600, "purpose": "industry"}, {"amount_fen": 400, "purpose": "other"}]
     )
-    r = domain.r1_industry_share(f, T)
+    r = domain.judge_r1(f, T)
     assert r.status == "met" and r.numbers["share_bp"] == 6000 and len(r.evidence) == 3
 
 
 def test_r1_industry_share_not_met_below_sixty_percent():
     f = facts(allocation_recorded=[{"amount_fen": 599, "purpose": "industry"}, {"amount_fen": 401, "purpose": "other"}])
-    r = domain.r1_industry_share(f, T)
+    r = domain.judge_r1(f, T)
     assert r.status == "not_met" and r.numbers["share_bp"] == 5990
 
 
 def test_r1_no_data_without_allocations_and_threshold_is_configurable():
-    assert domain.r1_industry_share(facts(), T).status == "no_data"
+    assert domain.judge_r1(facts(), T).status == "no_data"
     f = facts(allocation_recorded=[{"amount_fen": 599, "purpose": "industry"}, {"amount_fen": 401, "purpose": "other"}])
-    assert domain.r1_industry_share(f, Thresholds(r1_industry_share_bp=5000)).status == "met"
+    assert domain.judge_r1(f, Thresholds(r1_industry_share_bp=5000)).status == "met"
 
 
 def test_r3_relatively_poor_village_needs_sixty_percent_to_poor_households():
@@ -132,30 +132,30 @@ def test_r7_the_ledger_and_training_judge_with_the_same_thresholds():
 
 def test_r9_three_rights_project_needs_agreement_and_half_to_poor_households():
     base = {"project_registered": [{"project_id": "p"}], "distribution_approved": [{"project_id": "p", "total_fen": 100, "poor_households_fen": 50}]}
-    assert domain.r9_three_rights(facts(**base, agreement_signed=[{"project_id": "p"}]), T).status == "met"
-    assert domain.r9_three_rights(facts(**base), T).status == "not_met"
+    assert domain.judge_r9(facts(**base, agreement_signed=[{"project_id": "p"}]), T).status == "met"
+    assert domain.judge_r9(facts(**base), T).status == "not_met"
     low = base | {"distribution_approved": [{"project_id": "p", "total_fen": 100, "poor_households_fen": 49}]}
-    assert domain.r9_three_rights(facts(**low, agreement_signed=[{"project_id": "p"}]), T).status == "not_met"
+    assert domain.judge_r9(facts(**low, agreement_signed=[{"project_id": "p"}]), T).status == "not_met"
 
 
 def test_r9_r17_a_reversed_distribution_no_longer_counts_and_the_correct_one_is_judged():
     wrong = {"distribution_id": "d1", "project_id": "p", "total_fen": 100, "poor_households_fen": 10, "benefit_type": "equity_dividend"}
     right = {"distribution_id": "d2", "project_id": "p", "total_fen": 100, "poor_households_fen": 60, "benefit_type": "equity_dividend"}
     base = {"project_registered": [{"project_id": "p"}], "agreement_signed": [{"project_id": "p"}]}
-    assert domain.r9_three_rights(facts(**base, distribution_approved=[wrong, right]), T).status == "not_met"
+    assert domain.judge_r9(facts(**base, distribution_approved=[wrong, right]), T).status == "not_met"
     corrected = facts(**base, distribution_approved=[wrong, right], distribution_reversed=[{"distribution_id": "d1", "reversal_id": "r1"}])
-    r9, r17 = domain.r9_three_rights(corrected, T), domain.r17_dividends(corrected, T)
+    r9, r17 = domain.judge_r9(corrected, T), domain.judge_r17(corrected, T)
     assert r9.status == r17.status == "met" and r9.numbers["distributions"] == r17.numbers["distributions"] == 1
 
 
 def test_r10_assets_handed_over_and_half_of_income_to_poor_households():
     assets = {"asset_registered": [{"asset_id": "a"}]}
-    assert domain.r10_assets(facts(**assets), T).status == "not_met"
+    assert domain.judge_r10(facts(**assets), T).status == "not_met"
     handed = assets | {
         "asset_handed_over": [{"asset_id": "a", "mode": "lease"}],
         "distribution_approved": [{"asset_id": "a", "total_fen": 10, "poor_households_fen": 5}],
     }
-    assert domain.r10_assets(facts(**handed), T).status == "met"
+    assert domain.judge_r10(facts(**handed), T).status == "met"
 
 
 def test_r13_entities_supported_by_poverty_funds_hire_poor_households():
@@ -164,23 +164,23 @@ def test_r13_entities_supported_by_poverty_funds_hire_poor_households():
         allocation_recorded=[{"entity_id": "e1", "amount_fen": 1}],
         employment_started=[{"entity_id": "e1", "household_id": "h1", "member_id": "m"}],
     )
-    assert domain.r13_supported_entities_hire_poor(f).status == "met"
+    assert domain.judge_r13(f).status == "met"
     f2 = facts(households=[poor("h1")], allocation_recorded=[{"entity_id": "e2", "amount_fen": 1}])
-    r = domain.r13_supported_entities_hire_poor(f2)
+    r = domain.judge_r13(f2)
     assert r.status == "not_met" and ids(r) == ["e2"]
 
 
 def test_r14_lease_back_agreement_covers_disaster_risks():
-    assert domain.r14_lease_back_risk(facts(lease_back_agreed=[{"has_disaster_terms": True}])).status == "met"
-    assert domain.r14_lease_back_risk(facts(lease_back_agreed=[{"has_disaster_terms": False}])).status == "not_met"
-    assert domain.r14_lease_back_risk(facts()).status == "no_data"
+    assert domain.judge_r14(facts(lease_back_agreed=[{"has_disaster_terms": True}])).status == "met"
+    assert domain.judge_r14(facts(lease_back_agreed=[{"has_disaster_terms": False}])).status == "not_met"
+    assert domain.judge_r14(facts()).status == "no_data"
 
 
 def test_r17_dividends_half_to_poor_households():
     ok = facts(distribution_approved=[{"benefit_type": "equity_dividend", "total_fen": 200, "poor_households_fen": 100}])
     low = facts(distribution_approved=[{"benefit_type": "equity_dividend", "total_fen": 200, "poor_households_fen": 99}])
-    assert domain.r17_dividends(ok, T).status == "met"
-    assert domain.r17_dividends(low, T).status == "not_met"
+    assert domain.judge_r17(ok, T).status == "met"
+    assert domain.judge_r17(low, T).status == "not_met"
 
 
 MARKET = dict(

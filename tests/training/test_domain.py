@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from services.training.domain import CompletedSession, check_r8_course, check_r8_venue, r7_compliance, r7_session_counts
+from policy.training import r8_course
+from services.training.domain import CompletedSession, r7_compliance, r7_session_counts
+from shared.errors import enforce
 from shared.problems import RuleViolation
 
 
@@ -57,11 +59,11 @@ def test_r7_the_skill_counts_from_the_year_it_is_certified():
 
 
 def test_r8_course_and_venue_rules_name_r8():
-    check_r8_course(category="agricultural_technique", industry="sericulture")
-    check_r8_venue(category="employment_skills", industry="e_commerce", venue_kind="ecommerce_platform")
+    enforce(r8_course(category="agricultural_technique", industry="sericulture"))
+    enforce(r8_course(category="employment_skills", industry="e_commerce", venue_kind="ecommerce_platform"))
     with pytest.raises(RuleViolation) as course:
-        check_r8_course(category="agricultural_technique", industry="e_commerce")
+        enforce(r8_course(category="agricultural_technique", industry="e_commerce"))
     with pytest.raises(RuleViolation) as venue:
-        check_r8_venue(category="employment_skills", industry="e_commerce", venue_kind="employment_base")
+        enforce(r8_course(category="employment_skills", industry="e_commerce", venue_kind="employment_base"))
     assert course.value.rule == venue.value.rule == "R8"
     assert (course.value.field, venue.value.field) == ("industry", "venue_kind")

@@ -6,12 +6,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from policy import funds as policy_funds
+from policy.settings import thresholds
 from services.funds import domain
 from services.funds.allocations import repository
 from services.funds.allocations.models import Allocation, Fund
 from services.funds.allocations.schemas import AllocationIn, AllocationOut, FundIn, FundOut, SpecialFundReport
 from services.funds.common import get_or_404, known_household, ordered, registered_entity
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import AllocationRecorded, FundReceived
 from shared.ids import new_id
 from shared.outbox import emit
@@ -118,7 +121,8 @@ async def record_allocation(*, session: AsyncSession, principal: Principal, data
         await session.execute(select(col(Fund.id)).where(col(Fund.county_code) == fund.county_code, col(Fund.kind) == "provincial_special").with_for_update())
         t = await _special_fund_totals(session, fund.county_code)
         t[data.purpose] += data.amount_fen
-        domain.check_r1_industry_share(received_fen=t["received"], education_fen=t["education"], medical_fen=t["medical"], other_fen=t["other"])
+        totals = {"received_fen": t["received"], "education_fen": t["education"], "medical_fen": t["medical"], "other_fen": t["other"]}
+        enforce(policy_funds.r1_industry_share(**totals, t=thresholds()))
     assert recipient_id is not None  # each kind above named its recipient or was refused
     allocation = Allocation(
         id=new_id(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.funds import domain
+from policy import funds as policy_funds
 from services.funds.allocations.models import Allocation
 from services.funds.assets import repository
 from services.funds.assets.models import Asset
@@ -14,6 +14,7 @@ from services.funds.common import get_or_404, ordered, registered_entity
 from services.funds.projects.models import Funding
 from services.funds.projects.service import commit_allocation
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import AssetHandedOver, AssetRegistered, AssetRightsTransferredToCollective
 from shared.ids import new_id
 from shared.outbox import emit
@@ -30,7 +31,7 @@ async def register_asset(*, session: AsyncSession, principal: Principal, data: A
     allocation = await session.get(Allocation, data.allocation_id)
     if allocation is None or not can_read(principal, region=allocation.region_code, entity_id=allocation.entity_id):
         raise InvalidInput("分配不存在", detail_en=f"allocation {data.allocation_id} not found", field="allocation_id")
-    domain.check_r10_asset_fund(allocation.fund_kind)
+    enforce(policy_funds.r10_assets(fund_kind=allocation.fund_kind))
     await commit_allocation(session, principal=principal, allocation_id=allocation.id, amount_fen=data.value_fen, village_code=data.village_code, field="value")
     asset = Asset(
         id=new_id(),

@@ -6,12 +6,14 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funds import domain
+from policy import funds as policy_funds
+from policy.verdicts import YearlyCap
 from services.funds.allocations.models import Allocation
 from services.funds.common import get_or_404, ordered
 from services.funds.disbursement.models import PaymentRequest
 from services.funds.disbursement.schemas import PaymentRequestIn, PaymentRequestOut
 from shared.auth import Principal, ensure_different_person, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import PaymentApproved, PaymentMade, PaymentRequested
 from shared.ids import new_id
 from shared.outbox import emit
@@ -27,7 +29,7 @@ async def request_payment(*, session: AsyncSession, principal: Principal, alloca
     ensure_readable(principal, region=allocation.region_code, what="分配")
     ensure_writable(principal, region=allocation.region_code)
     ordered(allocation.allocated_on, data.requested_on, "requested_on")
-    domain.check_r10_within_allocation(allocated_fen=allocation.amount_fen, requested_fen=allocation.requested_fen, amount_fen=data.amount_fen)
+    enforce(policy_funds.r10_assets(payment=YearlyCap(allocation.amount_fen, allocation.requested_fen, data.amount_fen, data.requested_on.year)))
     allocation.requested_fen += data.amount_fen
     request = PaymentRequest(
         id=new_id(),
@@ -86,7 +88,7 @@ async def pay_request(*, session: AsyncSession, principal: Principal, request_id
     ordered(request.requested_on, paid_on, "paid_on")
     allocation = await session.get(Allocation, request.allocation_id, with_for_update=True)
     assert allocation is not None
-    domain.check_r10_within_allocation(allocated_fen=allocation.amount_fen, requested_fen=allocation.paid_fen, amount_fen=request.amount_fen)
+    enforce(policy_funds.r10_assets(payment=YearlyCap(allocation.amount_fen, allocation.paid_fen, request.amount_fen, request.requested_on.year)))
     allocation.paid_fen += request.amount_fen
     request.status, request.paid_on = "paid", paid_on
     await session.flush()

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from policy import funds as policy_funds
+from policy.verdicts import YearlyCap
 from services.funds import domain
 from services.funds.allocations.models import Allocation
 from services.funds.assets.models import Asset
@@ -18,6 +20,7 @@ from services.funds.lineage.models import LINEAGE_FIELDS, IncomePayment, KnownHo
 from services.funds.projects.models import Agreement, Funding, Project, QuantifiedShare
 from services.funds.projects.repository import fundings_of
 from shared.auth import Principal, ensure_different_person, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import (
     DistributionApprovedV2,
     DistributionPaidToHousehold,
@@ -103,13 +106,8 @@ async def propose_distribution(*, session: AsyncSession, principal: Principal, d
                 )
             )
         ).all()
-        domain.check_r10_asset_income_within_fee(
-            agreed_fen=asset.annual_fee_fen,
-            already_paid_fen=sum(int(t) for s_, t in declared if s_.year == start.year),
-            requested_fen=data.total_fen,
-            year=start.year,
-            mode=asset.handover_mode,
-        )
+        paid = sum(int(t) for s_, t in declared if s_.year == start.year)
+        enforce(policy_funds.r10_assets(handover_mode=asset.handover_mode, fee=YearlyCap(asset.annual_fee_fen, paid, data.total_fen, start.year)))
     minimum = portion_at_least(data.total_fen, floor.bp)
     poor_fen = minimum if data.poor_households_fen is None else data.poor_households_fen
     domain.check_poor_households_portion(total_fen=data.total_fen, poor_households_fen=poor_fen, floor=floor)

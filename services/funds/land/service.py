@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from policy import funds as policy_funds
+from policy.verdicts import Term, YearlyCap
 from services.funds import domain
 from services.funds.common import get_or_404, known_household, ordered, paid_for_year, record_payment, registered_entity
 from services.funds.land import repository
@@ -13,6 +15,7 @@ from services.funds.land.schemas import DisasterTermsIn, LandTransferIn, LandTra
 from services.funds.lineage.schemas import IncomePaymentOut
 from services.funds.lineage.service import income_payment
 from shared.auth import Principal, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import LandRentPaid, LandTransferred, LeaseBackAgreedV2, LeaseBackIncomePaid
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
@@ -30,7 +33,9 @@ async def transfer_land(*, session: AsyncSession, principal: Principal, data: La
     ensure_writable(principal, region=household.village_code)
     entity = await registered_entity(session, data.entity_id, principal=principal)
     ordered(data.start_on, data.end_on, "end_on")
-    household_bp = domain.check_r15_policy_income_ratio(data.policy_income_household_bp)
+    enforce(policy_funds.r15_policy_income(household_bp=data.policy_income_household_bp))
+    household_bp = data.policy_income_household_bp
+    assert household_bp is not None  # R15 refused it otherwise
     transfer = LandTransfer(
         id=new_id(),
         household_id=household.id,
@@ -72,9 +77,9 @@ async def pay_land_rent(*, session: AsyncSession, principal: Principal, land_tra
     if not transfer.start_on <= data.paid_on:
         raise InvalidInput("租金支付日期早于流转开始", detail_en="rent paid before the transfer starts", field="paid_on")
     start, end = domain.payment_period(data.period, data.paid_on)
-    domain.check_r16_within_transfer_term(start_on=transfer.start_on, end_on=transfer.end_on, period_start=start, period_end=end)
+    enforce(policy_funds.r16_land_rent(term=Term(transfer.start_on, transfer.end_on), period=Term(start, end)))
     paid = await paid_for_year(session, year=start.year, benefit_type=BenefitType.asset_income, land_transfer_id=transfer.id)
-    domain.check_r16_rent_within_agreed(agreed_fen=transfer.annual_rent_fen, already_paid_fen=paid, requested_fen=data.amount_fen, year=start.year)
+    enforce(policy_funds.r16_land_rent(rent=YearlyCap(transfer.annual_rent_fen, paid, data.amount_fen, start.year)))
     household = await known_household(session, transfer.household_id)
     line_id, income = record_payment(
         session,
@@ -96,7 +101,7 @@ def lease_back_out(lb: LeaseBack) -> LeaseBackOut:
 
 async def agree_lease_back(*, session: AsyncSession, principal: Principal, data: LeaseBackIn) -> LeaseBackOut:
     terms = data.disaster_terms or DisasterTermsIn(prevention=None, handling=None)
-    domain.check_r14_disaster_terms(prevention=terms.prevention, handling=terms.handling)
+    enforce(policy_funds.r14_lease_back(prevention_stated=bool((terms.prevention or "").strip()), handling_stated=bool((terms.handling or "").strip())))
     household = await known_household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
     entity = await registered_entity(session, data.entity_id, principal=principal)
@@ -140,12 +145,10 @@ async def pay_lease_back_income(*, session: AsyncSession, principal: Principal, 
     ensure_writable(principal, region=lease_back.village_code, entity_id=lease_back.entity_id)
     ordered(lease_back.start_on, data.paid_on, "paid_on")
     start, end = domain.payment_period(data.period, data.paid_on)
-    domain.check_r14_within_lease_back_term(term_start=lease_back.start_on, term_end=lease_back.end_on, period_start=start, period_end=end)
+    enforce(policy_funds.r14_lease_back(term=Term(lease_back.start_on, lease_back.end_on), period=Term(start, end)))
     if lease_back.agreed_income_fen_per_year is not None:
         paid = await paid_for_year(session, year=start.year, benefit_type=BenefitType.lease_back, lease_back_id=lease_back.id)
-        domain.check_r14_income_within_agreed(
-            agreed_fen=lease_back.agreed_income_fen_per_year, already_paid_fen=paid, requested_fen=data.amount_fen, year=start.year
-        )
+        enforce(policy_funds.r14_lease_back(income=YearlyCap(lease_back.agreed_income_fen_per_year, paid, data.amount_fen, start.year)))
     household = await known_household(session, lease_back.household_id)
     line_id, income = record_payment(
         session,

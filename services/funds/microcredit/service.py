@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.funds import domain
+from policy import funds as policy_funds
+from policy.verdicts import YearlyCap
 from services.funds.common import get_or_404, known_household, ordered, paid_for_year, record_payment, registered_entity
 from services.funds.lineage.schemas import IncomePaymentOut
 from services.funds.lineage.service import income_payment
@@ -13,6 +14,7 @@ from services.funds.microcredit import repository
 from services.funds.microcredit.models import Loan
 from services.funds.microcredit.schemas import LoanIn, LoanOut, LoanReturnIn, OverdueIn, RepaymentIn
 from shared.auth import Principal, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import LoanGranted, LoanMarkedOverdue, LoanRepaid, LoanReturnPaid
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
@@ -28,11 +30,13 @@ def loan_out(loan: Loan) -> LoanOut:
 async def grant_loan(*, session: AsyncSession, principal: Principal, data: LoanIn) -> LoanOut:
     household = await known_household(session, data.household_id, principal=principal)
     ensure_writable(principal, region=household.village_code)
-    domain.check_r11_entrusted_loan(
-        use=data.use,
-        entity_id=data.entity_id,
-        poverty_responsibility=data.poverty_responsibility,
-        guaranteed_return_fen_per_year=data.guaranteed_return_fen_per_year,
+    enforce(
+        policy_funds.r11_microcredit(
+            use=data.use,
+            entity_id=data.entity_id,
+            responsibility_stated=bool((data.poverty_responsibility or "").strip()),
+            guaranteed_return_fen_per_year=data.guaranteed_return_fen_per_year,
+        )
     )
     if data.interest_subsidy_bp > data.annual_rate_bp:
         raise InvalidInput("贴息不能超过利率", detail_en="the interest subsidy exceeds the rate", field="interest_subsidy_bp")
@@ -139,9 +143,7 @@ async def pay_loan_return(*, session: AsyncSession, principal: Principal, loan_i
     ordered(loan.granted_on, data.paid_on, "paid_on")
     year = data.year or data.paid_on.year
     paid = await paid_for_year(session, year=year, benefit_type=BenefitType.equity_dividend, loan_id=loan.id)
-    domain.check_r11_return_within_guaranteed(
-        agreed_fen=loan.guaranteed_return_fen_per_year or 0, already_paid_fen=paid, requested_fen=data.amount_fen, year=year
-    )
+    enforce(policy_funds.r11_microcredit(returns=YearlyCap(loan.guaranteed_return_fen_per_year or 0, paid, data.amount_fen, year)))
     household = await known_household(session, loan.household_id)
     line_id, income = record_payment(
         session,

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from policy import funds as policy_funds
+from policy.settings import thresholds
 from services.funds import domain
 from services.funds.allocations.models import Allocation
 from services.funds.assets.models import Asset
@@ -14,6 +16,7 @@ from services.funds.projects import repository
 from services.funds.projects.models import Agreement, Funding, Project, QuantifiedShare
 from services.funds.projects.schemas import ProjectIn, ProjectOut, ShareIn, ShareOut
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.funds import AgreementSigned, ProjectRegistered, SharesQuantified
 from shared.ids import new_id
 from shared.outbox import emit
@@ -57,7 +60,7 @@ async def commit_allocation(session: AsyncSession, *, principal: Principal, allo
 
 async def register_project(*, session: AsyncSession, principal: Principal, data: ProjectIn) -> ProjectOut:
     ensure_writable(principal, region=data.village_code)
-    domain.check_r9_agreement_poor_share(data.agreement.poor_share_bp)
+    enforce(policy_funds.r9_three_rights(agreement_poor_share_bp=data.agreement.poor_share_bp, t=thresholds()))
     ordered(data.agreement.term_start, data.agreement.term_end, "agreement.term_end")
     entity = await registered_entity(session, data.entity_id, principal=principal)
     if data.leader_member_id is not None:

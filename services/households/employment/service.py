@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from policy.employment import Hire, r13_poor_first
 from services.households import domain
 from services.households.employment import repository
 from services.households.employment.models import Employment, EmploymentBase, KnownEntity, WageBase, WagePayment
@@ -13,6 +14,7 @@ from services.households.employment.schemas import EmploymentEndIn, EmploymentIn
 from services.households.fields import shared_fields, today
 from services.households.registry.models import Household, Member
 from shared.auth import Principal, Role, can_read, ensure_readable, ensure_writable
+from shared.errors import enforce
 from shared.events.households import (
     EmploymentEnded,
     EmploymentStarted,
@@ -38,9 +40,7 @@ async def start_employment(*, session: AsyncSession, principal: Principal, data:
         raise InvalidInput("平台不认识该经营主体", detail_en=f"operating entity {data.entity_id} is not known to the platform", field="entity_id")
     if data.started_on > today():
         raise InvalidInput("务工开始日期不能晚于今天", detail_en="started_on is in the future", field="started_on")
-    domain.check_r13_employment_start(
-        started_on=data.started_on, member_joined_on=member.joined_on, member_left_on=member.left_on, household_left_on=household.left_on
-    )
+    enforce(r13_poor_first(hire=Hire(data.started_on, member.joined_on, member.left_on, household.left_on)))
     # An employment starts open: ``ended_on`` is recorded by ``end_employment`` (with its checks), not here.
     employment = Employment(
         **shared_fields(data, EmploymentBase, exclude={"ended_on"}), id=new_id(), household_id=household.id, village_code=household.village_code
@@ -113,7 +113,7 @@ async def report_wage(*, session: AsyncSession, principal: Principal, data: Wage
     if employment is None or not can_read(principal, region=employment.village_code, entity_id=employment.entity_id):
         raise InvalidInput("务工记录不存在", detail_en=f"unknown employment {data.employment_id}", field="employment_id")
     ensure_writable(principal, region=employment.village_code, entity_id=employment.entity_id)
-    domain.check_r13_wage(
+    domain.check_wage(
         amount_fen=data.amount_fen,
         period_start=data.period_start,
         period_end=data.period_end,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.training import domain
+from policy.training import r8_course
 from services.training.catalogue import repository
 from services.training.catalogue.models import Course, CourseBase
 from services.training.catalogue.schemas import CourseIn, CourseOut
 from services.training.fields import shared_fields
 from shared.auth import Principal, ensure_writable
+from shared.errors import enforce
 from shared.ids import new_id
 from shared.paging import Page, PageParams, paginate
 from shared.problems import NotFound
@@ -18,7 +19,7 @@ from shared.problems import NotFound
 async def create_course(*, session: AsyncSession, principal: Principal, data: CourseIn) -> CourseOut:
     # A county's course is written by those who may write in the county; the city's catalogue city-wide.
     ensure_writable(principal, region=data.county_code)
-    domain.check_r8_course(category=data.category, industry=data.industry)
+    enforce(r8_course(category=data.category, industry=data.industry))
     requires = data.requires_labour_capacity
     if requires is None:
         requires = data.category != "cultural_literacy"

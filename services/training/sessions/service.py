@@ -9,6 +9,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from policy.training import r8_course
 from services.training import domain
 from services.training.catalogue.models import Course
 from services.training.catalogue.service import course_visible
@@ -19,6 +20,7 @@ from services.training.sessions.models import Attendance, Enrolment, SessionBase
 from services.training.sessions.repository import _days_by_enrolment, _enrolled_counts
 from services.training.sessions.schemas import AttendanceIn, AttendanceOut, EnrolmentIn, EnrolmentOut, SessionIn, SessionOut
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable, visible
+from shared.errors import enforce
 from shared.events.training import SessionCompleted
 from shared.ids import new_id
 from shared.outbox import emit
@@ -50,7 +52,7 @@ async def create_session(*, session: AsyncSession, principal: Principal, data: S
             field="region_code",
         )
     domain.check_session_dates(start_date=data.start_date, end_date=data.end_date)
-    domain.check_r8_venue(category=course.category, industry=course.industry, venue_kind=data.venue_kind)
+    enforce(r8_course(category=course.category, industry=course.industry, venue_kind=data.venue_kind))
     s = TrainingSession(**shared_fields(data, SessionBase), id=new_id(), created_by=principal.subject)
     session.add(s)
     await session.flush()
