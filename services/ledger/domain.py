@@ -34,9 +34,10 @@ from policy import linkage
 from policy.employment import r13_poor_first
 from policy.funds import PoorShare, poor_share
 from policy.linkage import Span
+from policy.market import r12_order_farming
 from policy.periods import period_range
 from policy.thresholds import Thresholds
-from policy.training import CompletedSession, r7_compliance
+from policy.training import CompletedSession, r7_compliance, r8_course
 from policy.verdicts import Outcome, outcome
 from shared.events.contracts import EventData
 from shared.events.income import BENEFIT_TYPES
@@ -672,6 +673,63 @@ def judge_r17(facts: Facts, t: Thresholds) -> Indicator:
     return _distribution_check("R17", dividends, t.poor_share_bp, lambda share: policy_funds.r17_dividends(distribution=share, t=t))
 
 
+def judge_r8(facts: Facts) -> Indicator:
+    """R8 §3.3 for the sessions completed in the span: ``policy.training.r8_course`` of each session's course (category and
+    industry; the venue is judged by training when the session is planned — the fact does not carry it)."""
+    if not facts.published("session_completed"):
+        return _unpublished("R8", "session_completed")
+    sessions = {str(s.get("session_id")): s for s in facts.in_force("session_completed")}
+    if not sessions:
+        return Indicator("R8", NO_DATA, note="no training session completed in the span")
+    failing = [s for s in sessions.values() if not r8_course(category=str(s.get("category")), industry=str(s.get("industry"))).ok]
+    numbers = {"sessions": len(sessions), "off_catalogue": len(failing)}
+    return Indicator("R8", NOT_MET if failing else MET, cite("session_completed", failing or list(sessions.values())), numbers)
+
+
+def _loan_in_force(loan: Mapping[str, Any], facts: Facts) -> bool:
+    """A loan from ``granted_on`` for ``term_months`` (to the same day that many months on) meets the span."""
+    granted = _as_date(loan.get("granted_on"))
+    months = loan.get("term_months")
+    if granted is None or not isinstance(months, int):
+        return bool(facts.in_force("loan_granted", [dict(loan)]))
+    y, m = divmod(granted.month - 1 + months, 12)
+    ends = date(granted.year + y, m + 1, min(granted.day, 28))
+    return granted <= facts.days.last and ends >= facts.days.first
+
+
+def judge_r11(facts: Facts) -> Indicator:
+    """R11 §4.3 for the microcredit loans in force in the span entrusted to an entity: ``policy.funds.r11_microcredit`` of
+    their terms (an entity named, a guaranteed return above zero; the responsibility's text is not in the fact)."""
+    if not facts.published("loan_granted"):
+        return _unpublished("R11", "loan_granted")
+    loans = [loan for loan in facts.until("loan_granted") if _loan_in_force(loan, facts)]
+    entrusted = [loan for loan in loans if loan.get("use") == "entrusted"]
+    if not entrusted:
+        return Indicator("R11", NO_DATA, note="no entrusted loan in force")
+    failing = [
+        loan
+        for loan in entrusted
+        if not policy_funds.r11_microcredit(
+            use="entrusted", entity_id=loan.get("entity_id"), guaranteed_return_fen_per_year=loan.get("guaranteed_return_fen_per_year")
+        ).ok
+    ]
+    numbers = {"loans": len(loans), "entrusted": len(entrusted), "without_terms": len(failing)}
+    return Indicator("R11", NOT_MET if failing else MET, cite("loan_granted", failing or entrusted), numbers)
+
+
+def judge_r12(facts: Facts, village_code: str | None) -> Indicator:
+    """R12 §5.1 for the order contracts in force in the span: ``policy.market.r12_order_farming`` of each (a floor price
+    above zero; each delivery's term and quantity are judged by market as it is settled)."""
+    if not facts.published("order_contract_signed"):
+        return _unpublished("R12", "order_contract_signed")
+    contracts = [c for c in facts.in_force("order_contract_signed") if village_code is None or c.get("village_code") == village_code]
+    if not contracts:
+        return Indicator("R12", NO_DATA, note="no order contract in force")
+    failing = [c for c in contracts if not r12_order_farming(floor_price_fen=int(c.get("floor_price_fen") or 0)).ok]
+    numbers = {"contracts": len(contracts), "without_floor_price": len(failing)}
+    return Indicator("R12", NOT_MET if failing else MET, cite("order_contract_signed", failing or contracts), numbers)
+
+
 # An indicator: (facts, thresholds, village code or None for the county, the village's categories).
 Indicate = Callable[[Facts, Thresholds, str | None, Sequence[str]], Indicator]
 
@@ -747,8 +805,11 @@ BY_RULE: dict[str, Indicate] = {
     "R5": lambda f, t, v, c: r5_joint_stock_entity(f, v),
     "R6": lambda f, t, v, c: r6_households_in_joint_stock(f),
     "R7": lambda f, t, v, c: _labourers_trained(f, t),
+    "R8": lambda f, t, v, c: judge_r8(f),
     "R9": lambda f, t, v, c: judge_r9(f, t),
     "R10": lambda f, t, v, c: judge_r10(f, t),
+    "R11": lambda f, t, v, c: judge_r11(f),
+    "R12": lambda f, t, v, c: judge_r12(f, v),
     "R13": lambda f, t, v, c: judge_r13(f, v),
     "R14": lambda f, t, v, c: judge_r14(f),
     "R17": lambda f, t, v, c: judge_r17(f, t),

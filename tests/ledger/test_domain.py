@@ -16,6 +16,7 @@ ALL_KNOWN = frozenset(
         "asset_registered", "asset_handed_over", "lease_back_agreed", "entity_registered", "employment_started",
         "session_completed", "certificate_issued", "labourer_compliance_changed", "direct_supply_channel_opened",
         "showcase_window_opened", "ecommerce_point_registered", "cold_chain_facility_registered", "member_registered",
+        "loan_granted", "order_contract_signed",
     }
 )  # fmt: skip
 
@@ -258,3 +259,30 @@ def test_shares_in_basis_points_sum_to_ten_thousand():
 def test_evaluate_answers_every_indicator_the_policy_names():
     rules = [i.rule for i in domain.evaluate(facts(), T, village_code=V, categories=[])]
     assert rules == list(domain.INDICATORS)
+
+
+def test_r8_a_session_whose_course_is_off_the_catalogue_is_not_met():
+    good = contract("session_completed", category="agricultural_technique", industry="tea")
+    off = contract("session_completed", session_id="s-off", category="cultural_literacy", industry="tea")
+    assert domain.indicator("R8", facts(session_completed=[good]), T).status == "met"
+    r = domain.indicator("R8", facts(session_completed=[good, off]), T)
+    assert r.status == "not_met" and ids(r) == ["s-off"] and r.numbers == {"sessions": 2, "off_catalogue": 1}
+    assert domain.indicator("R8", facts(), T).status == "no_data"
+
+
+def test_r11_an_entrusted_loan_without_a_guaranteed_return_is_not_met():
+    ok = contract("loan_granted")
+    bare = contract("loan_granted", loan_id="l-bare", guaranteed_return_fen_per_year=None)
+    own = contract("loan_granted", loan_id="l-own", use="household_use", entity_id=None, guaranteed_return_fen_per_year=None)
+    assert domain.indicator("R11", facts(loan_granted=[ok, own]), T).status == "met"
+    r = domain.indicator("R11", facts(loan_granted=[ok, bare]), T)
+    assert r.status == "not_met" and ids(r) == ["l-bare"]
+    assert domain.indicator("R11", facts(loan_granted=[own]), T).status == "no_data"
+
+
+def test_r12_an_order_contract_without_a_floor_price_is_not_met():
+    ok = contract("order_contract_signed")
+    zero = contract("order_contract_signed", contract_id="c-zero", floor_price_fen=0)
+    assert domain.indicator("R12", facts(order_contract_signed=[ok]), T, village_code=V).status == "met"
+    r = domain.indicator("R12", facts(order_contract_signed=[ok, zero]), T, village_code=V)
+    assert r.status == "not_met" and ids(r) == ["c-zero"]

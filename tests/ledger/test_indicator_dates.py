@@ -128,6 +128,56 @@ def r7(code: str) -> Scenario:
     return Scenario([h, m, verdict], m.member_id, labourer=m.member_id)
 
 
+def r8(code: str) -> Scenario:
+    h = _home(code)
+    m = _worker(h)
+    session = new_id()
+    done = fact(
+        "fupin.training.session_completed.v1",
+        member_id=m.member_id,
+        household_id=h.household_id,
+        village_code=code,
+        session_id=session,
+        category="agricultural_technique",
+        industry="tea",
+        year=2018,
+        completed_on="2018-05-01",
+    )
+    return Scenario([h, m, done], session)
+
+
+def r11(code: str) -> Scenario:
+    loan = new_id()
+    h = _home(code)
+    granted = fact(
+        "fupin.funds.loan_granted.v1",
+        loan_id=loan,
+        household_id=h.household_id,
+        village_code=code,
+        granted_on="2018-01-01",
+        term_months=11,
+        use="entrusted",
+        entity_id=new_id(),
+        guaranteed_return_fen_per_year=400_000,
+    )
+    return Scenario([h, granted], loan)
+
+
+def r12(code: str) -> Scenario:
+    c = new_id()
+    h = _home(code)
+    signed = fact(
+        "fupin.market.order_contract_signed.v1",
+        contract_id=c,
+        household_id=h.household_id,
+        village_code=code,
+        floor_price_fen=12000,
+        starts_on="2018-03-01",
+        ends_on="2018-12-31",
+    )
+    return Scenario([h, signed], c)
+
+
 def r9(code: str) -> Scenario:
     p, e, d = new_id(), new_id(), new_id()
     return Scenario([*_project(code, p, e), _distribution(code, d, project_id=p, asset_id=None, entity_id=e, benefit_type="equity_dividend")], d)
@@ -239,8 +289,11 @@ SCENARIOS: dict[str, Callable[[str], Scenario]] = {
     "R5": r5,
     "R6": r6,
     "R7": r7,
+    "R8": r8,
     "R9": r9,
     "R10": r10,
+    "R11": r11,
+    "R12": r12,
     "R13": r13,
     "R14": r14,
     "R17": r17,

@@ -94,6 +94,7 @@ async def test_a_village_meeting_r1_to_r22_and_both_goals_then_r3_broken_by_a_lo
             guidance_fund=False,
             benefit_type="asset_income",
         ),
+        fact("fupin.funds.loan_granted.v1", loan_id=new_id(), household_id=h.household_id, village_code=code, entity_id=entity),
         fact(
             "fupin.funds.lease_back_agreed.v1",
             lease_back_id=new_id(),
@@ -115,6 +116,7 @@ async def test_a_village_meeting_r1_to_r22_and_both_goals_then_r3_broken_by_a_lo
             status="compliant",
         ),
         fact("fupin.market.direct_supply_channel_opened.v1", channel_id=new_id(), village_code=code),
+        fact("fupin.market.order_contract_signed.v1", contract_id=new_id(), entity_id=entity, household_id=h.household_id, village_code=code),
         fact("fupin.market.showcase_window_opened.v1", window_id=new_id(), village_code=code),
         fact(
             "fupin.market.ecommerce_point_registered.v1",
