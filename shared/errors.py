@@ -111,6 +111,22 @@ class PreconditionRequired(Problem):
     status, code, title_zh, title_en = 428, "precondition_required", "缺少必需的请求头", "Precondition required"
 
 
+class PreconditionFailed(Problem):
+    """412: the ``If-Match`` of an update names a version of the resource that is no longer current."""
+
+    status, code, title_zh, title_en = 412, "precondition_failed", "资源已被他人修改", "Precondition failed"
+
+
+def if_match_required() -> PreconditionRequired:
+    """428 for an update without ``If-Match`` (``shared.preconditions.IfMatchRequired``)."""
+    return PreconditionRequired(
+        "修改请求必须带 If-Match 请求头（先读取该资源，回传其 ETag）",
+        detail_en="an update requires an If-Match header: read the resource first and send back its ETag",
+        code="if_match_required",
+        field="If-Match",
+    )
+
+
 def idempotency_key_required() -> PreconditionRequired:
     """428 for a money write without an ``Idempotency-Key`` (``shared.service.IdempotencyKeyRequired``)."""
     return PreconditionRequired(

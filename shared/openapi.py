@@ -4,7 +4,8 @@
 
 - every operation lists, as ``application/problem+json`` (the ``Problem`` component), each error
   status it can answer: 401/403 when it needs a principal, 404 with path parameters and on writes, 413/415 with a
-  body, 409 and 400 on writes, 428 for money writes (``IdempotencyKeyRequired``), 422 and 503 always;
+  body, 409 and 400 on writes, 428 for money writes (``IdempotencyKeyRequired``), 412 and 428 for
+  updates under ``If-Match`` (``shared.preconditions``), 422 and 503 always;
 - response headers are declared: ``X-Request-ID`` everywhere, ``Location`` on 201,
   ``Idempotent-Replayed`` on writes, ``Retry-After`` on 503; the ``Idempotency-Key`` request header
   on every authenticated write (required on money writes);
@@ -41,8 +42,9 @@ STATUS_DESCRIPTIONS: dict[int, str] = {
     409: "Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`)",
     413: "Request body larger than the route accepts (1 MiB unless the route says otherwise)",
     415: "The request body's `Content-Type` is not one the operation reads",
+    412: "The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit",
     422: "Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one",
-    428: "A money write without an `Idempotency-Key` header (`idempotency_key_required`)",
+    428: "A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`)",
     503: "A database this request needs cannot be reached now, or the process is at its bound of requests in progress "
     "(`code: overloaded`); retry after `Retry-After` seconds",
 }
@@ -58,7 +60,8 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "enum": ["true"]},
     },
     "ETag": {
-        "description": "Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed",
+        "description": "Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed, "
+        "or as `If-Match` on an update of the resource (an update answers the new representation's tag)",
         "schema": {"type": "string"},
     },
     "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}},
@@ -91,6 +94,14 @@ def needs_idempotency_key(route: Any) -> bool:
     from shared.service import IdempotencyKeyRequired
 
     return any(call is IdempotencyKeyRequired.dependency for call in _calls(route.dependant))
+
+
+def if_match(route: Any) -> str | None:
+    """``"required"`` for an update that needs ``If-Match`` (428 without), ``"optional"`` for one that checks it when sent, else None."""
+    from shared.preconditions import _optional, _required
+
+    calls = set(_calls(route.dependant))
+    return "required" if _required in calls else "optional" if _optional in calls else None
 
 
 def service_of(route: Any) -> str:
@@ -224,6 +235,11 @@ def _description(method: str, route: Any, operation: dict[str, Any]) -> str:
         facts.append("Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.")
     elif method in WRITE_METHODS and needs_principal(route):
         facts.append("Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.")
+    precondition = if_match(route)
+    if precondition == "required":
+        facts.append("Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).")
+    elif precondition == "optional":
+        facts.append("With `If-Match` (the resource's `ETag`), refused with 412 when it changed since.")
     if any(p.get("name") == "cursor" and p.get("in") == "query" for p in operation.get("parameters", [])):
         facts.append("Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.")
     doc = inspect.getdoc(route.endpoint) or ""
@@ -260,6 +276,11 @@ def error_statuses(method: str, route: Any, operation: dict[str, Any]) -> set[in
     if write:
         statuses |= {400, 409}
     if needs_idempotency_key(route):
+        statuses.add(428)
+    precondition = if_match(route)
+    if precondition:
+        statuses.add(412)
+    if precondition == "required":
         statuses.add(428)
     return statuses
 
@@ -367,7 +388,7 @@ def describe(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
                 headers["Location"] = _header_ref("Location")
             if write and needs_principal(route):
                 headers["Idempotent-Replayed"] = _header_ref("Idempotent-Replayed")
-            if method == "get" and status == "200" and "application/json" in response.get("content", {}):
+            if (method == "get" or if_match(route)) and status == "200" and "application/json" in response.get("content", {}):
                 headers["ETag"] = _header_ref("ETag")  # shared.http.ETagMiddleware
         if method == "get" and "application/json" in responses.get("200", {}).get("content", {}):
             responses.setdefault(

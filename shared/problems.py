@@ -29,6 +29,7 @@ from shared.errors import (
     Unauthorized,
     Unavailable,
     idempotency_key_required,
+    if_match_required,
     problem_type,
 )
 
@@ -105,6 +106,8 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
         errors.append(entry)
     if any(err.get("type") == "missing" and tuple(err.get("loc", ())) == ("header", "Idempotency-Key") for err in exc.errors()):
         return problem_response(request, idempotency_key_required())
+    if any(err.get("type") == "missing" and tuple(err.get("loc", ())) == ("header", "If-Match") for err in exc.errors()):
+        return problem_response(request, if_match_required())
     first = errors[0] if errors else {"field": None, "message": "invalid"}
     problem = InvalidInput(
         f"字段 {first['field']} 不合法：{first['message']}",

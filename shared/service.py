@@ -642,7 +642,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed"],
+            expose_headers=["X-Request-ID", "Location", "Idempotent-Replayed", "ETag"],
         )
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes)
     # Inside the request context (ids, access log, metrics), outside everything that reads the body.

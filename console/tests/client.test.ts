@@ -82,4 +82,24 @@ describe('typed client', () => {
     expect(out).toEqual([2, 4, 6, 8, 10, 12, 14])
     expect(peak).toBe(3)
   })
+
+  it('sends the ETag of the last GET (or update) of a resource as If-Match on its update', async () => {
+    const { api } = await load()
+    vi.stubGlobal('location', new URL('http://console.test/'))
+    const seen: Request[] = []
+    let version = 1
+    vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
+      seen.push(req)
+      return new Response(JSON.stringify({ id: 'h1' }), { status: 200, headers: { 'Content-Type': 'application/json', ETag: `"v${version++}"` } })
+    }))
+    const untyped = api as unknown as Record<'GET' | 'PATCH', (path: string, init: object) => Promise<unknown>>
+    await untyped.GET('/households/v1/households/h1', {})
+    await untyped.PATCH('/households/v1/households/h1', { body: { address: 'a' } })
+    await untyped.PATCH('/households/v1/households/h1', { body: { address: 'b' } })
+    await untyped.PATCH('/households/v1/households/h2', { body: { address: 'c' } })
+    expect(seen[0]!.headers.get('If-Match')).toBeNull()
+    expect(seen[1]!.headers.get('If-Match')).toBe('"v1"')
+    expect(seen[2]!.headers.get('If-Match')).toBe('"v2"') // the first update answered the new version's tag
+    expect(seen[3]!.headers.get('If-Match')).toBeNull() // never read: nothing to send
+  })
 })

@@ -54,9 +54,12 @@ async def test_entity_villages_can_be_changed_within_its_county_by_its_county(pl
         platform, "/entities", {"name": "合作社", "kind": "cooperative", "credit_code": credit_code(), "county_code": "440232", "village_codes": [village]}
     )
     other_county = platform.as_("county_officer", "440233", subject="officer-other")
-    problem(await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [second]}, headers=other_county), 404)
+    problem(await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [second]}, headers={**other_county, "If-Match": "*"}), 404)
     own = platform.as_("county_officer", "440232", subject="officer-own")
-    r = await platform.client.patch(f"{V1}/entities/{entity['id']}", json={"village_codes": [village, second], "name": "新合作社"}, headers=own)
+    etag = (await platform.client.get(f"{V1}/entities/{entity['id']}", headers=own)).headers["etag"]
+    r = await platform.client.patch(
+        f"{V1}/entities/{entity['id']}", json={"village_codes": [village, second], "name": "新合作社"}, headers={**own, "If-Match": etag}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["village_codes"] == [village, second] and r.json()["name"] == "新合作社"
     got = (await platform.client.get(f"{V1}/entities/{entity['id']}", headers=platform.admin)).json()

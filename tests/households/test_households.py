@@ -146,7 +146,9 @@ async def test_members_join_change_and_leave_with_size_events_and_history(platfo
     child = member(relation="child", labour="none", name="邓三", birth=date(2026, 2, 1))
     r = await c.post(f"{V1}/households/{hid}/members", json={**child, "joined_on": "2026-02-01"}, headers=h)
     assert r.status_code == 201, r.text
-    r = await c.patch(f"{V1}/members/{spouse['id']}", json={"labour_capacity": "none", "effective_on": "2026-04-01", "reason": "因病"}, headers=h)
+    r = await c.patch(
+        f"{V1}/members/{spouse['id']}", json={"labour_capacity": "none", "effective_on": "2026-04-01", "reason": "因病"}, headers={**h, "If-Match": "*"}
+    )
     assert r.status_code == 200 and r.json()["labour_capacity"] == "none"
     r = await c.post(f"{V1}/members/{spouse['id']}/leave", json={"reason": "外嫁", "effective_on": "2026-06-01"}, headers=h)
     assert r.status_code == 200 and r.json()["left_on"] == "2026-06-01"
@@ -216,7 +218,8 @@ async def test_address_correction_is_a_fact(platform):
     c, h = platform.client, platform.admin
     village = await make_village(platform)
     hid = (await make_household(platform, village, address="一组1号"))["id"]
-    r = await c.patch(f"{V1}/households/{hid}", json={"address": "二组3号", "reason": "门牌调整"}, headers=h)
+    etag = (await c.get(f"{V1}/households/{hid}", headers=h)).headers["etag"]
+    r = await c.patch(f"{V1}/households/{hid}", json={"address": "二组3号", "reason": "门牌调整"}, headers={**h, "If-Match": etag})
     assert r.status_code == 200 and r.json()["address"] == "二组3号"
     events = await outbox_events(platform, "household_corrected", subject=hid)
     assert events[0]["data"]["changed"] == ["address"] and events[0]["data"]["address"] == "二组3号"
@@ -253,8 +256,9 @@ async def test_household_scope_other_county_404_on_read_403_on_write_and_auditor
     ]
     auditor = platform.as_("auditor")
     for method, path, body in writes:
-        assert (await c.request(method, path, json=body, headers=other)).status_code == 403, path
-        assert (await c.request(method, path, json=body, headers=auditor)).status_code == 403, path
+        # With an If-Match (required on the PATCHes), the update's own scope check answers.
+        assert (await c.request(method, path, json=body, headers={**other, "If-Match": "*"})).status_code == 403, path
+        assert (await c.request(method, path, json=body, headers={**auditor, "If-Match": "*"})).status_code == 403, path
     r = await c.post(
         f"{V1}/households",
         json={"household_number": unique_number(), "village_code": village, "registered_on": "2026-01-01", "members": [member(county="440224")]},

@@ -73,7 +73,7 @@ async def test_village_correction_emits_village_updated_and_keeps_category_filte
     r = await c.patch(
         f"{V1}/villages/{code}",
         json={"categories": ["relatively_poor_dongguan"], "paired_unit": "东莞市某局", "reason": "帮扶关系调整"},
-        headers=platform.admin,
+        headers={**platform.admin, "If-Match": "*"},
     )
     assert r.status_code == 200, r.text
     assert r.json()["categories"] == ["relatively_poor_dongguan"]
@@ -98,7 +98,7 @@ async def test_village_scope_county_officer_and_auditor(platform):
     officer = platform.as_("county_officer", "440222")
     assert (await c.get(f"{V1}/villages/{mine}", headers=officer)).status_code == 200
     assert (await c.get(f"{V1}/villages/{other}", headers=officer)).status_code == 404
-    assert (await c.patch(f"{V1}/villages/{other}", json={"name": "改"}, headers=officer)).status_code == 403
+    assert (await c.patch(f"{V1}/villages/{other}", json={"name": "改"}, headers={**officer, "If-Match": "*"})).status_code == 403
     r = await c.post(f"{V1}/villages", json={"code": village_code("440281"), "name": "x"}, headers=officer)
     assert r.status_code == 403
     listed = (await c.get(f"{V1}/villages", params={"limit": 500}, headers=officer)).json()["items"]
@@ -106,4 +106,4 @@ async def test_village_scope_county_officer_and_auditor(platform):
     auditor = platform.as_("auditor")
     assert (await c.get(f"{V1}/villages/{other}", headers=auditor)).status_code == 200
     assert (await c.post(f"{V1}/villages", json={"code": village_code(), "name": "x"}, headers=auditor)).status_code == 403
-    assert (await c.patch(f"{V1}/villages/{mine}", json={"name": "改"}, headers=auditor)).status_code == 403
+    assert (await c.patch(f"{V1}/villages/{mine}", json={"name": "改"}, headers={**auditor, "If-Match": "*"})).status_code == 403

@@ -103,7 +103,7 @@ async def test_a_get_has_a_strong_etag_and_if_none_match_answers_304_until_it_ch
     cached = await platform.client.get(path, headers={**platform.admin, "If-None-Match": etag})
     assert cached.status_code == 304 and cached.content == b"" and cached.headers["etag"] == etag
     assert len(cached.headers.get_list("x-request-id")) == 1
-    r = await platform.client.patch(path, json={"name": "改名村"}, headers=platform.admin)
+    r = await platform.client.patch(path, json={"name": "改名村"}, headers={**platform.admin, "If-Match": etag})
     assert r.status_code == 200, r.text
     changed = await platform.client.get(path, headers={**platform.admin, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.json()["name"] == "改名村" and changed.headers["etag"] != etag

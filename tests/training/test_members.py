@@ -13,7 +13,9 @@ async def test_a_member_who_gains_labour_capacity_becomes_a_labourer_behind_on_r
     village = await labourers(platform, labour="none")
     mid = village.member_ids[0]
     assert await behind(platform, date.today().year, village.code) == []
-    r = await platform.client.patch(f"/households/v1/members/{mid}", json={"labour_capacity": "full", "effective_on": "2026-01-02"}, headers=platform.admin)
+    r = await platform.client.patch(
+        f"/households/v1/members/{mid}", json={"labour_capacity": "full", "effective_on": "2026-01-02"}, headers={**platform.admin, "If-Match": "*"}
+    )
     assert r.status_code == 200, r.text
 
     async def listed():

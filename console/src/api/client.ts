@@ -52,16 +52,34 @@ export function authHeaders(): Record<string, string> {
   return h
 }
 
+/**
+ * The ETag each resource's last GET answered, by path: an update of the resource sends it back as If-Match
+ * (the API refuses a PATCH without one, 428, and an update of a version someone changed since, 412).
+ */
+export const etags = new Map<string, string>()
+
+function pathOf(url: string): string {
+  return new URL(url, 'http://console.invalid').pathname // request URLs are absolute; the base only parses a bare path
+}
+
 const middleware: Middleware = {
   async onRequest({ request }) {
     for (const [k, v] of Object.entries(authHeaders())) request.headers.set(k, v)
     if (WRITES.has(request.method) && !request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', newIdempotencyKey())
+    const known = etags.get(pathOf(request.url))
+    if (request.method !== 'GET' && known && !request.headers.get('If-Match')) request.headers.set('If-Match', known)
     const url = serviceUrl(request.url)
     requestLog.push(`${request.method} ${new URL(url).pathname}`)
     if (url === request.url) return request
     // Another origin (distributed mode): a buffered body, since browsers stream request bodies only over HTTP/2.
     const body = WRITES.has(request.method) ? await request.arrayBuffer() : undefined
     return new Request(url, { method: request.method, headers: request.headers, body, signal: request.signal })
+  },
+  async onResponse({ request, response }) {
+    // The version the caller now holds: a GET's tag, or the tag an update answers for the new version.
+    const tag = response.headers.get('ETag')
+    if (tag && response.ok) etags.set(pathOf(request.url), tag)
+    return response
   },
 }
 

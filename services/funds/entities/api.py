@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import Response
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
 
 from services.funds.entities import service
 from services.funds.entities.schemas import EntityIn, EntityOut, EntityUpdateIn
 from services.funds.http import CREATED, FUND_OFFICERS, PageDep, located
-from shared.auth import CurrentPrincipal, require_roles
+from shared.auth import CurrentPrincipal, ensure_writable, require_roles
 from shared.paging import Page
+from shared.preconditions import IfMatchRequired, precondition, tag_response
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
+
+
+def _current(session: SessionDep, principal: CurrentPrincipal, entity_id: str) -> Callable[[], Awaitable[EntityOut]]:
+    """The entity as its GET shows it, after the update's own checks (404 out of sight, 403 read-only)."""
+
+    async def read() -> EntityOut:
+        out = await service.get_entity(session=session, principal=principal, entity_id=entity_id)
+        ensure_writable(principal, region=out.county_code)
+        return out
+
+    return read
 
 
 @router.post("/entities", status_code=CREATED, dependencies=[require_roles(*FUND_OFFICERS)], summary="Register an operating entity")
@@ -27,8 +41,13 @@ async def list_entities(session: SessionDep, principal: CurrentPrincipal, page: 
 
 
 @router.patch("/entities/{entity_id}", dependencies=[require_roles(*FUND_OFFICERS)], summary="Rename an entity or change the villages it works in")
-async def update_entity(entity_id: str, body: EntityUpdateIn, session: SessionDep, principal: CurrentPrincipal) -> EntityOut:
-    return await service.update_entity(session=session, principal=principal, entity_id=entity_id, data=body)
+async def update_entity(
+    entity_id: str, body: EntityUpdateIn, session: SessionDep, principal: CurrentPrincipal, if_match: IfMatchRequired, request: Request, response: Response
+) -> EntityOut:
+    """Send the entity's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
+    await precondition(session, if_match, _current(session, principal, entity_id), resource=f"entities/{entity_id}")
+    out = await service.update_entity(session=session, principal=principal, entity_id=entity_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.get("/entities/{entity_id}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Query, Response, status
+from fastapi import Query, Request, Response, status
 
 from services.households.api_common import REGISTRARS, County, PageDep, Township, VillageQ
 from services.households.fields import VillageCategory
@@ -25,9 +26,30 @@ from services.households.registry.schemas import (
 from shared.auth import CurrentPrincipal, require_roles
 from shared.bounds import PolicyDate, QueryYear
 from shared.events.households import LabourCapacity, PovertyStatus
+from shared.preconditions import IfMatchOptional, IfMatchRequired, precondition, tag_response
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
+
+
+def _current_household(session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, household_id: str) -> Callable[[], Awaitable[HouseholdOut]]:
+    """The household as its GET shows it, after the update's own checks (404 out of sight, 403 read-only)."""
+
+    async def read() -> HouseholdOut:
+        await views.load_household(session=session, principal=principal, household_id=household_id, write=True)
+        return await service.get_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id)
+
+    return read
+
+
+def _current_member(session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, member_id: str) -> Callable[[], Awaitable[MemberOut]]:
+    """The member as its GET shows it, after the update's own checks."""
+
+    async def read() -> MemberOut:
+        await members._load_member(session, principal, member_id, write=True)
+        return await members.get_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id)
+
+    return read
 
 
 @router.post("/households", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGISTRARS)], summary="Register a household with its members")
@@ -96,18 +118,54 @@ async def get_household(
 
 
 @router.patch("/households/{household_id}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a household's address")
-async def correct_household(household_id: str, body: HouseholdPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
-    return await service.correct_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+async def correct_household(
+    household_id: str,
+    body: HouseholdPatch,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatchRequired,
+    request: Request,
+    response: Response,
+) -> HouseholdOut:
+    """Send the household's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
+    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
+    out = await service.correct_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.post("/households/{household_id}/status", dependencies=[require_roles(*REGISTRARS)], summary="Change the poverty status (exit, return)")
-async def change_status(household_id: str, body: StatusChangeIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
-    return await service.change_status(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+async def change_status(
+    household_id: str,
+    body: StatusChangeIn,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatchOptional,
+    request: Request,
+    response: Response,
+) -> HouseholdOut:
+    """With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since."""
+    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
+    out = await service.change_status(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.post("/households/{household_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="The household leaves the registry (nothing is deleted)")
-async def leave_registry(household_id: str, body: LeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> HouseholdOut:
-    return await service.leave_registry(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+async def leave_registry(
+    household_id: str,
+    body: LeaveIn,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatchOptional,
+    request: Request,
+    response: Response,
+) -> HouseholdOut:
+    """With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since."""
+    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
+    out = await service.leave_registry(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.post(
@@ -125,13 +183,37 @@ async def get_member(member_id: str, session: SessionDep, ctx: ContextDep, princ
 
 
 @router.patch("/members/{member_id}", dependencies=[require_roles(*REGISTRARS)], summary="Change labour capacity, wishes or roles from a date")
-async def update_member(member_id: str, body: MemberPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
-    return await members.update_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+async def update_member(
+    member_id: str,
+    body: MemberPatch,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatchRequired,
+    request: Request,
+    response: Response,
+) -> MemberOut:
+    """Send the member's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
+    await precondition(session, if_match, _current_member(session, ctx, principal, member_id), resource=f"members/{member_id}")
+    out = await members.update_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.post("/members/{member_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="A member leaves the household")
-async def member_leaves(member_id: str, body: MemberLeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal) -> MemberOut:
-    return await members.member_leaves(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+async def member_leaves(
+    member_id: str,
+    body: MemberLeaveIn,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: CurrentPrincipal,
+    if_match: IfMatchOptional,
+    request: Request,
+    response: Response,
+) -> MemberOut:
+    """With `If-Match` (the member's `ETag`), refused with 412 when someone changed the member since."""
+    await precondition(session, if_match, _current_member(session, ctx, principal, member_id), resource=f"members/{member_id}")
+    out = await members.member_leaves(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+    return tag_response(request, response, out)
 
 
 @router.get("/stats", summary="Counts for dashboards within your scope")

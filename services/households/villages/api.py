@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Response, status
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response, status
 
 from services.households.api_common import REGISTRARS, County, PageDep, Township
 from services.households.fields import VillageCategory
@@ -10,9 +12,19 @@ from services.households.villages import service
 from services.households.villages.schemas import VillageIn, VillageOut, VillagePatch
 from shared.auth import CurrentPrincipal, require_roles
 from shared.paging import Page
+from shared.preconditions import IfMatchRequired, precondition, tag_response
 from shared.service import SessionDep, service_router
 
 router = service_router("households", tags=["households"])
+
+
+def _current(session: SessionDep, principal: CurrentPrincipal, code: str) -> Callable[[], Awaitable[VillageOut]]:
+    """The village as its GET shows it, after the update's own checks (403 read-only, 404 out of sight)."""
+
+    async def read() -> VillageOut:
+        return service.village_out(await service.get_village(session=session, principal=principal, code=code, write=True))
+
+    return read
 
 
 @router.post("/villages", status_code=status.HTTP_201_CREATED, dependencies=[require_roles(*REGISTRARS)], summary="Register a village")
@@ -40,5 +52,10 @@ async def get_village(code: str, session: SessionDep, principal: CurrentPrincipa
 
 
 @router.patch("/villages/{code}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a village (categories, pairing, helpers, industry)")
-async def update_village(code: str, body: VillagePatch, session: SessionDep, principal: CurrentPrincipal) -> VillageOut:
-    return await service.update_village(session=session, principal=principal, code=code, data=body)
+async def update_village(
+    code: str, body: VillagePatch, session: SessionDep, principal: CurrentPrincipal, if_match: IfMatchRequired, request: Request, response: Response
+) -> VillageOut:
+    """Send the village's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
+    await precondition(session, if_match, _current(session, principal, code), resource=f"villages/{code}")
+    out = await service.update_village(session=session, principal=principal, code=code, data=body)
+    return tag_response(request, response, out)
