@@ -92,6 +92,12 @@ LABELS: dict[str, dict[str, Label]] = {
     },
     "form": {"physical": ("实体展销窗口", "Physical showcase"), "online": ("网上展销窗口", "Online showcase")},
     "format": {"csv": ("CSV 文件", "CSV file"), "xlsx": ("Excel 文件（xlsx）", "Excel file (xlsx)")},
+    "fund_via": {
+        "line": ("收益记录直接列明", "Named by the income line"),
+        "allocation": ("经资金分配", "Through its allocation"),
+        "project": ("经项目的资金", "Through its project's funding"),
+        "entity": ("经经营主体的扶持项目", "Through the entity's funded projects"),
+    },
     "grade": {"premium": ("特级", "Premium"), "first": ("一级", "First grade"), "second": ("二级", "Second grade"), "ungraded": ("等外", "Ungraded")},
     "kind": {
         # operating entities
@@ -139,6 +145,13 @@ LABELS: dict[str, dict[str, Label]] = {
     },
     "link": {"production": ("生产", "Production"), "processing": ("加工", "Processing"), "distribution": ("流通", "Distribution")},
     "log": {"auto": ("自动选择", "Automatic"), "outbox": ("各服务的发件箱", "The services' outboxes"), "kafka": ("Kafka 事件总线", "Kafka event bus")},
+    "market_link": {
+        "direct_supply_channel": ("定向直通渠道", "Direct-supply channel"),
+        "showcase_window": ("展销窗口", "Showcase window"),
+        "ecommerce_point": ("电子商务服务点", "E-commerce service point"),
+        "cold_chain_facility": ("冷链设施", "Cold-chain facility"),
+        "order_contract": ("订单合同", "Order contract"),
+    },
     "mode": {"contracting": ("承包", "Contracting"), "lease": ("租赁", "Lease"), "trusteeship": ("托管", "Trusteeship")},
     "poverty_status": {
         "registered_poor": ("建档立卡贫困户", "Registered poor"),

@@ -89,6 +89,12 @@ describe('operator console in Chromium', () => {
     console.log(`calls per screen: ${JSON.stringify(calls)}`)
     await browser?.close()
   })
+  // No screen needs more than a handful of requests (issue #14): each reads the ledger's read models.
+  // Counted from the click (or the sign-in, whose token request is included: overview, village (cadre), overview (city)).
+  const MOST = { overview: 4, village: 4, household: 4, 'village (cadre)': 5, 'overview (city)': 3, 'overview (township)': 3 }
+  function assertCalls(name) {
+    assert.ok(calls[name] > 0 && calls[name] <= MOST[name], `${name}: ${calls[name]} requests (at most ${MOST[name]})`)
+  }
 
   it('a county officer signs in with the development picker and sees the county overview', async () => {
     await signIn({ role: 'county_officer', scope: seed.county, subject: 'officer-a', name: '乳源县扶贫办 邓科长' })
@@ -100,6 +106,7 @@ describe('operator console in Chromium', () => {
       await page.locator('[data-test=matrix] .cell').first().waitFor()
     })
     assert.match(await page.locator('[data-test=who]').innerText(), /县扶贫办 · 440232/)
+    assertCalls('overview')
     await shot('overview')
   })
 
@@ -121,6 +128,9 @@ describe('operator console in Chromium', () => {
     assert.equal(fenOf(await row.locator('[data-test=income-total]').innerText()), api_.total_fen)
     assert.equal(fenOf(await row.locator('[data-test=income-per-capita]').innerText()), api_.per_capita_fen)
     assert.match(await page.locator('[data-test=breadcrumbs]').innerText(), /必背村/)
+    await page.locator('[data-test=project]').first().waitFor()
+    assert.match(await page.locator('[data-test=projects]').innerText(), new RegExp(seed.project.name))
+    assertCalls('village')
     await shot('village')
   })
 
@@ -138,7 +148,17 @@ describe('operator console in Chromium', () => {
     for (const b of BENEFITS) assert.equal(shown[b], api_.by_type[b] ?? 0, `${b} on the household file`)
     assert.match(await page.locator('[data-test=members]').innerText(), /邓建国[\s\S]*陈秀英/)
     assert.match(await page.locator('[data-test=entries]').innerText(), /资金/)
+    // Each income line traced to the fund that paid it (the ledger's household file, one request).
+    assert.ok((await page.locator('[data-test=source-fund]').count()) > 0, 'no income source names its fund')
+    assertCalls('household')
     await shot('household')
+    // Correcting the address sends the household's ETag as If-Match (the API refuses a PATCH without one).
+    await page.locator('[data-test=edit-address]').click()
+    const box = page.locator('.el-message-box')
+    await box.locator('input').fill('必背村二组8号')
+    await box.locator('.el-message-box__btns .el-button--primary').click()
+    await page.locator('[data-test=notice]', { hasText: '已保存' }).waitFor()
+    assert.equal((await page.locator('[data-test=address]').innerText()).trim(), '必背村二组8号')
   })
 
   it('proposes a distribution; the proposer cannot approve it; breaking R9 is refused with the rule shown', async () => {
@@ -207,7 +227,9 @@ describe('operator console in Chromium', () => {
       await submitSignIn()
       await page.waitForURL(`**/villages/${seed.villageA}`)
       await page.waitForFunction(() => [...document.querySelectorAll('[data-test=income-total]')].length >= 3)
+      await page.locator('[data-test=project]').first().waitFor()
     })
+    assertCalls('village (cadre)')
     await shot('village-cadre-mobile')
     await page.goto(`${base}/villages/${seed.villageB}`)
     const refused = page.locator('[data-test=error]').first()
@@ -237,7 +259,21 @@ describe('operator console in Chromium', () => {
   it('an auditor verifies the log and replays it', async () => {
     await signOut()
     await signIn({ role: 'auditor', subject: 'auditor-1', name: '市审计局' })
-    await submitSignIn()
+    // The city overview: every county in one read model, each rule counted over its villages.
+    await countCalls('overview (city)', async () => {
+      await submitSignIn()
+      await page.waitForURL('**/overview')
+      await page.locator('[data-test=county-link]').first().waitFor()
+    })
+    assertCalls('overview (city)')
+    await shot('overview-city')
+    // A township: its villages from one read model (no call per village).
+    await countCalls('overview (township)', async () => {
+      await page.locator('input[data-test=region]').fill(seed.villageA.slice(0, 9))
+      await page.locator('input[data-test=region]').press('Enter')
+      await page.locator('[data-test=village-link]', { hasText: '必背村' }).waitFor()
+    })
+    assertCalls('overview (township)')
     await page.goto(`${base}/audit`)
     await page.locator('[data-test=verify]').click()
     await page.locator('[data-test=verify-result]', { hasText: '一致' }).waitFor()

@@ -46,6 +46,7 @@ export const CAN: Record<string, Role[]> = {
   proposeDistribution: [...REGIONAL, 'entity_operator'],
   approveDistribution: REGIONAL,
   import: REGIONAL,
+  correctHousehold: REGIONAL,
   audit: ['city_admin', 'auditor'],
 }
 

@@ -299,7 +299,9 @@ export interface paths {
         head?: never;
         /**
          * Rename an entity or change the villages it works in
-         * @description Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description Send the entity's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since.
+         *
+         *     Roles: `city_admin`, `county_officer` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).
          */
         patch: operations["updateEntity"];
         trace?: never;
@@ -647,7 +649,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Land transfers in your scope (the entity's own, for its operator)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listLandTransfers"];
         put?: never;
         /**
          * Transfer a household's land to an entity (R15, R16)
@@ -687,7 +693,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Reverse-lease-back agreements in your scope (the entity's own, for its operator)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listLeaseBacks"];
         put?: never;
         /**
          * Agree a reverse-lease-back with its disaster-risk terms (R14)
@@ -720,6 +730,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/funds/v1/land-transfers/{land_transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A land transfer agreement
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getLandTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/lease-backs/{lease_back_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reverse-lease-back agreement with its disaster terms
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getLeaseBack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/funds/v1/subsidies": {
         parameters: {
             query?: never;
@@ -727,13 +777,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Subsidies and policy income paid in your scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listSubsidies"];
         put?: never;
         /**
          * Pay a subsidy or policy income (R15): policy_support
          * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
          */
         post: operations["paySubsidy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/subsidies/{subsidy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subsidy and how it was split
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getSubsidy"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1032,7 +1106,9 @@ export interface paths {
         head?: never;
         /**
          * Correct a village (categories, pairing, helpers, industry)
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description Send the village's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).
          */
         patch: operations["updateVillage"];
         trace?: never;
@@ -1045,7 +1121,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Households in your scope, filtered
+         * Households in your scope, filtered or searched (name, household number, identity number)
          * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
          */
         get: operations["listHouseholds"];
@@ -1080,7 +1156,9 @@ export interface paths {
         head?: never;
         /**
          * Correct a household's address
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description Send the household's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).
          */
         patch: operations["correctHousehold"];
         trace?: never;
@@ -1096,7 +1174,9 @@ export interface paths {
         put?: never;
         /**
          * Change the poverty status (exit, return)
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. With `If-Match` (the resource's `ETag`), refused with 412 when it changed since.
          */
         post: operations["changeStatus"];
         delete?: never;
@@ -1116,7 +1196,9 @@ export interface paths {
         put?: never;
         /**
          * The household leaves the registry (nothing is deleted)
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. With `If-Match` (the resource's `ETag`), refused with 412 when it changed since.
          */
         post: operations["leaveRegistry"];
         delete?: never;
@@ -1164,7 +1246,9 @@ export interface paths {
         head?: never;
         /**
          * Change labour capacity, wishes or roles from a date
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description Send the member's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).
          */
         patch: operations["updateMember"];
         trace?: never;
@@ -1180,7 +1264,9 @@ export interface paths {
         put?: never;
         /**
          * A member leaves the household
-         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description With `If-Match` (the member's `ETag`), refused with 412 when someone changed the member since.
+         *
+         *     Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. With `If-Match` (the resource's `ETag`), refused with 412 when it changed since.
          */
         post: operations["memberLeaves"];
         delete?: never;
@@ -2257,6 +2343,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/v1/views/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's file for a year: members, labour, R7, employment, income by type, month and source
+         * @description The household file (户档案) in one request: the members the ledger knows (name, relation, labour capacity; no
+         *     identity number), each labourer's R7 standing for the year and their employment; the year's income by the six
+         *     benefit types with total and per capita (as ``/households/{id}/income?year=``), by each of the twelve months, and
+         *     by source — each benefit type's lines summed per fund, entity, project and agreement, naming the fund that paid
+         *     them directly or through the entity's funded project (``fund_via``). Five SQL statements whatever the household's
+         *     size. Scope as the ledger's other reads: a household outside the caller's region answers 404.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdFileView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/views/townships/{code}/villages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A township's villages with their aggregates and indicators side by side
+         * @description The township overview in one request, whatever the number of villages: each village as the county overview
+         *     gives it (``/views/counties/{code}/villages``). A township officer reads their township, a county officer the
+         *     townships of their county, a city administrator or auditor any; another place answers 404.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["townshipVillagesView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/views/city/counties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The city's counties with their villages' aggregates and indicator counts
+         * @description The city overview in one request: for each county the sums of its villages (households, people, income by
+         *     type, total, per capita, households without income) and, for each rule, how many of its villages meet it, do
+         *     not, or have no data — judged as ``/indicators/villages/{code}`` judges them. Five SQL statements for the whole
+         *     city. City administrators and auditors; a county's or village's role answers 404.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["cityCountiesView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/views/villages/{code}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village's projects and market links (R9, R12, R18–R21)
+         * @description The village screen's projects and market links in one request: each three-rights project registered in the
+         *     village with its entity, funding (the funds behind its allocations) and latest agreement; the direct-supply
+         *     channels, showcase windows, e-commerce points and cold-chain facilities that cover the village, and the order
+         *     contracts signed in it. Two SQL statements. Scope as the ledger's other reads.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["villageLinksView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ledger/v1/audit/checkpoints/{source}": {
         parameters: {
             query?: never;
@@ -2813,12 +3000,21 @@ export interface components {
             course_id: string;
             /** Course Title */
             course_title: string;
-            /** Category */
-            category: string;
-            /** Industry */
-            industry: string;
-            /** Venue Kind */
-            venue_kind: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "agricultural_technique" | "employment_skills" | "cultural_literacy";
+            /**
+             * Industry
+             * @enum {string}
+             */
+            industry: "quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture" | "e_commerce" | "employment_skills" | "cultural_literacy";
+            /**
+             * Venue Kind
+             * @enum {string}
+             */
+            venue_kind: "industry_project_area" | "ecommerce_platform" | "employment_base" | "entrepreneurship_base" | "classroom";
             /**
              * Start Date
              * Format: date
@@ -2924,6 +3120,11 @@ export interface components {
             has_skill: boolean;
             needs: components["schemas"]["Needs"];
         };
+        /**
+         * BenefitType
+         * @enum {string}
+         */
+        BenefitType: "order_production" | "wage_labor" | "lease_back" | "policy_support" | "asset_income" | "equity_dividend";
         /**
          * CertificateIn
          * @example {
@@ -3176,6 +3377,21 @@ export interface components {
             /** Unit */
             unit: string;
         };
+        /**
+         * CityCounties
+         * @description The city's counties side by side: the whole city overview in one response (not paged).
+         */
+        CityCounties: {
+            /** City Code */
+            city_code: string;
+            /** Year */
+            year: number;
+            /**
+             * Counties
+             * @description every county with a village known to the ledger in the year, by code
+             */
+            counties: components["schemas"]["CountyOverview"][];
+        };
         /** CodeTable */
         CodeTable: {
             /** Values */
@@ -3384,6 +3600,47 @@ export interface components {
             delivered: string;
             /** Settled Fen */
             settled_fen: number;
+        };
+        /**
+         * CountyOverview
+         * @description One county of the city's overview: the sums of its villages (``VillageOverview``) and its villages' indicators counted.
+         */
+        CountyOverview: {
+            /** County Code */
+            county_code: string;
+            /**
+             * Villages
+             * @description villages known to the ledger in the year
+             */
+            villages: number;
+            /** Households */
+            households: number;
+            /** People */
+            people: number;
+            /** Households Without Income */
+            households_without_income: number;
+            /**
+             * By Type
+             * @description the year's income by each of the six benefit types (all six identifiers, zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /**
+             * Total Fen
+             * @description the sum of by_type, integer fen
+             */
+            total_fen: number;
+            /**
+             * Per Capita Fen
+             * @description total_fen // people, in whole fen rounded down (floor); 0 without people
+             */
+            per_capita_fen: number;
+            /**
+             * Indicators
+             * @description for each rule, how many of the county's villages meet it, do not, or have no data
+             */
+            indicators: components["schemas"]["IndicatorCount"][];
         };
         /**
          * CountyVillages
@@ -4271,6 +4528,102 @@ export interface components {
              */
             village_codes?: string[] | null;
         };
+        /** FileEmployment */
+        FileEmployment: {
+            /** Employment Id */
+            employment_id: string;
+            /** Entity Id */
+            entity_id: string;
+            /**
+             * Entity Name
+             * @description the operating entity's name as registered; null when the ledger has not seen it
+             */
+            entity_name: string | null;
+            /** Post */
+            post: string | null;
+            /** Link */
+            link: ("production" | "processing" | "distribution") | null;
+            /** Started On */
+            started_on: string | null;
+            /** Ended On */
+            ended_on: string | null;
+        };
+        /**
+         * FileMember
+         * @description A member as the ledger's facts describe them (no identity number: it never travels in events).
+         */
+        FileMember: {
+            /** Member Id */
+            member_id: string;
+            /** Name */
+            name: string;
+            /** Relation */
+            relation: ("head" | "spouse" | "child" | "parent" | "grandchild" | "sibling" | "other") | null;
+            /** Sex */
+            sex: ("male" | "female") | null;
+            /** Birth Year */
+            birth_year: number | null;
+            /** Labour Capacity */
+            labour_capacity: ("full" | "partial" | "none") | null;
+            /** Wishes To Work Away */
+            wishes_to_work_away: boolean;
+            /** Is Party Member */
+            is_party_member: boolean;
+            /** Is Village Cadre */
+            is_village_cadre: boolean;
+            /** Joined On */
+            joined_on: string | null;
+            /** Left On */
+            left_on: string | null;
+            /**
+             * Labourer
+             * @description has labour capacity (full or partial) and has not left: R7 applies
+             */
+            labourer: boolean;
+            /** @description R7 standing; null for a member who is not a labourer */
+            training: components["schemas"]["FileTraining"] | null;
+            /**
+             * Employment
+             * @description employment with operating entities (R13), ended ones included
+             */
+            employment: components["schemas"]["FileEmployment"][];
+        };
+        /**
+         * FileTraining
+         * @description A labourer's R7 (§3.2) standing for the year: training's latest verdict, else the ledger's reading of the sessions.
+         */
+        FileTraining: {
+            /**
+             * Status
+             * @description compliant / on_track / behind for the year; null without any training fact for the labourer
+             */
+            status: ("compliant" | "on_track" | "behind") | null;
+            /**
+             * Sessions
+             * @description training sessions completed in the year
+             */
+            sessions: number;
+            /**
+             * Counted Sessions
+             * @description of them, those that count towards R7 (at least the required days attended)
+             */
+            counted_sessions: number;
+            /**
+             * Consecutive Years
+             * @description the run of years meeting the yearly requirement up to this one, as training reported it
+             */
+            consecutive_years: number | null;
+            /**
+             * Has Skill
+             * @description a practical skill certified by the end of the year
+             */
+            has_skill: boolean;
+            /**
+             * Sessions Required
+             * @description sessions a year R7 asks for (policy thresholds)
+             */
+            sessions_required: number;
+        };
         /**
          * FillIn
          * @example {
@@ -4551,6 +4904,307 @@ export interface components {
             unit?: string | null;
         };
         /**
+         * HouseholdFile
+         * @description A household's file for one year in one response: members with labour, R7 and employment; income by type, month and source.
+         * @example {
+         *       "by_month": [
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 1,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 2,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 3,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 4,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 5,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 80000,
+         *             "equity_dividend": 45000,
+         *             "lease_back": 0,
+         *             "order_production": 360000,
+         *             "policy_support": 50000,
+         *             "wage_labor": 1200000
+         *           },
+         *           "month": 6,
+         *           "total_fen": 1735000
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 7,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 8,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 9,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 10,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 11,
+         *           "total_fen": 0
+         *         },
+         *         {
+         *           "by_type": {
+         *             "asset_income": 0,
+         *             "equity_dividend": 0,
+         *             "lease_back": 0,
+         *             "order_production": 0,
+         *             "policy_support": 0,
+         *             "wage_labor": 0
+         *           },
+         *           "month": 12,
+         *           "total_fen": 0
+         *         }
+         *       ],
+         *       "by_type": {
+         *         "asset_income": 80000,
+         *         "equity_dividend": 45000,
+         *         "lease_back": 0,
+         *         "order_production": 360000,
+         *         "policy_support": 50000,
+         *         "wage_labor": 1200000
+         *       },
+         *       "county_code": "440232",
+         *       "head_name": "邓某某",
+         *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "household_number": "4402321002010001",
+         *       "labourers": 2,
+         *       "members": 4,
+         *       "people": [
+         *         {
+         *           "birth_year": 1980,
+         *           "employment": [
+         *             {
+         *               "employment_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e71",
+         *               "entity_id": "0192f0a4-7c3e-7000-8000-000000000001",
+         *               "entity_name": "乳源瑶族自治县必背茶叶专业合作社",
+         *               "link": "production",
+         *               "post": "茶园管护",
+         *               "started_on": "2026-04-01",
+         *               "ended_on": null
+         *             }
+         *           ],
+         *           "is_party_member": false,
+         *           "is_village_cadre": false,
+         *           "joined_on": "2026-03-01",
+         *           "labour_capacity": "full",
+         *           "labourer": true,
+         *           "member_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e70",
+         *           "name": "邓某某",
+         *           "relation": "head",
+         *           "sex": "male",
+         *           "training": {
+         *             "consecutive_years": 0,
+         *             "counted_sessions": 1,
+         *             "has_skill": false,
+         *             "sessions": 1,
+         *             "sessions_required": 2,
+         *             "status": "on_track"
+         *           },
+         *           "wishes_to_work_away": false,
+         *           "left_on": null
+         *         }
+         *       ],
+         *       "per_capita_fen": 433750,
+         *       "poverty_status": "registered_poor",
+         *       "registered_on": "2026-03-01",
+         *       "sources": [
+         *         {
+         *           "amount_fen": 1200000,
+         *           "benefit_type": "wage_labor",
+         *           "entity_id": "0192f0a4-7c3e-7000-8000-000000000001",
+         *           "entity_name": "乳源瑶族自治县必背茶叶专业合作社",
+         *           "entries": 6,
+         *           "first_on": "2026-04-30",
+         *           "fund_ids": [
+         *             "0192f0a4-7c3e-7000-8000-0000000000f1"
+         *           ],
+         *           "fund_names": [
+         *             "2026年省级扶贫专项资金（乳源）"
+         *           ],
+         *           "fund_via": "entity",
+         *           "last_on": "2026-09-30",
+         *           "project_id": null,
+         *           "project_name": null,
+         *           "agreement_id": null,
+         *           "distribution_id": null
+         *         }
+         *       ],
+         *       "total_fen": 1735000,
+         *       "village_code": "440232100201",
+         *       "year": 2026,
+         *       "left_on": null
+         *     }
+         */
+        HouseholdFile: {
+            /** Household Id */
+            household_id: string;
+            /** Household Number */
+            household_number: string;
+            /** Village Code */
+            village_code: string;
+            /** County Code */
+            county_code: string;
+            /**
+             * Poverty Status
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Left On */
+            left_on: string | null;
+            /**
+             * Head Name
+             * @description the head's (户主) name; null until the registry has named a head
+             */
+            head_name: string | null;
+            /** Year */
+            year: number;
+            /**
+             * Members
+             * @description members at the end of the year (the household's size)
+             */
+            members: number;
+            /**
+             * Labourers
+             * @description labourers at the end of the year
+             */
+            labourers: number;
+            /**
+             * By Type
+             * @description the year's income by each of the six benefit types (all six identifiers, zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /**
+             * Total Fen
+             * @description the sum of by_type, integer fen
+             */
+            total_fen: number;
+            /**
+             * Per Capita Fen
+             * @description total_fen // the number of members, in whole fen rounded down (floor); 0 without members
+             */
+            per_capita_fen: number;
+            /**
+             * By Month
+             * @description the twelve months of the year, each as /households/{id}/income?year=&month= gives it
+             */
+            by_month: components["schemas"]["MonthIncome"][];
+            /**
+             * Sources
+             * @description the year's income by benefit type and source (fund, entity, project, agreement), largest first within a type
+             */
+            sources: components["schemas"]["IncomeSource"][];
+            /**
+             * People
+             * @description members known to the ledger, the head first, with their R7 standing and employment
+             */
+            people: components["schemas"]["FileMember"][];
+        };
+        /**
          * HouseholdIn
          * @example {
          *       "address": "必背村一组12号",
@@ -4763,6 +5417,21 @@ export interface components {
             status_history?: components["schemas"]["StatusRecordOut"][];
         };
         /**
+         * HouseholdPage
+         * @description A page of the household list or search; ``total`` only when asked for (``include_total=true``).
+         */
+        HouseholdPage: {
+            /** Items */
+            items: components["schemas"]["HouseholdSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description how many households match over all pages (only with include_total=true)
+             */
+            total?: number | null;
+        };
+        /**
          * HouseholdPatch
          * @example {
          *       "address": "必背村二组3号",
@@ -4795,8 +5464,11 @@ export interface components {
             household_number: string;
             /** Village Code */
             village_code: string;
-            /** Poverty Status */
-            poverty_status: string;
+            /**
+             * Poverty Status
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
             /**
              * Registered On
              * Format: date
@@ -4989,6 +5661,74 @@ export interface components {
             reversal_id: string | null;
         };
         /**
+         * IncomeSource
+         * @description The year's income lines of one benefit type from one source, summed: who paid, through what.
+         */
+        IncomeSource: {
+            benefit_type: components["schemas"]["BenefitType"];
+            /**
+             * Amount Fen
+             * @description the lines' sum, integer fen (reversals included)
+             */
+            amount_fen: number;
+            /**
+             * Entries
+             * @description how many income entries
+             */
+            entries: number;
+            /**
+             * First On
+             * Format: date
+             */
+            first_on: string;
+            /**
+             * Last On
+             * Format: date
+             */
+            last_on: string;
+            /**
+             * Fund Ids
+             * @description the funds that paid it, directly or through the entity's funded project; empty when none did
+             */
+            fund_ids: string[];
+            /**
+             * Fund Names
+             * @description their names, in the order of fund_ids
+             */
+            fund_names: string[];
+            /**
+             * Fund Via
+             * @description how the fund is known: the line names it (line), its allocation (allocation), its project's funding (project), or the funded projects of the entity it names (entity); null without a fund
+             */
+            fund_via: ("line" | "allocation" | "project" | "entity") | null;
+            /** Entity Id */
+            entity_id: string | null;
+            /** Entity Name */
+            entity_name: string | null;
+            /** Project Id */
+            project_id: string | null;
+            /** Project Name */
+            project_name: string | null;
+            /** Agreement Id */
+            agreement_id: string | null;
+            /** Distribution Id */
+            distribution_id: string | null;
+        };
+        /**
+         * IndicatorCount
+         * @description How many of a county's villages stand where on one rule.
+         */
+        IndicatorCount: {
+            /** Rule */
+            rule: string;
+            /** Met */
+            met: number;
+            /** Not Met */
+            not_met: number;
+            /** No Data */
+            no_data: number;
+        };
+        /**
          * Indicators
          * @example {
          *       "categories": [
@@ -5050,8 +5790,11 @@ export interface components {
             id: string;
             /** Village Code */
             village_code: string;
-            /** Poverty Status */
-            poverty_status: string;
+            /**
+             * Poverty Status
+             * @enum {string}
+             */
+            poverty_status: "registered_poor" | "exited" | "returned_to_poverty" | "not_poor";
             /** Left On */
             left_on: string | null;
             /**
@@ -5515,6 +6258,48 @@ export interface components {
             year?: number | null;
         };
         /**
+         * MarketLink
+         * @description One market link of a village (R12, R18–R21), as its producer (market) stated it.
+         */
+        MarketLink: {
+            /**
+             * Market Link
+             * @description what the link is; `rule` names the policy rule it serves
+             * @enum {string}
+             */
+            market_link: "direct_supply_channel" | "showcase_window" | "ecommerce_point" | "cold_chain_facility" | "order_contract";
+            /** Rule */
+            rule: string;
+            /** Id */
+            id: string;
+            /**
+             * Name
+             * @description counterparty, paired unit, point or facility name, or the contracted product
+             */
+            name: string;
+            /**
+             * Kind
+             * @description a direct-supply channel's or a cold-chain facility's kind
+             */
+            kind: ("school_canteen" | "institution_canteen" | "restaurant_hotel" | "distributor" | "wholesale_market" | "partner_platform") | ("pre_cooling" | "storage" | "transport" | "processing") | null;
+            /**
+             * Form
+             * @description a showcase window's form
+             */
+            form: ("physical" | "online") | null;
+            /**
+             * Level
+             * @description an e-commerce point's level
+             */
+            level: ("county_centre" | "township_station" | "village_shop") | null;
+            /** Detail */
+            detail: string | null;
+            /** Since */
+            since: string | null;
+            /** Until */
+            until: string | null;
+        };
+        /**
          * MemberIn
          * @example {
          *       "birth_date": "1980-03-15",
@@ -5791,6 +6576,20 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** MonthIncome */
+        MonthIncome: {
+            /** Month */
+            month: number;
+            /**
+             * By Type
+             * @description the year's income by each of the six benefit types (all six identifiers, zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /** Total Fen */
+            total_fen: number;
+        };
         /**
          * Needs
          * @description What the labourer still needs in the year (R7).
@@ -6013,13 +6812,6 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[HouseholdSummary] */
-        Page_HouseholdSummary_: {
-            /** Items */
-            items: components["schemas"]["HouseholdSummary"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /** Page[IncomeEntryOut] */
         Page_IncomeEntryOut_: {
             /** Items */
@@ -6031,6 +6823,20 @@ export interface components {
         Page_IncomePaymentOut_: {
             /** Items */
             items: components["schemas"]["IncomePaymentOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[LandTransferOut] */
+        Page_LandTransferOut_: {
+            /** Items */
+            items: components["schemas"]["LandTransferOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[LeaseBackOut] */
+        Page_LeaseBackOut_: {
+            /** Items */
+            items: components["schemas"]["LeaseBackOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6080,6 +6886,13 @@ export interface components {
         Page_ShareOut_: {
             /** Items */
             items: components["schemas"]["ShareOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[SubsidyOut] */
+        Page_SubsidyOut_: {
+            /** Items */
+            items: components["schemas"]["SubsidyOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6769,10 +7582,16 @@ export interface components {
             id: string;
             /** Course Title */
             course_title: string;
-            /** Category */
-            category: string;
-            /** Industry */
-            industry: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "agricultural_technique" | "employment_skills" | "cultural_literacy";
+            /**
+             * Industry
+             * @enum {string}
+             */
+            industry: "quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture" | "e_commerce" | "employment_skills" | "cultural_literacy";
             /** Days */
             days: number;
             /** Completed On */
@@ -7063,6 +7882,21 @@ export interface components {
             entity_fen: number;
         };
         /**
+         * TownshipVillages
+         * @description A township's villages, each with its aggregates and indicators, as the county overview gives them (not paged).
+         */
+        TownshipVillages: {
+            /** Township Code */
+            township_code: string;
+            /** Year */
+            year: number;
+            /**
+             * Villages
+             * @description every village of the township known to the ledger in the year, by code
+             */
+            villages: components["schemas"]["VillageOverview"][];
+        };
+        /**
          * TrainingFileOut
          * @example {
          *       "certificates": [],
@@ -7101,8 +7935,11 @@ export interface components {
             household_id: string;
             /** Village Code */
             village_code: string;
-            /** Labour Capacity */
-            labour_capacity: string;
+            /**
+             * Labour Capacity
+             * @enum {string}
+             */
+            labour_capacity: "full" | "partial" | "none";
             /** Labourer */
             labourer: boolean;
             /** Year */
@@ -7234,6 +8071,18 @@ export interface components {
             characteristic_industry?: ("quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture") | null;
             /** Helpers */
             helpers?: components["schemas"]["Helper"][];
+        };
+        /**
+         * VillageLinks
+         * @description A village's projects and market links in one response.
+         */
+        VillageLinks: {
+            /** Village Code */
+            village_code: string;
+            /** Projects */
+            projects: components["schemas"]["VillageProject"][];
+            /** Market Links */
+            market_links: components["schemas"]["MarketLink"][];
         };
         /**
          * VillageLinksOut
@@ -7412,6 +8261,52 @@ export interface components {
             helpers?: components["schemas"]["Helper"][] | null;
             /** Reason */
             reason?: string | null;
+        };
+        /**
+         * VillageProject
+         * @description A three-rights project registered in the village (R9), with its entity, funding and latest agreement.
+         */
+        VillageProject: {
+            /** Project Id */
+            project_id: string;
+            /** Name */
+            name: string;
+            /** Industry */
+            industry: string | null;
+            /**
+             * Area Tenth Mu
+             * @description area in tenths of a mu (505 = 50.5 mu)
+             */
+            area_tenth_mu: number | null;
+            /** Contiguous */
+            contiguous: boolean;
+            /** Entity Id */
+            entity_id: string | null;
+            /** Entity Name */
+            entity_name: string | null;
+            /** Led By */
+            led_by: ("village_cadre" | "party_member" | "none") | null;
+            /** Funding Fen */
+            funding_fen: number;
+            /**
+             * Fund Ids
+             * @description the funds whose allocations finance it
+             */
+            fund_ids: string[];
+            /** Fund Names */
+            fund_names: string[];
+            /**
+             * Agreement Id
+             * @description the latest investment cooperation agreement for it, if signed
+             */
+            agreement_id: string | null;
+            /**
+             * Poor Share Bp
+             * @description that agreement's share for poor households, basis points
+             */
+            poor_share_bp: number | null;
+            /** Term End */
+            term_end: string | null;
         };
         /** VoucherIn */
         VoucherIn: {
@@ -7703,8 +8598,11 @@ export interface components {
             entity_id: string;
             /** Name */
             name: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "joint_stock_company" | "cooperative" | "leading_enterprise" | "family_farm" | "government_platform_company";
             /** County Code */
             county_code?: string | null;
             /** Village Codes */
@@ -7759,7 +8657,7 @@ export interface components {
         Location: string;
         /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key` */
         "Idempotent-Replayed": "true";
-        /** @description Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed */
+        /** @description Strong validator of the body; send it back as `If-None-Match` to get a 304 when nothing changed, or as `If-Match` on an update of the resource (an update answers the new representation's tag) */
         ETag: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
@@ -7807,7 +8705,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -7861,7 +8759,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -7913,7 +8811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -7992,7 +8890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8065,6 +8963,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -8105,7 +9013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8115,7 +9023,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8201,7 +9109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8280,7 +9188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8353,6 +9261,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -8393,7 +9311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8403,7 +9321,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8489,7 +9407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8575,7 +9493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8700,7 +9618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8710,7 +9628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8796,7 +9714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -8896,7 +9814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9020,7 +9938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9030,7 +9948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9109,7 +10027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9182,6 +10100,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -9222,7 +10150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9308,7 +10236,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9324,7 +10252,9 @@ export interface operations {
     updateEntity: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
+                /** @description required: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match": string;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -9344,10 +10274,233 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundsEntityOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ProjectOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
                 };
             };
             /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
@@ -9432,199 +10585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listProjects: {
-        parameters: {
-            query?: {
-                /** @description Items per page */
-                limit?: number;
-                /** @description `next_cursor` of the previous page */
-                cursor?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Page_ProjectOut_"];
-                };
-            };
-            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
-            304: {
-                headers: {
-                    ETag: components["headers"]["ETag"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    /** @description Bearer realm="fupin" */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    registerProject: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProjectIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProjectOut"];
-                };
-            };
-            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    /** @description Bearer realm="fupin" */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
-            413: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body's `Content-Type` is not one the operation reads */
-            415: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9710,7 +10671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9801,7 +10762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -9926,7 +10887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10005,7 +10966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10078,6 +11039,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -10118,7 +11089,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10204,7 +11175,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10328,7 +11299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10452,7 +11423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10577,7 +11548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10656,7 +11627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10729,6 +11700,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -10769,7 +11750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10779,7 +11760,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10865,7 +11846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10965,7 +11946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10975,7 +11956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11099,7 +12080,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11224,7 +12205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11349,7 +12330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11435,7 +12416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11535,7 +12516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11545,7 +12526,86 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLandTransfers: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LandTransferOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11618,6 +12678,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -11658,7 +12728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11783,7 +12853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11793,7 +12863,86 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLeaseBacks: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LeaseBackOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -11866,6 +13015,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -11906,7 +13065,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12031,7 +13190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12041,7 +13200,258 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLandTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                land_transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LandTransferOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLeaseBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_back_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaseBackOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubsidies: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SubsidyOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12114,6 +13524,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -12154,7 +13574,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12164,7 +13584,93 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSubsidy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subsidy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubsidyOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12243,7 +13749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12316,6 +13822,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -12356,7 +13872,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12366,7 +13882,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12452,7 +13968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12577,7 +14093,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12587,7 +14103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12711,7 +14227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12836,7 +14352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12846,7 +14362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -12932,7 +14448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13018,7 +14534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13109,7 +14625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13195,7 +14711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13281,7 +14797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13367,7 +14883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13446,7 +14962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13530,7 +15046,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13603,6 +15119,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -13643,7 +15169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13729,7 +15255,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -13745,7 +15271,9 @@ export interface operations {
     updateVillage: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
+                /** @description required: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match": string;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -13765,10 +15293,257 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VillageOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHouseholds: {
+        parameters: {
+            query?: {
+                /** @description 6-digit county code */
+                county?: string | null;
+                /** @description 9-digit township code */
+                township?: string | null;
+                /** @description 12-digit village code */
+                village?: string | null;
+                category?: ("province_poor" | "relatively_poor_dongguan" | "relatively_poor_shaoguan" | "scattered_poor") | null;
+                poverty_status?: ("registered_poor" | "exited" | "returned_to_poverty" | "not_poor") | null;
+                /** @description households with a current member of this capacity */
+                labour_capacity?: ("full" | "partial" | "none") | null;
+                /** @description include households that left the registry */
+                include_left?: boolean;
+                /** @description a current member's name contains this (substring) */
+                name?: string | null;
+                /** @description exactly this household number (户编号) */
+                household_number?: string | null;
+                /** @description a current member's resident identity number, exactly; looked up by its keyed hash, never echoed */
+                id_number?: string | null;
+                /** @description households that exited poverty in this year (脱贫年度) */
+                year?: number | null;
+                /** @description household_number or registered_on, `-` first for descending; default: id */
+                sort?: string | null;
+                /** @description also count the matches over all pages (`total`) */
+                include_total?: boolean;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdPage"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerHousehold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseholdIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdOut"];
                 };
             };
             /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
@@ -13853,211 +15628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listHouseholds: {
-        parameters: {
-            query?: {
-                /** @description 6-digit county code */
-                county?: string | null;
-                /** @description 9-digit township code */
-                township?: string | null;
-                /** @description 12-digit village code */
-                village?: string | null;
-                category?: ("province_poor" | "relatively_poor_dongguan" | "relatively_poor_shaoguan" | "scattered_poor") | null;
-                poverty_status?: ("registered_poor" | "exited" | "returned_to_poverty" | "not_poor") | null;
-                /** @description households with a current member of this capacity */
-                labour_capacity?: ("full" | "partial" | "none") | null;
-                /** @description include households that left the registry */
-                include_left?: boolean;
-                /** @description Items per page */
-                limit?: number;
-                /** @description `next_cursor` of the previous page */
-                cursor?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Page_HouseholdSummary_"];
-                };
-            };
-            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
-            304: {
-                headers: {
-                    ETag: components["headers"]["ETag"];
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    /** @description Bearer realm="fupin" */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    registerHousehold: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["HouseholdIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    Location: components["headers"]["Location"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HouseholdOut"];
-                };
-            };
-            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    /** @description Bearer realm="fupin" */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
-            413: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body's `Content-Type` is not one the operation reads */
-            415: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14146,7 +15717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14162,7 +15733,9 @@ export interface operations {
     correctHousehold: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
+                /** @description required: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match": string;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -14182,6 +15755,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14240,6 +15814,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -14270,7 +15854,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14287,6 +15881,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description optional: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match"?: string | null;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -14306,6 +15902,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14364,6 +15961,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -14394,7 +16001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14411,6 +16018,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description optional: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match"?: string | null;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -14430,6 +16039,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14488,6 +16098,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -14518,7 +16138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14643,7 +16263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14729,7 +16349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14745,7 +16365,9 @@ export interface operations {
     updateMember: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
+                /** @description required: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match": string;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -14765,6 +16387,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14823,6 +16446,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -14853,7 +16486,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -14870,6 +16513,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description optional: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match"?: string | null;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -14889,6 +16534,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14947,6 +16593,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -14977,7 +16633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15058,7 +16714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15144,7 +16800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15235,7 +16891,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15308,6 +16964,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -15348,7 +17014,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15434,7 +17100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15558,7 +17224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15643,7 +17309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15716,6 +17382,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -15756,7 +17432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15766,7 +17442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15833,7 +17509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -15908,6 +17584,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -15948,7 +17634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16027,7 +17713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16220,7 +17906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16299,7 +17985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16372,6 +18058,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -16412,7 +18108,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16498,7 +18194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16622,7 +18318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16713,7 +18409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16814,7 +18510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16915,7 +18611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -16996,7 +18692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17082,7 +18778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17173,7 +18869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17298,7 +18994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17379,7 +19075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17452,6 +19148,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -17492,7 +19198,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17578,7 +19284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17669,7 +19375,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17794,7 +19500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`) */
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17804,7 +19510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17885,7 +19591,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -17958,6 +19664,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -17998,7 +19714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18079,7 +19795,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18152,6 +19868,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -18192,7 +19918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18271,7 +19997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18344,6 +20070,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -18384,7 +20120,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18463,7 +20199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18536,6 +20272,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -18576,7 +20322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18666,7 +20412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18755,7 +20501,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18834,7 +20580,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18915,7 +20661,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -18988,6 +20734,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -19028,7 +20784,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19114,7 +20870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19195,7 +20951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19268,6 +21024,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -19308,7 +21074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19394,7 +21160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19485,7 +21251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19610,7 +21376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19734,7 +21500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19834,7 +21600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -19907,6 +21673,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
             409: {
                 headers: {
@@ -19947,7 +21723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20036,7 +21812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20119,7 +21895,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20203,7 +21979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20282,7 +22058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20374,7 +22150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20469,7 +22245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20553,7 +22329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20642,7 +22418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20731,7 +22507,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20807,7 +22583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20882,7 +22658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -20958,7 +22734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21052,7 +22828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21142,7 +22918,350 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdFileView: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdFile"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    townshipVillagesView: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                /** @description the township's 9-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TownshipVillages"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cityCountiesView: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityCounties"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageLinksView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the village's 12-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VillageLinks"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21232,7 +23351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21302,6 +23421,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No event with this id in any log */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
@@ -21312,7 +23438,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21383,6 +23509,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No log of this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
@@ -21393,7 +23526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21447,7 +23580,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21489,7 +23622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21568,7 +23701,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -21606,6 +23739,16 @@ export interface operations {
             };
             /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
             400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
@@ -21654,7 +23797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A database this request needs cannot be reached now; retry after `Retry-After` seconds */
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

@@ -30,6 +30,9 @@ const en: typeof zh = {
   },
   category: { province_poor: 'Province-designated poor village', relatively_poor_dongguan: 'Relatively poor (Dongguan pairing)', relatively_poor_shaoguan: 'Relatively poor (Shaoguan pairing)', scattered_poor: 'Scattered poor' },
   fundKind: { provincial_special: 'Provincial special fund', dongguan_guidance: 'Dongguan guidance fund', shaoguan_guidance: 'Shaoguan guidance fund', other_assistance: 'Other assistance' },
+  marketLink: { direct_supply_channel: 'Direct-supply channel', showcase_window: 'Showcase window', ecommerce_point: 'E-commerce point', cold_chain_facility: 'Cold-chain facility', order_contract: 'Order contract' },
+  county: { '440203': 'Wujiang', '440204': 'Zhenjiang', '440205': 'Qujiang', '440222': 'Shixing', '440224': 'Renhua', '440229': 'Wengyuan', '440232': 'Ruyuan Yao', '440233': 'Xinfeng', '440281': 'Lechang', '440282': 'Nanxiong' },
+  fundVia: { line: 'named by the line', allocation: 'through its allocation', project: "through its project's funding", entity: "through the entity's funded projects" },
   labour: { full: 'Full', partial: 'Partial', none: 'None' },
   relation: { head: 'Head', spouse: 'Spouse', child: 'Child', parent: 'Parent', grandchild: 'Grandchild', sibling: 'Sibling', other: 'Other' },
   sex: { male: 'Male', female: 'Female' },
@@ -47,6 +50,7 @@ const en: typeof zh = {
     title: 'Household file', members: 'Members', idNumber: 'ID number', birth: 'Born', training: 'Training file (R7)', income: 'Income lines',
     byMonth: 'Income by month (yuan)', lineage: 'Paid from', fund: 'Fund', entity: 'Entity', agreement: 'Agreement', project: 'Project',
     employments: 'Employment', needs: 'Still needs', sessions: 'sessions', days: 'days', skill: 'practical skill', source: 'Source', type: 'Type',
+    sources: 'Income by type and source', via: 'Traced via', entries: 'entries', noFund: 'no fund', post: 'Post', noTraining: 'no training record', address: 'Address', editAddress: 'Correct the address', reason: 'Reason', saved: 'Saved', stale: 'Someone changed this household meanwhile: reload, then edit',
   },
   funds: {
     title: 'Funds', funds: 'Funds', allocations: 'Allocations', projects: 'Projects', distributions: 'Distributions', propose: 'Propose a distribution',

@@ -28,6 +28,9 @@ export default {
   },
   category: { province_poor: '省定贫困村', relatively_poor_dongguan: '相对贫困村（东莞帮扶）', relatively_poor_shaoguan: '相对贫困村（韶关帮扶）', scattered_poor: '分散贫困村' },
   fundKind: { provincial_special: '省级扶贫专项资金', dongguan_guidance: '东莞帮扶引导资金', shaoguan_guidance: '韶关帮扶引导资金', other_assistance: '其他帮扶资金' },
+  marketLink: { direct_supply_channel: '定向直通渠道', showcase_window: '展销窗口', ecommerce_point: '电子商务服务点', cold_chain_facility: '冷链设施', order_contract: '订单合同' },
+  county: { '440203': '武江区', '440204': '浈江区', '440205': '曲江区', '440222': '始兴县', '440224': '仁化县', '440229': '翁源县', '440232': '乳源瑶族自治县', '440233': '新丰县', '440281': '乐昌市', '440282': '南雄市' },
+  fundVia: { line: '收益记录直接列明', allocation: '经资金分配', project: '经项目的资金', entity: '经经营主体的扶持项目' },
   labour: { full: '全劳动力', partial: '半劳动力', none: '无劳动力' },
   relation: { head: '户主', spouse: '配偶', child: '子女', parent: '父母', grandchild: '孙子女', sibling: '兄弟姐妹', other: '其他' },
   sex: { male: '男', female: '女' },
@@ -43,6 +46,7 @@ export default {
     title: '户档案', members: '家庭成员', idNumber: '身份证号', birth: '出生日期', training: '培训档案（R7）', income: '收入明细',
     byMonth: '按月收入（元）', lineage: '资金来源', fund: '资金', entity: '经营主体', agreement: '协议', project: '项目', employments: '就业',
     needs: '尚需', sessions: '次', days: '天', skill: '实用技能', source: '来源', type: '类型',
+    sources: '收入来源（按类型与资金）', via: '追溯', entries: '笔', noFund: '无资金来源', post: '岗位', noTraining: '无培训记录', address: '地址', editAddress: '更正地址', reason: '更正原因', saved: '已保存', stale: '该户已被他人修改，请刷新后再改',
   },
   funds: {
     title: '资金', funds: '资金来源', allocations: '资金分配', projects: '项目', distributions: '收益分配', propose: '申报分配',

@@ -1,7 +1,7 @@
 """The read models' queries: a fixed number of statements per request, the figures of the ledger's own reads.
 
 Village dashboard: the page of households with their head's name (1), their sizes (1), their sums by
-type (1). County overview: ``service.load_place``'s five — the county's facts (1), households (1), sizes
+type (1). County, township and city overviews (``region_villages``): ``service.load_place``'s five — the county's facts (1), households (1), sizes
 (1), sums by village, household and type (1), allocations (1) — however many villages; each village's
 indicators are then judged from its share of those rows by ``service.judge_village``, the function
 behind ``/indicators/villages/{code}``.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from policy.linkage import Span
 from services.ledger import domain, service
 from services.ledger.models import IncomeEntry, LedgerHousehold, LedgerMember, col
-from services.ledger.views.schemas import CountyVillages, VillageHousehold, VillageOverview
+from services.ledger.views.schemas import (
+    CityCounties,
+    CountyOverview,
+    CountyVillages,
+    IndicatorCount,
+    TownshipVillages,
+    VillageHousehold,
+    VillageOverview,
+)
 from shared.auth import Principal
 from shared.paging import Page, PageParams, paginate
+from shared.regions import CITY_CODE
 
 
 def _in_year(start: date, end: date) -> Any:
@@ -82,8 +91,52 @@ async def village_households(*, session: AsyncSession, principal: Principal, cod
 
 async def county_villages(*, session: AsyncSession, principal: Principal, code: str, year: int) -> CountyVillages:
     service._check_place(principal, "county", code)
-    # Five statements, however many villages (service.load_place): the county's facts, households, sizes, income sums, allocations.
-    loaded = await service.load_place(session, "county", code, Span.year(year))
+    return CountyVillages(county_code=code, year=year, villages=await region_villages(session, level="county", code=code, year=year))
+
+
+async def township_villages(*, session: AsyncSession, principal: Principal, code: str, year: int) -> TownshipVillages:
+    service._check_place(principal, "township", code)
+    return TownshipVillages(township_code=code, year=year, villages=await region_villages(session, level="township", code=code, year=year))
+
+
+async def city_counties(*, session: AsyncSession, principal: Principal, year: int) -> CityCounties:
+    """The city's counties, each the sum of its villages (as ``region_villages`` gives them) with its indicators counted by status."""
+    service._check_place(principal, "city", CITY_CODE)
+    villages = await region_villages(session, level="city", code=CITY_CODE, year=year)
+    by_county: dict[str, list[VillageOverview]] = defaultdict(list)
+    for v in villages:
+        by_county[v.village_code[:6]].append(v)
+    counties = []
+    for county, mine in sorted(by_county.items()):
+        by_type = domain.by_type((b, fen) for v in mine for b, fen in v.by_type.items())
+        total = sum(by_type.values())
+        people = sum(v.people for v in mine)
+        counted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for v in mine:
+            for i in v.indicators:
+                counted[i.rule][i.status] += 1
+        counties.append(
+            CountyOverview(
+                county_code=county,
+                villages=len(mine),
+                households=sum(v.households for v in mine),
+                people=people,
+                households_without_income=sum(v.households_without_income for v in mine),
+                by_type=by_type,
+                total_fen=total,
+                per_capita_fen=domain.per_capita(total, people),
+                indicators=[IndicatorCount(rule=rule, **{k: n.get(k, 0) for k in ("met", "not_met", "no_data")}) for rule, n in counted.items()],
+            )
+        )
+    return CityCounties(city_code=CITY_CODE, year=year, counties=counties)
+
+
+async def region_villages(session: AsyncSession, *, level: Literal["township", "county", "city"], code: str, year: int) -> list[VillageOverview]:
+    """Every village of a township, county or the city with its aggregates and indicators.
+
+    Five statements, however many villages (``service.load_place``): the place's facts, households, sizes, income sums, allocations.
+    """
+    loaded = await service.load_place(session, level, code, Span.year(year))
     typed: dict[str, list[tuple[str, int]]] = defaultdict(list)
     per_household: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for village, hid, benefit, amount in loaded.income:
@@ -112,4 +165,4 @@ async def county_villages(*, session: AsyncSession, principal: Principal, code: 
                 indicators=judged.indicators,
             )
         )
-    return CountyVillages(county_code=code, year=year, villages=out)
+    return out
