@@ -10,6 +10,7 @@ from services.funds.assets.schemas import AssetOut
 from services.funds.base import EX_ID, EX_VILLAGE, Public, examples
 from services.funds.distributions.schemas import DistributionOut
 from services.funds.projects.schemas import ProjectOut
+from shared.events.households import PovertyStatus
 
 
 class KnownHouseholdOut(Public):
@@ -19,7 +20,7 @@ class KnownHouseholdOut(Public):
 
     id: str
     village_code: str
-    poverty_status: str
+    poverty_status: PovertyStatus
     left_on: date | None
     takes_poor_portion: bool = Field(description="whether a distribution's poor households' portion reaches it")
 

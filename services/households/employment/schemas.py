@@ -9,6 +9,7 @@ from services.households.fields import (
     Reason,
 )
 from shared.bounds import PolicyDate, StrictInput
+from shared.events.funds import EntityKind
 
 
 class EmploymentIn(EmploymentBase, StrictInput):
@@ -121,3 +122,5 @@ class EntityOut(EntityFields):
     }
 
     """An operating entity as the households service learned it from the funds service's facts."""
+
+    kind: EntityKind  # the table keeps a string; the funds facts it comes from carry one of these

@@ -17,7 +17,7 @@ from services.households.fields import (
 )
 from services.households.registry.models import HouseholdBase, MemberBase, StatusBase
 from shared.bounds import Flag, PersonName, PolicyDate, StrictInput
-from shared.events.households import LabourCapacity
+from shared.events.households import LabourCapacity, PovertyStatus
 from shared.paging import Page
 
 
@@ -252,7 +252,7 @@ class HouseholdSummary(SQLModel):
     id: str
     household_number: str
     village_code: str
-    poverty_status: str
+    poverty_status: PovertyStatus
     registered_on: date
     left_on: date | None
     household_size: int

@@ -8,8 +8,10 @@ from pydantic import BaseModel, Field
 from sqlmodel import SQLModel
 
 from services.training.compliance.models import CertificateBase, ComplianceBase
+from services.training.fields import CourseIndustry, VenueKind
 from shared.bounds import StrictInput
-from shared.events.training import ComplianceStatus
+from shared.events.households import LabourCapacity
+from shared.events.training import ComplianceStatus, CourseCategory
 
 
 class CertificateIn(CertificateBase, StrictInput):
@@ -49,9 +51,9 @@ class AttendedSession(SQLModel):
     session_id: str
     course_id: str
     course_title: str
-    category: str
-    industry: str
-    venue_kind: str
+    category: CourseCategory
+    industry: CourseIndustry
+    venue_kind: VenueKind
     start_date: date
     end_date: date
     days_attended: int
@@ -100,7 +102,7 @@ class TrainingFileOut(BaseModel):
     name: str
     household_id: str
     village_code: str
-    labour_capacity: str
+    labour_capacity: LabourCapacity
     labourer: bool
     year: int
     status: ComplianceStatus

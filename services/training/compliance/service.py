@@ -29,6 +29,7 @@ from services.training.members.models import KnownMember, KnownVillage
 from services.training.sessions.models import Enrolment, TrainingSession
 from services.training.sessions.repository import _days_by_enrolment
 from shared.auth import Principal, can_read, ensure_readable, ensure_writable, visible
+from shared.events.households import LabourCapacity
 from shared.events.training import CertificateIssued, LabourerComplianceChanged
 from shared.ids import new_id
 from shared.outbox import emit
@@ -172,7 +173,7 @@ async def training_file(*, session: AsyncSession, principal: Principal, member_i
         name=member.name,
         household_id=member.household_id,
         village_code=member.village_code,
-        labour_capacity=member.labour_capacity,
+        labour_capacity=cast(LabourCapacity, member.labour_capacity),  # from the households facts, which carry the enum
         labourer=domain.is_labourer(member.labour_capacity),
         year=year,
         status=current.status,

@@ -7,9 +7,10 @@ from datetime import date
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import SQLModel
 
-from services.training.fields import MAX_MEMBERS_PER_CALL, Ref
+from services.training.fields import MAX_MEMBERS_PER_CALL, CourseIndustry, Ref
 from services.training.sessions.models import SessionBase
 from shared.bounds import PolicyDate, StrictInput
+from shared.events.training import CourseCategory
 from shared.regions import division_code_problem
 
 
@@ -66,8 +67,8 @@ class SessionOut(SessionBase):
 
     id: str
     course_title: str
-    category: str
-    industry: str
+    category: CourseCategory
+    industry: CourseIndustry
     days: int
     completed_on: date | None
     enrolled: int
