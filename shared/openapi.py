@@ -13,7 +13,9 @@
   service's name only where two services share a name (``ledgerListIndicators``);
 - component names are unique and short (FastAPI's ``services__funds__schemas__EntityOut`` becomes
   ``FundsEntityOut``; a form body ``Body_import_households_…`` becomes ``ImportHouseholdsBody``);
-- every operation has a summary (the route's, else its docstring's first line, else its name).
+- every operation has a summary (the route's, else its docstring's first line, else its name);
+- output examples carry their ``null`` fields (FastAPI drops ``None`` from the document: ``complete_examples``
+  puts them back), and an example a subclass inherited without one of its required fields is dropped.
 """
 
 from __future__ import annotations
@@ -346,7 +348,34 @@ def complete_examples(schemas: dict[str, Any]) -> list[str]:
     return completed
 
 
+def drop_incomplete_examples(schemas: dict[str, Any]) -> list[str]:
+    """Drop the examples that lack a required, non-null property of their schema; the names of the schemas concerned.
+
+    Pydantic hands a model's ``json_schema_extra`` examples down to its subclasses, so a subclass that
+    adds a required field (``SecretCreated`` adds ``secret`` to ``SecretOut``) would show its parent's
+    example as its own, one that fails its schema. No example is better than a wrong one; a model that
+    wants one declares its own.
+    """
+    dropped = []
+    for name, schema in schemas.items():
+        examples = schema.get("examples")
+        if not examples:
+            continue
+        properties = schema.get("properties", {})
+        required = [p for p in schema.get("required", ()) if not _admits_null(properties.get(p, {}))]
+        kept = [e for e in examples if not isinstance(e, dict) or all(p in e for p in required)]
+        if len(kept) != len(examples):
+            dropped.append(name)
+            if kept:
+                schema["examples"] = kept
+            else:
+                schema.pop("examples")
+    return dropped
+
+
 def describe(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
+    # Paths are absolute from the server's root (each service under its prefix): the document's own server.
+    openapi.setdefault("servers", [{"url": "/", "description": "the server that serves this document"}])
     components = openapi.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
@@ -369,6 +398,8 @@ def describe(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
         operation["operationId"] = ids[(path, method)]
         operation["summary"] = _summary(route)
         operation["description"] = _description(method, route, operation)
+        if not needs_principal(route):
+            operation["security"] = []  # public (labels, probes, the development token): no bearer token
         body_ref = operation.get("requestBody", {}).get("content", {})
         for media in body_ref.values():
             ref = media.get("schema", {}).get("$ref", "")
@@ -405,6 +436,7 @@ def describe(app: FastAPI, openapi: dict[str, Any]) -> dict[str, Any]:
         openapi["paths"][path][method]["responses"] = responses_sorted
     rename_schemas(openapi, renames)
     complete_examples(schemas)
+    drop_incomplete_examples(schemas)
     return openapi
 
 

@@ -185,19 +185,61 @@ def _schema_of(failure: str) -> str:
     return failure.split(" ", 1)[0].split("/")[3].split(".")[0]
 
 
-# Examples wrong in the model that defines them, for their owners to fix (issue #13).
-KNOWN_BAD_EXAMPLES = {
-    # services/market/schemas.py: SecretCreated inherits SecretOut's example, which has no `secret`.
-    "SecretCreated": "example has no `secret`",
-}
+# Examples wrong in the model that defines them, for their owners to fix (issue #13): none left.
+KNOWN_BAD_EXAMPLES: dict[str, str] = {}
+
+
+def test_an_example_inherited_without_a_required_field_is_dropped_and_nulls_are_filled():
+    from shared.openapi import complete_examples, drop_incomplete_examples
+
+    schemas = {
+        "Out": {
+            "properties": {"id": {"type": "string"}, "gone": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+            "required": ["id", "gone"],
+            "examples": [{"id": "1"}],
+        },
+        "Created": {
+            "properties": {"id": {"type": "string"}, "secret": {"type": "string"}},
+            "required": ["id", "secret"],
+            "examples": [{"id": "1"}, {"id": "2", "secret": "s"}],
+        },
+        "Bare": {"properties": {"id": {"type": "string"}}, "required": ["id"], "examples": [{}]},
+    }
+    assert complete_examples(schemas) == ["Out"] and schemas["Out"]["examples"] == [{"id": "1", "gone": None}]
+    assert drop_incomplete_examples(schemas) == ["Created", "Bare"]
+    assert schemas["Created"]["examples"] == [{"id": "2", "secret": "s"}] and "examples" not in schemas["Bare"]
+
+
+def _console_deps() -> Path:
+    console = ROOT / "console"
+    if shutil.which("node") is None:
+        pytest.fail("Node.js is needed for the console's tools (openapi-typescript, Redocly)")
+    if not (console / "node_modules" / ".bin" / "redocly").exists() or not (console / "node_modules" / ".bin" / "openapi-typescript").exists():
+        subprocess.run(["bash", str(ROOT / "deploy" / "console.sh"), "deps"], check=True, timeout=900)
+    return console
+
+
+def test_redocly_lint_reports_no_errors_and_no_invalid_examples(spec):
+    """Redocly CLI (pinned in console/package.json) with its recommended rules, invalid examples as errors (console/redocly.yaml)."""
+    console = _console_deps()
+    with tempfile.TemporaryDirectory() as tmp:
+        document = Path(tmp) / "openapi.json"
+        document.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        r = subprocess.run(
+            ["npx", "--no-install", "redocly", "lint", str(document), "--config", str(console / "redocly.yaml"), "--format=json"],
+            cwd=console,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    report = json.loads(r.stdout[r.stdout.index("{") :])
+    errors = [f"{p['ruleId']}: {p['message']} at {p['location'][0]['pointer']}" for p in report["problems"] if p["severity"] == "error"]
+    assert report["totals"]["errors"] == 0 and not errors, "\n".join(errors[:20])
+    assert not [p for p in report["problems"] if "example" in p["ruleId"]], "an example fails its schema"
 
 
 def test_typescript_client_generated_by_openapi_typescript_reads_problem_code_without_casts(spec):
-    console = ROOT / "console"
-    if shutil.which("node") is None:
-        pytest.fail("Node.js is needed to generate the TypeScript client")
-    if not (console / "node_modules" / ".bin" / "openapi-typescript").exists():
-        subprocess.run(["bash", str(ROOT / "deploy" / "console.sh"), "deps"], check=True, timeout=900)
+    console = _console_deps()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         (out / "openapi.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
