@@ -106,5 +106,17 @@ def test_console_in_chromium_sign_in_village_income_maker_checker_r9_scope_and_i
     print(result.stdout[-20000:])
     print(result.stderr[-5000:], file=sys.stderr)
     assert result.returncode == 0, "browser scenarios failed:\n" + result.stdout[-6000:] + result.stderr[-3000:]
-    for screen in ("signin", "overview", "overview-city", "village", "household", "funds", "funds-r9", "village-cadre-mobile", "village-cadre-refused", "import", "audit"):
+    for screen in (
+        "signin",
+        "overview",
+        "overview-city",
+        "village",
+        "household",
+        "funds",
+        "funds-r9",
+        "village-cadre-mobile",
+        "village-cadre-refused",
+        "import",
+        "audit",
+    ):
         assert (shots / f"{screen}.png").stat().st_size > 5_000, screen

@@ -2212,6 +2212,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/v1/indicators/villages/{code}/evidence/{rule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village indicator's evidence, typed and paged
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["villageIndicatorEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/indicators/townships/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The policy's indicators for a township: the villages meeting each rule and not
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["townshipIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ledger/v1/indicators/counties/{code}": {
         parameters: {
             query?: never;
@@ -2220,10 +2260,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The policy's indicators for a county
+         * The policy's indicators for a county: the villages meeting each rule and not
          * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
          */
         get: operations["countyIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/indicators/cities/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The policy's indicators for the city: the villages (R1: the counties) meeting each rule and not
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["cityIndicators"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3665,10 +3725,22 @@ export interface components {
          *           "indicators": [
          *             {
          *               "evidence": [
-         *                 "0192f0a4-7c3e-7000-8000-000000000031"
+         *                 "0192f0a4-7c3e-7000-8000-000000000001"
          *               ],
+         *               "evidence_items": {
+         *                 "count": 1,
+         *                 "items": [
+         *                   {
+         *                     "href": "/funds/v1/entities/0192f0a4-7c3e-7000-8000-000000000001",
+         *                     "id": "0192f0a4-7c3e-7000-8000-000000000001",
+         *                     "kind": "entity",
+         *                     "label": "乳源瑶族自治县必背茶叶专业合作社"
+         *                   }
+         *                 ]
+         *               },
          *               "numbers": {
-         *                 "entities": 1
+         *                 "entities": 1,
+         *                 "joint_stock_or_cooperative": 1
          *               },
          *               "rule": "R5",
          *               "status": "met"
@@ -4527,6 +4599,47 @@ export interface components {
              * @description the villages it works in, replacing the list
              */
             village_codes?: string[] | null;
+        };
+        /**
+         * EvidenceItem
+         * @description One thing an indicator's answer rests on, and where the public API shows it.
+         */
+        EvidenceItem: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "event" | "household" | "member" | "village" | "project" | "entity" | "allocation" | "distribution" | "asset" | "lease_back" | "land_transfer" | "loan" | "subsidy" | "employment" | "session" | "training_file" | "channel" | "window" | "ecommerce_point" | "cold_chain_facility" | "order_contract" | "course";
+            /** Id */
+            id: string;
+            /**
+             * Label
+             * @description its name, number or period as the facts give it
+             */
+            label?: string | null;
+            /**
+             * Href
+             * @description a URL of the public API that resolves it (an event: its inclusion proof in the log)
+             */
+            href: string;
+        };
+        /** EvidencePage */
+        EvidencePage: {
+            /**
+             * Items
+             * @description the first page, in (kind, id) order
+             */
+            items: components["schemas"]["EvidenceItem"][];
+            /**
+             * Next Cursor
+             * @description for GET /ledger/v1/indicators/villages/{code}/evidence/{rule}?cursor=
+             */
+            next_cursor?: string | null;
+            /**
+             * Count
+             * @description all the evidence there is
+             */
+            count: number;
         };
         /** FileEmployment */
         FileEmployment: {
@@ -5738,8 +5851,19 @@ export interface components {
          *       "indicators": [
          *         {
          *           "evidence": [
-         *             "0192f0a4-7c3e-7000-8000-000000000031"
+         *             "0192f0a4-7c3e-7000-8000-000000000001"
          *           ],
+         *           "evidence_items": {
+         *             "count": 1,
+         *             "items": [
+         *               {
+         *                 "href": "/funds/v1/entities/0192f0a4-7c3e-7000-8000-000000000001",
+         *                 "id": "0192f0a4-7c3e-7000-8000-000000000001",
+         *                 "kind": "entity",
+         *                 "label": "乳源瑶族自治县必背茶叶专业合作社"
+         *               }
+         *             ]
+         *           },
          *           "numbers": {
          *             "entities": 1,
          *             "joint_stock_or_cooperative": 1
@@ -5749,6 +5873,10 @@ export interface components {
          *         },
          *         {
          *           "evidence": [],
+         *           "evidence_items": {
+         *             "count": 0,
+         *             "items": []
+         *           },
          *           "note": "waiting for direct_supply_channel_opened from its producer",
          *           "numbers": {},
          *           "rule": "R18",
@@ -5764,11 +5892,16 @@ export interface components {
              * Level
              * @enum {string}
              */
-            level: "village" | "county";
+            level: "village" | "township" | "county" | "city";
             /** Code */
             code: string;
             /** Year */
             year: number;
+            /**
+             * As Of
+             * @description the last day judged, when not the year's end (the span runs from 1 January)
+             */
+            as_of?: string | null;
             /** Categories */
             categories: string[];
             /** Indicators */
@@ -6798,6 +6931,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[EvidenceItem] */
+        Page_EvidenceItem_: {
+            /** Items */
+            items: components["schemas"]["EvidenceItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[FillOut] */
         Page_FillOut_: {
             /** Items */
@@ -7112,6 +7252,38 @@ export interface components {
             /** Vouchers */
             vouchers: components["schemas"]["VoucherIn"][];
         };
+        /** PlaceRef */
+        PlaceRef: {
+            /** Code */
+            code: string;
+            /** Name */
+            name?: string | null;
+        };
+        /**
+         * PlaceTally
+         * @description A rule at a township, county or the city: the villages (R1: the counties) meeting it and those not.
+         */
+        PlaceTally: {
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "village" | "county";
+            /** Met */
+            met: components["schemas"]["PlaceRef"][];
+            /** Not Met */
+            not_met: components["schemas"]["PlaceRef"][];
+            /**
+             * No Data
+             * @description places where the rule cannot be judged (nothing reported, or not applicable)
+             */
+            no_data: components["schemas"]["PlaceRef"][];
+            /**
+             * Met Share Bp
+             * @description met ÷ (met + not_met), basis points rounded down
+             */
+            met_share_bp: number;
+        };
         /**
          * ProjectIn
          * @example {
@@ -7415,16 +7587,7 @@ export interface components {
          * @enum {string}
          */
         Role: "city_admin" | "county_officer" | "township_officer" | "village_cadre" | "entity_operator" | "trainer" | "auditor";
-        /**
-         * SecretCreated
-         * @example {
-         *       "created_at": "2026-03-01T08:00:00Z",
-         *       "id": "0192f0a4-7c3e-7000-8000-00000000s001",
-         *       "masked": "whsec_…x5Q=",
-         *       "partner": "jd",
-         *       "revoked_at": null
-         *     }
-         */
+        /** SecretCreated */
         SecretCreated: {
             /** Id */
             id: string;
@@ -8619,15 +8782,19 @@ export interface components {
             status: "met" | "not_met" | "no_data";
             /**
              * Evidence
-             * @description event ids (or household / member / entity ids) behind the answer
+             * @description the ids of evidence_items' first page (kept for older clients)
              */
             evidence: string[];
+            /** @description typed evidence, paged; empty above village level (see places) */
+            evidence_items: components["schemas"]["EvidencePage"];
             /** Numbers */
             numbers?: {
                 [key: string]: number;
             };
             /** Note */
             note?: string | null;
+            /** @description above village level: which villages (R1: counties) meet the rule and which do not */
+            places?: components["schemas"]["PlaceTally"] | null;
         };
         /** MarketIndicatorOut */
         MarketIndicatorOut: {
@@ -22344,9 +22511,199 @@ export interface operations {
     };
     villageIndicators: {
         parameters: {
-            query: {
-                /** @description a calendar year, 2014 … 2060 */
-                year: number;
+            query?: {
+                /** @description the calendar year judged (or give as_of) */
+                year?: number | null;
+                /** @description judge 1 January of its year to this day, by the facts' own dates */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageIndicatorEvidence: {
+        parameters: {
+            query?: {
+                /** @description the calendar year judged (or give as_of) */
+                year?: number | null;
+                /** @description judge 1 January of its year to this day, by the facts' own dates */
+                as_of?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+                /** @description a rule id (R4) or the indicator's name */
+                rule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EvidenceItem_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    townshipIndicators: {
+        parameters: {
+            query?: {
+                /** @description the calendar year judged (or give as_of) */
+                year?: number | null;
+                /** @description judge 1 January of its year to this day, by the facts' own dates */
+                as_of?: string | null;
             };
             header?: never;
             path: {
@@ -22433,9 +22790,102 @@ export interface operations {
     };
     countyIndicators: {
         parameters: {
-            query: {
-                /** @description a calendar year, 2014 … 2060 */
-                year: number;
+            query?: {
+                /** @description the calendar year judged (or give as_of) */
+                year?: number | null;
+                /** @description judge 1 January of its year to this day, by the facts' own dates */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cityIndicators: {
+        parameters: {
+            query?: {
+                /** @description the calendar year judged (or give as_of) */
+                year?: number | null;
+                /** @description judge 1 January of its year to this day, by the facts' own dates */
+                as_of?: string | null;
             };
             header?: never;
             path: {
