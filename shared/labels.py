@@ -90,6 +90,17 @@ LABELS: dict[str, dict[str, Label]] = {
         "ecommerce": ("电子商务", "E-commerce"),
         "photovoltaic": ("光伏", "Photovoltaic"),
     },
+    # who ordered through a partner platform (§6.1)
+    "buyer_kind": {
+        "consumer": ("个人消费者", "Consumer"),
+        "enterprise": ("企业", "Enterprise"),
+        "school_canteen": ("学校食堂", "School canteen"),
+        "institution_canteen": ("机关单位食堂", "Institution canteen"),
+        "restaurant_hotel": ("餐馆酒店", "Restaurant or hotel"),
+        "distributor": ("经销商", "Distributor"),
+        "wholesale_market": ("批发市场", "Wholesale market"),
+        "government": ("政府机关", "Government body"),
+    },
     "form": {"physical": ("实体展销窗口", "Physical showcase"), "online": ("网上展销窗口", "Online showcase")},
     "format": {"csv": ("CSV 文件", "CSV file"), "xlsx": ("Excel 文件（xlsx）", "Excel file (xlsx)")},
     "fund_via": {

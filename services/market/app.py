@@ -6,10 +6,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.market.api import public_router, router
+from services.market.api import routers
 from services.market.consumers import SUBSCRIPTION
-from services.market.models import Base
-from services.market.partners import seed_partners
+from services.market.models import metadata
+from services.market.partners.service import seed_partners
 from shared.service import ServiceContext, ServiceSpec, build_app
 from shared.settings import FupinSettings
 
@@ -27,8 +27,8 @@ async def on_startup(ctx: ServiceContext) -> None:
 
 SPEC = ServiceSpec(
     name="market",
-    routers=[public_router, router],
-    metadata=Base.metadata,
+    routers=routers,
+    metadata=metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[SUBSCRIPTION],
     on_startup=on_startup,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.market.models import KnownEntity, KnownHousehold, KnownVillage
+from services.market.known import KnownEntity, KnownHousehold, KnownVillage
 from shared.bus import Delivered, Subscription
 from shared.events.funds import EntityRegistered, EntityUpdated
 from shared.events.households import HouseholdLeftRegistry, HouseholdRegistered, HouseholdStatusChanged, VillageRegistered, VillageUpdated

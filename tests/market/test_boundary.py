@@ -281,7 +281,7 @@ async def test_partner_webhook_payload_out_of_bounds_is_422_naming_the_field_and
 
 async def test_the_documented_partner_payload_is_still_accepted(platform):
     """docs/webhooks.md's example, both lines, at the bounds' edges (3 decimals, the top unit price)."""
-    from services.market.schemas import WEBHOOK_EXAMPLE
+    from services.market.orders.schemas import WEBHOOK_EXAMPLE
 
     code = await make_village(platform)
     partner, secret = await make_partner(platform)

@@ -1,22 +1,22 @@
-"""Partner platforms (§6.1): the registry, their webhook secrets (several active, for rotation), the on/off switch."""
+"""Use cases of partner platforms: keyword-only functions over a session; they flush and emit, never commit."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.market.models import Partner, PartnerSecret, col
-from services.market.schemas import PartnerIn, PartnerOut, PartnerPatch, SecretCreated, SecretOut
-from services.market.settings import get_market_settings
-from services.market.signing import new_secret, secret_key
+from services.market.base import col
+from services.market.partners import repository
+from services.market.partners.cache import PartnerCache
+from services.market.partners.models import Partner, PartnerSecret
+from services.market.partners.schemas import PartnerIn, PartnerOut, PartnerPatch, SecretCreated, SecretOut
+from services.market.signing import new_secret
 from shared.auth import Principal
 from shared.db import utcnow
 from shared.events.market import PartnerRegistered
 from shared.ids import new_id
 from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
 from shared.pii import PiiVault
 from shared.problems import Conflict, NotFound
 from shared.regions import INDUSTRIES
@@ -33,62 +33,6 @@ SEED_PARTNERS: dict[str, str] = {
     "china_post": "中国邮政",
 }
 
-CACHE_KEY = "market.partner_cache"
-
-
-@dataclass(frozen=True)
-class PartnerAuth:
-    """What the webhook path needs of a partner, with its secrets decrypted to HMAC keys."""
-
-    code: str
-    enabled: bool
-    allowed_products: frozenset[str]
-    keys: tuple[bytes, ...]
-
-
-class PartnerCache:
-    """Per-process cache of decrypted partner secrets, so a webhook costs no decryption and no query."""
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._entries: dict[str, tuple[float, PartnerAuth | None]] = {}
-
-    def invalidate(self, code: str | None = None) -> None:
-        if code is None:
-            self._entries.clear()
-        else:
-            self._entries.pop(code, None)
-
-    async def get(self, session: AsyncSession, vault: PiiVault, code: str) -> PartnerAuth | None:
-        now = time.monotonic()
-        hit = self._entries.get(code)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        partner = await session.get(Partner, code)
-        auth = None
-        if partner is not None:
-            rows = (
-                await session.execute(
-                    select(col(PartnerSecret.secret_cipher)).where(col(PartnerSecret.partner) == code, col(PartnerSecret.revoked_at).is_(None))
-                )
-            ).scalars()
-            auth = PartnerAuth(
-                code=code,
-                enabled=partner.enabled,
-                allowed_products=frozenset(partner.allowed_products or ()),
-                keys=tuple(secret_key(vault.decrypt(c)) for c in rows),
-            )
-        self._entries[code] = (now + self.ttl, auth)
-        return auth
-
-
-def cache_of(extras: dict[str, object]) -> PartnerCache:
-    cache = extras.get(CACHE_KEY)
-    if not isinstance(cache, PartnerCache):
-        cache = PartnerCache(get_market_settings().partner_cache_seconds)
-        extras[CACHE_KEY] = cache
-    return cache
-
 
 async def seed_partners(session: AsyncSession) -> int:
     """Register the eight §6.1 platforms that are missing; idempotent."""
@@ -104,20 +48,19 @@ async def seed_partners(session: AsyncSession) -> int:
     return added
 
 
-async def _active_count(session: AsyncSession, code: str) -> int:
-    return int(
-        (
-            await session.execute(
-                select(func.count()).select_from(PartnerSecret).where(col(PartnerSecret.partner) == code, col(PartnerSecret.revoked_at).is_(None))
-            )
-        ).scalar_one()
-    )
+def _out(partner: Partner, active: dict[str, int]) -> PartnerOut:
+    return PartnerOut.model_validate(partner.model_dump() | {"active_secrets": active.get(partner.code, 0)})
 
 
-async def partner_out(session: AsyncSession, p: Partner) -> PartnerOut:
-    return PartnerOut(
-        code=p.code, name=p.name, enabled=p.enabled, allowed_products=list(p.allowed_products or []), active_secrets=await _active_count(session, p.code)
-    )
+async def partner_out(session: AsyncSession, partner: Partner) -> PartnerOut:
+    return _out(partner, await repository.active_secrets(session, [partner.code]))
+
+
+async def list_partners(*, session: AsyncSession, page: PageParams) -> Page[PartnerOut]:
+    """A page of partners in two statements: the page, and its active secrets counted together."""
+    rows = await paginate(session, repository.partners(), key=col(Partner.code), params=page, to_item=lambda p: p)
+    active = await repository.active_secrets(session, [p.code for p in rows.items])
+    return Page[PartnerOut](items=[_out(p, active) for p in rows.items], next_cursor=rows.next_cursor)
 
 
 async def get_partner(*, session: AsyncSession, code: str) -> Partner:
@@ -125,6 +68,10 @@ async def get_partner(*, session: AsyncSession, code: str) -> Partner:
     if partner is None:
         raise NotFound("合作平台不存在", detail_en=f"partner {code} not found")
     return partner
+
+
+async def read_partner(*, session: AsyncSession, code: str) -> PartnerOut:
+    return await partner_out(session, await get_partner(session=session, code=code))
 
 
 async def register_partner(*, session: AsyncSession, cache: PartnerCache, data: PartnerIn) -> PartnerOut:
@@ -149,12 +96,9 @@ async def update_partner(*, session: AsyncSession, cache: PartnerCache, code: st
     return await partner_out(session, partner)
 
 
-def _masked(hint: str) -> str:
-    return f"whsec_…{hint}"
-
-
-def secret_out(s: PartnerSecret) -> SecretOut:
-    return SecretOut(id=s.id, partner=s.partner, masked=_masked(s.hint), created_at=s.created_at, revoked_at=s.revoked_at)
+async def list_secrets(*, session: AsyncSession, code: str, page: PageParams) -> Page[SecretOut]:
+    await get_partner(session=session, code=code)
+    return await paginate(session, repository.secrets_of(code), key=col(PartnerSecret.id), params=page, to_item=SecretOut.model_validate)
 
 
 async def add_secret(*, session: AsyncSession, principal: Principal, vault: PiiVault, cache: PartnerCache, code: str) -> SecretCreated:
@@ -165,7 +109,7 @@ async def add_secret(*, session: AsyncSession, principal: Principal, vault: PiiV
     session.add(row)
     await session.flush()
     cache.invalidate(code)
-    return SecretCreated(**secret_out(row).model_dump(), secret=secret)
+    return SecretCreated(**SecretOut.model_validate(row).model_dump(), secret=secret)
 
 
 async def revoke_secret(*, session: AsyncSession, cache: PartnerCache, code: str, secret_id: str) -> SecretOut:
@@ -176,4 +120,4 @@ async def revoke_secret(*, session: AsyncSession, cache: PartnerCache, code: str
         row.revoked_at = utcnow()
         await session.flush()
     cache.invalidate(code)
-    return secret_out(row)
+    return SecretOut.model_validate(row)

@@ -25,9 +25,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.market import domain
-from services.market.models import KnownEntity, KnownVillage, PartnerOrder, PartnerOrderLine, WebhookMessage, col, table_of
-from services.market.partners import PartnerAuth, cache_of
-from services.market.schemas import WebhookOrder, WebhookPayload
+from services.market.base import col, table_of
+from services.market.known import KnownEntity, KnownVillage
+from services.market.orders.models import PartnerOrder, PartnerOrderLine, WebhookMessage
+from services.market.orders.schemas import WebhookOrder, WebhookPayload
+from services.market.partners.cache import PartnerAuth, cache_of
 from services.market.settings import get_market_settings
 from services.market.signing import SignatureError, check_timestamp, parse_timestamp, verify
 from shared.auth import Principal

@@ -1,0 +1,1 @@
+"""Partner orders: received by signed webhook, read in scope, filled from households' contracted deliveries."""
