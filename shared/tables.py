@@ -19,14 +19,23 @@ from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN
 from shared.db import UTCDateTime, utcnow
 
 
-def column(sa_type: Any, default: Any = PydanticUndefined, **kwargs: Any) -> Any:
+def column(sa_type: Any, default: Any = PydanticUndefined, *, bound: Any = None, **kwargs: Any) -> Any:
     """``sqlmodel.Field`` for a column whose bounds (and description) come from the field's annotated type.
 
     SQLModel's ``Field`` sets ``description=None`` explicitly, which would blank the description a
-    bounded type from ``shared.bounds`` carries; here it is left unset unless given.
+    bounded type from ``shared.bounds`` carries; here it is left unset unless given. ``bound`` (the
+    field's alias, e.g. ``PaymentFen``) puts that alias's description on the field itself, where an
+    optional field (``PaymentFen | None``) would otherwise keep it inside the union.
     """
-    kwargs.setdefault("description", PydanticUndefined)
+    if kwargs.get("description") is None:
+        kwargs["description"] = description_of(bound) if bound is not None else PydanticUndefined
     return Field(default, sa_type=sa_type, **kwargs)
+
+
+def description_of(alias: Any) -> str | None:
+    """The description an annotated bound (``PaymentFen``, ``Name``…) carries, the last one given."""
+    described = [m.description for m in getattr(alias, "__metadata__", ()) if getattr(m, "description", None)]
+    return described[-1] if described else None
 
 
 def pk() -> Any:
@@ -34,9 +43,9 @@ def pk() -> Any:
     return Field(sa_type=String(36), primary_key=True)
 
 
-def created() -> Any:
-    """A creation time, set when the row is made (and by the column default for bulk inserts)."""
-    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow})
+def created(*, column_default: bool = True) -> Any:
+    """A creation time, set when the row is made (and, with ``column_default``, by the column default for bulk inserts)."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"default": utcnow} if column_default else {})
 
 
 def shared_fields(data: BaseModel, base: type[SQLModel], *, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -19,10 +19,11 @@ from pydantic import AfterValidator, Strict
 from pydantic import Field as PydanticField
 from sqlalchemy import BigInteger, CheckConstraint, MetaData, String
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import SQLModel
 
+from shared import tables
 from shared.bounds import MAX_FUND_FEN, MAX_PAYMENT_FEN, Name, clean_text
-from shared.db import NAMING, UTCDateTime, utcnow
+from shared.db import NAMING
 from shared.outbox import define_infrastructure_tables
 from shared.regions import division_code_problem
 
@@ -63,47 +64,40 @@ def basis_points(column: str, *, nullable: bool = False) -> CheckConstraint:
     return between(column, 0, 10_000, nullable=nullable)
 
 
-def described(alias: Any, kw: dict[str, Any]) -> dict[str, Any]:
-    """SQLModel's ``Field`` sets a description (None) of its own, which would hide the alias's: carry it over."""
-    if alias is not None and kw.get("description") is None:
-        described = [m.description for m in getattr(alias, "__metadata__", ()) if getattr(m, "description", None)]
-        kw["description"] = described[-1] if described else None
-    return kw
-
-
 def key() -> Any:
     """A primary key column: an id of 36 characters (UUIDv7)."""
-    return Field(primary_key=True, max_length=36)
+    return tables.pk()
 
 
 def ref(*, index: bool = False, foreign_key: str | None = None, default: Any = ..., api: bool = True, **kw: Any) -> Any:
     """A column holding another object's id (36 characters), nullable when it defaults to None."""
     if foreign_key is not None:
         kw["foreign_key"] = foreign_key
-    return Field(default, max_length=36, index=index, **described(Id if api else None, kw))
+    return tables.column(String(36), default, max_length=36, index=index, bound=Id if api else None, **kw)
 
 
 def code(length: int = 12, *, index: bool = False, default: Any = ..., **kw: Any) -> Any:
     """A division code column: a village (12 digits) or a county (6)."""
-    return Field(default, sa_type=String(length), index=index, **described(Code, kw))
+    return tables.column(String(length), default, index=index, bound=Code, **kw)
 
 
 def fen(default: Any = ..., *, of: Any = None, **kw: Any) -> Any:
     """An amount of fen: a BIGINT column, bounded by ``of`` (``PaymentFen``, ``FundFen``…) on the API."""
-    return Field(default, sa_type=BigInteger, **described(of, kw))
+    return tables.column(BigInteger, default, bound=of, **kw)
 
 
 def name_column(alias: Any = Name, length: int = 200) -> Any:
-    return Field(sa_type=String(length), **described(alias, {}))
+    return tables.column(String(length), bound=alias)
 
 
 def literal(length: int, default: Any = ..., **kw: Any) -> Any:
     """A ``Literal`` of the contracts stored as a string column (SQLModel does not map ``Literal`` itself)."""
-    return Field(default, sa_type=String(length), **kw)
+    return tables.column(String(length), default, **kw)
 
 
 def created() -> Any:
-    return Field(default_factory=utcnow, sa_type=UTCDateTime())
+    """The creation time of a funds row: set when the row is made; the funds tables have no column default (as migrated)."""
+    return tables.created(column_default=False)
 
 
 # ---- the API side: answers, examples, division code checks -------------------------------------

@@ -5,16 +5,17 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Text
 from sqlmodel import Field, SQLModel
 
-from services.funds.base import FundsTable, Id, basis_points, between, code, described, fen, fund_fen, key, literal, name_column, payment_fen, ref
+from services.funds.base import FundsTable, Id, basis_points, between, code, fen, fund_fen, key, literal, name_column, payment_fen, ref
 from shared.bounds import BasisPoints, FundFen, Name, Note, PaymentFenOrZero, PolicyDate, PositiveCount
 from shared.events.funds import LoanUse
+from shared.tables import description_of
 
 
 class LoanBase(SQLModel):
     household_id: Id = ref(index=True)
     bank: Name = name_column()
     principal_fen: FundFen = fen(of=FundFen)
-    term_months: PositiveCount = Field(le=120, description=described(PositiveCount, {})["description"])
+    term_months: PositiveCount = Field(le=120, description=description_of(PositiveCount))
     annual_rate_bp: BasisPoints
     interest_subsidy_bp: BasisPoints = 0
     granted_on: PolicyDate
