@@ -25,9 +25,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from shared.auth import CurrentPrincipal, Principal, can_read
+from shared.context import ContextDep, SessionDep
 from shared.paging import decode_cursor, encode_cursor
 from shared.problems import InvalidInput
-from shared.service import ContextDep, SessionDep, service_router
+from shared.routing import service_router
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

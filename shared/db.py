@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, event, make_url
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import MetaData, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from shared.outbox import define_infrastructure_tables
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored and returned as aware UTC, on SQLite as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# The column types and the naming convention live in ``shared.sqltypes``, below the outbox whose tables use
+# them; they are re-exported here, where the services have always imported them from.
+from shared.sqltypes import NAMING as NAMING
+from shared.sqltypes import JSONType as JSONType
+from shared.sqltypes import UTCDateTime as UTCDateTime
+from shared.sqltypes import utcnow as utcnow
 
 
 def make_base(service: str) -> type[DeclarativeBase]:
     """A declarative base with its own MetaData: each service owns its tables and migrations."""
-    from shared.outbox import define_infrastructure_tables
-
     service_metadata = MetaData(naming_convention=NAMING, info={"service": service})
     define_infrastructure_tables(service_metadata)
 

@@ -21,7 +21,7 @@ from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 if TYPE_CHECKING:
-    from shared.service import ServiceSpec
+    from shared.context import ServiceSpec
 
 # What every service's migrations share: Alembic's env.py and the template of a new revision.
 ENV = Path(__file__).parent / "migration_env"

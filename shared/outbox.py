@@ -20,11 +20,11 @@ from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, Strin
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared import merkle
-from shared.db import UTCDateTime, utcnow
 from shared.events.contracts import EventData
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal
 from shared.identity import SYSTEM, Principal
 from shared.ids import new_id
+from shared.sqltypes import UTCDateTime, utcnow
 from shared.tracing import current_traceparent
 
 PENDING_KEY = "fupin_pending_events"

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
 from shared.bounds import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN
-from shared.db import UTCDateTime, utcnow
+from shared.sqltypes import UTCDateTime, utcnow
 
 
 def column(sa_type: Any, default: Any = PydanticUndefined, *, bound: Any = None, **kwargs: Any) -> Any:
