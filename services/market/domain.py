@@ -110,43 +110,10 @@ def check_settlement_within_payment_ceiling(amount_fen: int, *, field: str = "qu
         )
 
 
-def check_r12_floor_price(floor_price_fen: int, *, field: str = "floor_price_fen") -> None:
-    """R12: an order contract states a guaranteed floor price (保底价) above zero."""
-    if floor_price_fen <= 0:
-        raise RuleViolation(
-            "R12",
-            "订单合同须约定大于零的保底收购价",
-            detail_en="an order contract must guarantee a floor price above zero",
-            field=field,
-            floor_price_fen=floor_price_fen,
-        )
+def check_floor_price_plausible(floor_price_fen: int, *, field: str = "floor_price_fen") -> None:
+    """A floor price within the bound every unit price has (R12 itself is ``policy.market.r12_order_farming``)."""
     if floor_price_fen > MAX_UNIT_PRICE_FEN:
         raise InvalidInput("保底价过高", detail_en="floor price is implausibly high", field=field)
-
-
-def check_r12_delivery_within_contract(
-    *, delivered_on: date, starts_on: date, ends_on: date, delivered_milli: int, quantity_milli: int, contracted_milli: int
-) -> None:
-    """R12: a delivery is bought under the contract only within its term and its contracted quantity."""
-    if not starts_on <= delivered_on <= ends_on:
-        raise RuleViolation(
-            "R12",
-            "交付日期不在订单合同期限内",
-            detail_en=f"delivery date {delivered_on} is outside the contract term {starts_on}..{ends_on}",
-            field="delivered_on",
-            starts_on=str(starts_on),
-            ends_on=str(ends_on),
-        )
-    if delivered_milli + quantity_milli > contracted_milli:
-        raise RuleViolation(
-            "R12",
-            "交付数量超过订单合同约定的包销数量",
-            detail_en="deliveries would exceed the contracted quantity",
-            field="quantity",
-            contracted=format_quantity(contracted_milli),
-            already_delivered=format_quantity(delivered_milli),
-            requested=format_quantity(quantity_milli),
-        )
 
 
 def check_fill(

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policy.market import r12_order_farming
 from services.market import domain
 from services.market.signing import SignatureError, new_secret, secret_key, sign, verify
+from shared.errors import enforce
 from shared.problems import InvalidInput, RuleViolation
 
 
@@ -39,7 +41,7 @@ def test_r12_settlement_never_pays_below_the_floor_by_more_than_half_a_fen(q, fl
 
 def test_r12_floor_price_must_be_above_zero():
     with pytest.raises(RuleViolation) as exc:
-        domain.check_r12_floor_price(0)
+        enforce(r12_order_farming(floor_price_fen=0))
     assert exc.value.rule == "R12"
 
 

@@ -86,7 +86,7 @@ def test_r8_r12_r13_name_their_rule_and_field():
         assert (exc.value.rule, exc.value.field) == (rule, field)
 
 
-RULES = ["R1", "R7", "R8", "R9", "R10", "R11", "R13", "R14", "R15", "R16", "R17", "R18", "R19", "R20", "R21"]
+RULES = ["R1", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17", "R18", "R19", "R20", "R21"]
 
 
 @pytest.mark.parametrize("rule", RULES)

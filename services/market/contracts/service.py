@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.market import Quantities, r12_order_farming
+from policy.verdicts import Term
 from services.market import domain
 from services.market.base import col
 from services.market.contracts import repository
@@ -15,6 +17,7 @@ from services.market.orders.repository import order_visible
 from services.market.orders.service import fill_line
 from services.market.scope import entity_visible, household_visible, unknown_entity, unknown_household
 from shared.auth import Principal, Role, can_read, ensure_writable
+from shared.errors import enforce
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.events.market import DeliverySettled, OrderContractSigned
 from shared.ids import new_id
@@ -38,7 +41,8 @@ async def sign_contract(*, session: AsyncSession, principal: Principal, data: Co
         ensure_writable(principal, region=household.village_code)
     if household.left_on is not None:
         raise InvalidInput("该户已退出登记", detail_en="the household has left the registry", field="household_id")
-    domain.check_r12_floor_price(data.floor_price_fen)
+    enforce(r12_order_farming(floor_price_fen=data.floor_price_fen))
+    domain.check_floor_price_plausible(data.floor_price_fen)
     quantity = domain.parse_quantity(data.quantity, field="quantity")
     contract = OrderContract(
         id=new_id(),
@@ -105,13 +109,12 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
     # Serialize deliveries of one contract (PostgreSQL); the SQLite writer lock already does.
     await session.refresh(contract, with_for_update=True)
     quantity = domain.parse_quantity(data.quantity, field="quantity")
-    domain.check_r12_delivery_within_contract(
-        delivered_on=data.delivered_on,
-        starts_on=contract.starts_on,
-        ends_on=contract.ends_on,
-        delivered_milli=contract.delivered_milli,
-        quantity_milli=quantity,
-        contracted_milli=contract.quantity_milli,
+    enforce(
+        r12_order_farming(
+            delivered_on=data.delivered_on,
+            contract_term=Term(contract.starts_on, contract.ends_on),
+            quantities=Quantities(contract.delivered_milli, quantity, contract.quantity_milli, show=domain.format_quantity),
+        )
     )
     settlement = domain.settlement_amount_r12(quantity_milli=quantity, floor_price_fen=contract.floor_price_fen, market_price_fen=data.market_price_fen)
     domain.check_settlement_within_payment_ceiling(settlement.amount_fen)
