@@ -13,6 +13,7 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from policy.monitoring import DEFAULT_LINES, MONITORING_DEFAULTS, Monitoring
 from policy.thresholds import DEFAULTS, Thresholds
 
 
@@ -40,3 +41,30 @@ class PolicySettings(BaseSettings):
 def thresholds() -> Thresholds:
     """The thresholds in force for this process (read once)."""
     return PolicySettings().thresholds()
+
+
+class MonitoringSettings(BaseSettings):
+    """``FUPIN_MONITORING_LINES='{"2024": 720000}'`` (fen per person and year) adds or replaces lines; the rest are numbers."""
+
+    model_config = SettingsConfigDict(env_prefix="FUPIN_MONITORING_", env_file=".env", extra="ignore")
+
+    lines: dict[int, int] = Field(default_factory=dict)
+    near_line_bp: int = MONITORING_DEFAULTS.near_line_bp
+    drop_bp: int = MONITORING_DEFAULTS.drop_bp
+    no_income_months: int = MONITORING_DEFAULTS.no_income_months
+    asset_gap_months: int = MONITORING_DEFAULTS.asset_gap_months
+
+    def monitoring(self) -> Monitoring:
+        return Monitoring(
+            lines={**DEFAULT_LINES, **self.lines},
+            near_line_bp=self.near_line_bp,
+            drop_bp=self.drop_bp,
+            no_income_months=self.no_income_months,
+            asset_gap_months=self.asset_gap_months,
+        )
+
+
+@lru_cache
+def monitoring() -> Monitoring:
+    """The early warning's numbers in force for this process (read once)."""
+    return MonitoringSettings().monitoring()

@@ -8,7 +8,10 @@ from fastapi import FastAPI
 
 from services.ledger import proofs
 from services.ledger.api import router
+from services.ledger.categories import models as _category_tables  # noqa: F401  # registers production_cost on Base.metadata
 from services.ledger.models import Base
+from services.ledger.monitoring import models as _monitoring_tables  # noqa: F401  # registers the early warning's tables
+from services.ledger.monitoring.api import router as monitoring_router
 from services.ledger.projector import project
 from services.ledger.views.api import router as views_router
 from shared.bus import Subscription
@@ -19,7 +22,7 @@ SOURCES = ("funds", "households", "market", "training")
 
 SPEC = ServiceSpec(
     name="ledger",
-    routers=[router, views_router, proofs.router, proofs.well_known],
+    routers=[router, views_router, monitoring_router, proofs.router, proofs.well_known],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="ledger", sources=SOURCES, handler=project)],

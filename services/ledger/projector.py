@@ -33,6 +33,7 @@ from services.ledger.models import (
     col,
     table_of,
 )
+from services.ledger.monitoring import projection as monitoring_projection
 from shared.bounds import MAX_COUNT, MAX_PAYMENT_FEN
 from shared.bus import Delivered
 from shared.events.contracts import EventData
@@ -316,6 +317,7 @@ class Rows:
         if self.left:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(left_on=bindparam("on"))
             await session.execute(stmt, [{"hid": h, "on": d} for h, d in self.left.items()])
+        await monitoring_projection.apply(session, self)  # the early warning's months, sizes and links
 
     async def copy(self, raw: Any) -> None:
         """The same rows through PostgreSQL's COPY (asyncpg ``copy_records_to_table``): the replay's fast path."""

@@ -26,7 +26,10 @@ from shared.events.envelope import service_of
 from shared.settings import FupinSettings
 
 # Bookkeeping that is not a projection of the log, or columns that record when rather than what.
-NOT_PROJECTIONS = frozenset({"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint"})
+# The ledger's own decisions (monitoring cases, production costs) are recorded through its API, not derived.
+NOT_PROJECTIONS = frozenset(
+    {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint", "monitoring_case", "production_cost"}
+)
 IGNORED_COLUMNS = frozenset({"applied_at"})
 
 
@@ -192,6 +195,7 @@ async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> in
 
 
 async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: bool) -> int:
+    from services.ledger.monitoring import projection as monitoring_projection
     from services.ledger.projector import rows_of
     from shared.db import utcnow
 
@@ -211,7 +215,9 @@ async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: 
             records=[(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in envelopes],
             columns=["event_id", "source", "sequence", "applied_at"],
         )
-        await rows_of(envelopes).copy(raw)
+        rows = rows_of(envelopes)
+        await rows.copy(raw)
+        await monitoring_projection.apply(conn, rows)
     return len(envelopes)
 
 
