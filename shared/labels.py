@@ -158,6 +158,17 @@ LABELS: dict[str, dict[str, Label]] = {
         "storage": ("冷藏", "Cold storage"),
         "transport": ("冷链运输", "Cold-chain transport"),
         "processing": ("加工", "Processing"),
+        # early-warning flags (防返贫动态监测, docs/monitoring.md)
+        "below_line": ("低于监测线", "Below the monitoring line"),
+        "near_line": ("接近监测线", "Near the monitoring line"),
+        "income_drop": ("收入大幅下降", "Income fell against last year"),
+        "no_income": ("连续无收入", "No income for months"),
+        "order_contract_expired": ("订单合同到期未续", "Order contract expired"),
+        "employment_ended": ("务工中断", "Employment ended"),
+        "loan_overdue": ("小额信贷逾期", "Loan overdue"),
+        "lease_back_ended": ("反租倒包到期", "Lease-back ended"),
+        "asset_income_stopped": ("资产收益中断", "Asset income stopped"),
+        "training_run_broken": ("培训中断", "Training run broken"),
     },
     "labour_capacity": {
         "full": ("全劳动力", "Full labour capacity"),
@@ -232,6 +243,12 @@ LABELS: dict[str, dict[str, Label]] = {
         "compliant": ("达标", "Compliant"),
         "on_track": ("进行中", "On track"),
         "behind": ("落后", "Behind"),
+        # monitoring cases and their flags
+        "open": ("待识别", "Open (not yet identified)"),
+        "identified": ("已识别为监测对象", "Identified"),
+        "assisted": ("帮扶中", "Assisted"),
+        "removal_proposed": ("风险消除待审批", "Risk removal proposed"),
+        "risk_removed": ("风险已消除", "Risk removed"),
     },
     "target_kind": {"distribution": ("整笔分配", "Whole distribution"), "income_line": ("单户收益", "One household's income line")},
     "unit": {

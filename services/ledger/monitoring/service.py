@@ -24,7 +24,7 @@ from shared.events.ledger import MonitoringCaseAssisted, MonitoringCaseIdentifie
 from shared.ids import new_id
 from shared.outbox import emit
 from shared.paging import PageParams, decode_cursor, encode_cursor
-from shared.problems import Conflict, NotFound
+from shared.problems import Conflict, InvalidInput, NotFound
 
 LIST_LIMIT = 100_000  # a county has ~40,000 households; a list never holds more than this many in memory
 
@@ -119,7 +119,7 @@ async def flagged(
         items.append(out)
     items.sort(key=lambda h: domain.sort_key(h.severity, sum(f.status != "risk_removed" for f in h.flags), h.per_capita_fen, h.household_id))
     counts = Counter(f.kind for h in items for f in h.flags if include_removed or f.status != "risk_removed")
-    start = int(decode_cursor(page.cursor)) if page.cursor else 0
+    start = _offset(page.cursor)
     chunk = items[start : start + page.limit]
     more = start + page.limit < len(items)
     return MonitoringList(
@@ -130,8 +130,18 @@ async def flagged(
         households=len(items),
         counts=dict(sorted(counts.items())),
         items=chunk,
-        next_cursor=encode_cursor(str(start + page.limit)) if more else None,
+        next_cursor=encode_cursor(start + page.limit) if more else None,
     )
+
+
+def _offset(cursor: str | None) -> int:
+    """A list sorted by severity pages by position: the cursor holds the next item's index."""
+    if not cursor:
+        return 0
+    key = decode_cursor(cursor)
+    if type(key) is not int or key < 0:
+        raise InvalidInput("分页游标无效", detail_en="invalid cursor", field="cursor")
+    return key
 
 
 async def household_file(*, session: AsyncSession, principal: Principal, household_id: str, as_of: date | None) -> HouseholdMonitoring:
