@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from services.ledger import proofs
 from services.ledger.api import router
 from services.ledger.categories import models as _category_tables  # noqa: F401  # registers production_cost on Base.metadata
+from services.ledger.categories.api import router as categories_router
+from services.ledger.exports.api import router as exports_router
 from services.ledger.models import Base
 from services.ledger.monitoring import models as _monitoring_tables  # noqa: F401  # registers the early warning's tables
 from services.ledger.monitoring.api import router as monitoring_router
@@ -22,7 +24,7 @@ SOURCES = ("funds", "households", "market", "training")
 
 SPEC = ServiceSpec(
     name="ledger",
-    routers=[router, views_router, monitoring_router, proofs.router, proofs.well_known],
+    routers=[router, views_router, monitoring_router, categories_router, exports_router, proofs.router, proofs.well_known],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="ledger", sources=SOURCES, handler=project)],

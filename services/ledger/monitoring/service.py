@@ -102,10 +102,10 @@ def _household_out(row: Any, months: domain.IncomeMonths, flags: list[FlagOut], 
     )
 
 
-async def flagged(
-    *, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None, page: PageParams, include_removed: bool = False
-) -> MonitoringList:
-    """The place's flagged households, most severe first; households whose every flag is risk_removed only when asked."""
+async def flagged_households(
+    *, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None, include_removed: bool = False
+) -> tuple[date, list[MonitoredHousehold], Counter[str]]:
+    """Every flagged household of the place, most severe first, and the flags by kind (the list and the export)."""
     ledger._check_place(principal, level, code)
     day = as_of or datetime.now(UTC).date()
     judged, cases = await _judge(session, level, code, day)
@@ -118,9 +118,16 @@ async def flagged(
             continue
         items.append(out)
     items.sort(key=lambda h: domain.sort_key(h.severity, sum(f.status != "risk_removed" for f in h.flags), h.per_capita_fen, h.household_id))
-    counts = Counter(f.kind for h in items for f in h.flags if include_removed or f.status != "risk_removed")
+    counts: Counter[str] = Counter(str(f.kind) for h in items for f in h.flags if include_removed or f.status != "risk_removed")
+    return day, items, counts
+
+
+async def flagged(
+    *, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None, page: PageParams, include_removed: bool = False
+) -> MonitoringList:
+    """A page of the place's flagged households, most severe first; households whose every flag is risk_removed only when asked."""
+    day, items, counts = await flagged_households(session=session, principal=principal, level=level, code=code, as_of=as_of, include_removed=include_removed)
     start = _offset(page.cursor)
-    chunk = items[start : start + page.limit]
     more = start + page.limit < len(items)
     return MonitoringList(
         level=level,
@@ -129,7 +136,7 @@ async def flagged(
         line=line_of(monitoring(), day.year),
         households=len(items),
         counts=dict(sorted(counts.items())),
-        items=chunk,
+        items=items[start : start + page.limit],
         next_cursor=encode_cursor(start + page.limit) if more else None,
     )
 
