@@ -42,12 +42,6 @@ async def test_a_households_xlsx_opens_with_openpyxl_and_matches_the_apis_income
     homes = [household(code, members=1 + i) for i in range(4)]
     lines = [income(h, b, 1234 * (i + 1) + j, date(2026, 3, 1)) for i, h in enumerate(homes[:3]) for j, b in enumerate(B)]
     await append(platform, village(code), *homes, *lines)
-    r = await platform.client.post(
-        f"/ledger/v1/households/{homes[0].household_id}/production-costs",
-        json={"amount_fen": 999, "occurred_on": "2026-02-01", "item": "化肥"},
-        headers=platform.admin | {"Idempotency-Key": new_id()},
-    )
-    assert r.status_code == 201, r.text
 
     async def exported() -> list[dict[str, Any]]:
         r = await _export(platform, "households", level="village", code=code, year=2026)
@@ -56,7 +50,14 @@ async def test_a_households_xlsx_opens_with_openpyxl_and_matches_the_apis_income
         assert sum(fen(x["六类收益合计（元）"]) for x in rows) == sum(line.income.amount_fen for line in lines)  # type: ignore[attr-defined]
         return rows
 
-    rows = await eventually(exported)
+    await eventually(exported)
+    r = await platform.client.post(
+        f"/ledger/v1/households/{homes[0].household_id}/production-costs",
+        json={"amount_fen": 999, "occurred_on": "2026-02-01", "item": "化肥"},
+        headers=platform.admin | {"Idempotency-Key": new_id()},
+    )
+    assert r.status_code == 201, r.text
+    rows = await exported()
     for row in rows:
         hid = row["户ID"]
         api = (await platform.client.get(f"/ledger/v1/households/{hid}/income", params={"year": 2026}, headers=platform.admin)).json()

@@ -120,7 +120,7 @@ async def indicators(*, session: AsyncSession, principal: Principal, level: ledg
 
 
 async def early_warning(*, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None) -> Export:
-    day, items, _ = await monitoring.flagged_households(session=session, principal=principal, level=level, code=code, as_of=as_of)
+    day, items, _, _ = await monitoring.flagged_households(session=session, principal=principal, level=level, code=code, as_of=as_of)
     _bounded(sum(len(h.flags) for h in items))
     line = monitoring.line_of(monitoring.monitoring(), day.year)
     headers = ["户ID", "户编号", "村代码", "家庭人口", "预计年收入（元）", "预计人均收入（元）", "监测线（元）", "户严重程度"]

@@ -48,8 +48,8 @@ def _case_view(c: MonitoringCase) -> domain.CaseView:
     return domain.CaseView(c.case_id, c.status, c.identified_by, c.identified_at.date(), c.removed_by, c.removed_at.date() if c.removed_at else None)
 
 
-def _flag_out(flag: domain.Flag, cases: list[domain.CaseView]) -> FlagOut:
-    status, case = domain.flag_status(flag, cases)
+def _flag_out(flag: domain.Flag, judged: tuple[str, domain.CaseView | None]) -> FlagOut:
+    status, case = judged
     by = on = None
     if case is not None:
         by, on = (case.removed_by, case.removed_on) if status == "risk_removed" else (case.identified_by, case.identified_on)
@@ -103,41 +103,59 @@ def _household_out(row: Any, months: domain.IncomeMonths, flags: list[FlagOut], 
 
 
 async def flagged_households(
-    *, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None, include_removed: bool = False
-) -> tuple[date, list[MonitoredHousehold], Counter[str]]:
-    """Every flagged household of the place, most severe first, and the flags by kind (the list and the export)."""
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    level: ledger.Level,
+    code: str,
+    as_of: date | None,
+    include_removed: bool = False,
+    start: int = 0,
+    limit: int | None = None,
+) -> tuple[date, list[MonitoredHousehold], Counter[str], int]:
+    """The place's flagged households, most severe first (``start``/``limit`` of them), the flags by kind, and how many in all.
+
+    Sorting and counting work on the rules' plain values; only the households answered become schemas.
+    """
     ledger._check_place(principal, level, code)
     day = as_of or datetime.now(UTC).date()
     judged, cases = await _judge(session, level, code, day)
-    items = []
+    entries = []
+    counts: Counter[str] = Counter()
     for row, months, flags in judged:
         if not flags:
             continue
-        out = _household_out(row, months, [_flag_out(f, cases.get(row.household_id, [])) for f in flags], day)
-        if out.severity == 0 and not include_removed:
+        statuses = [domain.flag_status(f, cases.get(row.household_id, [])) for f in flags]
+        active = [f for f, (status, _) in zip(flags, statuses, strict=True) if status != "risk_removed"]
+        if not active and not include_removed:
             continue
-        items.append(out)
-    items.sort(key=lambda h: domain.sort_key(h.severity, sum(f.status != "risk_removed" for f in h.flags), h.per_capita_fen, h.household_id))
-    counts: Counter[str] = Counter(str(f.kind) for h in items for f in h.flags if include_removed or f.status != "risk_removed")
-    return day, items, counts
+        counts.update(f.kind for f in (flags if include_removed else active))
+        projected = domain.projected_annual(months, day.month)
+        per_capita = projected // months.members if months.members > 0 else 0
+        entries.append((domain.sort_key(domain.household_severity(active), len(active), per_capita, row.household_id), row, months, flags, statuses))
+    entries.sort(key=lambda e: e[0])
+    chosen = entries[start : None if limit is None else start + limit]
+    items = [_household_out(row, months, [_flag_out(f, st) for f, st in zip(flags, statuses, strict=True)], day) for _, row, months, flags, statuses in chosen]
+    return day, items, counts, len(entries)
 
 
 async def flagged(
     *, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, as_of: date | None, page: PageParams, include_removed: bool = False
 ) -> MonitoringList:
     """A page of the place's flagged households, most severe first; households whose every flag is risk_removed only when asked."""
-    day, items, counts = await flagged_households(session=session, principal=principal, level=level, code=code, as_of=as_of, include_removed=include_removed)
     start = _offset(page.cursor)
-    more = start + page.limit < len(items)
+    day, items, counts, total = await flagged_households(
+        session=session, principal=principal, level=level, code=code, as_of=as_of, include_removed=include_removed, start=start, limit=page.limit
+    )
     return MonitoringList(
         level=level,
         code=code,
         as_of=day,
         line=line_of(monitoring(), day.year),
-        households=len(items),
+        households=total,
         counts=dict(sorted(counts.items())),
-        items=items[start : start + page.limit],
-        next_cursor=encode_cursor(start + page.limit) if more else None,
+        items=items,
+        next_cursor=encode_cursor(start + page.limit) if start + page.limit < total else None,
     )
 
 
@@ -166,7 +184,7 @@ async def household_file(*, session: AsyncSession, principal: Principal, househo
         if window is not None:
             evidence = await repository.income_evidence(session, household_id, *window)
             f = domain.Flag(f.flag_id, f.kind, f.severity, f.raised_on, f.household_id, tuple(evidence), f.numbers)
-        out.append(_flag_out(f, cases.get(household_id, [])))
+        out.append(_flag_out(f, domain.flag_status(f, cases.get(household_id, []))))
     rows = (await session.execute(repository.case_rows("village", home.village_code, household_id=household_id))).scalars().all()
     return HouseholdMonitoring(
         household_id=household_id,
