@@ -118,11 +118,9 @@ async def test_the_early_warning_indicator_and_fund_use_exports_match_the_apis(p
 
     r = await _export(platform, "fund-use", level="county", code=COUNTY, year=2026)
     summary = {x["项目"]: x["数值"] for x in sheet_rows(r.content, 0)}
-    r1 = next(
-        i
-        for i in (await platform.client.get(f"/ledger/v1/indicators/counties/{COUNTY}", params={"year": 2026}, headers=platform.admin)).json()["indicators"]
-        if i["rule"] == "R1"
-    )
+    # A village's R1 is judged on its county's allocations: its numbers are the county's, its verdict the county's.
+    village_r1 = await platform.client.get(f"/ledger/v1/indicators/villages/{code}", params={"year": 2026}, headers=platform.admin)
+    r1 = next(i for i in village_r1.json()["indicators"] if i["rule"] == "R1")
     assert fen(summary["专项资金（扣除教育、医疗，元）"]) == r1["numbers"]["net_fen"] and fen(summary["其中产业发展（元）"]) == r1["numbers"]["industry_fen"]
     assert summary["R1 判定（§1.1）"] == labels[r1["status"]]
     assert len(sheet_rows(r.content, 1)) >= 2

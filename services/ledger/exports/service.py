@@ -22,6 +22,7 @@ from typing import IO, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policy.settings import thresholds
 from services.ledger import domain as ledger_domain
 from services.ledger import service as ledger
 from services.ledger.categories.domain import CATEGORIES, CATEGORY_NAMES_ZH
@@ -153,11 +154,19 @@ async def early_warning(*, session: AsyncSession, principal: Principal, level: l
 
 
 async def fund_use(*, session: AsyncSession, principal: Principal, level: ledger.Level, code: str, year: int) -> Export:
+    """R1 for the county, judged by the indicator service's own function over the allocations it loads, and those allocations."""
     if level != "county":
         raise InvalidInput("资金使用报告按县导出（R1 按县判定）", detail_en="the fund-use report is per county (R1 is judged per county)", field="level")
-    judged = await ledger.county_indicators(session=session, principal=principal, code=code, year=year)
-    r1 = next(i for i in judged.indicators if i.rule == "R1")
-    allocations = sorted(await ledger.county_allocations(session, code), key=lambda a: (str(a.get("allocated_on")), a["event_id"]))
+    ledger._check_place(principal, level, code)
+    span = ledger.indicator_span(year, None)
+    loaded = await ledger.load_place(session, level, code, span)
+    pool = loaded.allocations.get(code, [])
+    facts = ledger_domain.Facts({}, ledger._published(), year=year, span=span, county_allocations=pool)
+    r1 = ledger_domain.indicator("R1", facts, thresholds())
+    cited = {e.id for e in r1.evidence}
+    allocations = sorted(
+        (a for a in pool if a["event_id"] in cited or a.get("allocation_id") in cited), key=lambda a: (str(a.get("allocated_on")), a["event_id"])
+    )
     detail = Sheet("资金分配明细", ["分配ID", "资金ID", "资金类型", "用途", "接收方类型", "村代码", "金额（元）", "分配日期", "事件ID"])
     for a in allocations:
         detail.rows.append(
