@@ -101,6 +101,8 @@ LABELS: dict[str, dict[str, Label]] = {
         "wholesale_market": ("批发市场", "Wholesale market"),
         "government": ("政府机关", "Government body"),
     },
+    # income categories: a figure net of recorded costs, or gross (none recorded)
+    "basis": {"net": ("净收入（已扣除生产成本）", "Net of recorded costs"), "gross": ("毛收入（未录入成本）", "Gross (no costs recorded)")},
     "form": {"physical": ("实体展销窗口", "Physical showcase"), "online": ("网上展销窗口", "Online showcase")},
     "format": {"csv": ("CSV 文件", "CSV file"), "xlsx": ("Excel 文件（xlsx）", "Excel file (xlsx)")},
     "fund_via": {
