@@ -36,11 +36,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from services.households.models import Base as HouseholdsBase  # noqa: E402
-from shared.bus import KafkaRelay, Signal  # noqa: E402
+from shared.bus import Signal  # noqa: E402
 from shared.db import create_engine, drop_database  # noqa: E402
 from shared.events.households import WagePaid  # noqa: E402
 from shared.events.income import IncomeLine, Lineage  # noqa: E402
 from shared.ids import new_id  # noqa: E402
+from shared.kafka import KafkaRelay  # noqa: E402
 from shared.outbox import append_pending, emit, ensure_head  # noqa: E402
 from shared.settings import SERVICES, FupinSettings  # noqa: E402
 

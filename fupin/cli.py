@@ -137,7 +137,7 @@ def cmd_lag(args: argparse.Namespace) -> int:
     """Each consumer group's committed offset, the partition's end and the lag between them."""
     import json
 
-    from shared.bus import kafka_reachable, topic_partitions
+    from shared.broker import kafka_reachable, topic_partitions
 
     settings = get_settings()
 

@@ -21,7 +21,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.admission import AdmissionMiddleware
-from shared.bus import Freshness, KafkaRelay, KafkaSubscriber, LogSource, OutboxSubscriber, Signal, kafka_reachable
+from shared.broker import kafka_reachable
+from shared.bus import LogSource, OutboxSubscriber, Signal
 from shared.console import install_console
 
 # What services, the program and tests import from here, defined in the modules below ``build_app``.
@@ -30,8 +31,10 @@ from shared.context import ServiceContext as ServiceContext
 from shared.context import ServiceSpec as ServiceSpec
 from shared.context import SessionDep as SessionDep
 from shared.db import create_engine, is_sqlite
+from shared.freshness import Freshness
 from shared.http import install_http
 from shared.ids import new_id
+from shared.kafka import KafkaRelay, KafkaSubscriber
 from shared.labels import install_labels
 from shared.logging import request_id_var
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, POOLS, exposition

@@ -8,8 +8,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from shared.bus import Freshness, Subscription
+from shared.bus import Subscription
 from shared.db import create_engine
+from shared.freshness import Freshness
 from tests.conftest import drop_databases, make_settings
 from tests.e2e.cluster import free_port
 from tests.helpers import village_code
