@@ -60,6 +60,23 @@ async def test_fund_reach_attributes_each_line_to_the_funds_in_proportion_to_wha
     assert reach_a == {s["households"][0]: 9_375, s["households"][1]: 28_125}  # three quarters of 12,500 and 37,500
 
 
+async def test_fund_reach_names_its_villages_projects_and_entities_and_pages_its_households(platform):
+    s = await _approved_distribution(platform)
+    url = f"{V1}/funds/{s['funds'][0]}/reach"
+    whole = (await platform.client.get(url, headers=platform.admin)).json()
+    assert whole["next_cursor"] is None and len(whole["households"]) == 2
+    (village,) = whole["villages"]
+    assert (village["household_count"], village["amount_fen"]) == (2, whole["total_fen"])
+    (project,) = whole["projects"]
+    assert project["project_id"] == s["project"]["id"] and project["name"] == s["project"]["name"] and project["amount_fen"] == 37_500
+    (entity,) = whole["entities"]
+    assert entity["entity_id"] == project["entity_id"] and entity["name"] and entity["amount_fen"] == 37_500
+    first = (await platform.client.get(url, params={"limit": 1}, headers=platform.admin)).json()
+    assert len(first["households"]) == 1 and first["next_cursor"] and first["total_fen"] == whole["total_fen"]
+    second = (await platform.client.get(url, params={"limit": 1, "cursor": first["next_cursor"]}, headers=platform.admin)).json()
+    assert second["next_cursor"] is None and first["households"] + second["households"] == whole["households"]
+
+
 async def test_an_income_event_in_the_ledger_traces_back_to_its_fund(platform):
     s = await _approved_distribution(platform)
     hid = s["households"][1]

@@ -926,8 +926,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Households the fund reached, and how much
-         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         * The villages, projects, entities and households the fund reached, and how much
+         * @description Each income line of a project or asset the fund financed counts for the fund in proportion to what it put in
+         *     (exact to the fen). The villages, projects and entities reached come whole; the households a page at a time.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
          */
         get: operations["fundReach"];
         put?: never;
@@ -4908,8 +4911,19 @@ export interface components {
         };
         /**
          * FundReach
-         * @description The households a fund reached and how much, attributed by each allocation's part of the project or asset.
+         * @description The villages, projects, entities and households a fund reached and how much, attributed by each allocation's part of the project or asset.
+         *
+         *     ``villages``, ``projects`` and ``entities`` are whole (a fund finances a bounded number of them);
+         *     ``households`` is a page, by household id: pass ``next_cursor`` back as ``cursor``.
          * @example {
+         *       "entities": [
+         *         {
+         *           "amount_fen": 600000,
+         *           "entity_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *           "household_count": 1,
+         *           "name": "乳源瑶族自治县必背茶叶专业合作社"
+         *         }
+         *       ],
          *       "fund_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
          *       "household_count": 1,
          *       "households": [
@@ -4919,7 +4933,26 @@ export interface components {
          *           "village_code": "440232100201"
          *         }
          *       ],
-         *       "total_fen": 600000
+         *       "projects": [
+         *         {
+         *           "amount_fen": 600000,
+         *           "entity_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *           "household_count": 1,
+         *           "name": "必背村茶叶基地",
+         *           "project_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *           "village_code": "440232100201",
+         *           "asset_id": null
+         *         }
+         *       ],
+         *       "total_fen": 600000,
+         *       "villages": [
+         *         {
+         *           "amount_fen": 600000,
+         *           "household_count": 1,
+         *           "village_code": "440232100201"
+         *         }
+         *       ],
+         *       "next_cursor": null
          *     }
          */
         FundReach: {
@@ -4929,8 +4962,31 @@ export interface components {
             total_fen: number;
             /** Household Count */
             household_count: number;
-            /** Households */
+            /**
+             * Villages
+             * @description every village reached, by code
+             */
+            villages: components["schemas"]["ReachVillage"][];
+            /**
+             * Projects
+             * @description every project or asset the fund financed whose income reached households, largest first
+             */
+            projects: components["schemas"]["ReachProject"][];
+            /**
+             * Entities
+             * @description the operating entities of those projects, largest first
+             */
+            entities: components["schemas"]["ReachEntity"][];
+            /**
+             * Households
+             * @description a page of the households reached, by household id
+             */
             households: components["schemas"]["ReachLine"][];
+            /**
+             * Next Cursor
+             * @description the next page of households; null on the last
+             */
+            next_cursor: string | null;
         };
         /** FundingIn */
         FundingIn: {
@@ -7429,12 +7485,55 @@ export interface components {
             funded_by: components["schemas"]["FundingOut"][];
             agreement: components["schemas"]["AgreementOut"] | null;
         };
+        /** ReachEntity */
+        ReachEntity: {
+            /** Entity Id */
+            entity_id: string;
+            /** Name */
+            name: string | null;
+            /** Household Count */
+            household_count: number;
+            /** Amount Fen */
+            amount_fen: number;
+        };
         /** ReachLine */
         ReachLine: {
             /** Household Id */
             household_id: string;
             /** Village Code */
             village_code: string;
+            /** Amount Fen */
+            amount_fen: number;
+        };
+        /**
+         * ReachProject
+         * @description A project or asset the fund financed, and what of its income the fund's part reached.
+         */
+        ReachProject: {
+            /** Project Id */
+            project_id: string | null;
+            /** Asset Id */
+            asset_id: string | null;
+            /** Name */
+            name: string | null;
+            /**
+             * Entity Id
+             * @description the operating entity that runs the project (its use right, R9)
+             */
+            entity_id: string | null;
+            /** Village Code */
+            village_code: string | null;
+            /** Household Count */
+            household_count: number;
+            /** Amount Fen */
+            amount_fen: number;
+        };
+        /** ReachVillage */
+        ReachVillage: {
+            /** Village Code */
+            village_code: string;
+            /** Household Count */
+            household_count: number;
             /** Amount Fen */
             amount_fen: number;
         };
@@ -14544,7 +14643,12 @@ export interface operations {
     };
     fundReach: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 fund_id: string;

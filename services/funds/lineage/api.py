@@ -12,9 +12,11 @@ from shared.service import ContextDep, SessionDep, service_router
 router = service_router("funds", tags=["funds"])
 
 
-@router.get("/funds/{fund_id}/reach", summary="Households the fund reached, and how much")
-async def fund_reach(fund_id: str, session: SessionDep, principal: CurrentPrincipal) -> FundReach:
-    return await service.fund_reach(session=session, principal=principal, fund_id=fund_id)
+@router.get("/funds/{fund_id}/reach", summary="The villages, projects, entities and households the fund reached, and how much")
+async def fund_reach(fund_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> FundReach:
+    """Each income line of a project or asset the fund financed counts for the fund in proportion to what it put in
+    (exact to the fen). The villages, projects and entities reached come whole; the households a page at a time."""
+    return await service.fund_reach(session=session, principal=principal, fund_id=fund_id, page=page)
 
 
 @router.get("/households/{household_id}", summary="What funds knows of a household (from the households service's facts)")

@@ -86,19 +86,66 @@ class ReachLine(Public):
     amount_fen: int
 
 
+class ReachVillage(Public):
+    village_code: str
+    household_count: int
+    amount_fen: int
+
+
+class ReachProject(Public):
+    """A project or asset the fund financed, and what of its income the fund's part reached."""
+
+    project_id: str | None
+    asset_id: str | None
+    name: str | None
+    entity_id: str | None = Field(description="the operating entity that runs the project (its use right, R9)")
+    village_code: str | None
+    household_count: int
+    amount_fen: int
+
+
+class ReachEntity(Public):
+    entity_id: str
+    name: str | None
+    household_count: int
+    amount_fen: int
+
+
 class FundReach(Public):
-    """The households a fund reached and how much, attributed by each allocation's part of the project or asset."""
+    """The villages, projects, entities and households a fund reached and how much, attributed by each allocation's part of the project or asset.
+
+    ``villages``, ``projects`` and ``entities`` are whole (a fund finances a bounded number of them);
+    ``households`` is a page, by household id: pass ``next_cursor`` back as ``cursor``.
+    """
 
     model_config = examples(
         {
             "fund_id": EX_ID,
             "total_fen": 600_000,
             "household_count": 1,
+            "villages": [{"village_code": EX_VILLAGE, "household_count": 1, "amount_fen": 600_000}],
+            "projects": [
+                {
+                    "project_id": EX_ID,
+                    "asset_id": None,
+                    "name": "必背村茶叶基地",
+                    "entity_id": EX_ID,
+                    "village_code": EX_VILLAGE,
+                    "household_count": 1,
+                    "amount_fen": 600_000,
+                }
+            ],
+            "entities": [{"entity_id": EX_ID, "name": "乳源瑶族自治县必背茶叶专业合作社", "household_count": 1, "amount_fen": 600_000}],
             "households": [{"household_id": EX_ID, "village_code": EX_VILLAGE, "amount_fen": 600_000}],
+            "next_cursor": None,
         }
     )
 
     fund_id: str
     total_fen: int
     household_count: int
-    households: list[ReachLine]
+    villages: list[ReachVillage] = Field(description="every village reached, by code")
+    projects: list[ReachProject] = Field(description="every project or asset the fund financed whose income reached households, largest first")
+    entities: list[ReachEntity] = Field(description="the operating entities of those projects, largest first")
+    households: list[ReachLine] = Field(description="a page of the households reached, by household id")
+    next_cursor: str | None = Field(description="the next page of households; null on the last")

@@ -16,15 +16,26 @@ from services.funds.assets.service import asset_out
 from services.funds.common import get_or_404
 from services.funds.distributions.models import Distribution
 from services.funds.distributions.service import distribution_out
+from services.funds.entities.models import Entity
 from services.funds.lineage import repository
 from services.funds.lineage.models import IncomePayment, KnownHousehold
-from services.funds.lineage.schemas import DistributionLineage, FundLink, FundReach, IncomePaymentOut, KnownHouseholdOut, ReachLine
+from services.funds.lineage.schemas import (
+    DistributionLineage,
+    FundLink,
+    FundReach,
+    IncomePaymentOut,
+    KnownHouseholdOut,
+    ReachEntity,
+    ReachLine,
+    ReachProject,
+    ReachVillage,
+)
 from services.funds.projects.models import Funding, Project
 from services.funds.projects.repository import fundings_of
 from services.funds.projects.service import project_out
 from shared.auth import Principal, ensure_readable
 from shared.money import split_by_shares
-from shared.paging import Page, PageParams, paginate
+from shared.paging import Page, PageParams, decode_cursor, encode_cursor, paginate
 from shared.problems import NotFound
 
 
@@ -77,9 +88,9 @@ async def distribution_lineage(*, session: AsyncSession, principal: Principal, d
     )
 
 
-async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: str) -> FundReach:
-    """Households a fund reached and how much: each income line of a project or asset it funded is
-    attributed to its funds in proportion to what each put in (largest remainder, exact to the fen)."""
+async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: str, page: PageParams) -> FundReach:
+    """Villages, projects, entities and households a fund reached and how much: each income line of a project or
+    asset it funded is attributed to its funds in proportion to what each put in (largest remainder, exact to the fen)."""
     fund = await get_or_404(session, Fund, fund_id, "资金")
     ensure_readable(principal, region=fund.village_code or fund.county_code, what="资金")
     own = list((await session.execute(select(Funding).where(col(Funding.fund_id) == fund.id))).scalars())
@@ -92,19 +103,77 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
         for f in (await session.execute(stmt)).scalars():
             funding_of[f.project_id or f.asset_id][f.fund_id] += f.amount_fen  # type: ignore[index]  # a funding names a project or an asset
     reached: dict[str, int] = defaultdict(int)
+    by_source: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # project or asset -> household -> fen
     villages: dict[str, str] = {}
     if project_ids or asset_ids:
         paid_lines = (
             select(IncomePayment).where(col(IncomePayment.project_id).in_(project_ids) | col(IncomePayment.asset_id).in_(asset_ids)).order_by(IncomePayment.id)
         )
         for p in (await session.execute(paid_lines)).scalars():
-            shares = funding_of[p.project_id or p.asset_id]  # type: ignore[index]  # selected by project or asset
+            source = p.project_id or p.asset_id
+            shares = funding_of[source]  # type: ignore[index]  # selected by project or asset
             sign = -1 if p.amount_fen < 0 else 1  # a reversing line takes back exactly what its original attributed
             part = sign * split_by_shares(abs(p.amount_fen), shares)[fund.id]
             reached[p.household_id] += part
+            by_source[source][p.household_id] += part  # type: ignore[index]  # selected by project or asset
             villages[p.household_id] = p.village_code
     lines = [ReachLine(household_id=h, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0]
-    return FundReach(fund_id=fund.id, total_fen=sum(line.amount_fen for line in lines), household_count=len(lines), households=lines)
+    per_village: dict[str, list[ReachLine]] = defaultdict(list)
+    for line in lines:
+        per_village[line.village_code].append(line)
+    projects = {p.id: p for p in (await session.execute(select(Project).where(col(Project.id).in_(project_ids)))).scalars()} if project_ids else {}
+    entity_ids = {p.entity_id for p in projects.values() if p.entity_id}
+    entities = {e.id: e for e in (await session.execute(select(Entity).where(col(Entity.id).in_(entity_ids)))).scalars()} if entity_ids else {}
+    sources = []
+    per_entity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for source, households in by_source.items():
+        amount = sum(households.values())
+        if amount <= 0:
+            continue
+        project = projects.get(source)
+        entity = project.entity_id if project else None
+        if entity:
+            for h, fen in households.items():
+                per_entity[entity][h] += fen
+        sources.append(
+            ReachProject(
+                project_id=source if project else None,
+                asset_id=None if project else source,
+                name=project.name if project else None,
+                entity_id=entity,
+                village_code=project.village_code if project else None,
+                household_count=sum(1 for fen in households.values() if fen > 0),
+                amount_fen=amount,
+            )
+        )
+    sources.sort(key=lambda s: (-s.amount_fen, s.project_id or s.asset_id or ""))
+    reach_entities = sorted(
+        (
+            ReachEntity(
+                entity_id=e,
+                name=entities[e].name if e in entities else None,
+                household_count=sum(1 for fen in hh.values() if fen > 0),
+                amount_fen=sum(hh.values()),
+            )
+            for e, hh in per_entity.items()
+        ),
+        key=lambda e: (-e.amount_fen, e.entity_id),
+    )
+    after = decode_cursor(page.cursor) if page.cursor else None
+    rest = [line for line in lines if after is None or line.household_id > after]
+    shown = rest[: page.limit]
+    return FundReach(
+        fund_id=fund.id,
+        total_fen=sum(line.amount_fen for line in lines),
+        household_count=len(lines),
+        villages=[
+            ReachVillage(village_code=v, household_count=len(ls), amount_fen=sum(line.amount_fen for line in ls)) for v, ls in sorted(per_village.items())
+        ],
+        projects=sources,
+        entities=reach_entities,
+        households=shown,
+        next_cursor=encode_cursor(shown[-1].household_id) if len(rest) > page.limit else None,
+    )
 
 
 async def _readable_household(session: AsyncSession, principal: Principal, household_id: str) -> KnownHousehold:
