@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.ledger.domain import EvidenceKind
+from services.ledger.lineage import FundVia
 from services.ledger.models import IncomeEntryFields
 
 _BY_TYPE_EXAMPLE: dict[str, Any] = {
@@ -66,10 +67,17 @@ class IncomeEntryOut(IncomeEntryFields):
                     "event_type": "fupin.funds.dividend_paid.v1",
                     "lineage": {"fund_id": "0192f0a4-7c3e-7000-8000-000000000010", "project_id": "0192f0a4-7c3e-7000-8000-000000000020"},
                     "reverses_event_id": None,
+                    "fund_ids": ["0192f0a4-7c3e-7000-8000-000000000010"],
+                    "fund_via": "line",
                 }
             ]
         }
     )
+
+    fund_ids: list[str] = Field(
+        default_factory=list, description="the funds that paid it, named by the line or found through its allocation, project or the entity's funded project"
+    )
+    fund_via: FundVia | None = Field(default=None, description="how the fund is known (line, allocation, project, entity); null without a fund")
 
 
 class NoIncomeHouseholds(BaseModel):

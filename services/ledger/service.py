@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.linkage import Span
 from policy.settings import thresholds
-from services.ledger import domain
+from services.ledger import domain, lineage
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact, col
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (
@@ -110,14 +110,20 @@ async def household_entries(
     month: int | None = None,
     as_of: date | None = None,
 ) -> Page[IncomeEntryOut]:
-    await _household(session, principal, household_id)
+    household = await _household(session, principal, household_id)
     stmt = select(IncomeEntry).where(col(IncomeEntry.household_id) == household_id)
     if year is not None:
         start, end = period(year, month)
         stmt = stmt.where(col(IncomeEntry.occurred_on) >= start, col(IncomeEntry.occurred_on) < end)
     if as_of is not None:
         stmt = stmt.where(col(IncomeEntry.recorded_at) < known_until(as_of))
-    return await paginate(session, stmt, key=col(IncomeEntry.event_id), params=page, to_item=entry_out)
+    entries = await paginate(session, stmt, key=col(IncomeEntry.event_id), params=page, to_item=entry_out)
+    if entries.items:
+        # Each entry names the fund that paid it, directly or through its allocation, project or the entity's funded project.
+        sources = await lineage.county_sources(session, household.county_code)
+        for item in entries.items:
+            item.fund_ids, item.fund_via = lineage.funds_of_line(dict(item.lineage or {}), sources)
+    return entries
 
 
 # ---- places -------------------------------------------------------------------------------------

@@ -124,6 +124,12 @@ async def test_the_household_file_in_one_request_equals_the_ledgers_own_reads(pl
     assert sources[("policy_support", None)]["fund_ids"] == []  # nothing the facts give
     assert sum(s["amount_fen"] for s in body["sources"]) == body["total_fen"]
 
+    # The income entries themselves name their fund the same way (the entries read, paged).
+    entries = (await platform.client.get(f"/ledger/v1/households/{h.household_id}/income/entries", params=YEAR, headers=platform.admin)).json()["items"]
+    named = {(e["benefit_type"], e["fund_via"]): e["fund_ids"] for e in entries}
+    assert named[("wage_labor", "entity")] == [fund] and named[("lease_back", "project")] == [fund]
+    assert named[("equity_dividend", "line")] == [direct] and named[("policy_support", None)] == []
+
 
 async def test_the_household_file_runs_five_statements_and_is_scoped(platform):
     code, h, _, _ = await _scenario(platform, "440224")

@@ -5725,6 +5725,10 @@ export interface components {
          *       "county_code": "440232",
          *       "event_id": "0192f0a4-7c3e-7000-8000-aaaaaaaaaaaa",
          *       "event_type": "fupin.funds.dividend_paid.v1",
+         *       "fund_ids": [
+         *         "0192f0a4-7c3e-7000-8000-000000000010"
+         *       ],
+         *       "fund_via": "line",
          *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
          *       "lineage": {
          *         "fund_id": "0192f0a4-7c3e-7000-8000-000000000010",
@@ -5775,6 +5779,16 @@ export interface components {
             };
             /** Reverses Event Id */
             reverses_event_id?: string | null;
+            /**
+             * Fund Ids
+             * @description the funds that paid it, named by the line or found through its allocation, project or the entity's funded project
+             */
+            fund_ids?: string[];
+            /**
+             * Fund Via
+             * @description how the fund is known (line, allocation, project, entity); null without a fund
+             */
+            fund_via?: ("line" | "allocation" | "project" | "entity") | null;
         };
         /**
          * IncomePaymentOut

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ledger.lineage import FundVia
 from services.ledger.schemas import INDICATOR_EXAMPLE, IndicatorOut
 from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
 from shared.events.income import BenefitType
@@ -195,7 +196,6 @@ class VillageLinks(BaseModel):
 # ---- the household file ------------------------------------------------------------------------
 
 Relation = Literal["head", "spouse", "child", "parent", "grandchild", "sibling", "other"]
-FundVia = Literal["line", "allocation", "project", "entity"]
 
 
 class FileTraining(BaseModel):

@@ -15,8 +15,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import service
+from services.ledger.lineage import county_sources
 from services.ledger.models import PolicyFact, col
-from services.ledger.views.household_file import FUNDS_FACTS, Sources
 from services.ledger.views.schemas import MarketLink, VillageLinks, VillageProject
 from shared.auth import Principal
 
@@ -75,16 +75,7 @@ async def village_links(*, session: AsyncSession, principal: Principal, code: st
             )
         ).scalars()
     )
-    funds_facts = list(
-        (
-            await session.execute(
-                select(PolicyFact)
-                .where(col(PolicyFact.fact).in_(FUNDS_FACTS), or_(col(PolicyFact.county_code) == county, col(PolicyFact.county_code).is_(None)))
-                .order_by(col(PolicyFact.recorded_at), col(PolicyFact.event_id))
-            )
-        ).scalars()
-    )
-    sources = Sources(funds_facts)
+    sources = await county_sources(session, county)
     agreements: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
         if f.fact == "agreement_signed" and (f.data or {}).get("project_id"):
