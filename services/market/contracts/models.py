@@ -10,6 +10,7 @@ from sqlmodel import Field
 from services.market.base import MarketTable, quantity, unit_price
 from shared.bounds import MAX_PAYMENT_FEN
 from shared.db import UTCDateTime, utcnow
+from shared.events.market import Unit
 
 
 class OrderContract(MarketTable, table=True):
@@ -28,7 +29,7 @@ class OrderContract(MarketTable, table=True):
     village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
     product: str = Field(sa_column=Column(String(40), nullable=False))
     quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
-    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    unit: Unit = Field(sa_column=Column(String(10), nullable=False))
     floor_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     starts_on: date = Field(sa_column=Column(Date, nullable=False))
     ends_on: date = Field(sa_column=Column(Date, nullable=False))
@@ -56,7 +57,7 @@ class Delivery(MarketTable, table=True):
     household_id: str = Field(sa_column=Column(String(36), nullable=False))
     village_code: str = Field(sa_column=Column(String(12), index=True, nullable=False))
     product: str = Field(sa_column=Column(String(40), nullable=False))
-    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    unit: Unit = Field(sa_column=Column(String(10), nullable=False))
     quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
     grade: str = Field(sa_column=Column(String(20), nullable=False))
     delivered_on: date = Field(sa_column=Column(Date, nullable=False))

@@ -163,7 +163,7 @@ async def record_delivery(*, session: AsyncSession, principal: Principal, contra
             entity_id=contract.entity_id,
             product=contract.product,
             quantity=fq(quantity),
-            unit=contract.unit,  # type: ignore[arg-type]  # the row holds the unit as str; the contract model narrows it to its Literal
+            unit=contract.unit,
             grade=data.grade,
             delivered_on=data.delivered_on,
             market_price_fen=data.market_price_fen,

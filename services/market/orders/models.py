@@ -10,6 +10,7 @@ from sqlmodel import Field
 from services.market.base import MarketTable, quantity, unit_price
 from services.market.domain import MAX_LINES
 from shared.db import UTCDateTime, utcnow
+from shared.events.market import Unit
 
 
 class WebhookMessage(MarketTable, table=True):
@@ -61,7 +62,7 @@ class PartnerOrderLine(MarketTable, table=True):
     product: str = Field(sa_column=Column(String(40), nullable=False))
     product_name: str | None = Field(default=None, sa_column=Column(String(200)))
     quantity_milli: int = Field(sa_column=Column(BigInteger, nullable=False))
-    unit: str = Field(sa_column=Column(String(10), nullable=False))
+    unit: Unit = Field(sa_column=Column(String(10), nullable=False))
     unit_price_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     filled_milli: int = Field(default=0, sa_column=Column(BigInteger, default=0, nullable=False))

@@ -111,7 +111,7 @@ async def fill_line(
             entity_id=delivery.entity_id,
             product=line.product,
             quantity=domain.format_quantity(quantity),
-            unit=line.unit,  # type: ignore[arg-type]  # the row holds the unit as str; the contract model narrows it to its Literal
+            unit=line.unit,
         ),
     )
     return fill
