@@ -7,6 +7,8 @@ version it was made from by sending that tag back as ``If-Match``:
 - ``IfMatchRequired`` (every PATCH): 428 ``if_match_required`` without the header;
 - ``IfMatchOptional`` (other updates of an existing resource: a status change, leaving the register):
   checked when sent;
+- ``GuardRequired`` / ``GuardOptional`` bundle the header with the request and response, so a route
+  writes ``await guard.update(session, read, resource, write)``;
 - ``precondition(...)``, called by the route in the write's own transaction with the resource as the
   caller reads it now: 412 ``precondition_failed`` when the tag is not the current one. The route then
   sets the new representation's tag on its answer (``tag_response``), so a second edit needs no GET.
@@ -23,7 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel, TypeAdapter
@@ -33,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.errors import PreconditionFailed, if_match_required
 from shared.http import GZIP_MINIMUM_BYTES, body_etag
 
+T = TypeVar("T")
 _DESCRIPTION = "the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current"
 
 
@@ -78,6 +82,33 @@ async def _optional(if_match: Annotated[str | None, Header(alias="If-Match", max
 IfMatchRequired = Annotated[str, Depends(_required)]
 IfMatchOptional = Annotated[str | None, Depends(_optional)]
 PRECONDITION_DEPENDENCIES = (_required, _optional)
+
+
+@dataclass
+class Guard:
+    """A route's conditional update: ``guard.update(session, read, resource, write)`` checks ``If-Match`` against
+    ``read()``, runs ``write()`` and tags its answer — the three steps every guarded route takes."""
+
+    if_match: str | None
+    request: Request
+    response: Response
+
+    async def update(self, session: AsyncSession, read: Callable[[], Awaitable[Any]], resource: str, write: Callable[[], Awaitable[T]]) -> T:
+        await precondition(session, self.if_match, read, resource=resource)
+        out: T = tag_response(self.request, self.response, await write())
+        return out
+
+
+async def _guard_required(request: Request, response: Response, if_match: IfMatchRequired) -> Guard:
+    return Guard(if_match, request, response)
+
+
+async def _guard_optional(request: Request, response: Response, if_match: IfMatchOptional) -> Guard:
+    return Guard(if_match, request, response)
+
+
+GuardRequired = Annotated[Guard, Depends(_guard_required)]
+GuardOptional = Annotated[Guard, Depends(_guard_optional)]
 
 
 async def precondition(session: AsyncSession, if_match: str | None, read: Callable[[], Awaitable[Any]], *, resource: str) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
-from fastapi import Request, Response
+from fastapi import Response
 
 from services.funds.entities import service
 from services.funds.entities.schemas import EntityIn, EntityOut, EntityUpdateIn
 from services.funds.http import CREATED, FUND_OFFICERS, PageDep, located
 from shared.auth import CurrentPrincipal, ensure_writable, require_roles
 from shared.paging import Page
-from shared.preconditions import IfMatchRequired, precondition, tag_response
+from shared.preconditions import GuardRequired
 from shared.service import SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
@@ -41,13 +42,10 @@ async def list_entities(session: SessionDep, principal: CurrentPrincipal, page: 
 
 
 @router.patch("/entities/{entity_id}", dependencies=[require_roles(*FUND_OFFICERS)], summary="Rename an entity or change the villages it works in")
-async def update_entity(
-    entity_id: str, body: EntityUpdateIn, session: SessionDep, principal: CurrentPrincipal, if_match: IfMatchRequired, request: Request, response: Response
-) -> EntityOut:
+async def update_entity(entity_id: str, body: EntityUpdateIn, session: SessionDep, principal: CurrentPrincipal, guard: GuardRequired) -> EntityOut:
     """Send the entity's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
-    await precondition(session, if_match, _current(session, principal, entity_id), resource=f"entities/{entity_id}")
-    out = await service.update_entity(session=session, principal=principal, entity_id=entity_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(service.update_entity, session=session, principal=principal, entity_id=entity_id, data=body)
+    return await guard.update(session, _current(session, principal, entity_id), f"entities/{entity_id}", write)
 
 
 @router.get("/entities/{entity_id}")

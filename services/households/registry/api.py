@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import Query, Request, Response, status
+from fastapi import Query, Response, status
 
 from services.households.api_common import REGISTRARS, County, PageDep, Township, VillageQ
 from services.households.fields import VillageCategory
@@ -26,7 +27,7 @@ from services.households.registry.schemas import (
 from shared.auth import CurrentPrincipal, require_roles
 from shared.bounds import PolicyDate, QueryYear
 from shared.events.households import LabourCapacity, PovertyStatus
-from shared.preconditions import IfMatchOptional, IfMatchRequired, precondition, tag_response
+from shared.preconditions import GuardOptional, GuardRequired
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -119,53 +120,29 @@ async def get_household(
 
 @router.patch("/households/{household_id}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a household's address")
 async def correct_household(
-    household_id: str,
-    body: HouseholdPatch,
-    session: SessionDep,
-    ctx: ContextDep,
-    principal: CurrentPrincipal,
-    if_match: IfMatchRequired,
-    request: Request,
-    response: Response,
+    household_id: str, body: HouseholdPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, guard: GuardRequired
 ) -> HouseholdOut:
     """Send the household's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
-    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
-    out = await service.correct_household(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(service.correct_household, session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return await guard.update(session, _current_household(session, ctx, principal, household_id), f"households/{household_id}", write)
 
 
 @router.post("/households/{household_id}/status", dependencies=[require_roles(*REGISTRARS)], summary="Change the poverty status (exit, return)")
 async def change_status(
-    household_id: str,
-    body: StatusChangeIn,
-    session: SessionDep,
-    ctx: ContextDep,
-    principal: CurrentPrincipal,
-    if_match: IfMatchOptional,
-    request: Request,
-    response: Response,
+    household_id: str, body: StatusChangeIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, guard: GuardOptional
 ) -> HouseholdOut:
     """With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since."""
-    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
-    out = await service.change_status(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(service.change_status, session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return await guard.update(session, _current_household(session, ctx, principal, household_id), f"households/{household_id}", write)
 
 
 @router.post("/households/{household_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="The household leaves the registry (nothing is deleted)")
 async def leave_registry(
-    household_id: str,
-    body: LeaveIn,
-    session: SessionDep,
-    ctx: ContextDep,
-    principal: CurrentPrincipal,
-    if_match: IfMatchOptional,
-    request: Request,
-    response: Response,
+    household_id: str, body: LeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, guard: GuardOptional
 ) -> HouseholdOut:
     """With `If-Match` (the household's `ETag`), refused with 412 when someone changed the household since."""
-    await precondition(session, if_match, _current_household(session, ctx, principal, household_id), resource=f"households/{household_id}")
-    out = await service.leave_registry(session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(service.leave_registry, session=session, principal=principal, vault=ctx.vault, household_id=household_id, data=body)
+    return await guard.update(session, _current_household(session, ctx, principal, household_id), f"households/{household_id}", write)
 
 
 @router.post(
@@ -184,36 +161,20 @@ async def get_member(member_id: str, session: SessionDep, ctx: ContextDep, princ
 
 @router.patch("/members/{member_id}", dependencies=[require_roles(*REGISTRARS)], summary="Change labour capacity, wishes or roles from a date")
 async def update_member(
-    member_id: str,
-    body: MemberPatch,
-    session: SessionDep,
-    ctx: ContextDep,
-    principal: CurrentPrincipal,
-    if_match: IfMatchRequired,
-    request: Request,
-    response: Response,
+    member_id: str, body: MemberPatch, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, guard: GuardRequired
 ) -> MemberOut:
     """Send the member's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
-    await precondition(session, if_match, _current_member(session, ctx, principal, member_id), resource=f"members/{member_id}")
-    out = await members.update_member(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(members.update_member, session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+    return await guard.update(session, _current_member(session, ctx, principal, member_id), f"members/{member_id}", write)
 
 
 @router.post("/members/{member_id}/leave", dependencies=[require_roles(*REGISTRARS)], summary="A member leaves the household")
 async def member_leaves(
-    member_id: str,
-    body: MemberLeaveIn,
-    session: SessionDep,
-    ctx: ContextDep,
-    principal: CurrentPrincipal,
-    if_match: IfMatchOptional,
-    request: Request,
-    response: Response,
+    member_id: str, body: MemberLeaveIn, session: SessionDep, ctx: ContextDep, principal: CurrentPrincipal, guard: GuardOptional
 ) -> MemberOut:
     """With `If-Match` (the member's `ETag`), refused with 412 when someone changed the member since."""
-    await precondition(session, if_match, _current_member(session, ctx, principal, member_id), resource=f"members/{member_id}")
-    out = await members.member_leaves(session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
-    return tag_response(request, response, out)
+    write = partial(members.member_leaves, session=session, principal=principal, vault=ctx.vault, member_id=member_id, data=body)
+    return await guard.update(session, _current_member(session, ctx, principal, member_id), f"members/{member_id}", write)
 
 
 @router.get("/stats", summary="Counts for dashboards within your scope")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
-from fastapi import Request, Response, status
+from fastapi import Response, status
 
 from services.households.api_common import REGISTRARS, County, PageDep, Township
 from services.households.fields import VillageCategory
@@ -12,7 +13,7 @@ from services.households.villages import service
 from services.households.villages.schemas import VillageIn, VillageOut, VillagePatch
 from shared.auth import CurrentPrincipal, require_roles
 from shared.paging import Page
-from shared.preconditions import IfMatchRequired, precondition, tag_response
+from shared.preconditions import GuardRequired
 from shared.service import SessionDep, service_router
 
 router = service_router("households", tags=["households"])
@@ -52,10 +53,7 @@ async def get_village(code: str, session: SessionDep, principal: CurrentPrincipa
 
 
 @router.patch("/villages/{code}", dependencies=[require_roles(*REGISTRARS)], summary="Correct a village (categories, pairing, helpers, industry)")
-async def update_village(
-    code: str, body: VillagePatch, session: SessionDep, principal: CurrentPrincipal, if_match: IfMatchRequired, request: Request, response: Response
-) -> VillageOut:
+async def update_village(code: str, body: VillagePatch, session: SessionDep, principal: CurrentPrincipal, guard: GuardRequired) -> VillageOut:
     """Send the village's `ETag` (from its GET) as `If-Match`: 412 when someone changed it since."""
-    await precondition(session, if_match, _current(session, principal, code), resource=f"villages/{code}")
-    out = await service.update_village(session=session, principal=principal, code=code, data=body)
-    return tag_response(request, response, out)
+    write = partial(service.update_village, session=session, principal=principal, code=code, data=body)
+    return await guard.update(session, _current(session, principal, code), f"villages/{code}", write)
