@@ -190,7 +190,7 @@ class County:
                 }, job, day, key)  # fmt: skip
             if h.employed and 2 < month and month <= ends_in:
                 pay = _id(7, i * 12 + month)
-                fen = 20_000 if h.poor_income else 280_000 + rng.randrange(120_000)
+                fen = 20_000 if h.poor_income else 380_000 + rng.randrange(140_000)
                 add("households", "wage_paid", {
                     "payment_id": pay, "employment_id": job, "member_id": worker, "entity_id": ent,
                     "period_start": date(y, month - 1, 1).isoformat(), "period_end": (day - timedelta(days=1)).isoformat(),
@@ -206,7 +206,7 @@ class County:
                 }, contract, day, key)  # fmt: skip
             if h.contracted and month in (3, 4, 6, 8, 9, 11) and month <= 6 + i % 7:
                 d = _id(9, i * 12 + month)
-                fen = 30_000 if h.poor_income else 300_000 + rng.randrange(200_000)
+                fen = 30_000 if h.poor_income else 500_000 + rng.randrange(300_000)
                 on = date(y, month, 10)
                 add("market", "delivery_settled", {
                     "delivery_id": d, "contract_id": contract, "entity_id": ent, "product": PRODUCTS[i % 5], "quantity": "100", "unit": "kg",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from policy.monitoring import Monitoring
 from shared.errors import Conflict, InvalidInput
@@ -140,10 +140,6 @@ class Link:
     closed_event_id: str | None = None
     last_paid_event_id: str | None = None
     link_key: str = ""
-
-    @classmethod
-    def of(cls, row: Any) -> Link:
-        return cls(**{f: getattr(row, f) for f in cls.__dataclass_fields__})
 
 
 def _in_force(link: Link, day: date) -> bool:

@@ -18,10 +18,12 @@ from sqlalchemy.orm import aliased
 
 from policy.monitoring import Monitoring
 from services.ledger.models import IncomeEntry, LedgerHousehold, col
-from services.ledger.monitoring.domain import RECENT, add_months
+from services.ledger.monitoring.domain import RECENT, Link, add_months
 from services.ledger.monitoring.models import MONTHS, BenefitLink, HouseholdIncomeYear, MonitoringCase, MonitoringHousehold
 
 Level = str  # "village" | "township" | "county" | "city"
+# The columns statement 2 reads, in domain.Link's field order: plain rows, no ORM objects.
+LINK_FIELDS = tuple(Link.__dataclass_fields__)
 _PLACE = {"village": LedgerHousehold.village_code, "township": LedgerHousehold.township_code, "county": LedgerHousehold.county_code}
 
 
@@ -112,14 +114,15 @@ def household_rows(level: Level, code: str, as_of: date, m: Monitoring, r7_years
 
 def link_rows(level: Level, code: str, as_of: date, m: Monitoring, r7_years: int, *, household_id: str | None = None) -> Select[Any]:
     """Statement 2: every link of the households a link may flag (the others of their kind may restore them)."""
+    columns = [getattr(BenefitLink, f) for f in LINK_FIELDS]
     if household_id is not None:
-        return select(BenefitLink).where(col(BenefitLink.household_id) == household_id)
+        return select(*columns).where(col(BenefitLink.household_id) == household_id)
     breaking = (
         select(col(BenefitLink.household_id))
         .join(LedgerHousehold, col(LedgerHousehold.household_id) == col(BenefitLink.household_id))
         .where(place_filter(level, code), on_register(as_of), _link_breaks(as_of, m, r7_years))
     )
-    return select(BenefitLink).where(col(BenefitLink.household_id).in_(breaking))
+    return select(*columns).where(col(BenefitLink.household_id).in_(breaking))
 
 
 def case_rows(level: Level, code: str, *, household_id: str | None = None) -> Select[Any]:

@@ -39,8 +39,8 @@ def _months(row: Any) -> domain.IncomeMonths:
         household_id=row.household_id,
         registered_on=row.registered_on,
         members=int(row.members or 0),
-        this_year=[int(getattr(row, f"c{i}")) for i in range(12)],
-        last_year=[int(getattr(row, f"p{i}")) for i in range(12)],
+        this_year=[int(v) for v in row[5:17]],
+        last_year=[int(v) for v in row[17:29]],
     )
 
 
@@ -74,8 +74,9 @@ async def _judge(
     m, r7 = monitoring(), thresholds().r7_years
     rows = (await session.execute(repository.household_rows(level, code, as_of, m, r7, household_id=household_id))).all()
     links: dict[str, list[domain.Link]] = {}
-    for link in (await session.execute(repository.link_rows(level, code, as_of, m, r7, household_id=household_id))).scalars():
-        links.setdefault(link.household_id, []).append(domain.Link.of(link))
+    for values in (await session.execute(repository.link_rows(level, code, as_of, m, r7, household_id=household_id))).all():
+        link = domain.Link(*values)
+        links.setdefault(link.household_id, []).append(link)
     cases: dict[str, list[domain.CaseView]] = {}
     for c in (await session.execute(repository.case_rows(level, code, household_id=household_id))).scalars():
         cases.setdefault(c.household_id, []).append(_case_view(c))
