@@ -116,7 +116,7 @@ async def main(args: argparse.Namespace) -> None:
                     "indicators, county": lambda: (f"/ledger/v1/indicators/counties/{args.county}", year),
                 }
                 for name, request in reads.items():
-                    n = args.county_queries if name == "indicators, county" else args.queries
+                    n = {"indicators, county": args.county_queries, "indicators, village": args.indicator_queries}.get(name, args.queries)
                     warm = min(5, n)
                     samples = []
                     for i in range(n + warm):
@@ -148,6 +148,7 @@ if __name__ == "__main__":
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--batch", type=int, default=20_000, help="envelopes per load transaction")
     p.add_argument("--queries", type=int, default=200, help="reads of each kind (after 5 warm-up reads)")
+    p.add_argument("--indicator-queries", type=int, default=50, help="reads of a village's indicators")
     p.add_argument("--county-queries", type=int, default=20, help="reads of the county's indicators (they judge every fact of the county)")
     p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
     p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
