@@ -64,6 +64,20 @@ def _process_age() -> float | None:
     return round(uptime - started_ticks / os.sysconf("SC_CLK_TCK"), 3)
 
 
+def reraise_cancellation() -> None:
+    """Re-raise a cancellation of this task that a library turned into another exception.
+
+    Seen at shutdown: the relay was cancelled inside a query; the ``async with`` that held its
+    connection then failed to roll back on the broken connection, and that error replaced the
+    ``CancelledError``. It looked like a database outage, so the loop retried forever, and the
+    application's shutdown (which waits for its tasks) never ended. Every retry loop calls this
+    first in its error handler: a task asked to stop stops, whatever error the request became.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class BrokerLost(Exception):
     """The bootstrap broker stopped answering: tear the Kafka client down and wait for it calmly."""
 
@@ -156,9 +170,15 @@ async def guarded(settings: FupinSettings, work: Awaitable[None], client: str) -
                 BROKER_REACHABLE.labels(client).set(0)
                 raise BrokerLost(settings.kafka_bootstrap)
     finally:
-        if not task.done():
+        # Cancel until it is done: a cancellation swallowed by a library is delivered again at the
+        # next await. Bounded, so shutdown never hangs on a task that will not stop.
+        for _ in range(20):
+            if task.done():
+                break
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await asyncio.wait({task}, timeout=0.5)
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not log it as never retrieved
 
 
 async def group_offsets(admin: Any, reader: Any, group: str, topics: Sequence[str]) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int], int]]:

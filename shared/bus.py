@@ -25,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, MetaData, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.broker import reraise_cancellation
 from shared.db import utcnow
 from shared.events.contracts import EventData, parse_data
 from shared.events.envelope import service_of
@@ -207,6 +208,7 @@ class OutboxSubscriber:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                reraise_cancellation()
                 log.exception("subscriber step failed", extra={"consumer": self.subscription.consumer})
                 progressed = False
                 await asyncio.sleep(1)

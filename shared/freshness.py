@@ -16,6 +16,7 @@ from shared.broker import (
     _stop_quietly,
     group_offsets,
     kafka_reachable,
+    reraise_cancellation,
 )
 from shared.bus import LogSource, Subscription
 from shared.db import utcnow
@@ -108,6 +109,7 @@ class Freshness:
                 await self._close()
                 raise
             except Exception as exc:
+                reraise_cancellation()
                 log.debug("freshness not observed", extra={"consumer": self.consumer, "error": repr(exc)})
                 await self._close()
                 self.unknown()

@@ -23,6 +23,7 @@ from shared.broker import (
     _unavailable_or_raise,
     ensure_topics,
     guarded,
+    reraise_cancellation,
     wait_for_broker,
 )
 from shared.bus import Delivered, Signal, Subscription, apply_batch, decode, wait_for
@@ -80,11 +81,13 @@ class KafkaRelay:
                 await self._close()
                 raise
             except BrokerLost as exc:
+                reraise_cancellation()
                 self.healthy = False
                 RELAY_FAILURES.labels(self.service, "broker").inc()
                 broker.failed("relay cannot publish: Kafka broker unreachable; will retry", exc)
                 await self._close()
             except Exception as exc:  # a broker that answers TCP but fails requests, or a client error
+                reraise_cancellation()
                 self.healthy = False
                 RELAY_FAILURES.labels(self.service, "broker").inc()
                 broker.failed("relay cannot publish: Kafka request failed; will retry", exc)
@@ -98,6 +101,7 @@ class KafkaRelay:
             try:
                 sent = await self.publish_pending()
             except DatabaseUnavailable as exc:
+                reraise_cancellation()
                 RELAY_FAILURES.labels(self.service, "database").inc()
                 database.failed("relay cannot read or mark the outbox: database unreachable; will retry", exc.__cause__)
                 await asyncio.sleep(db_backoff.next())
@@ -243,11 +247,13 @@ class KafkaSubscriber:
                 await _stop_quietly(consumer)
                 raise
             except BrokerLost as exc:
+                reraise_cancellation()
                 self._lost()
                 CONSUMER_FAILURES.labels(self.consumer, "broker").inc()
                 broker.failed("subscriber lost the Kafka broker; will retry", exc)
                 await _stop_quietly(consumer)
             except Exception as exc:
+                reraise_cancellation()
                 self._lost()
                 cause = "database" if isinstance(exc, DatabaseUnavailable) else "other"
                 CONSUMER_FAILURES.labels(self.consumer, cause).inc()
