@@ -93,7 +93,7 @@ def needs_principal(route: Any) -> bool:
 
 
 def needs_idempotency_key(route: Any) -> bool:
-    from shared.service import IdempotencyKeyRequired
+    from shared.routing import IdempotencyKeyRequired
 
     return any(call is IdempotencyKeyRequired.dependency for call in _calls(route.dependant))
 
