@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from itertools import count
 from typing import Any
 
 from shared.events.contracts import REGISTRY, EventData
@@ -32,6 +33,14 @@ async def append(platform: Any, *facts: EventData) -> None:
         async with platform.context(service).write_session() as session:
             for f in items:
                 emit(session, f)
+
+
+_township = count(800)
+
+
+def fresh_township(county: str) -> str:
+    """A township no other test books villages in (tests.helpers.village_code numbers townships from 100), for exact totals."""
+    return f"{county}{next(_township):03d}"
 
 
 def village(code: str, categories: list[str] | None = None, **kw: Any) -> VillageRegistered:

@@ -7,7 +7,6 @@ share of its villages meeting the rule, names them, and names the others. Eviden
 from __future__ import annotations
 
 import re
-from itertools import count
 from typing import Any, get_args
 
 import pytest
@@ -15,15 +14,14 @@ import pytest
 from services.ledger import domain, service
 from shared.ids import new_id
 from tests.helpers import eventually
+from tests.ledger import support
 from tests.ledger.support import append, fact, household, projection_reads, village
 
 COUNTY = "440233"  # 新丰县
-_township = count(900)
 
 
 def fresh_township(county: str = COUNTY) -> str:
-    """A township no other test books villages in (tests.helpers.village_code numbers townships from 100)."""
-    return f"{county}{next(_township):03d}"
+    return support.fresh_township(county)
 
 
 def channel(code: str) -> Any:

@@ -56,7 +56,14 @@ async def test_a_township_overview_is_the_county_overview_of_its_villages_in_fiv
 
 
 async def test_the_city_overview_sums_each_countys_villages_and_counts_their_indicators(platform):
-    await _county(platform, "440222", townships=1, per=3)
+    codes = await _county(platform, "440222", townships=1, per=3)
+
+    async def projected() -> None:  # the households and income logs land apart: wait for all of ours first
+        r = await platform.client.get("/ledger/v1/views/counties/440222/villages", params=YEAR, headers=platform.admin)
+        mine = [v for v in r.json()["villages"] if v["village_code"] in codes]
+        assert len(mine) == 3 and all(v["total_fen"] > 0 and v["households"] == 1 for v in mine)
+
+    await eventually(projected)
 
     async def settled() -> None:
         r = await platform.client.get("/ledger/v1/views/city/counties", params=YEAR, headers=platform.admin)
