@@ -77,8 +77,9 @@ lint: $(STAMP)
 	@if grep -rnE --include='*.py' 'type: *ignore(\[[^]]*\])? *$$' $(LINT_REASONED); then \
 		echo "lint: a type: ignore above gives no reason on its line (# type: ignore[code]  # why)" >&2; exit 1; fi
 
-docs: $(STAMP)
+docs: $(STAMP) printing
 	@$(BIN)/python -m shared.eventdoc && echo "docs/events.md regenerated"
+	@$(BIN)/python -m services.ledger.statements.sample docs/oversight
 
 bench: $(STAMP) infra
 	@bash bench/run.sh

@@ -272,6 +272,13 @@ LABELS: dict[str, dict[str, Label]] = {
         "employment_base": ("就业基地", "Employment base"),
         "entrepreneurship_base": ("创业基地", "Entrepreneurship base"),
     },
+    # The check of a printed income statement (services/ledger/statements/verify.py).
+    "verdict": {
+        "verified": ("核验通过", "Verified"),
+        "pending_checkpoint": ("待签名检查点", "Awaiting a signed checkpoint"),
+        "failed": ("核验未通过", "Failed"),
+        "not_matching": ("与台账不符", "Not matching the ledger"),
+    },
 }
 
 # Enum components named otherwise than their snake_case name.

@@ -15,6 +15,7 @@ from services.ledger.models import Base
 from services.ledger.monitoring import models as _monitoring_tables  # noqa: F401  # registers the early warning's tables
 from services.ledger.monitoring.api import router as monitoring_router
 from services.ledger.projector import project
+from services.ledger.statements import api as statements
 from services.ledger.views.api import router as views_router
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
@@ -24,7 +25,17 @@ SOURCES = ("funds", "households", "market", "training")
 
 SPEC = ServiceSpec(
     name="ledger",
-    routers=[router, views_router, monitoring_router, categories_router, exports_router, proofs.router, proofs.well_known],
+    routers=[
+        router,
+        views_router,
+        monitoring_router,
+        categories_router,
+        exports_router,
+        statements.router,
+        statements.public,
+        proofs.router,
+        proofs.well_known,
+    ],
     metadata=Base.metadata,
     migrations=Path(__file__).parent / "migrations",
     subscriptions=[Subscription(consumer="ledger", sources=SOURCES, handler=project)],
