@@ -86,3 +86,31 @@ def save_png(image: Image.Image, path: Path) -> None:
     """Keep a rendered page for the documentation (docs/oversight/*.png)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, format="PNG", optimize=True)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A PDF as a reader sees it: its page count, each page's text, and images and QR codes of the pages asked for."""
+
+    pages: int
+    texts: list[str]
+    images: dict[int, Image.Image]
+    codes: dict[int, list[str]]
+
+    def compact(self, page: int) -> str:
+        """A page's text without whitespace (pdftotext spaces CJK and Latin runs as it lays them out)."""
+        return "".join(self.texts[page - 1].split())
+
+
+def read(pdf: bytes, images: tuple[int, ...] = (1,)) -> Printed:
+    pages = page_count(pdf)
+    shown = {p: page_image(pdf, p) for p in images if p <= pages}
+    return Printed(pages, [page_text(pdf, p) for p in range(1, pages + 1)], shown, {p: [c.text for c in qr_codes(i)] for p, i in shown.items()})
+
+
+async def look(pdf: bytes, images: tuple[int, ...] = (1,)) -> Printed:
+    """``read`` off the event loop: poppler and the decoder take seconds, during which a platform's consumers
+    in the same process must keep their Kafka sessions alive (a blocked loop misses heartbeats)."""
+    import asyncio
+
+    return await asyncio.to_thread(read, pdf, images)

@@ -21,8 +21,9 @@ def _routes(app):
     out = []
     for path, item in app.openapi()["paths"].items():
         # Partner webhooks authenticate by signature; signed checkpoints are published to anyone;
-        # the development sign-in exists only outside production (tests/console checks it is absent there).
-        if path in PUBLIC or "/webhooks/" in path or path.startswith(("/.well-known/", "/dev/")):
+        # the development sign-in exists only outside production (tests/console checks it is absent there);
+        # /<service>/v1/public/ holds what anyone may read (a printed card's check, a posted notice).
+        if path in PUBLIC or "/webhooks/" in path or "/v1/public/" in path or path.startswith(("/.well-known/", "/dev/")):
             continue
         concrete = re.sub(r"\{[^}]+\}", "00000000-0000-7000-8000-000000000000", path)
         for method in item:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from services.ledger import proofs
 from services.ledger.statements import verify
@@ -14,7 +14,7 @@ from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
 from tests.helpers import eventually, village_code
 from tests.ledger.support import append, fact, household, income, member, village
-from tests.printed import A4_AT_100_DPI, cjk_characters, ink, page_count, page_image, page_text, qr_codes
+from tests.printed import A4_AT_100_DPI, cjk_characters, ink, look
 
 B = BenefitType
 YEAR = 2026
@@ -70,8 +70,10 @@ async def _sign(platform: Any) -> None:
 
 
 def _path(url: str) -> str:
+    """The JSON check of the page a card's QR code leads to (the same query)."""
     parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
+    assert parts.path == "/ledger/v1/public/statements/verify/page", url
+    return f"/ledger/v1/public/statements/verify?{parts.query}"
 
 
 async def test_a_statement_lists_each_line_with_its_lineage_and_clause_and_equals_the_household_income(platform):
@@ -92,7 +94,7 @@ async def test_a_statement_lists_each_line_with_its_lineage_and_clause_and_equal
     reversal = next(line for line in s["lines"] if line["amount_fen"] < 0)
     assert reversal["reverses_event_id"] == expected["reversed"]
     assert {line["clause"] for line in s["lines"]} == {"§5.6", "§5.2", "§5.4"}
-    assert s["verify_url"].startswith("http://fupin.test/ledger/v1/statements/verify?") and s["digest"] in s["verify_url"]
+    assert s["verify_url"].startswith("http://fupin.test/ledger/v1/public/statements/verify/page?") and s["digest"] in s["verify_url"]
     # As the ledger knew it before any of it: nothing, like the income endpoint's as_of.
     early = await platform.client.get(
         f"/ledger/v1/statements/households/{h.household_id}", params={"year": YEAR, "as_of": "2020-01-01"}, headers=platform.admin
@@ -105,16 +107,14 @@ async def test_the_printed_card_reads_in_chinese_on_one_a4_page_and_its_qr_code_
     s = await _statement(platform, h, expected["lines"])
     r = await platform.client.get(f"/ledger/v1/statements/households/{h.household_id}/pdf", params={"year": YEAR}, headers=platform.admin)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
-    pdf = r.content
-    assert page_count(pdf) == 1
-    image = page_image(pdf)
-    assert image.size == A4_AT_100_DPI and ink(image) > 0.01
-    text = page_text(pdf)
-    compact = "".join(text.split())
+    card = await look(r.content)
+    assert card.pages == 1
+    assert card.images[1].size == A4_AT_100_DPI and ink(card.images[1]) > 0.01
+    compact = card.compact(1)
     assert "家庭收益明白卡" in compact and "林某国" in compact and h.household_number in compact and "翁源县兰花种植专业合作社" in compact
     assert "1,234.57" in compact and "-34.57" in compact and "3,800.00" in compact  # a line, the reversal, the total (yuan, exact to the fen)
-    assert s["verification_code"] in compact and cjk_characters(text) > 100
-    assert [c.text for c in qr_codes(image)] == [s["verify_url"]]
+    assert s["verification_code"] in compact and cjk_characters(card.texts[0]) > 100
+    assert card.codes[1] == [s["verify_url"]]
 
 
 async def test_the_qr_code_leads_to_a_public_check_of_every_line_against_the_signed_log(platform):
@@ -133,6 +133,10 @@ async def test_the_qr_code_leads_to_a_public_check_of_every_line_against_the_sig
     assert [c["event_id"] for c in check["lines"]] == [line["event_id"] for line in s["lines"]]
     assert all(c["included"] is True and c["tree_size"] > c["leaf_index"] for c in check["lines"])
     assert check["total_fen"] == s["total_fen"] and check["later_lines"] == 0 and set(check["checkpoints"]) == {line["source"] for line in s["lines"]}
+    # The page the QR code itself leads to says the same, in Chinese, to a phone.
+    html = await platform.client.get(urlsplit(s["verify_url"]).path, params=dict(parse_qsl(urlsplit(s["verify_url"]).query)))
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "核验通过" in html.text and s["lines"][0]["event_id"] in html.text and "✘" not in html.text
     # A line recorded after printing leaves the card true but out of date.
     await append(platform, income(h, B.wage_labor, 500, date(YEAR, 11, 1)))
     await _statement(platform, h, expected["lines"] + 1)
@@ -147,7 +151,9 @@ async def test_a_card_with_another_digest_is_not_matching_and_shows_nothing(plat
     for url in (forged, s["verify_url"].replace(h.household_id, new_id())):
         check = (await platform.client.get(_path(url))).json()
         assert check["verdict"] == "not_matching" and check["lines"] == [] and check["total_fen"] is None
-    bad = await platform.client.get("/ledger/v1/statements/verify", params={"household": h.household_id, "year": YEAR, "digest": "xyz"})
+        page = await platform.client.get(_path(url).replace("/verify?", "/verify/page?"))
+        assert "与台账不符" in page.text and h.household_number not in page.text
+    bad = await platform.client.get("/ledger/v1/public/statements/verify", params={"household": h.household_id, "year": YEAR, "digest": "xyz"})
     assert bad.status_code == 422 and bad.json()["field"] == "digest"
 
 
@@ -197,35 +203,33 @@ async def test_a_village_prints_one_card_a_household_in_one_pdf_paged_by_cursor(
     homes = []
     for i in range(3):
         h, expected = await _household_with_a_year(platform, code, name=f"邓某{i}")
-        homes.append((h, expected))
-    for h, expected in homes:
+        homes.append((h, expected, f"邓某{i}"))
+    for h, expected, _ in homes:
         await _statement(platform, h, expected["lines"])
     cadre = platform.as_("village_cadre", code)
-    r = await platform.client.get(f"/ledger/v1/statements/villages/{code}/pdf", params={"year": YEAR}, headers=cadre)
+    url = f"/ledger/v1/statements/villages/{code}/pdf"
+    r = await platform.client.get(url, params={"year": YEAR}, headers=cadre)
     assert r.status_code == 200, r.text
     assert "x-next-cursor" not in r.headers
-    pdf = r.content
-    assert page_count(pdf) == 3
+    cards = await look(r.content, images=())
+    assert cards.pages == 3
     ordered = sorted(homes, key=lambda p: p[0].household_id)
-    for page, (h, _) in enumerate(ordered, start=1):
-        compact = "".join(page_text(pdf, page).split())
-        assert h.household_number in compact and f"邓某{homes.index((h, _))}" in compact and "第1页/共1页" in compact
-    first = await platform.client.get(f"/ledger/v1/statements/villages/{code}/pdf", params={"year": YEAR, "limit": 2}, headers=cadre)
-    assert page_count(first.content) == 2 and first.headers["x-next-cursor"]
-    rest = await platform.client.get(
-        f"/ledger/v1/statements/villages/{code}/pdf", params={"year": YEAR, "limit": 2, "cursor": first.headers["x-next-cursor"]}, headers=cadre
-    )
-    assert page_count(rest.content) == 1 and ordered[2][0].household_number in "".join(page_text(rest.content).split())
-    assert (await platform.client.get(f"/ledger/v1/statements/villages/{code}/pdf", params={"year": YEAR, "limit": 101}, headers=cadre)).status_code == 422
+    for page, (h, _, name) in enumerate(ordered, start=1):
+        assert h.household_number in cards.compact(page) and name in cards.compact(page) and "第1页/共1页" in cards.compact(page)
+    first = await platform.client.get(url, params={"year": YEAR, "limit": 2}, headers=cadre)
+    assert (await look(first.content, images=())).pages == 2 and first.headers["x-next-cursor"]
+    rest = await platform.client.get(url, params={"year": YEAR, "limit": 2, "cursor": first.headers["x-next-cursor"]}, headers=cadre)
+    last = await look(rest.content, images=())
+    assert last.pages == 1 and ordered[2][0].household_number in last.compact(1)
+    assert (await platform.client.get(url, params={"year": YEAR, "limit": 101}, headers=cadre)).status_code == 422
 
 
 async def test_a_long_year_continues_on_a_second_page_with_its_headings(platform):
     h, expected = await _household_with_a_year(platform, lines=60)
-    await _statement(platform, h, expected["lines"])
+    s = await _statement(platform, h, expected["lines"])
     r = await platform.client.get(f"/ledger/v1/statements/households/{h.household_id}/pdf", params={"year": YEAR}, headers=platform.admin)
-    pdf = r.content
-    pages = page_count(pdf)
-    assert pages >= 2
-    last = "".join(page_text(pdf, pages).split())
-    assert "收益类型" in last and f"第{pages}页/共{pages}页" in last
-    assert [c.text for c in qr_codes(page_image(pdf, 1))] == [(await _statement(platform, h, expected["lines"]))["verify_url"]]
+    card = await look(r.content)
+    assert card.pages >= 2
+    last = card.compact(card.pages)
+    assert "收益类型" in last and f"第{card.pages}页/共{card.pages}页" in last
+    assert card.codes[1] == [s["verify_url"]]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import proofs
 from services.ledger.api import ExportTime
-from services.ledger.statements import document, service, verify
+from services.ledger.statements import document, service, verify, verify_page
 from services.ledger.statements.schemas import HouseholdStatement, StatementCheck
 from shared.auth import CurrentPrincipal
 from shared.bounds import PolicyDate, QueryYear
@@ -21,6 +24,7 @@ from shared.service import SessionDep, service_router
 
 router = service_router("ledger", tags=["income statements"])
 # The card's check is for whoever holds the card (its QR code): no login, and it shows only what the card shows.
+# Public routes live under /<service>/v1/public/ (tests/identity/test_access.py knows them by it).
 public = service_router("ledger", public=True, tags=["income statements"])
 
 Year = Annotated[QueryYear, Query()]
@@ -105,18 +109,50 @@ async def village_statements_pdf(
     return await _pdf(statements, f"statements-{code}-{year}.pdf", {"X-Next-Cursor": next_cursor} if next_cursor else None)
 
 
-@public.get("/statements/verify", summary="The check a printed card's QR code leads to: its lines against the ledger and the signed log")
-async def verify_statement(
-    request: Request,
-    session: SessionDep,
+@dataclass(frozen=True)
+class Card:
+    """What a printed card's QR code carries."""
+
+    household: str
+    year: int
+    digest: str
+    known_at: datetime | None
+
+
+async def card_params(
     household: Annotated[str, Query(min_length=1, max_length=36)],
     year: Year,
     digest: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{32}$", description="the card's digest (128 bits, hex)")],
     known_at: Annotated[ExportTime | None, Query(description="the card's `known_at`: its lines are those recorded until then")] = None,
-) -> StatementCheck:
+) -> Card:
+    return Card(household, year, digest, known_at)
+
+
+CardDep = Annotated[Card, Depends(card_params)]
+
+
+async def _check(request: Request, session: AsyncSession, card: Card) -> StatementCheck:
+    trees = proofs.trees_of(request.app.state.contexts["ledger"])
+    return await verify.check(session=session, trees=trees, household_id=card.household, year=card.year, known_at=card.known_at, digest=card.digest)
+
+
+@public.get("/public/statements/verify", summary="The check of a printed card: its lines against the ledger and the signed log")
+async def verify_statement(request: Request, session: SessionDep, card: CardDep) -> StatementCheck:
     """For whoever holds the card, without a login: when the ledger's lines recorded until ``known_at`` have the card's
     digest, each line's event is looked up in its source's log, its hash and income line checked and its inclusion
     proof verified against the latest signed checkpoint (``verdict``: verified, pending_checkpoint or failed), with how
     many lines were recorded since. Any other digest answers ``not_matching`` and shows nothing of the household."""
-    trees = proofs.trees_of(request.app.state.contexts["ledger"])
-    return await verify.check(session=session, trees=trees, household_id=household, year=year, known_at=known_at, digest=digest)
+    return await _check(request, session, card)
+
+
+@public.get(
+    "/public/statements/verify/page",
+    response_class=HTMLResponse,
+    summary="The same check as a plain Chinese HTML page: where the card's QR code leads",
+    responses={200: {"content": {"text/html": {}}, "description": "the verdict and each line's check, in Chinese"}},
+)
+async def verify_statement_page(request: Request, session: SessionDep, card: CardDep) -> HTMLResponse:
+    """What a phone shows after scanning the card: the verdict, and for a matching card each line with whether its
+    fact is in the log and proven in a signed checkpoint; a link to the JSON of the same check."""
+    check = await _check(request, session, card)
+    return HTMLResponse(verify_page.render(check, json_url=str(request.url).replace("/verify/page?", "/verify?", 1)))

@@ -29,7 +29,7 @@ class Behind(BaseModel):
 
 
 class StatementLine(BaseModel):
-    event_id: str = Field(description="the fact that paid it: check it against the log (`/ledger/v1/statements/verify`)")
+    event_id: str = Field(description="the fact that paid it: check it against the log (`/ledger/v1/public/statements/verify`)")
     occurred_on: date
     benefit_type: str
     benefit_name: str = Field(description="the benefit type in Chinese (订单生产收益 …)")
@@ -73,7 +73,7 @@ _STATEMENT_EXAMPLE: dict[str, Any] = {
     "per_capita_fen": 41250,
     "digest": "9f2c6d1e4b7a8c3d2e1f0a9b8c7d6e5f",
     "verification_code": "9F2C-6D1E-4B7A",
-    "verify_url": "https://fupin.example/ledger/v1/statements/verify?household=…&year=2026&known_at=…&digest=…",
+    "verify_url": "https://fupin.example/ledger/v1/public/statements/verify/page?household=…&year=2026&known_at=…&digest=…",
 }
 
 
@@ -98,7 +98,7 @@ class HouseholdStatement(BaseModel):
     per_capita_fen: int = Field(description="total_fen // household_size, whole fen rounded down; 0 without members")
     digest: str = Field(description="128 bits (hex) of SHA-256 over the household, the year, known_at and each line's event id, type, date and amount")
     verification_code: str = Field(description="the digest's first 48 bits as printed on the card, for reading out")
-    verify_url: str = Field(description="where the card's QR code leads: the check of these lines against the log")
+    verify_url: str = Field(description="where the card's QR code leads: the page of the check of these lines against the log (without `/page`: JSON)")
 
 
 Verdict = Literal["verified", "pending_checkpoint", "failed", "not_matching"]

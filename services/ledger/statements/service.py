@@ -59,7 +59,8 @@ LINEAGE_LABELS: dict[str, str] = {
 
 # One village's cards in one request at the most (a page of them; ``next_cursor`` for the rest).
 BATCH_LIMIT = 100
-VERIFY_PATH = "/ledger/v1/statements/verify"
+# Where a card's QR code leads: the check as a page for people (the same query without ``/page`` answers JSON).
+VERIFY_PATH = "/ledger/v1/public/statements/verify/page"
 
 
 def stamp(at: datetime) -> str:
