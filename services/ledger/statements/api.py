@@ -39,7 +39,7 @@ NEXT_CURSOR = {"X-Next-Cursor": {"description": "present when the village has mo
 
 
 async def batch_page(
-    limit: Annotated[int, Query(ge=1, le=service.BATCH_LIMIT, description="households (cards) in this PDF")] = 50,
+    limit: Annotated[int, Query(ge=1, le=service.BATCH_LIMIT, description="households (cards) in this PDF")] = 20,
     cursor: Annotated[str | None, Query(max_length=400, description="`X-Next-Cursor` of the previous PDF")] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
@@ -101,7 +101,7 @@ async def village_statements_pdf(
     page: Annotated[PageParams, Depends(batch_page)],
 ) -> Response:
     """Each household on the village's register during the year, by household id, from a new page with its own
-    page numbers: ``limit`` of them at the most (100), ``X-Next-Cursor`` for the rest. A village cadre prints their
+    page numbers: ``limit`` of them at the most (50), ``X-Next-Cursor`` for the rest. A village cadre prints their
     village, a county officer any of their county's; another village answers 404."""
     statements, next_cursor = await service.village_statements(session=session, principal=principal, code=code, year=year, page=page, base_url=_base(request))
     if not statements:
