@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Distributed mode on this machine, supervised: a process per service (ports 8001–8005), each with
+# Distributed mode on this machine, supervised: a process per service (ports 8001–8006), each with
 # its outbox relay, and the ledger consumer (health on 8015), all under supervisord
 # (deploy/supervisord.conf): restarted when they crash, stopped together.
 # PostgreSQL and Kafka come from deploy/infra.sh (make up starts them first).
@@ -14,9 +14,9 @@ export FUPIN_MODE=distributed
 export FUPIN_DATABASE_URL_TEMPLATE="${FUPIN_DATABASE_URL_TEMPLATE:-$default_template}"
 export FUPIN_KAFKA_BOOTSTRAP="${FUPIN_KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
 # Every service serves the same console build; it calls each service at its own port (CORS allows the console's origins).
-default_console_urls='{"funds":"http://127.0.0.1:8001","households":"http://127.0.0.1:8002","market":"http://127.0.0.1:8003","training":"http://127.0.0.1:8004","ledger":"http://127.0.0.1:8005","dev":"http://127.0.0.1:8002"}'
+default_console_urls='{"funds":"http://127.0.0.1:8001","households":"http://127.0.0.1:8002","market":"http://127.0.0.1:8003","training":"http://127.0.0.1:8004","ledger":"http://127.0.0.1:8005","oversight":"http://127.0.0.1:8006","dev":"http://127.0.0.1:8002"}'
 export FUPIN_CONSOLE_API_URLS="${FUPIN_CONSOLE_API_URLS:-$default_console_urls}"
-default_cors='["http://127.0.0.1:8001","http://127.0.0.1:8002","http://127.0.0.1:8003","http://127.0.0.1:8004","http://127.0.0.1:8005"]'
+default_cors='["http://127.0.0.1:8001","http://127.0.0.1:8002","http://127.0.0.1:8003","http://127.0.0.1:8004","http://127.0.0.1:8005","http://127.0.0.1:8006"]'
 export FUPIN_CORS_ORIGINS="${FUPIN_CORS_ORIGINS:-$default_cors}"
 export FUPIN_ROOT="${FUPIN_ROOT:-$root}"
 export FUPIN_RUN_DIR="${FUPIN_RUN_DIR:-$root/var/run}"
@@ -27,7 +27,8 @@ export FUPIN_INSTANCE="${FUPIN_INSTANCE:-$(hostname -s 2>/dev/null || echo local
 export FUPIN_PORT_FUNDS="${FUPIN_PORT_FUNDS:-8001}" FUPIN_PORT_HOUSEHOLDS="${FUPIN_PORT_HOUSEHOLDS:-8002}"
 export FUPIN_PORT_MARKET="${FUPIN_PORT_MARKET:-8003}" FUPIN_PORT_TRAINING="${FUPIN_PORT_TRAINING:-8004}"
 export FUPIN_PORT_LEDGER="${FUPIN_PORT_LEDGER:-8005}" FUPIN_PORT_LEDGER_CONSUMER="${FUPIN_PORT_LEDGER_CONSUMER:-8015}"
-for name in FUNDS HOUSEHOLDS MARKET TRAINING LEDGER LEDGER_CONSUMER; do
+export FUPIN_PORT_OVERSIGHT="${FUPIN_PORT_OVERSIGHT:-8006}"
+for name in FUNDS HOUSEHOLDS MARKET TRAINING LEDGER LEDGER_CONSUMER OVERSIGHT; do
   var="FUPIN_START_$name"; export "$var=${!var:-true}"
 done
 supervisord="$root/.venv/bin/supervisord"
@@ -37,8 +38,9 @@ ctl() { "$root/.venv/bin/supervisorctl" -c "$conf" "$@"; }
 say() { printf '%s\n' "$*" >&2; }
 
 declare -A PORTS=([funds]=$FUPIN_PORT_FUNDS [households]=$FUPIN_PORT_HOUSEHOLDS [market]=$FUPIN_PORT_MARKET
-                  [training]=$FUPIN_PORT_TRAINING [ledger]=$FUPIN_PORT_LEDGER [ledger-consumer]=$FUPIN_PORT_LEDGER_CONSUMER)
-ORDER=(funds households market training ledger ledger-consumer)
+                  [training]=$FUPIN_PORT_TRAINING [ledger]=$FUPIN_PORT_LEDGER [ledger-consumer]=$FUPIN_PORT_LEDGER_CONSUMER
+                  [oversight]=$FUPIN_PORT_OVERSIGHT)
+ORDER=(funds households market training ledger ledger-consumer oversight)
 
 running() { [ -S "$FUPIN_RUN_DIR/supervisor.sock" ] && ctl pid >/dev/null 2>&1; }
 
@@ -65,7 +67,7 @@ up() {
   fi
   local rc=0
   for name in "${ORDER[@]}"; do wait_ready "$name" "${PORTS[$name]}" || rc=1; done
-  ((rc == 0)) && say "distributed mode is up: funds :8001, households :8002, market :8003, training :8004, ledger :8005, ledger consumer :8015; console at http://127.0.0.1:8002/"
+  ((rc == 0)) && say "distributed mode is up: funds :8001, households :8002, market :8003, training :8004, ledger :8005, ledger consumer :8015, oversight :8006; console at http://127.0.0.1:8002/"
   return "$rc"
 }
 

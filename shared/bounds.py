@@ -21,6 +21,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
 
+from shared.pii import PhoneNumber
+
 # ---- money (integer fen) ---------------------------------------------------------------------
 
 MAX_PAYMENT_FEN = 10**10  # 100,000,000 yuan: one payment, distribution, wage, subsidy, rent, price, income line
@@ -138,6 +140,8 @@ def text(max_length: int, *, description: str | None = None) -> Any:
 
 
 PersonName = text(50, description="a person's name")
+# A contact phone (7 … 13 digits once spaces and dashes go); stored encrypted, shown masked, never in events.
+Phone = Annotated[PhoneNumber, Strict(), Field(min_length=1, max_length=32, description="a phone number, 7 … 13 digits")]
 Name = text(200, description="a name")
 Note = text(2000, description="free text")
 

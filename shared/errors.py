@@ -137,6 +137,12 @@ def idempotency_key_required() -> PreconditionRequired:
     )
 
 
+class TooManyRequests(Problem):
+    """429: a public route's per-client allowance is spent; ``Retry-After`` says when to try again."""
+
+    status, code, title_zh, title_en = 429, "too_many_requests", "请求过于频繁", "Too many requests"
+
+
 class Unavailable(Problem):
     """503: a dependency of this request (its database) cannot be reached now; ``Retry-After`` says when to retry."""
 

@@ -51,6 +51,20 @@ _INDUSTRY: dict[str, Label] = {
     "sericulture": ("蚕桑", "Sericulture"),
 }
 
+# What an objection or a grievance is about (services/oversight).
+_CASE_CATEGORY: dict[str, Label] = {
+    "eligibility": ("对象资格", "Eligibility"),
+    "amount": ("金额", "Amount"),
+    "share": ("股份份额", "Share"),
+    "name": ("姓名信息", "Name"),
+    "procedure": ("程序", "Procedure"),
+    "payment": ("支付", "Payment"),
+    "entity": ("经营主体", "Operating entity"),
+    "training": ("培训", "Training"),
+    "order": ("订单", "Order"),
+    "other": ("其他", "Other"),
+}
+
 LABELS: dict[str, dict[str, Label]] = {
     # The six benefit types (§5): every income entry carries one.
     "benefit_type": {
@@ -72,7 +86,7 @@ LABELS: dict[str, dict[str, Label]] = {
     },
     "by": {"county": ("按县（区）", "By county"), "township": ("按镇（乡）", "By township"), "village": ("按村", "By village")},
     "categories": _VILLAGE_CATEGORY,
-    "category": {**_VILLAGE_CATEGORY, **_COURSE_CATEGORY},
+    "category": {**_VILLAGE_CATEGORY, **_COURSE_CATEGORY, **_CASE_CATEGORY},
     "characteristic_industry": _INDUSTRY,
     "industry": {
         **_INDUSTRY,
@@ -171,6 +185,9 @@ LABELS: dict[str, dict[str, Label]] = {
         "lease_back_ended": ("反租倒包到期", "Lease-back ended"),
         "asset_income_stopped": ("资产收益中断", "Asset income stopped"),
         "training_run_broken": ("培训中断", "Training run broken"),
+        # oversight cases
+        "objection": ("公示异议", "Objection to a notice"),
+        "grievance": ("投诉", "Grievance"),
     },
     "labour_capacity": {
         "full": ("全劳动力", "Full labour capacity"),
@@ -229,7 +246,13 @@ LABELS: dict[str, dict[str, Label]] = {
         "technical_cadre": ("技术干部", "Technical cadre"),
     },
     "sex": {"male": ("男", "Male"), "female": ("女", "Female")},
-    "source": {"funds": ("资金", "Funds"), "households": ("农户", "Households"), "market": ("市场", "Market"), "training": ("培训", "Training")},
+    "source": {
+        "funds": ("资金", "Funds"),
+        "households": ("农户", "Households"),
+        "market": ("市场", "Market"),
+        "training": ("培训", "Training"),
+        "oversight": ("监督", "Oversight"),
+    },
     "status": {
         "proposed": ("待审批", "Proposed"),
         "approved": ("已批准", "Approved"),
@@ -251,7 +274,17 @@ LABELS: dict[str, dict[str, Label]] = {
         "assisted": ("帮扶中", "Assisted"),
         "removal_proposed": ("风险消除待审批", "Risk removal proposed"),
         "risk_removed": ("风险已消除", "Risk removed"),
+        # village notices (公示; "open" is shared with the monitoring cases above) and the cases raised against them
+        "released": ("已放款", "Released"),
+        "blocked": ("暂停放款", "Blocked"),
+        "superseded": ("已被更正取代", "Superseded"),
+        "posted": ("仅公示", "Posted (no window)"),
+        "received": ("已受理", "Received"),
+        "investigating": ("调查中", "Investigating"),
+        "upheld": ("成立", "Upheld"),
+        "rejected": ("不成立", "Rejected"),
     },
+    "outcome": {"upheld": ("成立", "Upheld"), "rejected": ("不成立", "Rejected")},
     "target_kind": {"distribution": ("整笔分配", "Whole distribution"), "income_line": ("单户收益", "One household's income line")},
     "unit": {
         # what a township's, county's or the city's tally of an indicator counts

@@ -70,6 +70,16 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
+def mask_name(value: str) -> str:
+    """A name as villages post it on a notice (公示): 林建国 → 林*国, 林国 → 林*, 欧阳建国 → 欧**国."""
+    value = value.strip()
+    if len(value) <= 1:
+        return value or "*"
+    if len(value) == 2:
+        return f"{value[0]}*"
+    return f"{value[0]}{'*' * (len(value) - 2)}{value[-1]}"
+
+
 class PiiVault:
     """Encrypts personal fields and derives their lookup hashes from one configured key."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,8 +10,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("funds", "households", "market", "training", "ledger")
-SERVICE_PORTS: dict[str, int] = {"funds": 8001, "households": 8002, "market": 8003, "training": 8004, "ledger": 8005}
+SERVICES: tuple[str, ...] = ("funds", "households", "market", "training", "ledger", "oversight")
+SERVICE_PORTS: dict[str, int] = {"funds": 8001, "households": 8002, "market": 8003, "training": 8004, "ledger": 8005, "oversight": 8006}
 
 PLACEHOLDER_PREFIX = "dev-insecure"
 
@@ -82,6 +83,18 @@ class FupinSettings(BaseSettings):
     checkpoint_origin: str = "fupin.shaoguan.gov.cn"
     # The ledger signs a checkpoint of each grown tree this often (0: only on demand, `fupin audit checkpoint`).
     checkpoint_interval_seconds: float = Field(default=300.0, ge=0)
+
+    # The village notice (公示, services/oversight, docs/oversight.md): how long an approved distribution is
+    # posted before its money is released. ISO 8601 (P7D, PT10M for a demonstration) or seconds; 0 switches
+    # the gate off (the money is released at approval and the notice says so). One value for the whole
+    # platform: funds holds the money by it, oversight closes the notice by it.
+    notice_window: timedelta = Field(default=timedelta(days=7), ge=timedelta(0), le=timedelta(days=90))
+    # How often the oversight service closes the notices whose window has ended.
+    notice_sweep_seconds: float = Field(default=30.0, gt=0)
+    # Days an official has to resolve an objection or a grievance before it is flagged overdue.
+    grievance_days: int = Field(default=15, ge=1, le=365)
+    # Objections the public page takes from one client address per hour (0: no limit); per process.
+    public_objections_per_hour: int = Field(default=20, ge=0)
 
     cors_origins: list[str] = Field(default_factory=list)
     # The operator console (shared/console.py): where its build lives (default console/dist), where it

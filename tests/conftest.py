@@ -85,7 +85,15 @@ async def drop_databases(run_id: str) -> None:
 async def make_settings(mode: str, tmp: Path, **overrides: Any) -> tuple[FupinSettings, str]:
     """Settings for a fresh, isolated platform in ``mode`` (new databases, topics and groups)."""
     run_id = uuid.uuid4().hex[:10]
-    base: dict[str, Any] = {"env": "test", "poll_interval_seconds": 0.05, "checkpoint_key": CHECKPOINT_KEY, "checkpoint_interval_seconds": 0}
+    # The village notice's gate is off (window 0) on the shared platform: a distribution pays at approval, as the
+    # funds and ledger tests expect; tests/oversight runs a platform of its own with a window (docs/oversight.md).
+    base: dict[str, Any] = {
+        "env": "test",
+        "poll_interval_seconds": 0.05,
+        "checkpoint_key": CHECKPOINT_KEY,
+        "checkpoint_interval_seconds": 0,
+        "notice_window": 0,
+    }
     if mode == "embedded":
         base |= {"mode": "embedded", "data_dir": tmp / f"var-{run_id}"}
     else:

@@ -6,3 +6,4 @@ CREATE DATABASE fupin_households;
 CREATE DATABASE fupin_market;
 CREATE DATABASE fupin_training;
 CREATE DATABASE fupin_ledger;
+CREATE DATABASE fupin_oversight;

@@ -7,7 +7,7 @@
 #            cluster <version>/main exists, listens on 127.0.0.1:$PGPORT and runs, then
 #            ensure-db. A quick no-op when the server answers and role/databases exist.
 # ensure-db  create (idempotently) login role fupin/fupin (CREATEDB) and the databases
-#            fupin_funds fupin_households fupin_market fupin_training fupin_ledger.
+#            fupin_funds fupin_households fupin_market fupin_training fupin_ledger fupin_oversight.
 # stop       stop the cluster (fast shutdown). status: show it. wait: until pg_isready.
 #
 # Environment: PGPORT (default 5432), PG_CLUSTER (default main), PG_WAIT_TIMEOUT (60).
@@ -22,7 +22,7 @@ CLUSTER="${PG_CLUSTER:-main}"
 WAIT_TIMEOUT="${PG_WAIT_TIMEOUT:-60}"
 APP_ROLE=fupin
 APP_PASSWORD=fupin
-DATABASES=(fupin_funds fupin_households fupin_market fupin_training fupin_ledger)
+DATABASES=(fupin_funds fupin_households fupin_market fupin_training fupin_ledger fupin_oversight)
 LOCK_FILE="$ROOT/var/postgres/.lock"
 CONF_NAME="fupin-local.conf"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.funds.api import routers
-from services.funds.consumers import apply_household_facts
+from services.funds.consumers import apply_facts
 from services.funds.models import metadata
 from shared.bus import Subscription
 from shared.service import ServiceSpec, build_app
@@ -18,7 +18,7 @@ SPEC = ServiceSpec(
     routers=routers,
     metadata=metadata,
     migrations=Path(__file__).parent / "migrations",
-    subscriptions=[Subscription(consumer="funds", sources=["households"], handler=apply_household_facts)],
+    subscriptions=[Subscription(consumer="funds", sources=["households", "oversight"], handler=apply_facts)],
     description="Fund sources and allocations, operating entities, three-rights projects, assets, distributions, land, lease-back, subsidies, microcredit.",
 )
 

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from services.funds.distributions.service import block_distribution, release_distribution
 from services.funds.lineage.models import KnownHousehold, KnownMember
 from shared.bus import Delivered
 from shared.events.households import (
@@ -18,13 +19,20 @@ from shared.events.households import (
     MemberRegistered,
     MemberUpdated,
 )
+from shared.events.oversight import NoticeClosed
 
 
-async def apply_household_facts(session: AsyncSession, batch: list[Delivered]) -> None:
-    """Idempotent by construction: each fact sets state, so applying it twice changes nothing."""
+async def apply_facts(session: AsyncSession, batch: list[Delivered]) -> None:
+    """Idempotent by construction: each fact sets state, so applying it twice changes nothing (a released distribution is not released again)."""
     for d in batch:
         data = d.data
-        if isinstance(data, HouseholdRegistered):
+        if isinstance(data, NoticeClosed) and data.kind == "distribution":
+            # The release gate (docs/oversight.md): the money a village notice held goes when it closes with no upheld objection.
+            if data.outcome == "released":
+                await release_distribution(session, distribution_id=data.subject_id, notice_id=data.notice_id)
+            elif data.outcome == "blocked":
+                await block_distribution(session, distribution_id=data.subject_id)
+        elif isinstance(data, HouseholdRegistered):
             household = await session.get(KnownHousehold, data.household_id)
             if household is None:
                 session.add(KnownHousehold(id=data.household_id, village_code=data.village_code, poverty_status=data.poverty_status))

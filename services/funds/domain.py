@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from policy.funds import PoorShare, poor_share, r17_dividends
 from policy.periods import PERIOD_LABEL_PATTERN as PERIOD_LABEL_PATTERN  # the labels are policy.periods'; funds' callers import them here
@@ -181,3 +181,8 @@ def check_periods_do_not_overlap(*, start: date, end: date, standing: Iterable[P
 def check_dates_ordered(start: date, end: date, *, field: str) -> None:
     if end < start:
         raise InvalidInput("结束日期早于开始日期", detail_en=f"{field} is before the start date", field=field)
+
+
+def notice_holds_money(window: timedelta) -> bool:
+    """§2.3, §4.1: a distribution is posted in the village before it is paid; a window of 0 switches the gate off (docs/oversight.md)."""
+    return window > timedelta(0)

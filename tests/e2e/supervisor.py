@@ -15,7 +15,7 @@ from tests.e2e.cluster import ROOT, Cluster, free_port
 
 CONF = ROOT / "deploy" / "supervisord.conf"
 BIN = Path(sys.executable).parent
-PROGRAMS = ("funds", "households", "market", "training", "ledger", "ledger-consumer")
+PROGRAMS = ("funds", "households", "market", "training", "ledger", "ledger-consumer", "oversight")
 
 
 class Supervised:

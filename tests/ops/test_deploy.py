@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("funds", "households", "market", "training", "ledger")
+SERVICES = ("funds", "households", "market", "training", "ledger", "oversight")
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -36,5 +36,5 @@ def test_production_with_real_settings_is_accepted():
 
 def test_embedded_mode_puts_each_service_on_its_own_sqlite_file(tmp_path):
     s = FupinSettings(data_dir=tmp_path)
-    urls = {s.database_url(n) for n in ("funds", "households", "market", "training", "ledger")}
-    assert len(urls) == 5 and all(u.startswith("sqlite+aiosqlite:///") for u in urls)
+    urls = {s.database_url(n) for n in ("funds", "households", "market", "training", "ledger", "oversight")}
+    assert len(urls) == 6 and all(u.startswith("sqlite+aiosqlite:///") for u in urls)

@@ -9,7 +9,7 @@ from services.funds.distributions.schemas import DistributionIn, DistributionOut
 from services.funds.http import CREATED, MONEY, REGIONAL, REGIONAL_AND_ENTITY, PageDep, located
 from shared.auth import CurrentPrincipal, require_roles
 from shared.paging import Page
-from shared.service import SessionDep, service_router
+from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("funds", tags=["funds"])
 
@@ -39,16 +39,16 @@ async def get_distribution(distribution_id: str, session: SessionDep, principal:
 @router.post(
     "/distributions/{distribution_id}/approve",
     dependencies=[require_roles(*REGIONAL), MONEY],
-    summary="Approve (not by its proposer): one income fact per household",
+    summary="Approve (not by its proposer): posted on the village notice; one income fact per household when it closes (at once with no window)",
 )
-async def approve_distribution(distribution_id: str, session: SessionDep, principal: CurrentPrincipal) -> DistributionOut:
-    return await service.approve_distribution(session=session, principal=principal, distribution_id=distribution_id)
+async def approve_distribution(distribution_id: str, session: SessionDep, principal: CurrentPrincipal, ctx: ContextDep) -> DistributionOut:
+    return await service.approve_distribution(session=session, principal=principal, distribution_id=distribution_id, notice_window=ctx.settings.notice_window)
 
 
 @router.post(
     "/distributions/{distribution_id}/withdraw",
     dependencies=[require_roles(*REGIONAL_AND_ENTITY)],
-    summary="Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible",
+    summary="Withdraw a proposed distribution, or an approved one its notice still holds (its proposer, or an official in scope); it stays visible",
 )
 async def withdraw_distribution(distribution_id: str, body: WithdrawalIn, session: SessionDep, principal: CurrentPrincipal) -> DistributionOut:
     return await service.withdraw_distribution(session=session, principal=principal, distribution_id=distribution_id, data=body)

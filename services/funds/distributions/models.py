@@ -34,6 +34,13 @@ class DistributionBase(SQLModel):
     withdrawn_by: str | None = Field(default=None, max_length=120)
     withdrawal_reason: str | None = Field(default=None, sa_type=Text)
     reversal_id: str | None = ref(default=None, description="the reversal proposed or approved for this distribution")
+    # The village notice (公示, services/oversight): held → released when it closes with no upheld objection, or
+    # blocked (an objection upheld) until a correction; cancelled when withdrawn or reversed while held.
+    release: str | None = Field(
+        default=None,
+        max_length=10,
+        description="held, released, blocked or cancelled while a village notice gates it; null: paid at approval (no notice window)",
+    )
 
 
 class Distribution(DistributionBase, FundsTable, table=True):

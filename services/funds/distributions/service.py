@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -24,10 +26,13 @@ from shared.errors import enforce
 from shared.events.funds import (
     DistributionApprovedV2,
     DistributionPaidToHousehold,
+    DistributionPostedForNotice,
     DistributionProposedV2,
+    DistributionReleased,
     DistributionReversed,
     DistributionWithdrawn,
     IncomeReversed,
+    NoticeLine,
     ReversalProposed,
 )
 from shared.events.income import BenefitType, IncomeLine, Lineage
@@ -171,7 +176,23 @@ def _primary(fundings: list[Funding]) -> Funding | None:
     return min(fundings, key=lambda f: (-f.amount_fen, f.allocation_id)) if fundings else None
 
 
-async def approve_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionOut:
+async def _lineage(session: AsyncSession, d: Distribution) -> Lineage:
+    primary = _primary(await fundings_of(session, project_id=d.project_id) if d.project_id else await fundings_of(session, asset_id=d.asset_id))
+    return Lineage(
+        fund_id=primary.fund_id if primary else None,
+        allocation_id=primary.allocation_id if primary else None,
+        project_id=d.project_id,
+        asset_id=d.asset_id,
+        agreement_id=d.agreement_id,
+        distribution_id=d.id,
+        entity_id=d.entity_id,
+    )
+
+
+async def approve_distribution(
+    *, session: AsyncSession, principal: Principal, distribution_id: str, notice_window: timedelta = timedelta(0)
+) -> DistributionOut:
+    """Approve (not by the proposer). With a notice window the money is held until the village notice closes (``release_distribution``)."""
     d = await get_or_404(session, Distribution, distribution_id, "分配", lock=True)
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     ensure_writable(principal, region=d.village_code)
@@ -183,17 +204,10 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             code="already_approved" if d.status == "approved" else f"distribution_{d.status}",
         )
     split = _frozen_split(d)
+    held = domain.notice_holds_money(notice_window)
     d.status, d.approved_by = "approved", principal.subject
-    primary = _primary(await fundings_of(session, project_id=d.project_id) if d.project_id else await fundings_of(session, asset_id=d.asset_id))
-    lineage = Lineage(
-        fund_id=primary.fund_id if primary else None,
-        allocation_id=primary.allocation_id if primary else None,
-        project_id=d.project_id,
-        asset_id=d.asset_id,
-        agreement_id=d.agreement_id,
-        distribution_id=d.id,
-        entity_id=d.entity_id,
-    )
+    d.release = "held" if held else None
+    lineage = await _lineage(session, d)
     await session.flush()
     emit(
         session,
@@ -215,7 +229,40 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             period_end=d.period_end,
         ),
     )
+    if not held:
+        await _pay(session, d, lineage)
+    emit(
+        session,
+        DistributionPostedForNotice(
+            distribution_id=d.id,
+            project_id=d.project_id,
+            asset_id=d.asset_id,
+            agreement_id=d.agreement_id,
+            entity_id=d.entity_id,
+            village_code=d.village_code,
+            period=d.period,
+            source_key=d.source_key,
+            total_fen=d.total_fen,
+            poor_households_fen=d.poor_households_fen,
+            poor_share_bp=d.poor_share_bp,
+            rule=d.rule,
+            benefit_type=d.benefit_type,  # type: ignore[arg-type]  # as above
+            paid_on=d.paid_on,
+            lineage=lineage,
+            lines=[NoticeLine(household_id=h, units=u, amount_fen=a) for h, (u, a) in sorted(split.items())],
+            held=held,
+            window_seconds=int(notice_window.total_seconds()),
+            approved_by=principal.subject,
+        ),
+    )
+    return distribution_out(d)
+
+
+async def _pay(session: AsyncSession, d: Distribution, lineage: Lineage) -> int:
+    """One income line and fact per household of the frozen split; the number of households paid."""
+    split = _frozen_split(d)
     households = {h.id: h for h in (await session.execute(select(KnownHousehold).where(col(KnownHousehold.id).in_(list(split))))).scalars()}
+    paid = 0
     for household_id, (units, amount) in sorted(split.items()):
         if amount == 0:  # a share too small for a fen this period: nothing is paid, nothing is booked
             continue
@@ -230,8 +277,34 @@ async def approve_distribution(*, session: AsyncSession, principal: Principal, d
             period_year=d.period_start.year,
         )
         emit(session, DistributionPaidToHousehold(line_id=line_id, distribution_id=d.id, household_id=household_id, units=units, income=income))
+        paid += 1
     await session.flush()
-    return distribution_out(d)
+    return paid
+
+
+async def release_distribution(session: AsyncSession, *, distribution_id: str, notice_id: str) -> bool:
+    """The notice closed with no upheld objection: pay what was held (once; a withdrawn or reversed one is not paid)."""
+    d = await session.get(Distribution, distribution_id, with_for_update=True)
+    if d is None or d.status != "approved" or d.release not in ("held", "blocked"):
+        return False
+    paid = await _pay(session, d, await _lineage(session, d))
+    d.release = "released"
+    await session.flush()
+    emit(
+        session,
+        DistributionReleased(
+            distribution_id=d.id, notice_id=notice_id, village_code=d.village_code, household_count=paid, poor_households_fen=d.poor_households_fen
+        ),
+    )
+    return True
+
+
+async def block_distribution(session: AsyncSession, *, distribution_id: str) -> None:
+    """An objection was upheld: the money stays held until a correction (withdrawal, reversal, a new proposal) supersedes the notice."""
+    d = await session.get(Distribution, distribution_id, with_for_update=True)
+    if d is not None and d.status == "approved" and d.release == "held":
+        d.release = "blocked"
+        await session.flush()
 
 
 async def withdraw_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str, data: WithdrawalIn) -> DistributionOut:
@@ -240,13 +313,16 @@ async def withdraw_distribution(*, session: AsyncSession, principal: Principal, 
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     own = d.proposed_by == principal.subject
     ensure_writable(principal, region=d.village_code, entity_id=d.entity_id if own else None)
-    if d.status != "proposed":
+    held = d.status == "approved" and d.release in ("held", "blocked")  # approved, but its money still waits for the notice
+    if d.status != "proposed" and not held:
         raise Conflict(
-            f"只能撤回待审批的分配，该分配为 {d.status}",
-            detail_en=f"only a proposed distribution can be withdrawn; this one is {d.status} (an approved one is reversed instead)",
+            f"只能撤回待审批或公示中未放款的分配，该分配为 {d.status}",
+            detail_en=f"only a proposed distribution, or an approved one whose notice still holds its money, is withdrawn; this one is {d.status} (reverse it)",
             code="not_proposed",
         )
     d.status, d.withdrawn_by, d.withdrawal_reason = "withdrawn", principal.subject, data.reason
+    if held:
+        d.release = "cancelled"
     await session.flush()
     emit(
         session,
@@ -383,6 +459,8 @@ async def approve_reversal(*, session: AsyncSession, principal: Principal, rever
         )
     if d is not None:
         d.status = "reversed"
+        if d.release in ("held", "blocked"):
+            d.release = "cancelled"  # reversed before its notice released it: nothing was paid, nothing is reversed
         emit(
             session,
             DistributionReversed(

@@ -1,0 +1,1 @@
+"""Households as the registry announced them: the names a notice posts, masked."""

@@ -1,0 +1,269 @@
+"""Use cases of notices: opened from funds' facts, closed by the clock, superseded by corrections; read in scope or in public."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from services.oversight import domain
+from services.oversight.cases.models import Case
+from services.oversight.known.models import KnownVillage
+from services.oversight.known.service import posted_names
+from services.oversight.notices.models import Notice
+from services.oversight.notices.schemas import NoticeLineOut, NoticeOut, PostedLine, PostedObjection, PublicNotice
+from shared.auth import Principal, ensure_readable, visible
+from shared.events.funds import DistributionPostedForNotice
+from shared.events.oversight import NoticeClosed, NoticeOpened
+from shared.ids import new_id
+from shared.labels import LABELS
+from shared.outbox import emit
+from shared.paging import Page, PageParams, paginate
+from shared.problems import NotFound
+
+BENEFIT_ZH = {"equity_dividend": "入股分红", "asset_income": "资产收益"}
+STATUS_ZH = {
+    "open": "公示中",
+    "released": "公示期满无异议，已放款",
+    "blocked": "异议成立，暂停放款",
+    "superseded": "已由更正取代",
+    "posted": "仅公示（未设公示期）",
+}
+
+
+def window_note(gated: bool, window_seconds: int) -> str:
+    if not gated:
+        return "公示期为 0：未设公示闸门，款项已于审批时发放，本公示仅供知晓与监督。"
+    days, rest = divmod(window_seconds, 86400)
+    span = f"{days} 天" if not rest else (f"{days} 天 {rest // 3600} 小时" if days else f"{window_seconds // 60} 分钟")
+    return f"公示期 {span}：期满且无成立的异议后方可发放款项。"
+
+
+async def open_distribution_notice(session: AsyncSession, fact: DistributionPostedForNotice, *, opened_at: datetime) -> Notice | None:
+    """One notice per distribution (a redelivered fact finds it and changes nothing); the window runs from the approval."""
+    if (await session.execute(select(Notice).where(col(Notice.subject_id) == fact.distribution_id))).scalar_one_or_none() is not None:
+        return None
+    lines = [line.model_dump() for line in sorted(fact.lines, key=lambda x: x.household_id) if line.amount_fen > 0]
+    window = timedelta(seconds=fact.window_seconds)
+    gated = fact.held and domain.is_gated(window)
+    lineage = {k: v for k, v in fact.lineage.model_dump().items() if v is not None}
+    posted = {
+        "kind": "distribution",
+        "village_code": fact.village_code,
+        "period": fact.period,
+        "benefit_type": fact.benefit_type,
+        "rule": fact.rule,
+        "total_fen": fact.poor_households_fen,
+        "lines": lines,
+        "lineage": lineage,
+        "gated": gated,
+        "window_seconds": fact.window_seconds,
+    }
+    earlier = (
+        await session.execute(
+            select(Notice)
+            .where(col(Notice.source_key) == fact.source_key, col(Notice.period) == fact.period, col(Notice.status).in_(("superseded", "blocked")))
+            .order_by(col(Notice.opened_at).desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    notice = Notice(
+        id=new_id(),
+        code=await _fresh_code(session),
+        kind="distribution",
+        subject_id=fact.distribution_id,
+        village_code=fact.village_code,
+        source_key=fact.source_key,
+        period=fact.period,
+        title=f"{BENEFIT_ZH.get(fact.benefit_type, '收益')}分配公示（{fact.period}）",
+        rule=fact.rule,
+        benefit_type=fact.benefit_type,
+        total_fen=fact.poor_households_fen,
+        household_count=len(lines),
+        lines=lines,
+        lineage=lineage,
+        gated=gated,
+        window_seconds=fact.window_seconds if gated else 0,
+        opened_at=opened_at,
+        closes_at=domain.closes_at(opened_at, window) if gated else opened_at,
+        status="open" if gated else "posted",
+        digest=domain.digest(posted),
+        supersedes_notice_id=earlier.id if earlier else None,
+    )
+    session.add(notice)
+    await session.flush()
+    emit(
+        session,
+        NoticeOpened(
+            notice_id=notice.id,
+            code=domain.display_code(notice.code),
+            kind="distribution",
+            subject_id=notice.subject_id,
+            village_code=notice.village_code,
+            title=notice.title,
+            total_fen=notice.total_fen,
+            household_count=notice.household_count,
+            gated=gated,
+            window_seconds=notice.window_seconds,
+            opened_at=notice.opened_at,
+            closes_at=notice.closes_at,
+            digest=notice.digest,
+            supersedes_notice_id=notice.supersedes_notice_id,
+        ),
+    )
+    return notice
+
+
+async def _fresh_code(session: AsyncSession) -> str:
+    while True:
+        code = domain.verification_code()
+        if (await session.execute(select(col(Notice.id)).where(col(Notice.code) == code))).first() is None:
+            return code
+
+
+def _closed(notice: Notice, outcome: str, *, at: datetime, upheld: tuple[str, ...] = ()) -> NoticeClosed:
+    return NoticeClosed(
+        notice_id=notice.id,
+        kind=notice.kind,  # type: ignore[arg-type]  # the row holds one of the contract's kinds
+        subject_id=notice.subject_id,
+        village_code=notice.village_code,
+        outcome=outcome,  # type: ignore[arg-type]  # released, blocked or superseded, by the callers below
+        upheld_objection_ids=list(upheld),
+        closed_at=at,
+    )
+
+
+async def close_if_due(session: AsyncSession, notice: Notice, *, now: datetime) -> bool:
+    """Close an open notice whose window has ended once every objection to it is decided; True when it closed."""
+    if notice.status != "open":
+        return False
+    cases = (await session.execute(select(col(Case.id), col(Case.status)).where(col(Case.notice_id) == notice.id, col(Case.kind) == "objection"))).all()
+    verdict = domain.notice_verdict(now=now, closes_at=notice.closes_at, objections=[domain.CaseState(i, s) for i, s in cases])
+    if not verdict.closes:
+        return False
+    assert verdict.outcome is not None
+    notice.status, notice.closed_at = verdict.outcome, now
+    await session.flush()
+    emit(session, _closed(notice, verdict.outcome, at=now, upheld=verdict.upheld))
+    return True
+
+
+async def close_due(session: AsyncSession, *, now: datetime, limit: int = 200) -> list[str]:
+    """Close the open notices whose window has ended (rows locked, so two sweepers never close one twice)."""
+    stmt = select(Notice).where(col(Notice.status) == "open", col(Notice.closes_at) <= now).order_by(col(Notice.closes_at)).limit(limit)
+    closed = []
+    for notice in (await session.execute(stmt.with_for_update(skip_locked=True))).scalars():
+        if await close_if_due(session, notice, now=now):
+            closed.append(notice.id)
+    return closed
+
+
+async def supersede(session: AsyncSession, *, subject_id: str, reason: str, at: datetime) -> None:
+    """A correction (withdrawal, reversal) of what a notice posted: an open or blocked notice is superseded and says why."""
+    notice = (await session.execute(select(Notice).where(col(Notice.subject_id) == subject_id).with_for_update())).scalar_one_or_none()
+    if notice is None:
+        return
+    if notice.status in ("open", "blocked"):
+        notice.status, notice.closed_at = "superseded", notice.closed_at or at
+        notice.superseded_reason = reason
+        await session.flush()
+        emit(session, _closed(notice, "superseded", at=at))
+    elif notice.superseded_reason is None:
+        notice.superseded_reason = reason  # released or posted and then corrected: the notice says so
+        await session.flush()
+
+
+async def mark_released(session: AsyncSession, *, subject_id: str) -> None:
+    notice = (await session.execute(select(Notice).where(col(Notice.subject_id) == subject_id))).scalar_one_or_none()
+    if notice is not None and not notice.released:
+        notice.released = True
+        await session.flush()
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+async def _public(session: AsyncSession, notice: Notice) -> tuple[PublicNotice, dict[str, str], int]:
+    names = await posted_names(session, [line["household_id"] for line in notice.lines])
+    cases = list((await session.execute(select(Case).where(col(Case.notice_id) == notice.id, col(Case.kind) == "objection").order_by(Case.id))).scalars())
+    village = await session.get(KnownVillage, notice.village_code)
+    public = PublicNotice(
+        code=domain.display_code(notice.code),
+        kind=notice.kind,
+        title=notice.title,
+        village_code=notice.village_code,
+        village_name=village.name if village else None,
+        period=notice.period,
+        benefit_type=notice.benefit_type,
+        rule=notice.rule,
+        rule_text=domain.RULE_TEXT.get(notice.rule or ""),
+        total_fen=notice.total_fen,
+        household_count=notice.household_count,
+        lines=[PostedLine(name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"]) for line in notice.lines],
+        lineage=notice.lineage,
+        gated=notice.gated,
+        window_seconds=notice.window_seconds,
+        window_note=window_note(notice.gated, notice.window_seconds),
+        opened_at=notice.opened_at,
+        closes_at=notice.closes_at,
+        closed_at=notice.closed_at,
+        status=notice.status,
+        status_zh=STATUS_ZH[notice.status],
+        released=notice.released,
+        objections=[
+            PostedObjection(
+                category=c.category,
+                category_zh=LABELS["category"].get(c.category, (c.category, ""))[0],
+                status=c.status,
+                raised_on=c.raised_at.date(),
+                resolution_reason=c.resolution_reason,
+                resolved_on=c.resolved_on,
+            )
+            for c in cases
+        ],
+        digest=notice.digest,
+    )
+    return public, names, sum(1 for c in cases if c.status in domain.OPEN_STATUSES)
+
+
+async def public_notice(session: AsyncSession, *, code: str) -> PublicNotice:
+    notice = (await session.execute(select(Notice).where(col(Notice.code) == domain.normalise_code(code)))).scalar_one_or_none()
+    if notice is None:
+        raise NotFound("公示不存在", detail_en="no notice has this verification code", field="code")
+    return (await _public(session, notice))[0]
+
+
+async def notice_out(session: AsyncSession, notice: Notice) -> NoticeOut:
+    public, names, open_count = await _public(session, notice)
+    return NoticeOut(
+        **public.model_dump(exclude={"lines"}),
+        lines=[
+            NoticeLineOut(household_id=line["household_id"], name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"])
+            for line in notice.lines
+        ],
+        id=notice.id,
+        subject_id=notice.subject_id,
+        source_key=notice.source_key,
+        supersedes_notice_id=notice.supersedes_notice_id,
+        superseded_reason=notice.superseded_reason,
+        open_objections=open_count,
+    )
+
+
+async def get_notice(*, session: AsyncSession, principal: Principal, notice_id: str) -> NoticeOut:
+    notice = await session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound("公示不存在", detail_en="not found")
+    ensure_readable(principal, region=notice.village_code, what="公示")
+    return await notice_out(session, notice)
+
+
+async def list_notices(*, session: AsyncSession, principal: Principal, page: PageParams, status: str | None, subject_id: str | None) -> Page[NoticeOut]:
+    stmt = select(Notice).where(visible(principal, region=col(Notice.village_code)))
+    if status:
+        stmt = stmt.where(col(Notice.status) == status)
+    if subject_id:
+        stmt = stmt.where(col(Notice.subject_id) == subject_id)
+    rows = await paginate(session, stmt, key=col(Notice.id), params=page, to_item=lambda n: n)
+    return Page[NoticeOut](items=[await notice_out(session, n) for n in rows.items], next_cursor=rows.next_cursor)
