@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from services.oversight.notices import page, service
 from services.oversight.notices.schemas import NoticeOut, PublicNotice
 from shared.auth import CurrentPrincipal
+from shared.errors import Unavailable
 from shared.paging import Page, PageParams, page_params
 from shared.service import SessionDep, service_router
 
@@ -40,6 +42,24 @@ async def get_notice(notice_id: Annotated[str, Path(max_length=36)], session: Se
 @public.get("/public/notices/{code}", summary="A notice as posted (no sign-in): masked names, shares, amounts, rule, window, objections' results")
 async def public_notice(code: Code, session: SessionDep) -> PublicNotice:
     return await service.public_notice(session, code=code)
+
+
+@public.get(
+    "/public/notices/{code}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the notice, A4, Chinese, with a QR code to its public page"}},
+    summary="The notice to print and post: A4 PDF with a QR code to its public page",
+)
+async def public_notice_pdf(code: Code, session: SessionDep, request: Request) -> Response:
+    notice = await service.public_notice(session, code=code)
+    from services.oversight.notices import printed  # the PDF library loads its font only when a notice is printed
+
+    url = str(request.url_for("public_notice_page", code=notice.code))
+    try:
+        body = await asyncio.to_thread(printed.pdf, notice, url=url)
+    except printed.PrintingUnavailable as exc:
+        raise Unavailable("本机无法打印中文", detail_en=str(exc), code="printing_unavailable") from exc
+    return Response(body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="notice-{notice.code}.pdf"'})
 
 
 @public.get("/public/notices/{code}/page", response_class=HTMLResponse, summary="The same notice as a plain HTML page")
