@@ -20,7 +20,7 @@ WINDOW = timedelta(days=7)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)
-async def gated(request, tmp_path_factory) -> AsyncIterator[Platform]:
+async def gated_platform(request, tmp_path_factory) -> AsyncIterator[Platform]:
     from fupin.embedded import create_app
 
     mode = request.param
@@ -38,11 +38,10 @@ async def gated(request, tmp_path_factory) -> AsyncIterator[Platform]:
             await drop_databases(run_id)
 
 
-@pytest.fixture(autouse=True)
-def wall_clock(request: pytest.FixtureRequest) -> None:
-    """Each test starts at the wall clock: funds stamps an approval with it, and a notice's window runs from there."""
+@pytest.fixture
+def gated(gated_platform: Platform) -> Platform:
+    """The gated platform, its oversight clock back at the wall clock: funds stamps an approval with it, and a notice's window runs from there."""
     from services.oversight.sweeper import clock_of
 
-    for name in ("gated", "platform"):
-        if name in request.fixturenames:
-            clock_of(request.getfixturevalue(name).context("oversight")).reset()
+    clock_of(gated_platform.context("oversight")).reset()
+    return gated_platform
