@@ -11,3 +11,4 @@ echo "== signed webhook ingestion (issue 6) ==";    $py bench/webhooks.py | tee 
 echo "== ledger replay vs raw consumption (issue 8) =="; $py bench/ledger_replay.py | tee bench/out/ledger_replay.txt
 echo "== Merkle tree on the outbox append, proofs at 1M events (issue 18) =="; $py bench/merkle.py | tee bench/out/merkle.txt
 echo "== consumer restart to first applied batch (issue 15) =="; $py bench/consumer_restart.py | tee bench/out/consumer_restart.txt
+echo "== county-size early warning and indicator reads (issue 17) =="; $py bench/early_warning.py --queries 50 --indicator-queries 5 --county-queries 2 | tee bench/out/early_warning.txt
