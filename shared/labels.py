@@ -268,21 +268,30 @@ LABELS: dict[str, dict[str, Label]] = {
         "compliant": ("达标", "Compliant"),
         "on_track": ("进行中", "On track"),
         "behind": ("落后", "Behind"),
-        # monitoring cases and their flags
+        # monitoring cases
+        "identified": ("已识别为监测对象", "Identified"),
+        "assisted": ("帮扶中", "Assisted"),
+        "removal_proposed": ("风险消除待审批", "Risk removal proposed"),
+        "risk_removed": ("风险已消除", "Risk removed"),
+        # the cases raised against a village notice
+        "received": ("已受理", "Received"),
+        "investigating": ("调查中", "Investigating"),
+        "upheld": ("成立", "Upheld"),
+        "rejected": ("不成立", "Rejected"),
+    },
+    "flag_status": {
         "open": ("待识别", "Open (not yet identified)"),
         "identified": ("已识别为监测对象", "Identified"),
         "assisted": ("帮扶中", "Assisted"),
         "removal_proposed": ("风险消除待审批", "Risk removal proposed"),
         "risk_removed": ("风险已消除", "Risk removed"),
-        # village notices (公示; "open" is shared with the monitoring cases above) and the cases raised against them
+    },
+    "notice_status": {
+        "open": ("公示中", "Open for objections"),
         "released": ("已放款", "Released"),
         "blocked": ("暂停放款", "Blocked"),
         "superseded": ("已被更正取代", "Superseded"),
         "posted": ("仅公示", "Posted (no window)"),
-        "received": ("已受理", "Received"),
-        "investigating": ("调查中", "Investigating"),
-        "upheld": ("成立", "Upheld"),
-        "rejected": ("不成立", "Rejected"),
     },
     "outcome": {"upheld": ("成立", "Upheld"), "rejected": ("不成立", "Rejected")},
     "target_kind": {"distribution": ("整笔分配", "Whole distribution"), "income_line": ("单户收益", "One household's income line")},
@@ -316,6 +325,9 @@ LABELS: dict[str, dict[str, Label]] = {
 
 # Enum components named otherwise than their snake_case name.
 COMPONENT_TABLES = {"Role": "user_role"}
+# Where one property name holds codes of two different things, the place names its own table: an
+# "open" notice is 公示中, an "open" monitoring flag is 待识别 — one shared ``status`` table cannot say both.
+QUALIFIED_TABLES = {"FlagOut.status": "flag_status", "GET /oversight/v1/notices ?status": "notice_status"}
 
 
 def snake(name: str) -> str:
@@ -324,6 +336,11 @@ def snake(name: str) -> str:
 
 def enums(openapi: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every enum in the document: ``(table, where, schema node)``."""
+    for table, where, node in _enums(openapi):
+        yield QUALIFIED_TABLES.get(where, table), where, node
+
+
+def _enums(openapi: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for name, schema in openapi.get("components", {}).get("schemas", {}).items():
         if "enum" in schema:
             yield COMPONENT_TABLES.get(name, snake(name)), name, schema

@@ -50,3 +50,14 @@ async def test_labels_endpoint_serves_every_table_and_revalidates_with_its_etag(
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     stale = await platform.client.get("/v1/labels", headers={"If-None-Match": '"something-older"'})
     assert stale.status_code == 200 and stale.json() == body
+
+
+def test_one_code_meaning_two_things_gets_a_table_for_each_place(spec):
+    """An "open" notice (公示中) is not an "open" monitoring flag (待识别): a shared ``status`` table labelled both 待识别."""
+    notice = spec["paths"]["/oversight/v1/notices"]["get"]
+    (status,) = [p for p in notice["parameters"] if p["name"] == "status"]
+    schema = status["schema"]
+    node = schema if "enum" in schema else next(s for s in schema.get("anyOf", []) if "enum" in s)
+    assert node["x-code-table"] == "notice_status" and node["x-enum-labels"]["open"]["zh-CN"] == "公示中"
+    flag = spec["components"]["schemas"]["FlagOut"]["properties"]["status"]
+    assert flag["x-code-table"] == "flag_status" and flag["x-enum-labels"]["open"]["zh-CN"] == "待识别"
