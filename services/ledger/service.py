@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.linkage import Span
 from policy.settings import thresholds
-from services.ledger import domain, lineage
+from services.ledger import domain, indicators, lineage
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact, col
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (
@@ -442,7 +442,7 @@ def village_name(facts: domain.Facts, code: str) -> str | None:
 def judge(facts: domain.Facts, code: str) -> tuple[list[str], list[domain.Indicator]]:
     """A village's categories and indicators from its facts: the one place they are judged, for every view of them."""
     categories = village_categories(facts, code)
-    return categories, domain.evaluate(facts, thresholds(), village_code=code, categories=categories)
+    return categories, indicators.evaluate(facts, thresholds(), village_code=code, categories=categories)
 
 
 def judge_village(facts: domain.Facts, *, code: str, year: int) -> Indicators:
@@ -469,13 +469,13 @@ async def indicator_evidence(
     *, session: AsyncSession, principal: Principal, code: str, rule: str, year: int | None, as_of: date | None, page: PageParams
 ) -> Page[EvidenceItem]:
     """One indicator's evidence for a village, paged."""
-    if rule not in domain.BY_RULE:
-        raise NotFound("指标不存在", detail_en=f"no indicator {rule}; one of {', '.join(domain.INDICATORS)}")
+    if rule not in indicators.BY_RULE:
+        raise NotFound("指标不存在", detail_en=f"no indicator {rule}; one of {', '.join(indicators.INDICATORS)}")
     _check_place(principal, "village", code)
     span = indicator_span(year, as_of)
     facts = (await load_place(session, "village", code, span)).village(code)
     categories = village_categories(facts, code)
-    return evidence_page(domain.indicator(rule, facts, thresholds(), village_code=code, categories=categories), code, page)
+    return evidence_page(indicators.indicator(rule, facts, thresholds(), village_code=code, categories=categories), code, page)
 
 
 async def place_indicators(*, session: AsyncSession, principal: Principal, level: Level, code: str, year: int | None, as_of: date | None = None) -> Indicators:
@@ -493,10 +493,10 @@ async def place_indicators(*, session: AsyncSession, principal: Principal, level
             verdicts[i.rule][village] = i
     counties = sorted({v[:6] for v in loaded.villages} | ({code[:6]} if level in ("county", "township") else set()))
     out = []
-    for rule in domain.INDICATORS:
+    for rule in indicators.INDICATORS:
         if rule in domain.COUNTY_RULES:
             by_county = {
-                c: domain.indicator(
+                c: indicators.indicator(
                     rule, domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=loaded.allocations.get(c, [])), thresholds()
                 )
                 for c in counties

@@ -5,7 +5,7 @@ Two readings are held to the contracts (``shared/events/*.py``):
 * the projections: the consumer reads typed contracts through ``projector.HANDLERS``; the bulk
   replay reads the same envelopes as raw dicts. For every contract's example both give the same
   rows, and the raw path asks only for keys the contract has;
-* the indicators: ``domain.evaluate`` over every contract's example asks each fact only for its
+* the indicators: ``indicators.evaluate`` over every contract's example asks each fact only for its
   contract's fields (and the ``event_id`` the ledger adds).
 """
 
@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from services.ledger import domain, projector
+from policy.thresholds import Thresholds
+from services.ledger import domain, indicators, projector
 from services.ledger.app import SOURCES
 from shared.events.contracts import REGISTRY, EventData, parse_data
 from shared.events.envelope import GENESIS_HASH, seal
@@ -116,8 +117,8 @@ def test_every_indicator_reads_facts_only_by_their_contracts_field_names():
     households = [{"household_id": "h", "poverty_status": "registered_poor", "labour_count": 1, "left_on": None}]
     facts = domain.Facts(by_name=dict(by_name), known=frozenset(by_name), households=households, year=2026)
     for village in (V, None):
-        results = domain.evaluate(facts, domain.Thresholds(), village_code=village, categories=["province_poor", "relatively_poor_dongguan"])
-        assert [r.rule for r in results] == list(domain.INDICATORS)
+        results = indicators.evaluate(facts, Thresholds(), village_code=village, categories=["province_poor", "relatively_poor_dongguan"])
+        assert [r.rule for r in results] == list(indicators.INDICATORS)
     assert READ, "the indicators read no fact at all"
     wrong = {name: sorted(keys - _fields(name) - domain.LEDGER_KEYS) for name, keys in READ.items() if keys - _fields(name) - domain.LEDGER_KEYS}
     assert not wrong, f"indicators read fields their contracts do not have: {wrong}"

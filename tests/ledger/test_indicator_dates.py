@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from services.ledger import domain
+from services.ledger import domain, indicators
 from shared.events.contracts import EventData
 from shared.events.households import HouseholdRegistered, MemberRegistered
 from shared.events.income import BenefitType
@@ -308,7 +308,7 @@ SCENARIOS: dict[str, Callable[[str], Scenario]] = {
 
 
 def test_every_indicator_has_a_dated_scenario():
-    assert set(SCENARIOS) == set(domain.INDICATORS)
+    assert set(SCENARIOS) == set(indicators.INDICATORS)
 
 
 async def indicator(platform: Any, code: str, rule: str, **params: Any) -> dict[str, Any]:

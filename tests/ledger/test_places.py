@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.ledger import domain
+from services.ledger import indicators
 from shared.events.income import BENEFIT_TYPES, BenefitType
 from shared.ids import new_id
 from tests.helpers import eventually, village_code
@@ -161,7 +161,7 @@ async def test_every_labourer_has_a_way_and_r13_from_employment(platform):
 
 async def test_county_indicators_are_scoped(platform):
     r = await platform.client.get("/ledger/v1/indicators/counties/440224", params={"year": 2026}, headers=platform.admin)
-    assert r.status_code == 200 and len(r.json()["indicators"]) == len(domain.INDICATORS) == 21
+    assert r.status_code == 200 and len(r.json()["indicators"]) == len(indicators.INDICATORS) == 21
     officer = platform.as_("county_officer", "440222")
     assert (await platform.client.get("/ledger/v1/indicators/counties/440224", params={"year": 2026}, headers=officer)).status_code == 404
     assert (await platform.client.get(f"/ledger/v1/indicators/villages/{village_code('440224')}", params={"year": 2026}, headers=officer)).status_code == 404

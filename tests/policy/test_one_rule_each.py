@@ -19,7 +19,7 @@ from policy.funds import PoorShare
 from policy.market import r12_order_farming
 from policy.thresholds import Thresholds
 from policy.training import r8_course
-from services.ledger import domain
+from services.ledger import domain, indicators
 from shared.errors import RuleViolation, enforce
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def test_r1_funds_refuses_exactly_the_allocations_the_ledger_reports_not_met(flo
     industry = 1000 - other_fen
     producer = refused(policy_funds.r1_industry_share(received_fen=1000, education_fen=0, medical_fen=0, other_fen=other_fen, t=t))
     allocations = [{"amount_fen": industry, "purpose": "industry"}, {"amount_fen": other_fen, "purpose": "other"}]
-    ledger = domain.indicator("R1", facts(allocation_recorded=allocations), t).status
+    ledger = indicators.indicator("R1", facts(allocation_recorded=allocations), t).status
     assert producer == (ledger == "not_met"), (producer, ledger)
 
 
@@ -63,14 +63,14 @@ def test_r9_r10_r17_a_distribution_funds_would_refuse_is_the_one_the_ledger_flag
         "R10": {"asset_registered": [{"asset_id": "a"}], "asset_handed_over": [{"asset_id": "a", "mode": "lease"}]},
         "R17": {},
     }[rule]
-    ledger = domain.indicator(rule, facts(distribution_approved=[d], **extra), Thresholds()).status
+    ledger = indicators.indicator(rule, facts(distribution_approved=[d], **extra), Thresholds()).status
     assert producer == (ledger == "not_met") and ledger in ("met", "not_met"), (producer, ledger)
 
 
 @pytest.mark.parametrize("stated", [True, False])
 def test_r14_a_lease_back_without_disaster_terms_is_refused_and_reported(stated):
     assert refused(policy_funds.r14_lease_back(prevention_stated=stated, handling_stated=stated)) is not stated
-    ledger = domain.indicator("R14", facts(lease_back_agreed=[{"lease_back_id": "lb", "has_disaster_terms": stated}]), Thresholds())
+    ledger = indicators.indicator("R14", facts(lease_back_agreed=[{"lease_back_id": "lb", "has_disaster_terms": stated}]), Thresholds())
     assert ledger.status == ("met" if stated else "not_met")
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.settings import thresholds
 from services.ledger import domain as ledger_domain
+from services.ledger import indicators as ledger_indicators
 from services.ledger import service as ledger
 from services.ledger.categories.domain import CATEGORIES, CATEGORY_NAMES_ZH
 from services.ledger.categories.service import costs_of, figures
@@ -162,7 +163,7 @@ async def fund_use(*, session: AsyncSession, principal: Principal, level: ledger
     loaded = await ledger.load_place(session, level, code, span)
     pool = loaded.allocations.get(code, [])
     facts = ledger_domain.Facts({}, ledger._published(), year=year, span=span, county_allocations=pool)
-    r1 = ledger_domain.indicator("R1", facts, thresholds())
+    r1 = ledger_indicators.indicator("R1", facts, thresholds())
     cited = {e.id for e in r1.evidence}
     allocations = sorted(
         (a for a in pool if a["event_id"] in cited or a.get("allocation_id") in cited), key=lambda a: (str(a.get("allocated_on")), a["event_id"])

@@ -5,7 +5,7 @@ Five statements whatever the household's size: the household (1), its size at th
 members', employment and training facts (1), its income entries of the year (1), and the county's funds
 facts that name the sources (funds, allocations, projects, entities, agreements) (1). The figures are the
 ledger's own: ``by_type``/``total_fen``/``per_capita_fen`` are ``/households/{id}/income?year=``'s, each
-month's are ``?month=``'s, and a labourer's R7 verdict is ``domain.training_compliant``'s, as the
+month's are ``?month=``'s, and a labourer's R7 verdict is ``indicators.training_compliant``'s, as the
 village's R7 indicator judges it.
 
 A source names the fund that paid it (``fund_via``): the line's own ``fund_id`` (``line``), its
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.settings import thresholds
-from services.ledger import domain, service
+from services.ledger import domain, indicators, service
 from services.ledger.lineage import county_sources, funds_of_line
 from services.ledger.models import IncomeEntry, PolicyFact, col
 from services.ledger.views.schemas import FileEmployment, FileMember, FileTraining, HouseholdFile, IncomeSource, MonthIncome
@@ -74,7 +74,7 @@ def _members(facts: list[PolicyFact], year: int, head: str | None) -> list[FileM
         training = None
         if labourer:
             verdict = compliance.get(mid)
-            judged = domain.training_compliant(mid, facts_of, t)
+            judged = indicators.training_compliant(mid, facts_of, t)
             status = verdict.status if verdict else ("compliant" if judged else "behind" if judged is False else None)
             training = FileTraining(
                 status=status,
