@@ -55,7 +55,8 @@ async def test_every_market_request_body_refuses_an_unknown_field_naming_it(plat
     bodies = _examples(doc)
     assert len(bodies) >= 9  # partners (2), contracts, deliveries, fills, channels, windows, e-commerce points, cold chain
     for method, path, example in bodies:
-        r = await platform.client.request(method.upper(), _concrete(path), json=example | {TYPO: 1}, headers=idempotent(platform.admin))
+        headers = idempotent(platform.admin) | ({"If-Match": "*"} if method == "patch" else {})  # updates are conditional (#13)
+        r = await platform.client.request(method.upper(), _concrete(path), json=example | {TYPO: 1}, headers=headers)
         assert r.status_code == 422, (path, r.text)
         assert r.json()["field"] == TYPO, (path, r.json())
 
@@ -227,7 +228,7 @@ async def test_linkage_bodies_out_of_bounds_are_422_naming_the_field(platform, p
 )
 async def test_partner_flags_are_true_or_false_only(platform, body, field):
     partner, _ = await make_partner(platform)
-    r = await platform.client.patch(f"/market/v1/partners/{partner}", json=body, headers=platform.admin)
+    r = await platform.client.patch(f"/market/v1/partners/{partner}", json=body, headers={**platform.admin, "If-Match": "*"})
     assert r.status_code == 422 and r.json()["field"] == field, r.text
     assert (await platform.client.get(f"/market/v1/partners/{partner}", headers=platform.admin)).json()["enabled"] is True
 

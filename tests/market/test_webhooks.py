@@ -221,7 +221,7 @@ async def test_secrets_are_listed_masked_and_only_admins_manage_them(platform):
 async def test_switched_off_partner_is_refused_with_403(platform):
     code = await make_village(platform)
     partner, secret = await make_partner(platform)
-    r = await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers=platform.admin)
+    r = await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers={**platform.admin, "If-Match": "*"})
     assert r.status_code == 200 and r.json()["enabled"] is False, r.text
     po = unique_number("OFF-")
     refused = await post_webhook(platform, partner, order_payload(po, village=code), secret)
@@ -324,7 +324,9 @@ async def test_redelivery_of_an_accepted_message_is_answered_as_before_even_afte
     headers = signed_headers(secret, body)
     first = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
     assert first.status_code == 200, first.text
-    await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False, "allowed_products": ["pigs"]}, headers=platform.admin)
+    await platform.client.patch(
+        f"/market/v1/partners/{partner}", json={"enabled": False, "allowed_products": ["pigs"]}, headers={**platform.admin, "If-Match": "*"}
+    )
     again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body, msg_id=headers["webhook-id"]))
     assert again.status_code == 200 and again.content == first.content, again.text
     fresh = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=signed_headers(secret, body))
@@ -380,7 +382,7 @@ async def test_reused_webhook_id_with_another_body_is_409_even_when_that_body_wo
     other_po = unique_number("RX-")
     other = json.dumps(order_payload(other_po, village=code, unit_price_fen=1.5 if change == "invalid_body" else 100)).encode()
     if change == "partner_switched_off":
-        await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers=platform.admin)
+        await platform.client.patch(f"/market/v1/partners/{partner}", json={"enabled": False}, headers={**platform.admin, "If-Match": "*"})
     r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=other, headers=signed_headers(secret, other, msg_id=headers["webhook-id"]))
     assert r.status_code == 409 and r.json()["code"] == "webhook_id_reused", r.text
     assert await orders_with(platform, partner, other_po) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.preconditions import body_etag, if_match_matches
 from tests.helpers import village_code
 from tests.households.support import make_household, make_village
+from tests.market.helpers import make_partner
 
 PATCHES = ("/households/v1/households/{household_id}", "/households/v1/members/{member_id}", "/households/v1/villages/{code}", "/funds/v1/entities/{entity_id}")
 
@@ -90,8 +91,8 @@ def test_if_match_compares_strongly_and_reads_lists():
 
 def test_the_openapi_declares_if_match_412_and_428_on_every_patch(spec):
     problem = {"$ref": "#/components/schemas/Problem"}
-    patches = [(path, op) for path, item in spec["paths"].items() for method, op in item.items() if method == "patch" and not path.startswith("/market/")]
-    assert {p for p, _ in patches} >= set(PATCHES)
+    patches = [(path, op) for path, item in spec["paths"].items() for method, op in item.items() if method == "patch"]
+    assert {p for p, _ in patches} >= set(PATCHES) | {"/market/v1/partners/{code}"}
     for path, op in patches:
         header = [p for p in op["parameters"] if p["in"] == "header" and p["name"] == "If-Match"]
         assert header and header[0]["required"] is True, path
@@ -101,3 +102,18 @@ def test_the_openapi_declares_if_match_412_and_428_on_every_patch(spec):
     status_change = spec["paths"]["/households/v1/households/{household_id}/status"]["post"]
     header = [p for p in status_change["parameters"] if p["in"] == "header" and p["name"] == "If-Match"]
     assert header and header[0]["required"] is False and "412" in status_change["responses"]
+
+
+async def test_a_partners_settings_change_needs_the_version_it_was_read_at(platform):
+    """Two administrators switching one partner off and on: the second, from the version both read, is refused."""
+    code, _ = await make_partner(platform)
+    path = f"/market/v1/partners/{code}"
+    read = await platform.client.get(path, headers=platform.admin)
+    assert read.status_code == 200, read.text
+    assert (await platform.client.patch(path, json={"enabled": False}, headers=platform.admin)).status_code == 428
+    first = await platform.client.patch(path, json={"enabled": False}, headers={**platform.admin, "If-Match": read.headers["etag"]})
+    assert first.status_code == 200 and first.json()["enabled"] is False, first.text
+    stale = await platform.client.patch(path, json={"allowed_products": ["tea"]}, headers={**platform.admin, "If-Match": read.headers["etag"]})
+    assert stale.status_code == 412, stale.text
+    after = (await platform.client.get(path, headers=platform.admin)).json()
+    assert after["enabled"] is False and after["allowed_products"] != ["tea"]

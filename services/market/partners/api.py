@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import Response, status
 
 from services.market.http import ADMIN, Id, PageDep, PartnerCodePath, located
@@ -10,6 +12,7 @@ from services.market.partners.cache import cache_of
 from services.market.partners.schemas import PartnerIn, PartnerOut, PartnerPatch, SecretCreated, SecretOut
 from shared.auth import CurrentPrincipal, require_roles
 from shared.paging import Page
+from shared.preconditions import GuardRequired
 from shared.service import ContextDep, SessionDep, service_router
 
 router = service_router("market", tags=["market"])
@@ -33,8 +36,11 @@ async def get_partner(code: PartnerCodePath, session: SessionDep, principal: Cur
 
 
 @router.patch("/partners/{code}", dependencies=[require_roles(*ADMIN)], summary="Switch a partner on/off or change its products")
-async def update_partner(code: PartnerCodePath, body: PartnerPatch, session: SessionDep, ctx: ContextDep) -> PartnerOut:
-    return await service.update_partner(session=session, cache=cache_of(ctx.extras), code=code, data=body)
+async def update_partner(code: PartnerCodePath, body: PartnerPatch, session: SessionDep, ctx: ContextDep, guard: GuardRequired) -> PartnerOut:
+    """Send the partner's `ETag` (from its GET) as `If-Match`: 412 when another administrator changed it since."""
+    read = partial(service.read_partner, session=session, code=code)
+    write = partial(service.update_partner, session=session, cache=cache_of(ctx.extras), code=code, data=body)
+    return await guard.update(session, read, f"partners/{code}", write)
 
 
 @router.post(
