@@ -284,6 +284,8 @@ def error_statuses(method: str, route: Any, operation: dict[str, Any]) -> set[in
         statuses.add(412)
     if precondition == "required":
         statuses.add(428)
+    # A status the route declares itself (e.g. a 404 for a role that does not see the whole city) is a problem too.
+    statuses |= {int(code) for code in operation.get("responses", {}) if code[:1] in ("4", "5") and code.isdigit()}
     return statuses
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("funds", "households", "market", "training", "ledger", "oversight")
@@ -89,6 +89,15 @@ class FupinSettings(BaseSettings):
     # the gate off (the money is released at approval and the notice says so). One value for the whole
     # platform: funds holds the money by it, oversight closes the notice by it.
     notice_window: timedelta = Field(default=timedelta(days=7), ge=timedelta(0), le=timedelta(days=90))
+
+    @field_validator("notice_window", mode="before")
+    @classmethod
+    def _seconds_from_the_environment(cls, value: object) -> object:
+        """``FUPIN_NOTICE_WINDOW=0`` (or ``600``) is seconds: the environment gives a string, which pydantic reads only as ISO 8601."""
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return value
+
     # How often the oversight service closes the notices whose window has ended.
     notice_sweep_seconds: float = Field(default=30.0, gt=0)
     # Days an official has to resolve an objection or a grievance before it is flagged overdue.

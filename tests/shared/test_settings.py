@@ -38,3 +38,10 @@ def test_embedded_mode_puts_each_service_on_its_own_sqlite_file(tmp_path):
     s = FupinSettings(data_dir=tmp_path)
     urls = {s.database_url(n) for n in ("funds", "households", "market", "training", "ledger", "oversight")}
     assert len(urls) == 6 and all(u.startswith("sqlite+aiosqlite:///") for u in urls)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("0", 0), ("600", 600), ("PT10M", 600), ("P7D", 7 * 86400)])
+def test_the_notice_window_is_read_from_the_environment_as_seconds_or_iso_8601(monkeypatch, value, seconds):
+    """``FUPIN_NOTICE_WINDOW=0`` switches the gate off, as docs/oversight.md says; pydantic alone refused "0"."""
+    monkeypatch.setenv("FUPIN_NOTICE_WINDOW", value)
+    assert FupinSettings().notice_window.total_seconds() == seconds

@@ -59,7 +59,11 @@ async def township_villages_view(code: TownshipCode, session: SessionDep, princi
     return await queries.township_villages(session=session, principal=principal, code=code, year=year)
 
 
-@router.get("/views/city/counties", summary="The city's counties with their villages' aggregates and indicator counts")
+@router.get(
+    "/views/city/counties",
+    summary="The city's counties with their villages' aggregates and indicator counts",
+    responses={404: {"description": "The caller's role does not see the whole city (a county's or village's role)"}},
+)
 async def city_counties_view(session: SessionDep, principal: CurrentPrincipal, year: Year) -> CityCounties:
     """The city overview in one request: for each county the sums of its villages (households, people, income by
     type, total, per capita, households without income) and, for each rule, how many of its villages meet it, do
