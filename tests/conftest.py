@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,12 +130,12 @@ class Platform:
         return self.app.state.contexts[service]
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)
-async def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
+@asynccontextmanager
+async def running_platform(mode: str, tmp: Path, **overrides: Any) -> AsyncIterator[Platform]:
+    """The whole platform in ``mode`` with its settings' ``overrides``, served in-process; its databases dropped after."""
     from fupin.embedded import create_app
 
-    mode = request.param
-    settings, run_id = await make_settings(mode, tmp_path_factory.mktemp(mode))
+    settings, run_id = await make_settings(mode, tmp, **overrides)
     app = create_app(settings)
     try:
         async with app.router.lifespan_context(app):
@@ -144,6 +145,12 @@ async def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     finally:
         if mode == "distributed":
             await drop_databases(run_id)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)
+async def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
+    async with running_platform(request.param, tmp_path_factory.mktemp(request.param)) as running:
+        yield running
 
 
 @pytest.fixture

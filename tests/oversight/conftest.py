@@ -10,32 +10,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 import pytest
 import pytest_asyncio
 
-from tests.conftest import MODES, Platform, drop_databases, make_settings
+from tests.conftest import MODES, Platform, running_platform
 
 WINDOW = timedelta(days=7)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)
 async def gated_platform(request, tmp_path_factory) -> AsyncIterator[Platform]:
-    from fupin.embedded import create_app
-
     mode = request.param
-    settings, run_id = await make_settings(
-        mode, tmp_path_factory.mktemp(f"gated-{mode}"), notice_window=WINDOW, notice_sweep_seconds=0.3, public_objections_per_hour=0
-    )
-    app = create_app(settings)
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://fupin.test", timeout=60) as client:
-                yield Platform(mode, settings, app, client)
-    finally:
-        if mode == "distributed":
-            await drop_databases(run_id)
+    tmp = tmp_path_factory.mktemp(f"gated-{mode}")
+    async with running_platform(mode, tmp, notice_window=WINDOW, notice_sweep_seconds=0.3, public_objections_per_hour=0) as running:
+        yield running
 
 
 @pytest.fixture
