@@ -13,7 +13,8 @@ from services.oversight.known.models import KnownHousehold, KnownMember, KnownVi
 from services.oversight.notices import service as notices
 from shared.bus import Delivered
 from shared.db import utcnow
-from shared.events.funds import DistributionPostedForNotice, DistributionReleased, DistributionReversed, DistributionWithdrawn
+from shared.events.funds import DistributionReversed, DistributionWithdrawn
+from shared.events.funds_notice import DistributionPostedForNotice, DistributionReleased
 from shared.events.households import (
     HouseholdHeadChanged,
     HouseholdRegistered,

@@ -26,15 +26,13 @@ from shared.errors import enforce
 from shared.events.funds import (
     DistributionApprovedV2,
     DistributionPaidToHousehold,
-    DistributionPostedForNotice,
     DistributionProposedV2,
-    DistributionReleased,
     DistributionReversed,
     DistributionWithdrawn,
     IncomeReversed,
-    NoticeLine,
     ReversalProposed,
 )
+from shared.events.funds_notice import DistributionPostedForNotice, DistributionReleased, NoticeLine
 from shared.events.income import BenefitType, IncomeLine, Lineage
 from shared.ids import new_id
 from shared.money import portion_at_least

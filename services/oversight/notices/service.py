@@ -14,7 +14,7 @@ from services.oversight.known.service import posted_names
 from services.oversight.notices.models import Notice
 from services.oversight.notices.schemas import NoticeLineOut, NoticeOut, PostedLine, PostedObjection, PublicNotice
 from shared.auth import Principal, ensure_readable, visible
-from shared.events.funds import DistributionPostedForNotice
+from shared.events.funds_notice import DistributionPostedForNotice
 from shared.events.oversight import NoticeClosed, NoticeOpened
 from shared.ids import new_id
 from shared.labels import LABELS
