@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.funds.distributions.service import block_distribution, release_distribution
+from services.funds.lineage.cards import apply_cards
 from services.funds.lineage.models import KnownHousehold, KnownMember
 from shared.bus import Delivered
 from shared.events.households import (
@@ -60,3 +61,4 @@ async def apply_facts(session: AsyncSession, batch: list[Delivered]) -> None:
             elif isinstance(data, HouseholdLeftRegistry):
                 household.left_on = data.effective_on
             await session.flush()
+    await apply_cards(session, batch)  # the households' numbers and heads' names, for a fund's reach

@@ -18,6 +18,8 @@ class KnownMember(FundsTable, table=True):
     household_id: str = ref(index=True)
     village_code: str = code(index=True)
     left_on: date | None = None
+    # The name the registry last gave (member_registered, renamed by member_updated): a fund's reach names its heads.
+    name: str | None = Field(default=None, max_length=100)
 
 
 class KnownHousehold(FundsTable, table=True):
@@ -29,6 +31,9 @@ class KnownHousehold(FundsTable, table=True):
     village_code: str = code(index=True)
     poverty_status: str = Field(max_length=30)
     left_on: date | None = None
+    # The household's card (lineage/cards.py): its number (户编号) and its head (户主), as the registry last said.
+    household_number: str | None = Field(default=None, max_length=40)
+    head_member_id: str | None = ref(default=None)
 
 
 LINEAGE_FIELDS = (

@@ -81,8 +81,12 @@ class DistributionLineage(Public):
 
 
 class ReachLine(Public):
+    """A household the fund reached, with its card (lineage/cards.py), as the households and ledger reads show it."""
+
     household_id: str
-    village_code: str
+    household_number: str | None = Field(description="the household number (户编号); null until the registry's fact has reached funds")
+    head_name: str | None = Field(description="the head's (户主) name as the registry last said it; null until a head is named")
+    village_code: str = Field(description="the village the household's lines were paid in")
     amount_fen: int
 
 
@@ -115,7 +119,9 @@ class FundReach(Public):
     """The villages, projects, entities and households a fund reached and how much, attributed by each allocation's part of the project or asset.
 
     ``villages``, ``projects`` and ``entities`` are whole (a fund finances a bounded number of them);
-    ``households`` is a page, by household id: pass ``next_cursor`` back as ``cursor``.
+    ``households`` is a page, by household id, of the households the caller may read (their village is in the
+    caller's region), each with its number and head's name: pass ``next_cursor`` back as ``cursor``. The totals
+    count every household reached; ``out_of_scope_household_count`` says how many of them are not listed.
     """
 
     model_config = examples(
@@ -136,7 +142,10 @@ class FundReach(Public):
                 }
             ],
             "entities": [{"entity_id": EX_ID, "name": "乳源瑶族自治县必背茶叶专业合作社", "household_count": 1, "amount_fen": 600_000}],
-            "households": [{"household_id": EX_ID, "village_code": EX_VILLAGE, "amount_fen": 600_000}],
+            "households": [
+                {"household_id": EX_ID, "household_number": "4402321002010001", "head_name": "邓某某", "village_code": EX_VILLAGE, "amount_fen": 600_000}
+            ],
+            "out_of_scope_household_count": 0,
             "next_cursor": None,
         }
     )
@@ -147,5 +156,6 @@ class FundReach(Public):
     villages: list[ReachVillage] = Field(description="every village reached, by code")
     projects: list[ReachProject] = Field(description="every project or asset the fund financed whose income reached households, largest first")
     entities: list[ReachEntity] = Field(description="the operating entities of those projects, largest first")
-    households: list[ReachLine] = Field(description="a page of the households reached, by household id")
+    households: list[ReachLine] = Field(description="a page of the households reached that the caller may read, by household id")
+    out_of_scope_household_count: int = Field(description="households reached in villages outside the caller's region: in the totals, never listed")
     next_cursor: str | None = Field(description="the next page of households; null on the last")

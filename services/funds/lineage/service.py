@@ -17,7 +17,7 @@ from services.funds.common import get_or_404
 from services.funds.distributions.models import Distribution
 from services.funds.distributions.service import distribution_out
 from services.funds.entities.models import Entity
-from services.funds.lineage import repository
+from services.funds.lineage import cards, repository
 from services.funds.lineage.models import IncomePayment, KnownHousehold
 from services.funds.lineage.schemas import (
     DistributionLineage,
@@ -117,7 +117,9 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
             reached[p.household_id] += part
             by_source[source][p.household_id] += part  # type: ignore[index]  # selected by project or asset
             villages[p.household_id] = p.village_code
-    lines = [ReachLine(household_id=h, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0]
+    lines = [
+        ReachLine(household_id=h, household_number=None, head_name=None, village_code=villages[h], amount_fen=a) for h, a in sorted(reached.items()) if a > 0
+    ]
     per_village: dict[str, list[ReachLine]] = defaultdict(list)
     for line in lines:
         per_village[line.village_code].append(line)
@@ -160,8 +162,13 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
         key=lambda e: (-e.amount_fen, e.entity_id),
     )
     after = decode_cursor(page.cursor) if page.cursor else None
-    rest = [line for line in lines if after is None or line.household_id > after]
+    readable = cards.visible_cards(principal, {line.household_id: line.village_code for line in lines})
+    rest = [line for line in lines if line.household_id in readable and (after is None or line.household_id > after)]
     shown = rest[: page.limit]
+    known = await cards.cards_of(session, (line.household_id for line in shown))
+    for line in shown:
+        card = known.get(line.household_id)
+        line.household_number, line.head_name = (card.household_number, card.head_name) if card else (None, None)
     return FundReach(
         fund_id=fund.id,
         total_fen=sum(line.amount_fen for line in lines),
@@ -172,6 +179,7 @@ async def fund_reach(*, session: AsyncSession, principal: Principal, fund_id: st
         projects=sources,
         entities=reach_entities,
         households=shown,
+        out_of_scope_household_count=len(lines) - len(readable),
         next_cursor=encode_cursor(shown[-1].household_id) if len(rest) > page.limit else None,
     )
 
