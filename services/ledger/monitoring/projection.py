@@ -122,7 +122,16 @@ def fold(rows: Rows) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[d
                 continue
             merged = links.setdefault(p["link_key"], dict.fromkeys(p))
             merged.update({k: v for k, v in p.items() if v is not None})
-    return year_rows, list(sizes.values()), list(links.values()), list(assets.values())
+    # In key order: two transactions upserting overlapping households (two consumers of one topic's
+    # partitions, or the replay's overlapping batches) then take the row locks in the same order and
+    # cannot deadlock on them (they did, on household_income_year, in the replay bench).
+    year_rows.sort(key=lambda r: (r["household_id"], r["year"]))
+    return (
+        year_rows,
+        sorted(sizes.values(), key=lambda r: r["household_id"]),
+        sorted(links.values(), key=lambda r: r["link_key"]),
+        sorted(assets.values(), key=lambda r: r["link_key"]),
+    )
 
 
 def _insert(bind: AsyncSession | AsyncConnection, model: Any) -> Any:
