@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+
+from shared.regions import INDUSTRIES
 
 # (中文, English) — Chinese first: it is the platform's language.
 Label = tuple[str, str]
@@ -31,6 +33,13 @@ _VILLAGE_CATEGORY: dict[str, Label] = {
     "relatively_poor_shaoguan": ("相对贫困村（韶关帮扶）", "Relatively poor village (assisted by Shaoguan)"),
     "scattered_poor": ("分散贫困村", "Village with scattered poor households"),
 }
+# Codes only old facts carry: read back (never taken as input), so a screen can still name them.
+_LEGACY_VILLAGE_CATEGORY: dict[str, Label] = {
+    "relatively_poor": ("相对贫困村（旧分类，未注明帮扶方）", "Relatively poor village (former category, assisting side not given)"),
+}
+# What a read shows for a stored code outside its table (free text an old fact carried): see ``output_enum``.
+OTHER = "other"
+_UNRECOGNISED: Label = ("其他（旧数据中的未识别代码）", "Other (an unrecognised code in older data)")
 _COURSE_CATEGORY: dict[str, Label] = {
     "agricultural_technique": ("农业技术", "Agricultural technique"),
     "cultural_literacy": ("文化素质", "Cultural literacy"),
@@ -85,7 +94,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "auditor": ("审计人员", "Auditor"),
     },
     "by": {"county": ("按县（区）", "By county"), "township": ("按镇（乡）", "By township"), "village": ("按村", "By village")},
-    "categories": _VILLAGE_CATEGORY,
+    "categories": {**_VILLAGE_CATEGORY, **_LEGACY_VILLAGE_CATEGORY, OTHER: _UNRECOGNISED},
     "category": {**_VILLAGE_CATEGORY, **_COURSE_CATEGORY, **_CASE_CATEGORY},
     "characteristic_industry": _INDUSTRY,
     "industry": {
@@ -93,6 +102,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "cultural_literacy": ("文化素质", "Cultural literacy"),
         "employment_skills": ("就业技能", "Employment skills"),
         "e_commerce": ("电子商务", "E-commerce"),
+        OTHER: _UNRECOGNISED,
     },
     "contribution": {"land": ("土地入股", "Land"), "means_of_production": ("生产资料入股", "Means of production"), "funds": ("资金入股", "Funds")},
     "department": {
@@ -252,6 +262,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "market": ("市场", "Market"),
         "training": ("培训", "Training"),
         "oversight": ("监督", "Oversight"),
+        OTHER: _UNRECOGNISED,
     },
     "status": {
         "proposed": ("待审批", "Proposed"),
@@ -328,6 +339,29 @@ COMPONENT_TABLES = {"Role": "user_role"}
 # Where one property name holds codes of two different things, the place names its own table: an
 # "open" notice is 公示中, an "open" monitoring flag is 待识别 — one shared ``status`` table cannot say both.
 QUALIFIED_TABLES = {"FlagOut.status": "flag_status", "GET /oversight/v1/notices ?status": "notice_status"}
+
+
+def output_enum(values: Iterable[str], *, other: str = OTHER) -> Any:
+    """The type of an answer field whose codes come from stored facts: an enum of ``values`` and ``other``.
+
+    The contracts of some facts carry such a code as a free string (a village's ``categories``, a project's
+    ``industry``), and old facts hold codes no input takes any more (``relatively_poor``). List every code the
+    input side and the contracts can carry in ``values`` (each with its label above); any other stored value
+    reads as ``other`` — labelled, so a screen can show it — instead of failing the answer with a 500.
+    """
+    allowed = tuple(dict.fromkeys([*values, other]))
+
+    def fold(value: Any) -> Any:
+        return value if value in allowed else other
+
+    return Annotated[Literal[allowed], BeforeValidator(fold)]
+
+
+# The output enums of codes several services read back from facts whose contracts carry them as free strings.
+# A village's categories: the four the registry takes and the legacy ``relatively_poor``.
+VillageCategoryCode = output_enum(LABELS["categories"])
+# An industry: the "453" catalogue (shared.regions) that funds' projects and market's bases take.
+IndustryCode = output_enum(INDUSTRIES)
 
 
 def snake(name: str) -> str:

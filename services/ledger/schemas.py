@@ -7,9 +7,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ledger.audit.log import SOURCES
 from services.ledger.domain import EvidenceKind
 from services.ledger.lineage import FundVia
 from services.ledger.models import IncomeEntryFields
+from shared.events import REGISTRY
+from shared.labels import VillageCategoryCode, output_enum
+
+# The service whose log holds an income fact (the envelope's ``source``): each of the ledger's sources one of
+# whose contracts carries an ``income`` line (funds, households, market), read back as an enum
+# (shared.labels.output_enum: ``other`` for a value no table knows, never a 500).
+INCOME_SOURCES = tuple(s for s in SOURCES if any(c.service == s and "income" in c.model_fields for c in REGISTRY.values()))
+IncomeSource = output_enum(INCOME_SOURCES)
 
 _BY_TYPE_EXAMPLE: dict[str, Any] = {
     "order_production": 360000,
@@ -78,6 +87,7 @@ class IncomeEntryOut(IncomeEntryFields):
         default_factory=list, description="the funds that paid it, named by the line or found through its allocation, project or the entity's funded project"
     )
     fund_via: FundVia | None = Field(default=None, description="how the fund is known (line, allocation, project, entity); null without a fund")
+    source: IncomeSource = Field(description="the service whose log holds the fact")  # type: ignore[valid-type]  # output_enum builds a Literal at run time
 
 
 class NoIncomeHouseholds(BaseModel):
@@ -221,7 +231,7 @@ class Indicators(BaseModel):
     code: str
     year: int
     as_of: date | None = Field(None, description="the last day judged, when not the year's end (the span runs from 1 January)")
-    categories: list[str]
+    categories: list[VillageCategoryCode] = Field(description="the village's policy categories; `other` for a code no table knows")
     indicators: list[IndicatorOut]
 
 

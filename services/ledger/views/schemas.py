@@ -12,6 +12,7 @@ from services.ledger.schemas import INDICATOR_EXAMPLE, IndicatorOut
 from shared.events.households import EmploymentLink, LabourCapacity, PovertyStatus
 from shared.events.income import BenefitType
 from shared.events.training import ComplianceStatus
+from shared.labels import IndustryCode, VillageCategoryCode
 
 _BY_TYPE: dict[str, Any] = {
     "order_production": 360000,
@@ -64,7 +65,7 @@ class VillageOverview(BaseModel):
 
     village_code: str
     name: str | None = Field(description="the village's name as registered; null for a place known only from its households")
-    categories: list[str] = Field(description="the village's policy categories, as its indicators read them")
+    categories: list[VillageCategoryCode] = Field(description="the village's policy categories, as its indicators read them; `other` for a code no table knows")
     households: int = Field(description="households on the register during the year")
     people: int = Field(description="their members at the end of the year")
     households_without_income: int = Field(description="households on the register without any income entry in the year")
@@ -171,7 +172,7 @@ class VillageProject(BaseModel):
 
     project_id: str
     name: str
-    industry: str | None
+    industry: IndustryCode | None = Field(description='one of the "453" industries; `other` for a code the catalogue does not have')
     area_tenth_mu: int | None = Field(description="area in tenths of a mu (505 = 50.5 mu)")
     contiguous: bool
     entity_id: str | None

@@ -22,7 +22,9 @@ from services.market.fields import (
     VillageCode,
 )
 from shared.bounds import Flag, PolicyDate, StrictInput
-from shared.events.market import ChannelKind, ColdChainKind, CoveredBase, EcommerceLevel, Unit, WindowForm
+from shared.events.market import ChannelKind, ColdChainKind, EcommerceLevel, Unit, WindowForm
+from shared.events.market import CoveredBase as CoveredBaseFact
+from shared.labels import IndustryCode
 
 
 class ChannelIn(StrictInput):
@@ -105,8 +107,18 @@ class CoveredBaseIn(StrictInput):
     township_code: TownshipCode | None = None
     is_large: Flag = Field(False, description="a large (township) production base: R20 and R21 pre-cooling speak of these")
 
-    def fact(self) -> CoveredBase:
-        return CoveredBase.model_validate(self.model_dump())
+    def fact(self) -> CoveredBaseFact:
+        return CoveredBaseFact.model_validate(self.model_dump())
+
+
+class CoveredBase(Public):
+    """An industry base a facility or station covers, as the reads show it (stored from ``CoveredBaseIn``)."""
+
+    base_code: str
+    name: str
+    industry: IndustryCode = Field(description='one of the "453" industries, e.g. `tea`; `other` for a code the catalogue does not have')
+    township_code: str | None = None
+    is_large: bool = Field(False, description="a large (township) production base: R20 and R21 pre-cooling speak of these")
 
 
 class _Coverage(StrictInput):
