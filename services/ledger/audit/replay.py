@@ -30,7 +30,8 @@ from shared.settings import FupinSettings
 NOT_PROJECTIONS = frozenset(
     {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint", "monitoring_case", "production_cost"}
 )
-IGNORED_COLUMNS = frozenset({"applied_at"})
+# The stored flags' ``active_*`` columns also read the monitoring cases (decisions, not the log): the replay has none.
+IGNORED_COLUMNS = frozenset({"applied_at", "active_severity", "active_count", "active_kinds"})
 
 
 # ---- replay and compare ----------------------------------------------------------------------------
@@ -150,9 +151,14 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
     more than it saves, measured).
     """
     from services.ledger.models import IncomeEntry, table_of
+    from services.ledger.monitoring import current
 
     indexes = list(table_of(IncomeEntry).indexes) if engine.dialect.name == "postgresql" else []
     pk = table_of(IncomeEntry).primary_key
+    # The early warning's stored flags are judged once at the end, not batch by batch (current.DEFERRED).
+    async with engine.begin() as conn:
+        await current.invalidate(conn)
+    deferred = current.DEFERRED.set(True)
     if indexes:
         async with engine.begin() as conn:
             # Entries are unique by construction here: each event is applied once (consumed_event keeps its key).
@@ -164,7 +170,12 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
                 await conn.run_sync(ix.drop, checkfirst=True)
     try:
         yield
+        loaded = True
+    except BaseException:
+        loaded = False
+        raise
     finally:
+        current.DEFERRED.reset(deferred)
         if indexes:
             async with engine.begin() as conn:
                 columns = ", ".join(c.name for c in pk.columns)
@@ -172,6 +183,9 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
                 for ix in indexes:
                     await conn.run_sync(ix.create, checkfirst=True)
                 await conn.exec_driver_sql("ANALYZE income_entry")
+        if loaded:  # a failed load leaves no judged month: the lists answer by the exact path until the next load or batch
+            async with engine.begin() as conn:
+                await current.rejudge_all(conn)
 
 
 async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> int:

@@ -192,6 +192,61 @@ def _days(link: Link) -> int:
     return (link.ends_on - link.started_on).days + 1 if link.ends_on and link.started_on else 0
 
 
+# ---- one household on one day, and the days its judgement can change ----------------------------
+
+
+def judge(months: IncomeMonths, left_on: date | None, links: Sequence[Link], as_of: date, m: Monitoring, r7_years: int) -> list[Flag]:
+    """Every flag of one household on ``as_of`` (none when it is not on the register that day): income flags, then link flags."""
+    if months.registered_on > as_of or (left_on is not None and left_on <= as_of):
+        return []
+    return income_flags(months, as_of, m) + link_flags(links, as_of, m, r7_years)
+
+
+def change_days(registered_on: date, left_on: date | None, links: Sequence[Link], m: Monitoring) -> set[date]:
+    """A superset of the days on which ``judge`` can answer differently from the day before, its months unchanged.
+
+    Within one month the income flags are constant (they read the month, never the day), and so is
+    the training rule (it reads the year); every other comparison is "day ≥ v" or "day > v" for a
+    date v of the register or a link: v, v + 1 day, v + 366 days (the RECENT window closing) and,
+    for an asset, the day after its income was due and the day after that window's year.
+    ``tests/ledger/test_monitoring_stored.py`` checks it day by day against ``judge``.
+    """
+    one, past = timedelta(days=1), RECENT + timedelta(days=1)
+    days = {registered_on}
+    if left_on is not None:
+        days.add(left_on)
+    for x in links:
+        for v in (x.started_on, x.ends_on, x.broken_on, x.closed_on):
+            if v is not None:
+                days.update((v, v + one, v + past))
+        if x.last_paid_on is not None:
+            due = add_months(x.last_paid_on, m.asset_gap_months)
+            days.update((due + one, add_months(due, 12) + one))
+    return days
+
+
+def month_segments(
+    months: IncomeMonths, left_on: date | None, links: Sequence[Link], first: date, m: Monitoring, r7_years: int
+) -> list[tuple[date, date, list[Flag]]]:
+    """The household's flags over the month starting ``first``: ``(from, to, flags)`` runs, ``to`` exclusive, only runs with flags.
+
+    ``judge`` is asked once per run, on its first day: the month's first day and every change day in it.
+    """
+    end = add_months(first, 1)
+    starts = sorted({first} | {d for d in change_days(months.registered_on, left_on, links, m) if first < d < end})
+    out: list[tuple[date, date, list[Flag]]] = []
+    previous: list[Flag] | None = None
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else end
+        flags = judge(months, left_on, links, start, m, r7_years)
+        if previous is not None and flags == previous and out and out[-1][1] == start:
+            out[-1] = (out[-1][0], stop, flags)
+        elif flags:
+            out.append((start, stop, flags))
+        previous = flags
+    return out
+
+
 # ---- flags and cases -----------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, String, Text
 from sqlmodel import Field
 
-from services.ledger.models import LedgerTable
+from services.ledger.models import LedgerTable, table_of
 from shared.db import UTCDateTime
 
 MONTHS = tuple(f"m{m:02d}" for m in range(1, 13))
@@ -104,3 +104,57 @@ class MonitoringCase(LedgerTable, table=True):
     removal_note: str | None = Field(default=None, sa_column=Column(Text))
     removed_by: str | None = Field(default=None, sa_column=Column(String(120)))
     removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class MonitoringFlags(LedgerTable, table=True):
+    """A household's early-warning flags over a run of days of the judged month (``monitoring_month``): the lists' one read.
+
+    Kept by the consumer (``current.py``): a batch re-judges the households it touches, the month's
+    turn re-judges all of them; a household has one row per run of days with the same flags (most
+    have one for the whole month) and none when it has no flag. ``flags`` and the columns before it
+    follow from the log alone; the ``active_*`` columns also read the monitoring cases (a risk
+    removal clears the flags raised on or before it), so the case API refreshes them and the
+    replay's comparison leaves them out.
+    """
+
+    __tablename__ = "monitoring_flags"
+
+    household_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    valid_from: date = Field(sa_column=Column(Date, primary_key=True))
+    valid_to: date = Field(sa_column=Column(Date, nullable=False))  # exclusive
+    household_number: str = Field(sa_column=Column(String(40), nullable=False))
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    township_code: str = Field(sa_column=Column(String(9), nullable=False))
+    county_code: str = Field(sa_column=Column(String(6), nullable=False))
+    members: int = Field(sa_column=Column(Integer, nullable=False))
+    projected_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    per_capita_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    severity: int = Field(sa_column=Column(Integer, nullable=False))
+    flag_count: int = Field(sa_column=Column(Integer, nullable=False))
+    kinds: str = Field(sa_column=Column(String(400), nullable=False))  # "kind=n;…" sorted: the counts by kind, grouped in SQL
+    flags: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active_severity: int = Field(sa_column=Column(Integer, nullable=False))
+    active_count: int = Field(sa_column=Column(Integer, nullable=False))
+    active_kinds: str = Field(sa_column=Column(String(400), nullable=False))
+
+
+# The lists' order (most severe first, then most flags, lowest per-capita income, id) per place: a page is an index range.
+_flags_table = table_of(MonitoringFlags)
+for _level in ("county", "township", "village"):
+    Index(
+        f"ix_monitoring_flags_{_level}_rank",
+        _flags_table.c[f"{_level}_code"],
+        _flags_table.c.active_severity.desc(),
+        _flags_table.c.active_count.desc(),
+        _flags_table.c.per_capita_fen,
+        _flags_table.c.household_id,
+    )
+
+
+class MonitoringMonth(LedgerTable, table=True):
+    """Which month ``monitoring_flags`` holds: the month of the latest envelope time applied; none while a bulk load runs."""
+
+    __tablename__ = "monitoring_month"
+
+    key: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    judged_month: date | None = Field(default=None, sa_column=Column(Date))

@@ -2,8 +2,9 @@
 
 Called with the rows ``projector.Rows`` gathered for a batch (by the consumer, ``Rows.write``, and by the
 replay, ``audit.replay._copy``), so both paths keep the same tables. Nothing is scanned: a batch adds its
-incomes to their households' months, moves sizes forward and merges its link facts, in three upserts.
-The flags are then a cheap function of these rows for the day asked about (``repository.py``).
+incomes to their households' months, moves sizes forward and merges its link facts, in three upserts;
+then the households it touched are re-judged into ``monitoring_flags`` (``current.py``), which the
+lists read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.ledger.models import table_of
+from services.ledger.monitoring import current
 from services.ledger.monitoring.domain import add_months
 from services.ledger.monitoring.models import MONTHS, BenefitLink, HouseholdIncomeYear, MonitoringHousehold
 
@@ -141,8 +143,19 @@ def _insert(bind: AsyncSession | AsyncConnection, model: Any) -> Any:
 
 
 async def apply(bind: AsyncSession | AsyncConnection, rows: Rows) -> None:
-    """Fold one batch into the monitoring projections, in the batch's transaction."""
+    """Fold one batch into the monitoring projections, in the batch's transaction; then re-judge the stored flags (``current.py``)."""
     year_rows, sizes, links, assets = fold(rows)
+    await _fold(bind, year_rows, sizes, links, assets)
+    await current.apply(bind, rows, current.touched(rows, links, assets))
+
+
+async def _fold(
+    bind: AsyncSession | AsyncConnection,
+    year_rows: list[dict[str, Any]],
+    sizes: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    assets: list[dict[str, Any]],
+) -> None:
     if year_rows:
         stmt = _insert(bind, HouseholdIncomeYear)
         stmt = stmt.on_conflict_do_update(index_elements=["household_id", "year"], set_={m: stmt.table.c[m] + stmt.excluded[m] for m in MONTHS})

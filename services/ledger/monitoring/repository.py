@@ -47,7 +47,8 @@ def _link_breaks(as_of: date, m: Monitoring, r7_years: int) -> Any:
         and_(col(L.kind) == "loan", col(L.broken_on) <= as_of, or_(col(L.closed_on).is_(None), col(L.closed_on) > as_of)),
         and_(
             col(L.kind) == "asset",
-            col(L.last_paid_on) < add_months(as_of, -m.asset_gap_months),
+            # ≤, not <: a month's end clamps (paid 28 Feb + 3 months is due 28 May, flagged on 31 May, when as_of − 3 months is 28 Feb)
+            col(L.last_paid_on) <= add_months(as_of, -m.asset_gap_months),
             col(L.last_paid_on) >= add_months(as_of, -m.asset_gap_months - 12) - timedelta(days=1),
         ),
         and_(col(L.kind) == "training", col(L.started_on) == date(as_of.year - 2, 1, 1), col(L.run_years) >= 1, col(L.run_years) < r7_years),
@@ -104,7 +105,8 @@ def household_rows(level: Level, code: str, as_of: date, m: Monitoring, r7_years
         .where(place_filter(level, code), _link_breaks(as_of, m, r7_years))
     )
     candidate = or_(
-        and_(members > 0, projected * _big(10_000) < members * _big(line * m.near_line_bp)),
+        # per_capita < line, or per_capita·10⁴ < line·bp, with per_capita = projected // members ⇔ projected < members·⌈line·bp / 10⁴⌉
+        and_(members > 0, projected < members * _big(max(line, -(-line * m.near_line_bp // 10_000)))),
         and_(before > 0, (before - so_far) * _big(10_000) > before * _big(m.drop_bp)),
         and_(col(LedgerHousehold.registered_on) <= start, recent <= 0),
         col(LedgerHousehold.household_id).in_(linked),

@@ -1,7 +1,10 @@
 """The early warning's use cases: lists per place sorted by severity, a household's file, the case lifecycle.
 
-Reads judge the candidates ``repository.py`` selects with the pure rules of ``domain.py``; writes
-record a case step, emit its fact (``shared/events/ledger.py``) and flush — the request commits.
+A list for a day of the judged month reads the flags the consumer stored (``current.py``); any other
+day judges the candidates ``repository.py`` selects with the pure rules of ``domain.py`` (the exact
+path, slower: it grows with the place). Writes record a case step, emit its fact
+(``shared/events/ledger.py``), refresh the household's stored flags' case columns and flush — the
+request commits.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.monitoring import Monitoring
 from policy.settings import monitoring, thresholds
 from services.ledger import service as ledger
-from services.ledger.models import LedgerHousehold
+from services.ledger.models import LedgerHousehold, col
+from services.ledger.monitoring import current as flag_store
 from services.ledger.monitoring import domain, repository
 from services.ledger.monitoring.models import MonitoringCase
 from services.ledger.monitoring.schemas import CaseIn, CaseOut, FlagOut, HouseholdMonitoring, Line, MonitoredHousehold, MonitoringList
@@ -90,14 +95,18 @@ async def _judge(
 
 def _household_out(row: Any, months: domain.IncomeMonths, flags: list[FlagOut], as_of: date) -> MonitoredHousehold:
     projected = domain.projected_annual(months, as_of.month)
+    return _monitored(row.household_id, row.household_number, row.village_code, months.members, projected, flags)
+
+
+def _monitored(household_id: str, number: str, village: str, members: int, projected: int, flags: list[FlagOut]) -> MonitoredHousehold:
     active = [f for f in flags if f.status != "risk_removed"]
     return MonitoredHousehold(
-        household_id=row.household_id,
-        household_number=row.household_number,
-        village_code=row.village_code,
-        members=months.members,
+        household_id=household_id,
+        household_number=number,
+        village_code=village,
+        members=members,
         projected_fen=projected,
-        per_capita_fen=projected // months.members if months.members > 0 else 0,
+        per_capita_fen=projected // members if members > 0 else 0,
         severity=max((f.severity for f in active), default=0),
         flags=flags,
     )
@@ -116,10 +125,19 @@ async def flagged_households(
 ) -> tuple[date, list[MonitoredHousehold], Counter[str], int]:
     """The place's flagged households, most severe first (``start``/``limit`` of them), the flags by kind, and how many in all.
 
-    Sorting and counting work on the rules' plain values; only the households answered become schemas.
+    A day of the judged month reads the stored flags (``_stored``), any other day judges the place (``_exact``);
+    the two answer the same (``tests/ledger/test_monitoring_stored.py``). Only the households answered become schemas.
     """
     ledger._check_place(principal, level, code)
     day = as_of or datetime.now(UTC).date()
+    read = _stored if await flag_store.judged_month(session) == flag_store.month_of(day) else _exact
+    return await read(session, level, code, day, include_removed=include_removed, start=start, limit=limit)
+
+
+async def _exact(
+    session: AsyncSession, level: str, code: str, day: date, *, include_removed: bool, start: int, limit: int | None
+) -> tuple[date, list[MonitoredHousehold], Counter[str], int]:
+    """Any day's list, judged from the projections on the request: every candidate of the place (grows with the place)."""
     judged, cases = await _judge(session, level, code, day)
     entries = []
     counts: Counter[str] = Counter()
@@ -138,6 +156,27 @@ async def flagged_households(
     chosen = entries[start : None if limit is None else start + limit]
     items = [_household_out(row, months, [_flag_out(f, st) for f, st in zip(flags, statuses, strict=True)], day) for _, row, months, flags, statuses in chosen]
     return day, items, counts, len(entries)
+
+
+async def _stored(
+    session: AsyncSession, level: str, code: str, day: date, *, include_removed: bool, start: int, limit: int | None
+) -> tuple[date, list[MonitoredHousehold], Counter[str], int]:
+    """The judged month's list: one read of the stored flags (``current.py``); only the page's households' cases are read."""
+    page, counts, total = await flag_store.listing(session, level, code, day, include_removed=include_removed, start=start, limit=limit)
+    cases: dict[str, list[domain.CaseView]] = {}
+    ids = [row["household_id"] for row, _ in page]
+    if ids:
+        for c in (
+            await session.execute(
+                select(MonitoringCase).where(col(MonitoringCase.household_id).in_(ids)).order_by(col(MonitoringCase.identified_at), col(MonitoringCase.case_id))
+            )
+        ).scalars():
+            cases.setdefault(c.household_id, []).append(_case_view(c))
+    items = []
+    for row, flags in page:
+        out = [_flag_out(f, domain.flag_status(f, cases.get(row["household_id"], []))) for f in flags]
+        items.append(_monitored(row["household_id"], row["household_number"], row["village_code"], row["members"], row["projected_fen"], out))
+    return day, items, counts, total
 
 
 async def flagged(
@@ -243,6 +282,7 @@ async def identify(*, session: AsyncSession, principal: Principal, household_id:
     )
     session.add(case)
     await session.flush()
+    await flag_store.refresh_cases(session, household_id)  # an open case: none of its flags is cleared now
     emit(
         session,
         MonitoringCaseIdentified(
@@ -293,6 +333,7 @@ async def approve_removal(*, session: AsyncSession, principal: Principal, case_i
     now = datetime.now(UTC)
     case.status, case.removed_by, case.removed_at = "risk_removed", principal.subject, now
     await session.flush()
+    await flag_store.refresh_cases(session, case.household_id)  # the removal clears the flags raised on or before today
     emit(
         session,
         MonitoringRiskRemoved(
