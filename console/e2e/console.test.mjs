@@ -91,7 +91,7 @@ describe('operator console in Chromium', () => {
   })
   // No screen needs more than a handful of requests (issue #14): each reads the ledger's read models.
   // Counted from the click (or the sign-in, whose token request is included: overview, village (cadre), overview (city)).
-  const MOST = { overview: 4, village: 4, household: 4, 'village (cadre)': 5, 'overview (city)': 3, 'overview (township)': 3 }
+  const MOST = { overview: 4, village: 4, household: 4, 'village (cadre)': 5, 'overview (city)': 3, 'overview (township)': 3, 'funds reach': 1 }
   function assertCalls(name) {
     assert.ok(calls[name] > 0 && calls[name] <= MOST[name], `${name}: ${calls[name]} requests (at most ${MOST[name]})`)
   }
@@ -216,6 +216,30 @@ describe('operator console in Chromium', () => {
     await page.locator('[data-test=distributions] .el-table__body tr', { hasText: seed.periods.proposed }).locator('[data-test=lineage]').click()
     await page.locator('.el-drawer canvas').first().waitFor()
     await shot('funds')
+    await page.keyboard.press('Escape')
+  })
+
+  it("opens a fund's reach: every household it reached with number, head and amount, in one request", async () => {
+    await page.locator('[data-test=funds-tabs] .el-tabs__item', { hasText: '资金来源' }).click()
+    const row = page.locator('[data-test=funds] .el-table__body tr', { hasText: seed.fund.name })
+    await row.waitFor()
+    await countCalls('funds reach', async () => {
+      await row.locator('[data-test=reach]').click()
+      await page.locator('[data-test=reach-households] .el-table__body tr').first().waitFor()
+    })
+    assertCalls('funds reach')
+    const api_ = await api(`/funds/v1/funds/${seed.fund.id}/reach?limit=50`)
+    const byNumber = Object.fromEntries(Object.values(seed.households).map((h) => [h.number, h]))
+    const rows = page.locator('[data-test=reach-households] .el-table__body tr')
+    assert.equal(await rows.count(), api_.households.length)
+    assert.ok(api_.households.length >= 2, 'the seeded distribution reached A1 and A2')
+    for (const line of api_.households) {
+      const shown = rows.filter({ hasText: line.household_number })
+      assert.equal(await shown.locator('[data-test=reach-head]').innerText(), byNumber[line.household_number].head)
+      assert.equal(fenOf(await shown.locator('[data-test=reach-amount]').innerText()), line.amount_fen)
+    }
+    assert.match(await page.locator('[data-test=reach-projects]').innerText(), new RegExp(seed.project.name))
+    await shot('funds-reach')
     await page.keyboard.press('Escape')
   })
 

@@ -18,7 +18,7 @@ from shared.labels import VillageCategoryCode, output_enum
 # whose contracts carries an ``income`` line (funds, households, market), read back as an enum
 # (shared.labels.output_enum: ``other`` for a value no table knows, never a 500).
 INCOME_SOURCES = tuple(s for s in SOURCES if any(c.service == s and "income" in c.model_fields for c in REGISTRY.values()))
-IncomeSource = output_enum(INCOME_SOURCES)
+IncomeSourceCode = output_enum(INCOME_SOURCES)
 
 _BY_TYPE_EXAMPLE: dict[str, Any] = {
     "order_production": 360000,
@@ -87,7 +87,7 @@ class IncomeEntryOut(IncomeEntryFields):
         default_factory=list, description="the funds that paid it, named by the line or found through its allocation, project or the entity's funded project"
     )
     fund_via: FundVia | None = Field(default=None, description="how the fund is known (line, allocation, project, entity); null without a fund")
-    source: IncomeSource = Field(description="the service whose log holds the fact")  # type: ignore[valid-type]  # output_enum builds a Literal at run time
+    source: IncomeSourceCode = Field(description="the service whose log holds the fact")  # type: ignore[valid-type]  # output_enum builds a Literal at run time
 
 
 class NoIncomeHouseholds(BaseModel):

@@ -204,6 +204,7 @@ def seed(base: str, out_dir: Path) -> dict[str, Any]:
         "villageB": VILLAGE_B,
         "households": households,
         "project": {"id": project["id"], "name": project["name"]},
+        "fund": {"id": fund["id"], "name": fund["name"]},
         "importCsv": str(import_csv),
         "importError": errors[0],
         "periods": {"seeded": f"{last}-Q1", "proposed": f"{last}-Q2", "r9": f"{last}-Q3"},

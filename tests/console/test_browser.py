@@ -116,6 +116,7 @@ def test_console_in_chromium_sign_in_village_income_maker_checker_r9_scope_and_i
         "household",
         "funds",
         "funds-r9",
+        "funds-reach",
         "village-cadre-mobile",
         "village-cadre-refused",
         "import",

@@ -532,7 +532,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approve (not by its proposer): one income fact per household
+         * Approve (not by its proposer): posted on the village notice; one income fact per household when it closes (at once with no window)
          * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
          */
         post: operations["approveDistribution"];
@@ -552,7 +552,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Withdraw a proposed distribution (its proposer, or an official in scope); it stays visible
+         * Withdraw a proposed distribution, or an approved one its notice still holds (its proposer, or an official in scope); it stays visible
          * @description Roles: `city_admin`, `county_officer`, `entity_operator`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
          */
         post: operations["withdrawDistribution"];
@@ -1536,7 +1536,9 @@ export interface paths {
         head?: never;
         /**
          * Switch a partner on/off or change its products
-         * @description Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         * @description Send the partner's `ETag` (from its GET) as `If-Match`: 412 when another administrator changed it since.
+         *
+         *     Roles: `city_admin` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing. Send the resource's `ETag` as `If-Match` (428 without; 412 when it changed since).
          */
         patch: operations["updatePartner"];
         trace?: never;
@@ -2507,6 +2509,431 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ledger/v1/monitoring/villages/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village's households flagged by the early warning, most severe first
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["villageMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/townships/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A township's households flagged by the early warning, most severe first
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["townshipMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/counties/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A county's households flagged by the early warning, most severe first
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["countyMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's early-warning flags with their evidence, and its monitoring cases
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdMonitoring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/households/{household_id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Identify a household as a monitoring object (监测对象)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["identifyCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/cases/{case_id}/assistance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an assistance measure (帮扶措施) for a monitoring object
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["assistCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/cases/{case_id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose that a monitoring object's risk is removed (风险消除)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["proposeRemoval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/monitoring/cases/{case_id}/removal/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed risk removal (another person than the proposer): the case closes, its flags are cleared
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["approveRemoval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/households/{household_id}/income/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's income in the national statistical categories
+         * @description The six benefit types of ``/households/{id}/income?year=`` in 工资性 wage, 经营净 business, 财产净 property and
+         *     转移净 transfer income; business is net of the production costs recorded against order income, and each figure
+         *     says whether it is net or gross.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/households/{household_id}/production-costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a production cost against a household's order income
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["recordProductionCost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/production-costs/{cost_id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a production cost (a negative entry; the original stays)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
+         */
+        post: operations["reverseProductionCost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/exports/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Households with their income by type and national category (XLSX or CSV)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["exportHouseholds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/exports/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The indicator matrix of a county's villages (XLSX or CSV)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["exportIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/exports/early-warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The early-warning list, one row per flag (XLSX or CSV)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["exportEarlyWarning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/exports/fund-use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fund-use report of a county: R1 and the special fund's allocations (XLSX or CSV)
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["exportFundUse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/statements/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's income statement for a year (收益明白卡), line by line
+         * @description Every income line of the household dated in the year — benefit type, date, amount in fen, the fund, entity, project
+         *     or agreement behind it (names as the producers registered them) and the policy clause — with totals by type, the
+         *     household size at the year's end and the per-capita income: the figures ``/households/{id}/income?year=`` gives.
+         *     ``verify_url`` is what the printed card's QR code holds. A village cadre reads their village's households, a county
+         *     officer their county's; a household elsewhere answers 404 like the ledger's other household reads.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/statements/households/{household_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's income statement as a printed card (PDF)
+         * @description The statement as one A4 page where it fits (a long year continues on further pages, its headings repeated), in
+         *     Chinese, with a QR code of ``verify_url``. Scoped like the JSON statement.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["householdStatementPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/statements/villages/{code}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A village's income statements, one card per household, in one PDF
+         * @description Each household on the village's register during the year, by household id, from a new page with its own
+         *     page numbers: ``limit`` of them at the most (50), ``X-Next-Cursor`` for the rest. A village cadre prints their
+         *     village, a county officer any of their county's; another village answers 404.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["villageStatementsPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/public/statements/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The check of a printed card: its lines against the ledger and the signed log
+         * @description For whoever holds the card, without a login: when the ledger's lines recorded until ``known_at`` have the card's
+         *     digest, each line's event is looked up in its source's log, its hash and income line checked and its inclusion
+         *     proof verified against the latest signed checkpoint (``verdict``: verified, pending_checkpoint or failed), with how
+         *     many lines were recorded since. Any other digest answers ``not_matching`` and shows nothing of the household.
+         *
+         *     No bearer token needed.
+         */
+        get: operations["verifyStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/v1/public/statements/verify/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same check as a plain Chinese HTML page: where the card's QR code leads
+         * @description What a phone shows after scanning the card: the verdict, and for a matching card each line with whether its
+         *     fact is in the log and proven in a signed checkpoint; a link to the JSON of the same check.
+         *
+         *     No bearer token needed.
+         */
+        get: operations["verifyStatementPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ledger/v1/audit/checkpoints/{source}": {
         parameters: {
             query?: never;
@@ -2624,6 +3051,255 @@ export interface paths {
          *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
          */
         get: operations["ledgerListChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notices in the caller's scope, by status or by what they are about
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get notice
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/public/notices/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A notice as posted (no sign-in): masked names, shares, amounts, rule, window, objections' results
+         * @description No bearer token needed.
+         */
+        get: operations["publicNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/public/notices/{code}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notice to print and post: A4 PDF with a QR code to its public page
+         * @description No bearer token needed.
+         */
+        get: operations["publicNoticePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/public/notices/{code}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same notice as a plain HTML page
+         * @description No bearer token needed.
+         */
+        get: operations["publicNoticePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objections and grievances in the caller's scope; `overdue=true` for the late ones
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope. Paged: `limit` items per page; pass `next_cursor` back as `cursor` until it is null.
+         */
+        get: operations["listCases"];
+        put?: never;
+        /**
+         * Record a grievance (or a paper objection to an open notice)
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["recordGrievance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/cases/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts by status and the overdue, per county and village, in the caller's scope
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["caseSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get case
+         * @description Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/cases/{case_id}/investigate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * received → investigating, with an owner and a deadline
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["investigate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/cases/{case_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * investigating → upheld / rejected, with reasons, published on the notice
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/public/notices/{code}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Object to an open notice (no sign-in; name and phone optional, stored encrypted)
+         * @description No bearer token needed.
+         */
+        post: operations["raiseObjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in oversight since a cursor, in commit order
+         * @description The service's facts after `since`, in the order they were committed, limited to what the caller may see.
+         *
+         *     Each change is listed once: store `next_cursor` and pass it back as `since`. An entry carries
+         *     ids only; read the resource itself for its current state.
+         *
+         *     Any signed-in role may call it; what it shows is limited to the caller's region (or entity) scope.
+         */
+        get: operations["oversightListChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3022,6 +3698,19 @@ export interface components {
             management_rights_to_collective: boolean;
         };
         /**
+         * AssistanceIn
+         * @example {
+         *       "measure": "安排公益性岗位"
+         *     }
+         */
+        AssistanceIn: {
+            /**
+             * Measure
+             * @description the assistance measure (帮扶措施) taken; text, 1 … 500 characters, NFC, no control characters
+             */
+            measure: string;
+        };
+        /**
          * AttendanceIn
          * @example {
          *       "days": [
@@ -3137,6 +3826,29 @@ export interface components {
             r21_pre_cooling: components["schemas"]["MarketIndicatorOut"];
         };
         /**
+         * Behind
+         * @description One thing an income line came from: a fund, entity, project, agreement … by its id and, where the log named it, its name.
+         */
+        Behind: {
+            /**
+             * Kind
+             * @description the lineage key without `_id`: fund, entity, project, agreement, asset, contract, lease_back, subsidy …
+             */
+            kind: string;
+            /**
+             * Label
+             * @description the kind in Chinese (资金, 经营主体, 项目 …)
+             */
+            label: string;
+            /** Id */
+            id: string;
+            /**
+             * Name
+             * @description as the producer's registration fact named it; null when the log has no name for it
+             */
+            name?: string | null;
+        };
+        /**
          * BehindLabourerOut
          * @example {
          *       "consecutive_years": 0,
@@ -3188,6 +3900,44 @@ export interface components {
          * @enum {string}
          */
         BenefitType: "order_production" | "wage_labor" | "lease_back" | "policy_support" | "asset_income" | "equity_dividend";
+        /**
+         * CaseIn
+         * @example {
+         *       "flags": [
+         *         "employment_ended:0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f:0192f0a4-7c3e-7000-8000-0000000e0001"
+         *       ],
+         *       "note": "务工中断，收入下降"
+         *     }
+         */
+        CaseIn: {
+            /**
+             * Flags
+             * @description ids of the household's current flags this case answers
+             */
+            flags: string[];
+            /**
+             * As Of
+             * @description the day of the list the flags were read from (default: today)
+             */
+            as_of?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * CaseSummary
+         * @description Counts by status and the overdue, per county and per village, in the caller's scope.
+         */
+        CaseSummary: {
+            /** Counties */
+            counties: components["schemas"]["Counts"][];
+            /** Villages */
+            villages: components["schemas"]["Counts"][];
+            /**
+             * Overdue
+             * @description the overdue cases, oldest deadline first (at most 100)
+             */
+            overdue: components["schemas"]["OversightCaseOut"][];
+        };
         /**
          * CertificateIn
          * @example {
@@ -3417,8 +4167,11 @@ export interface components {
             id: string;
             /** Village Code */
             village_code: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "school_canteen" | "institution_canteen" | "restaurant_hotel" | "distributor" | "wholesale_market" | "partner_platform";
             /** Counterparty */
             counterparty: string;
             /** Partner */
@@ -3437,8 +4190,11 @@ export interface components {
             period_end: string;
             /** Volume */
             volume: string;
-            /** Unit */
-            unit: string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
         };
         /**
          * CityCounties
@@ -3522,8 +4278,11 @@ export interface components {
         ColdChainOut: {
             /** Id */
             id: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "storage" | "transport" | "processing" | "pre_cooling";
             /** Name */
             name: string;
             /** County Code */
@@ -3572,6 +4331,42 @@ export interface components {
             on_track: number;
             /** Behind */
             behind: number;
+        };
+        /**
+         * ConcernsIn
+         * @description The ids a grievance is about — a household, a payment, an entity, training, an order — any that apply.
+         */
+        ConcernsIn: {
+            /** Household Id */
+            household_id?: string | null;
+            /** Member Id */
+            member_id?: string | null;
+            /** Distribution Id */
+            distribution_id?: string | null;
+            /**
+             * Line Id
+             * @description an income line (a payment to a household)
+             */
+            line_id?: string | null;
+            /** Payment Request Id */
+            payment_request_id?: string | null;
+            /** Entity Id */
+            entity_id?: string | null;
+            /** Project Id */
+            project_id?: string | null;
+            /** Asset Id */
+            asset_id?: string | null;
+            /**
+             * Session Id
+             * @description a training session
+             */
+            session_id?: string | null;
+            /** Course Id */
+            course_id?: string | null;
+            /** Order Id */
+            order_id?: string | null;
+            /** Contract Id */
+            contract_id?: string | null;
         };
         /**
          * ContractIn
@@ -3645,8 +4440,11 @@ export interface components {
             product: string;
             /** Quantity */
             quantity: string;
-            /** Unit */
-            unit: string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
             /** Floor Price Fen */
             floor_price_fen: number;
             /**
@@ -3663,6 +4461,36 @@ export interface components {
             delivered: string;
             /** Settled Fen */
             settled_fen: number;
+        };
+        /** Counts */
+        Counts: {
+            /** Code */
+            code: string;
+            /**
+             * Received
+             * @default 0
+             */
+            received: number;
+            /**
+             * Investigating
+             * @default 0
+             */
+            investigating: number;
+            /**
+             * Upheld
+             * @default 0
+             */
+            upheld: number;
+            /**
+             * Rejected
+             * @default 0
+             */
+            rejected: number;
+            /**
+             * Overdue
+             * @default 0
+             */
+            overdue: number;
         };
         /**
          * CountyOverview
@@ -3883,7 +4711,7 @@ export interface components {
         };
         /**
          * CoveredBase
-         * @description An industry base (产业基地) a facility or station covers; ``base_code`` is the county's own identifier.
+         * @description An industry base a facility or station covers, as the reads show it (stored from ``CoveredBaseIn``).
          */
         CoveredBase: {
             /** Base Code */
@@ -3892,9 +4720,10 @@ export interface components {
             name: string;
             /**
              * Industry
-             * @description one of the 453 industries, e.g. `tea`
+             * @description one of the "453" industries, e.g. `tea`; `other` for a code the catalogue does not have
+             * @enum {string}
              */
-            industry: string;
+            industry: "quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture" | "other";
             /** Township Code */
             township_code?: string | null;
             /**
@@ -4006,10 +4835,16 @@ export interface components {
             household_id: string;
             /** Quantity */
             quantity: string;
-            /** Unit */
-            unit: string;
-            /** Grade */
-            grade: string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
+            /**
+             * Grade
+             * @enum {string}
+             */
+            grade: "premium" | "first" | "second" | "ungraded";
             /**
              * Delivered On
              * Format: date
@@ -4170,7 +5005,8 @@ export interface components {
          *         "approved_by": null,
          *         "withdrawn_by": null,
          *         "withdrawal_reason": null,
-         *         "reversal_id": null
+         *         "reversal_id": null,
+         *         "release": null
          *       },
          *       "funds": [
          *         {
@@ -4225,7 +5061,8 @@ export interface components {
          *       "approved_by": null,
          *       "withdrawn_by": null,
          *       "withdrawal_reason": null,
-         *       "reversal_id": null
+         *       "reversal_id": null,
+         *       "release": null
          *     }
          */
         DistributionOut: {
@@ -4316,6 +5153,11 @@ export interface components {
              * @description the reversal proposed or approved for this distribution
              */
             reversal_id: string | null;
+            /**
+             * Release
+             * @description held, released, blocked or cancelled while a village notice gates it; null: paid at approval (no notice window)
+             */
+            release: string | null;
             /** Id */
             id: string;
             /** Split */
@@ -4374,8 +5216,11 @@ export interface components {
         EcommercePointOut: {
             /** Id */
             id: string;
-            /** Level */
-            level: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "county_centre" | "township_station" | "village_shop";
             /** Name */
             name: string;
             /** County Code */
@@ -4644,6 +5489,30 @@ export interface components {
              */
             count: number;
         };
+        /** FigureOut */
+        FigureOut: {
+            /**
+             * Gross Fen
+             * @description the category's benefit types summed
+             */
+            gross_fen: number;
+            /**
+             * Costs Fen
+             * @description production costs recorded against it in the year (business only)
+             */
+            costs_fen: number;
+            /**
+             * Net Fen
+             * @description gross_fen - costs_fen
+             */
+            net_fen: number;
+            /**
+             * Basis
+             * @description net when costs were deducted; gross when none is recorded (an upper bound of the net)
+             * @enum {string}
+             */
+            basis: "net" | "gross";
+        };
         /** FileEmployment */
         FileEmployment: {
             /** Employment Id */
@@ -4788,6 +5657,74 @@ export interface components {
             quantity: string;
         };
         /**
+         * FlagOut
+         * @example {
+         *       "clause": "§5.2 R13",
+         *       "evidence": [
+         *         "0192f0a4-7c3e-7000-8000-00000000e101",
+         *         "0192f0a4-7c3e-7000-8000-00000000e102"
+         *       ],
+         *       "flag_id": "employment_ended:0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f:0192f0a4-7c3e-7000-8000-0000000e0001",
+         *       "kind": "employment_ended",
+         *       "numbers": {},
+         *       "raised_on": "2026-11-30",
+         *       "severity": 2,
+         *       "status": "open"
+         *     }
+         */
+        FlagOut: {
+            /**
+             * Flag Id
+             * @description kind:household:subject — stable: a case cites it, a later read finds it again
+             */
+            flag_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "below_line" | "near_line" | "income_drop" | "no_income" | "order_contract_expired" | "employment_ended" | "loan_overdue" | "lease_back_ended" | "asset_income_stopped" | "training_run_broken";
+            /**
+             * Severity
+             * @description 3 high, 2 medium, 1 low (docs/monitoring.md)
+             */
+            severity: number;
+            /**
+             * Raised On
+             * Format: date
+             * @description the day the flag stands from: the link's break, or the first day of the month the income was judged for
+             */
+            raised_on: string;
+            /**
+             * Clause
+             * @description the clause or mechanism the flag watches
+             */
+            clause: string;
+            /**
+             * Status
+             * @description open (not yet a case), the open case's status, or risk_removed by a removal on or after raised_on
+             * @enum {string}
+             */
+            status: "open" | "identified" | "assisted" | "removal_proposed" | "risk_removed";
+            /** Case Id */
+            case_id?: string | null;
+            /**
+             * Status By
+             * @description who identified the open case, or who approved the removal
+             */
+            status_by?: string | null;
+            /** Status On */
+            status_on?: string | null;
+            /**
+             * Evidence
+             * @description event ids behind the flag (income flags list theirs on the household's file)
+             */
+            evidence: string[];
+            /** Numbers */
+            numbers?: {
+                [key: string]: number;
+            };
+        };
+        /**
          * FundIn
          * @example {
          *       "amount_fen": 200000000,
@@ -4914,7 +5851,9 @@ export interface components {
          * @description The villages, projects, entities and households a fund reached and how much, attributed by each allocation's part of the project or asset.
          *
          *     ``villages``, ``projects`` and ``entities`` are whole (a fund finances a bounded number of them);
-         *     ``households`` is a page, by household id: pass ``next_cursor`` back as ``cursor``.
+         *     ``households`` is a page, by household id, of the households the caller may read (their village is in the
+         *     caller's region), each with its number and head's name: pass ``next_cursor`` back as ``cursor``. The totals
+         *     count every household reached; ``out_of_scope_household_count`` says how many of them are not listed.
          * @example {
          *       "entities": [
          *         {
@@ -4929,10 +5868,13 @@ export interface components {
          *       "households": [
          *         {
          *           "amount_fen": 600000,
+         *           "head_name": "邓某某",
          *           "household_id": "0192f0a4-7c3e-7000-8000-0000000000a1",
+         *           "household_number": "4402321002010001",
          *           "village_code": "440232100201"
          *         }
          *       ],
+         *       "out_of_scope_household_count": 0,
          *       "projects": [
          *         {
          *           "amount_fen": 600000,
@@ -4979,9 +5921,14 @@ export interface components {
             entities: components["schemas"]["ReachEntity"][];
             /**
              * Households
-             * @description a page of the households reached, by household id
+             * @description a page of the households reached that the caller may read, by household id
              */
             households: components["schemas"]["ReachLine"][];
+            /**
+             * Out Of Scope Household Count
+             * @description households reached in villages outside the caller's region: in the totals, never listed
+             */
+            out_of_scope_household_count: number;
             /**
              * Next Cursor
              * @description the next page of households; null on the last
@@ -5009,6 +5956,45 @@ export interface components {
             fund_id: string;
             /** Amount Fen */
             amount_fen: number;
+        };
+        /**
+         * GrievanceIn
+         * @description A grievance an official records about anything; with ``notice_id`` it is an objection to that open notice.
+         * @example {
+         *       "category": "payment",
+         *       "concerns": {
+         *         "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f"
+         *       },
+         *       "summary": "户主反映 2026 年分红未到账",
+         *       "village_code": "440232100201"
+         *     }
+         */
+        GrievanceIn: {
+            /** Village Code */
+            village_code: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "eligibility" | "amount" | "share" | "name" | "procedure" | "payment" | "entity" | "training" | "order" | "other";
+            /**
+             * Summary
+             * @description free text; text, 1 … 2000 characters, NFC, no control characters
+             */
+            summary: string;
+            concerns?: components["schemas"]["ConcernsIn"] | null;
+            /** Event Ids */
+            event_ids?: string[];
+            /** Notice Id */
+            notice_id?: string | null;
+            /** Owner */
+            owner?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Complainant Name */
+            complainant_name?: string | null;
+            /** Complainant Phone */
+            complainant_phone?: string | null;
         };
         /**
          * HandoverIn
@@ -5071,6 +6057,79 @@ export interface components {
              * @description the unit the helper is sent by
              */
             unit?: string | null;
+        };
+        /**
+         * HouseholdCategories
+         * @example {
+         *       "by_type": {
+         *         "asset_income": 80000,
+         *         "equity_dividend": 45000,
+         *         "lease_back": 0,
+         *         "order_production": 360000,
+         *         "policy_support": 50000,
+         *         "wage_labor": 1200000
+         *       },
+         *       "categories": {
+         *         "business": {
+         *           "basis": "net",
+         *           "costs_fen": 60000,
+         *           "gross_fen": 360000,
+         *           "net_fen": 300000
+         *         },
+         *         "property": {
+         *           "basis": "gross",
+         *           "costs_fen": 0,
+         *           "gross_fen": 125000,
+         *           "net_fen": 125000
+         *         },
+         *         "transfer": {
+         *           "basis": "gross",
+         *           "costs_fen": 0,
+         *           "gross_fen": 50000,
+         *           "net_fen": 50000
+         *         },
+         *         "wage": {
+         *           "basis": "gross",
+         *           "costs_fen": 0,
+         *           "gross_fen": 1200000,
+         *           "net_fen": 1200000
+         *         }
+         *       },
+         *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "net_total_fen": 1675000,
+         *       "total_fen": 1735000,
+         *       "year": 2026
+         *     }
+         */
+        HouseholdCategories: {
+            /** Household Id */
+            household_id: string;
+            /** Year */
+            year: number;
+            /**
+             * By Type
+             * @description the six benefit types, as GET /households/{id}/income?year= gives them
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /**
+             * Total Fen
+             * @description the six types' total; the categories' gross_fen sum to it
+             */
+            total_fen: number;
+            /**
+             * Categories
+             * @description wage 工资性, business 经营净, property 财产净, transfer 转移净 (docs/monitoring.md)
+             */
+            categories: {
+                [key: string]: components["schemas"]["FigureOut"];
+            };
+            /**
+             * Net Total Fen
+             * @description total_fen less the recorded production costs
+             */
+            net_total_fen: number;
         };
         /**
          * HouseholdFile
@@ -5476,6 +6535,20 @@ export interface components {
              */
             per_capita_fen: number;
         };
+        /** HouseholdMonitoring */
+        HouseholdMonitoring: {
+            /** Household Id */
+            household_id: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            line: components["schemas"]["Line"];
+            household: components["schemas"]["MonitoredHousehold"];
+            /** Cases */
+            cases: components["schemas"]["LedgerCaseOut"][];
+        };
         /**
          * HouseholdOut
          * @example {
@@ -5612,6 +6685,123 @@ export interface components {
             address?: string | null;
             /** Reason */
             reason?: string | null;
+        };
+        /**
+         * HouseholdStatement
+         * @description A household's year, line by line, as the card prints it.
+         * @example {
+         *       "by_type": {
+         *         "asset_income": 0,
+         *         "equity_dividend": 45000,
+         *         "lease_back": 0,
+         *         "order_production": 0,
+         *         "policy_support": 0,
+         *         "wage_labor": 120000
+         *       },
+         *       "county_name": "乳源瑶族自治县",
+         *       "digest": "9f2c6d1e4b7a8c3d2e1f0a9b8c7d6e5f",
+         *       "head_name": "邓某某",
+         *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "household_number": "4402321002010001",
+         *       "household_size": 4,
+         *       "known_at": "2026-07-01T02:00:00Z",
+         *       "lines": [
+         *         {
+         *           "amount_fen": 45000,
+         *           "behind": [
+         *             {
+         *               "id": "0192f0a4-7c3e-7000-8000-000000000031",
+         *               "kind": "entity",
+         *               "label": "经营主体",
+         *               "name": "乳源某某合作社"
+         *             }
+         *           ],
+         *           "benefit_name": "入股分红收益",
+         *           "benefit_type": "equity_dividend",
+         *           "clause": "§5.6",
+         *           "event_id": "0192f0a4-7c3e-7000-8000-aaaaaaaaaaaa",
+         *           "event_type": "fupin.funds.distribution_paid_to_household.v1",
+         *           "occurred_on": "2026-06-30",
+         *           "rule": "R17",
+         *           "source": "funds"
+         *         }
+         *       ],
+         *       "per_capita_fen": 41250,
+         *       "total_fen": 165000,
+         *       "verification_code": "9F2C-6D1E-4B7A",
+         *       "verify_url": "https://fupin.example/ledger/v1/public/statements/verify/page?household=…&year=2026&known_at=…&digest=…",
+         *       "village_code": "440232100201",
+         *       "village_name": "示范村",
+         *       "year": 2026
+         *     }
+         */
+        HouseholdStatement: {
+            /** Household Id */
+            household_id: string;
+            /** Household Number */
+            household_number: string;
+            /**
+             * Head Name
+             * @description the head of household (户主) as the ledger names them; null before one is registered
+             */
+            head_name: string | null;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name?: string | null;
+            /** County Name */
+            county_name?: string | null;
+            /** Year */
+            year: number;
+            /**
+             * As Of
+             * @description the statement as the ledger knew it at the end of this day (UTC), if asked
+             */
+            as_of?: string | null;
+            /**
+             * Known At
+             * @description the latest recording time among its lines: the statement holds the lines recorded until then
+             */
+            known_at: string | null;
+            /**
+             * Household Size
+             * @description members at the end of the year (as the ledger knew them)
+             */
+            household_size: number;
+            /**
+             * Lines
+             * @description every income line of the year, by date
+             */
+            lines: components["schemas"]["StatementLine"][];
+            /**
+             * By Type
+             * @description the lines summed by each of the six benefit types (zeros included), integer fen
+             */
+            by_type: {
+                [key: string]: number;
+            };
+            /** Total Fen */
+            total_fen: number;
+            /**
+             * Per Capita Fen
+             * @description total_fen // household_size, whole fen rounded down; 0 without members
+             */
+            per_capita_fen: number;
+            /**
+             * Digest
+             * @description 128 bits (hex) of SHA-256 over the household, the year, known_at and each line's event id, type, date and amount
+             */
+            digest: string;
+            /**
+             * Verification Code
+             * @description the digest's first 48 bits as printed on the card, for reading out
+             */
+            verification_code: string;
+            /**
+             * Verify Url
+             * @description where the card's QR code leads: the page of the check of these lines against the log (without `/page`: JSON)
+             */
+            verify_url: string;
         };
         /**
          * HouseholdSummary
@@ -5766,8 +6956,12 @@ export interface components {
             village_code: string;
             /** County Code */
             county_code: string;
-            /** Source */
-            source: string;
+            /**
+             * Source
+             * @description the service whose log holds the fact
+             * @enum {string}
+             */
+            source: "funds" | "households" | "market" | "other";
             /** Event Type */
             event_type: string;
             /**
@@ -5972,10 +7166,32 @@ export interface components {
              * @description the last day judged, when not the year's end (the span runs from 1 January)
              */
             as_of?: string | null;
-            /** Categories */
-            categories: string[];
+            /**
+             * Categories
+             * @description the village's policy categories; `other` for a code no table knows
+             */
+            categories: ("province_poor" | "relatively_poor_dongguan" | "relatively_poor_shaoguan" | "scattered_poor" | "relatively_poor" | "other")[];
             /** Indicators */
             indicators: components["schemas"]["LedgerIndicatorOut"][];
+        };
+        /**
+         * InvestigationIn
+         * @example {
+         *       "deadline": "2027-01-15",
+         *       "note": "已受理，入户核实股数",
+         *       "owner": "officer-440232-02"
+         *     }
+         */
+        InvestigationIn: {
+            /**
+             * Owner
+             * @description default: the caller
+             */
+            owner?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Note */
+            note?: string | null;
         };
         /**
          * KnownHouseholdOut
@@ -6288,6 +7504,64 @@ export interface components {
              * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
              */
             effective_on: string;
+        };
+        /** Line */
+        Line: {
+            /** Year */
+            year: number;
+            /**
+             * Fen
+             * @description the monitoring line: per-capita annual income, fen
+             */
+            fen: number;
+            /**
+             * Carried Forward
+             * @description true when the year has no figure of its own and the latest earlier one is used
+             */
+            carried_forward: boolean;
+        };
+        /** LineCheck */
+        LineCheck: {
+            /** Event Id */
+            event_id: string;
+            /** Benefit Type */
+            benefit_type: string;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Source */
+            source: string;
+            /**
+             * In Log
+             * @description the event is in its source's log
+             */
+            in_log: boolean;
+            /**
+             * Event Hash Ok
+             * @description the event's content hashes to its recorded hash (not altered)
+             */
+            event_hash_ok?: boolean | null;
+            /**
+             * Income Matches
+             * @description the event's income line names this household, type, date and amount
+             */
+            income_matches?: boolean | null;
+            /**
+             * Included
+             * @description an inclusion proof of the event verifies against the latest signed checkpoint; null when no checkpoint covers it yet
+             */
+            included?: boolean | null;
+            /** Leaf Index */
+            leaf_index?: number | null;
+            /**
+             * Tree Size
+             * @description the checkpoint the proof is against
+             */
+            tree_size?: number | null;
         };
         /**
          * LoanIn
@@ -6779,6 +8053,111 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** MonitoredHousehold */
+        MonitoredHousehold: {
+            /** Household Id */
+            household_id: string;
+            /** Household Number */
+            household_number: string;
+            /** Village Code */
+            village_code: string;
+            /** Members */
+            members: number;
+            /**
+             * Projected Fen
+             * @description the year's income so far plus last year's for the months to come (= the twelve months ending with as_of's month)
+             */
+            projected_fen: number;
+            /**
+             * Per Capita Fen
+             * @description projected_fen // members, whole fen rounded down
+             */
+            per_capita_fen: number;
+            /**
+             * Severity
+             * @description the highest severity among its flags that are not risk_removed (0 when all are)
+             */
+            severity: number;
+            /** Flags */
+            flags: components["schemas"]["FlagOut"][];
+        };
+        /**
+         * MonitoringList
+         * @example {
+         *       "as_of": "2026-11-30",
+         *       "code": "440232",
+         *       "counts": {
+         *         "employment_ended": 1
+         *       },
+         *       "households": 1,
+         *       "items": [
+         *         {
+         *           "flags": [
+         *             {
+         *               "clause": "§5.2 R13",
+         *               "evidence": [
+         *                 "0192f0a4-7c3e-7000-8000-00000000e101",
+         *                 "0192f0a4-7c3e-7000-8000-00000000e102"
+         *               ],
+         *               "flag_id": "employment_ended:0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f:0192f0a4-7c3e-7000-8000-0000000e0001",
+         *               "kind": "employment_ended",
+         *               "numbers": {},
+         *               "raised_on": "2026-11-30",
+         *               "severity": 2,
+         *               "status": "open"
+         *             }
+         *           ],
+         *           "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *           "household_number": "4402321002010001",
+         *           "members": 4,
+         *           "per_capita_fen": 800000,
+         *           "projected_fen": 3200000,
+         *           "severity": 2,
+         *           "village_code": "440232100201"
+         *         }
+         *       ],
+         *       "level": "county",
+         *       "line": {
+         *         "carried_forward": true,
+         *         "fen": 690000,
+         *         "year": 2026
+         *       }
+         *     }
+         */
+        MonitoringList: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "village" | "township" | "county" | "city";
+            /** Code */
+            code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            line: components["schemas"]["Line"];
+            /**
+             * Households
+             * @description households listed in all (every page)
+             */
+            households: number;
+            /**
+             * Counts
+             * @description flags by kind, over every page
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Items
+             * @description most severe first, then most flags, then lowest per-capita income
+             */
+            items: components["schemas"]["MonitoredHousehold"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** MonthIncome */
         MonthIncome: {
             /** Month */
@@ -6831,6 +8210,142 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** NoticeLineOut */
+        NoticeLineOut: {
+            /**
+             * Name
+             * @description the household head's name, masked as villages post it (林*国)
+             */
+            name: string;
+            /** Units */
+            units: number;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Household Id */
+            household_id: string;
+        };
+        /**
+         * NoticeOut
+         * @description The notice as officials see it: the public notice and the ids behind it.
+         */
+        NoticeOut: {
+            /**
+             * Code
+             * @description the verification code, as printed (XXXX-XXXX)
+             */
+            code: string;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name?: string | null;
+            /** Period */
+            period?: string | null;
+            /** Benefit Type */
+            benefit_type?: string | null;
+            /** Rule */
+            rule?: string | null;
+            /** Rule Text */
+            rule_text?: string | null;
+            /** Total Fen */
+            total_fen: number;
+            /** Household Count */
+            household_count: number;
+            /** Lines */
+            lines: components["schemas"]["NoticeLineOut"][];
+            /** Lineage */
+            lineage: {
+                [key: string]: string | null;
+            };
+            /** Gated */
+            gated: boolean;
+            /** Window Seconds */
+            window_seconds: number;
+            /** Window Note */
+            window_note: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Closed At */
+            closed_at?: string | null;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Released */
+            released: boolean;
+            /** Objections */
+            objections: components["schemas"]["PostedObjection"][];
+            /**
+             * Digest
+             * @description SHA-256 of what was posted; the notice_opened fact in the log carries the same
+             */
+            digest: string;
+            /** Id */
+            id: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Source Key */
+            source_key?: string | null;
+            /** Supersedes Notice Id */
+            supersedes_notice_id?: string | null;
+            /** Superseded Reason */
+            superseded_reason?: string | null;
+            /** Open Objections */
+            open_objections: number;
+        };
+        /**
+         * ObjectionIn
+         * @description An objection to an open notice, from anyone; name and phone are optional and stored encrypted.
+         * @example {
+         *       "category": "amount",
+         *       "phone": "13812345678",
+         *       "summary": "我家入股 10 股，公示只列了 5 股"
+         *     }
+         */
+        ObjectionIn: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "eligibility" | "amount" | "share" | "name" | "procedure" | "payment" | "entity" | "training" | "order" | "other";
+            /**
+             * Summary
+             * @description free text; text, 1 … 2000 characters, NFC, no control characters
+             */
+            summary: string;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+        };
+        /**
+         * ObjectionReceipt
+         * @description What the public page answers: a reference to ask about, nothing of anyone else's.
+         */
+        ObjectionReceipt: {
+            /** Id */
+            id: string;
+            /** Status */
+            status: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Notice Code */
+            notice_code: string;
+        };
         /** OrderLineOut */
         OrderLineOut: {
             /** Line No */
@@ -6841,8 +8356,11 @@ export interface components {
             product_name: string | null;
             /** Quantity */
             quantity: string;
-            /** Unit */
-            unit: string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "kg" | "jin" | "ton" | "head" | "piece" | "box";
             /** Unit Price Fen */
             unit_price_fen: number;
             /** Amount Fen */
@@ -6871,8 +8389,11 @@ export interface components {
             partner: string;
             /** Partner Order Id */
             partner_order_id: string;
-            /** Buyer Kind */
-            buyer_kind: string;
+            /**
+             * Buyer Kind
+             * @enum {string}
+             */
+            buyer_kind: "consumer" | "enterprise" | "school_canteen" | "institution_canteen" | "restaurant_hotel" | "distributor" | "wholesale_market" | "government";
             /** Buyer Name */
             buyer_name: string | null;
             /** Village Code */
@@ -6921,6 +8442,13 @@ export interface components {
         Page_BehindLabourerOut_: {
             /** Items */
             items: components["schemas"]["BehindLabourerOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[CaseOut] */
+        Page_CaseOut_: {
+            /** Items */
+            items: components["schemas"]["OversightCaseOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -7054,6 +8582,13 @@ export interface components {
         Page_LoanOut_: {
             /** Items */
             items: components["schemas"]["LoanOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[NoticeOut] */
+        Page_NoticeOut_: {
+            /** Items */
+            items: components["schemas"]["NoticeOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -7354,6 +8889,103 @@ export interface components {
              */
             met_share_bp: number;
         };
+        /** PostedLine */
+        PostedLine: {
+            /**
+             * Name
+             * @description the household head's name, masked as villages post it (林*国)
+             */
+            name: string;
+            /** Units */
+            units: number;
+            /** Amount Fen */
+            amount_fen: number;
+        };
+        /**
+         * PostedObjection
+         * @description An objection's result as the notice publishes it: no complainant, no free text but the official's reasons.
+         */
+        PostedObjection: {
+            /** Category */
+            category: string;
+            /** Category Zh */
+            category_zh: string;
+            /** Status */
+            status: string;
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+            /** Resolution Reason */
+            resolution_reason?: string | null;
+            /** Resolved On */
+            resolved_on?: string | null;
+        };
+        /**
+         * ProductionCostIn
+         * @example {
+         *       "amount_fen": 60000,
+         *       "contract_id": "0192f0a4-7c3e-7000-8000-00000000c001",
+         *       "item": "茶苗与肥料",
+         *       "occurred_on": "2026-04-10"
+         *     }
+         */
+        ProductionCostIn: {
+            /**
+             * Amount Fen
+             * @description integer fen (0.01 yuan); a string, a decimal or a boolean is refused; 1 … 10000000000
+             */
+            amount_fen: number;
+            /**
+             * Occurred On
+             * Format: date
+             * @description YYYY-MM-DD within 2014-01-01 … 2060-12-31
+             */
+            occurred_on: string;
+            /**
+             * Item
+             * @description what was bought (seed, feed, fertiliser …); text, 1 … 200 characters, NFC, no control characters
+             */
+            item: string;
+            /**
+             * Contract Id
+             * @description the order contract the cost was spent on, when known
+             */
+            contract_id?: string | null;
+        };
+        /** ProductionCostOut */
+        ProductionCostOut: {
+            /** Cost Id */
+            cost_id: string;
+            /** Household Id */
+            household_id: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Amount Fen
+             * @description negative for a reversing entry
+             */
+            amount_fen: number;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /** Contract Id */
+            contract_id: string | null;
+            /** Item */
+            item: string;
+            /** Reverses Cost Id */
+            reverses_cost_id: string | null;
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
         /**
          * ProjectIn
          * @example {
@@ -7499,6 +9131,71 @@ export interface components {
             funded_by: components["schemas"]["FundingOut"][];
             agreement: components["schemas"]["AgreementOut"] | null;
         };
+        /** PublicNotice */
+        PublicNotice: {
+            /**
+             * Code
+             * @description the verification code, as printed (XXXX-XXXX)
+             */
+            code: string;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name?: string | null;
+            /** Period */
+            period?: string | null;
+            /** Benefit Type */
+            benefit_type?: string | null;
+            /** Rule */
+            rule?: string | null;
+            /** Rule Text */
+            rule_text?: string | null;
+            /** Total Fen */
+            total_fen: number;
+            /** Household Count */
+            household_count: number;
+            /** Lines */
+            lines: components["schemas"]["PostedLine"][];
+            /** Lineage */
+            lineage: {
+                [key: string]: string | null;
+            };
+            /** Gated */
+            gated: boolean;
+            /** Window Seconds */
+            window_seconds: number;
+            /** Window Note */
+            window_note: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Closed At */
+            closed_at?: string | null;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Released */
+            released: boolean;
+            /** Objections */
+            objections: components["schemas"]["PostedObjection"][];
+            /**
+             * Digest
+             * @description SHA-256 of what was posted; the notice_opened fact in the log carries the same
+             */
+            digest: string;
+        };
         /** ReachEntity */
         ReachEntity: {
             /** Entity Id */
@@ -7510,11 +9207,27 @@ export interface components {
             /** Amount Fen */
             amount_fen: number;
         };
-        /** ReachLine */
+        /**
+         * ReachLine
+         * @description A household the fund reached, with its card (lineage/cards.py), as the households and ledger reads show it.
+         */
         ReachLine: {
             /** Household Id */
             household_id: string;
-            /** Village Code */
+            /**
+             * Household Number
+             * @description the household number (户编号); null until the registry's fact has reached funds
+             */
+            household_number: string | null;
+            /**
+             * Head Name
+             * @description the head's (户主) name as the registry last said it; null until a head is named
+             */
+            head_name: string | null;
+            /**
+             * Village Code
+             * @description the village the household's lines were paid in
+             */
             village_code: string;
             /** Amount Fen */
             amount_fen: number;
@@ -7550,6 +9263,16 @@ export interface components {
             household_count: number;
             /** Amount Fen */
             amount_fen: number;
+        };
+        /**
+         * RemovalIn
+         * @example {
+         *       "note": "连续三个月务工收入稳定"
+         *     }
+         */
+        RemovalIn: {
+            /** Note */
+            note?: string | null;
         };
         /**
          * RepaymentIn
@@ -7618,6 +9341,25 @@ export interface components {
             tables: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * ResolutionIn
+         * @example {
+         *       "outcome": "upheld",
+         *       "reason": "经核实，该户股数登记错误，须更正后重新公示"
+         *     }
+         */
+        ResolutionIn: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "upheld" | "rejected";
+            /**
+             * Reason
+             * @description free text; text, 1 … 2000 characters, NFC, no control characters
+             */
+            reason: string;
         };
         /**
          * ReversalIn
@@ -7985,6 +9727,121 @@ export interface components {
             units: number;
             /** Amount Fen */
             amount_fen: number;
+        };
+        /**
+         * StatementCheck
+         * @description The verification page of a printed card: only what the card itself shows, and whether the log bears it out.
+         * @example {
+         *       "checkpoints": {
+         *         "funds": 120
+         *       },
+         *       "household_id": "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f",
+         *       "known_at": "2026-07-01T02:00:00Z",
+         *       "later_lines": 0,
+         *       "lines": [
+         *         {
+         *           "amount_fen": 45000,
+         *           "benefit_type": "equity_dividend",
+         *           "event_hash_ok": true,
+         *           "event_id": "0192f0a4-7c3e-7000-8000-aaaaaaaaaaaa",
+         *           "in_log": true,
+         *           "included": true,
+         *           "income_matches": true,
+         *           "leaf_index": 41,
+         *           "occurred_on": "2026-06-30",
+         *           "source": "funds",
+         *           "tree_size": 120
+         *         }
+         *       ],
+         *       "message": "本卡所列收益与台账一致，每笔均在签名日志中。",
+         *       "total_fen": 45000,
+         *       "verdict": "verified",
+         *       "year": 2026
+         *     }
+         */
+        StatementCheck: {
+            /**
+             * Verdict
+             * @description verified: every line is in the log and proven in a signed checkpoint; pending_checkpoint: all in the log, some not yet covered by a checkpoint; failed: a line is missing from the log, altered or does not match; not_matching: no statement of the ledger has this digest (the card was altered, or is not this platform's) — nothing else is shown then
+             * @enum {string}
+             */
+            verdict: "verified" | "pending_checkpoint" | "failed" | "not_matching";
+            /**
+             * Message
+             * @description the verdict in Chinese, for the person who scanned the code
+             */
+            message: string;
+            /** Household Id */
+            household_id: string;
+            /** Year */
+            year: number;
+            /** Known At */
+            known_at?: string | null;
+            /** Total Fen */
+            total_fen?: number | null;
+            /** Lines */
+            lines?: components["schemas"]["LineCheck"][];
+            /**
+             * Checkpoints
+             * @description per source, the size of the signed checkpoint the proofs are against
+             */
+            checkpoints?: {
+                [key: string]: number;
+            };
+            /**
+             * Later Lines
+             * @description lines of the same year the ledger recorded after the card was printed
+             */
+            later_lines?: number | null;
+        };
+        /** StatementLine */
+        StatementLine: {
+            /**
+             * Event Id
+             * @description the fact that paid it: check it against the log (`/ledger/v1/public/statements/verify`)
+             */
+            event_id: string;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /** Benefit Type */
+            benefit_type: string;
+            /**
+             * Benefit Name
+             * @description the benefit type in Chinese (订单生产收益 …)
+             */
+            benefit_name: string;
+            /**
+             * Amount Fen
+             * @description integer fen; negative for a reversing entry
+             */
+            amount_fen: number;
+            /**
+             * Clause
+             * @description the clause of 韶扶组〔2018〕3号 the benefit type is set out in (§5.1 … §5.6)
+             */
+            clause: string;
+            /**
+             * Rule
+             * @description the rule of docs/DOMAIN.md the benefit type answers to (R12 … R17)
+             */
+            rule: string;
+            /**
+             * Source
+             * @description the service whose log holds the fact
+             */
+            source: string;
+            /** Event Type */
+            event_type: string;
+            /**
+             * Behind
+             * @description the fund, entity, project, agreement … the line came from (its lineage)
+             */
+            behind: components["schemas"]["Behind"][];
+            /** Reverses Event Id */
+            reverses_event_id?: string | null;
         };
         /**
          * Stats
@@ -8470,9 +10327,9 @@ export interface components {
             name: string | null;
             /**
              * Categories
-             * @description the village's policy categories, as its indicators read them
+             * @description the village's policy categories, as its indicators read them; `other` for a code no table knows
              */
-            categories: string[];
+            categories: ("province_poor" | "relatively_poor_dongguan" | "relatively_poor_shaoguan" | "scattered_poor" | "relatively_poor" | "other")[];
             /**
              * Households
              * @description households on the register during the year
@@ -8547,8 +10404,11 @@ export interface components {
             project_id: string;
             /** Name */
             name: string;
-            /** Industry */
-            industry: string | null;
+            /**
+             * Industry
+             * @description one of the "453" industries; `other` for a code the catalogue does not have
+             */
+            industry: ("quality_rice" | "vegetables" | "bamboo" | "pigs" | "fruit" | "tea" | "quality_fish" | "camellia_oil" | "yellow_tobacco" | "medicinal_herbs" | "flowers" | "sericulture" | "other") | null;
             /**
              * Area Tenth Mu
              * @description area in tenths of a mu (505 = 50.5 mu)
@@ -8761,8 +10621,11 @@ export interface components {
             village_code: string;
             /** Paired Unit */
             paired_unit: string;
-            /** Form */
-            form: string;
+            /**
+             * Form
+             * @enum {string}
+             */
+            form: "physical" | "online";
             /**
              * Opened On
              * Format: date
@@ -8884,6 +10747,48 @@ export interface components {
             /** Village Codes */
             village_codes?: string[];
         };
+        /** LedgerCaseOut */
+        LedgerCaseOut: {
+            /** Case Id */
+            case_id: string;
+            /** Household Id */
+            household_id: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "identified" | "assisted" | "removal_proposed" | "risk_removed";
+            /** Flags */
+            flags: string[];
+            /** Identified By */
+            identified_by: string;
+            /**
+             * Identified At
+             * Format: date-time
+             */
+            identified_at: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Measures
+             * @description each assistance measure with who and when
+             */
+            measures: {
+                [key: string]: unknown;
+            }[];
+            /** Removal Proposed By */
+            removal_proposed_by: string | null;
+            /** Removal Proposed At */
+            removal_proposed_at: string | null;
+            /** Removal Note */
+            removal_note: string | null;
+            /** Removed By */
+            removed_by: string | null;
+            /** Removed At */
+            removed_at: string | null;
+        };
         /** LedgerIndicatorOut */
         LedgerIndicatorOut: {
             /** Rule */
@@ -8917,6 +10822,65 @@ export interface components {
             met: boolean;
             /** Count */
             count: number;
+        };
+        /** OversightCaseOut */
+        OversightCaseOut: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Notice Id */
+            notice_id: string | null;
+            /** Village Code */
+            village_code: string;
+            /** Category */
+            category: string;
+            /** Summary */
+            summary: string;
+            /** Concerns */
+            concerns: {
+                [key: string]: unknown;
+            };
+            /** Event Ids */
+            event_ids: string[];
+            /** Status */
+            status: string;
+            /** Owner */
+            owner: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Raised By */
+            raised_by: string;
+            /**
+             * Complainant Name
+             * @description masked unless the caller's role needs it
+             */
+            complainant_name?: string | null;
+            /**
+             * Complainant Phone
+             * @description masked unless the caller's role needs it
+             */
+            complainant_phone?: string | null;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Resolution Reason */
+            resolution_reason: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /** Resolved On */
+            resolved_on: string | null;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
         };
         /** ImportHouseholdsBody */
         ImportHouseholdsBody: {
@@ -18123,22 +20087,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
             401: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden */
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
             403: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
@@ -18495,7 +20463,9 @@ export interface operations {
     updatePartner: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
+                /** @description required: the `ETag` of the representation this update was made from (from the resource's GET); 412 when it is no longer current */
+                "If-Match": string;
                 /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
                 "Idempotency-Key"?: string;
             };
@@ -18515,6 +20485,7 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18573,6 +20544,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The `If-Match` names a version of the resource that is no longer current (`precondition_failed`): read it again and resubmit */
+            412: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
             413: {
                 headers: {
@@ -18595,6 +20576,16 @@ export interface operations {
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
@@ -23732,6 +25723,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller's role does not see the whole city (a county's or village's role) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
                 headers: {
@@ -23817,6 +25818,1866 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageMonitoring: {
+        parameters: {
+            query?: {
+                /** @description the day judged (default today): income by the month of its own date, links by their dates */
+                as_of?: string | null;
+                /** @description also list households whose every flag a risk removal cleared */
+                include_removed?: boolean;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the village's 12-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringList"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    townshipMonitoring: {
+        parameters: {
+            query?: {
+                /** @description the day judged (default today): income by the month of its own date, links by their dates */
+                as_of?: string | null;
+                /** @description also list households whose every flag a risk removal cleared */
+                include_removed?: boolean;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the township's 9-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringList"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countyMonitoring: {
+        parameters: {
+            query?: {
+                /** @description the day judged (default today): income by the month of its own date, links by their dates */
+                as_of?: string | null;
+                /** @description also list households whose every flag a risk removal cleared */
+                include_removed?: boolean;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the county's 6-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringList"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdMonitoring: {
+        parameters: {
+            query?: {
+                /** @description the day judged (default today): income by the month of its own date, links by their dates */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdMonitoring"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    identifyCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assistCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistanceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    proposeRemoval: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveRemoval: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdCategories: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdCategories"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordProductionCost: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductionCostIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionCostOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reverseProductionCost: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required: a retry with the same key answers the first response and never counts twice */
+                "Idempotency-Key": string;
+            };
+            path: {
+                cost_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductionCostOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A money write without an `Idempotency-Key` header (`idempotency_key_required`), or an update without `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportHouseholds: {
+        parameters: {
+            query: {
+                /** @description xlsx (Excel) or csv (UTF-8 with a byte-order mark) */
+                format: "xlsx" | "csv";
+                level: "village" | "township" | "county" | "city";
+                /** @description the place's division code: city 4, county 6, township 9, village 12 digits */
+                code: string;
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description the data rows in the file (headers excluded) */
+                    "X-Fupin-Rows"?: number;
+                    /** @description the file's size in bytes before any transfer encoding */
+                    "X-Fupin-Bytes"?: number;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportIndicators: {
+        parameters: {
+            query: {
+                /** @description xlsx (Excel) or csv (UTF-8 with a byte-order mark) */
+                format: "xlsx" | "csv";
+                level: "village" | "township" | "county" | "city";
+                /** @description the place's division code: city 4, county 6, township 9, village 12 digits */
+                code: string;
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description the data rows in the file (headers excluded) */
+                    "X-Fupin-Rows"?: number;
+                    /** @description the file's size in bytes before any transfer encoding */
+                    "X-Fupin-Bytes"?: number;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportEarlyWarning: {
+        parameters: {
+            query: {
+                /** @description xlsx (Excel) or csv (UTF-8 with a byte-order mark) */
+                format: "xlsx" | "csv";
+                level: "village" | "township" | "county" | "city";
+                /** @description the place's division code: city 4, county 6, township 9, village 12 digits */
+                code: string;
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description the data rows in the file (headers excluded) */
+                    "X-Fupin-Rows"?: number;
+                    /** @description the file's size in bytes before any transfer encoding */
+                    "X-Fupin-Bytes"?: number;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportFundUse: {
+        parameters: {
+            query: {
+                /** @description xlsx (Excel) or csv (UTF-8 with a byte-order mark) */
+                format: "xlsx" | "csv";
+                level: "village" | "township" | "county" | "city";
+                /** @description the place's division code: city 4, county 6, township 9, village 12 digits */
+                code: string;
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description the data rows in the file (headers excluded) */
+                    "X-Fupin-Rows"?: number;
+                    /** @description the file's size in bytes before any transfer encoding */
+                    "X-Fupin-Bytes"?: number;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdStatement: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description the statement as the ledger knew it at the end of this day (UTC) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdStatement"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    householdStatementPdf: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description the statement as the ledger knew it at the end of this day (UTC) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 PDF, Chinese, with the QR code of the card's check */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server has no font that prints Chinese (`printing_unavailable`), or a database cannot be reached now */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageStatementsPdf: {
+        parameters: {
+            query: {
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description households (cards) in this PDF */
+                limit?: number;
+                /** @description `X-Next-Cursor` of the previous PDF */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the village's 12-digit division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 PDF, Chinese, with the QR code of the card's check */
+            200: {
+                headers: {
+                    /** @description present when the village has more households: pass it as `cursor` */
+                    "X-Next-Cursor"?: string;
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server has no font that prints Chinese (`printing_unavailable`), or a database cannot be reached now */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyStatement: {
+        parameters: {
+            query: {
+                household: string;
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description the card's digest (128 bits, hex) */
+                digest: string;
+                /** @description the card's `known_at`: its lines are those recorded until then */
+                known_at?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementCheck"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyStatementPage: {
+        parameters: {
+            query: {
+                household: string;
+                /** @description a calendar year, 2014 … 2060 */
+                year: number;
+                /** @description the card's digest (128 bits, hex) */
+                digest: string;
+                /** @description the card's `known_at`: its lines are those recorded until then */
+                known_at?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the verdict and each line's check, in Chinese */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
@@ -23992,9 +27853,12 @@ export interface operations {
             /** @description No event with this id in any log */
             404: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
@@ -24080,9 +27944,12 @@ export interface operations {
             /** @description No log of this name */
             404: {
                 headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
             422: {
@@ -24204,6 +28071,1158 @@ export interface operations {
         };
     };
     ledgerListChanges: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous read; omit to start from the beginning */
+                since?: string | null;
+                /** @description changes per answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNotices: {
+        parameters: {
+            query?: {
+                status?: ("open" | "released" | "blocked" | "superseded" | "posted") | null;
+                /** @description the distribution (or household) it is about */
+                subject_id?: string | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the verification code on the notice (XXXX-XXXX) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNotice"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicNoticePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the verification code on the notice (XXXX-XXXX) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the notice, A4, Chinese, with a QR code to its public page */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicNoticePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the verification code on the notice (XXXX-XXXX) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                /** @description county (6), township (9) or village (12 digits) */
+                region?: string | null;
+                status?: ("received" | "investigating" | "upheld" | "rejected") | null;
+                kind?: ("objection" | "grievance") | null;
+                notice_id?: string | null;
+                /** @description true: only the overdue; false: only the others */
+                overdue?: boolean | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CaseOut_"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordGrievance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrievanceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OversightCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    caseSummary: {
+        parameters: {
+            query?: {
+                /** @description county (6), township (9) or village (12 digits) */
+                region?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSummary"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OversightCaseOut"];
+                };
+            };
+            /** @description Not modified: the representation the caller holds (its `If-None-Match`) is current */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    investigate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvestigationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OversightCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolutionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OversightCaseOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    raiseObjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the verification code on the notice (XXXX-XXXX) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionReceipt"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many objections from this address this hour */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oversightListChanges: {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous read; omit to start from the beginning */

@@ -57,7 +57,7 @@ const en: typeof zh = {
     approve: 'Approve', period: 'Period', totalYuan: 'Total (yuan)', poorYuan: 'Poor households (yuan, empty = the rule\'s floor)', paidOn: 'Paid on',
     project: 'Project', kind: 'Kind', received: 'Received', allocated: 'Allocated', purpose: 'Purpose', share: 'Poor share', rule: 'Rule',
     proposedBy: 'Proposed by', approvedBy: 'Approved by', tree: 'Flow of funds', reach: 'Households reached', proposed: 'Proposed; another person approves',
-    approvedOk: 'Approved: one income entry per household', split: 'Split by household', units: 'Shares',
+    approvedOk: 'Approved: one income entry per household', reachTotal: '{n} households reached, {yuan} yuan in all', outOfScope: '{n} more households lie outside your region: in the totals, not listed', split: 'Split by household', units: 'Shares',
   },
   import: {
     title: 'Import', hint: 'Upload a CSV or Excel file (one row per member); check it first, then confirm', template: 'Template', dryRun: 'Check (dry run)',

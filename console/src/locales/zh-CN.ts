@@ -53,7 +53,7 @@ export default {
     approve: '审批', period: '期间', totalYuan: '分配总额（元）', poorYuan: '贫困户所得（元，留空按规则下限）', paidOn: '支付日期',
     project: '项目', kind: '类型', received: '到账', allocated: '已分配', purpose: '用途', share: '贫困户比例', rule: '规则',
     proposedBy: '申报人', approvedBy: '审批人', tree: '资金流向', reach: '惠及农户', proposed: '已提交，等待另一人审批',
-    approvedOk: '已批准：每户一笔收益', split: '分户明细', units: '量化股份',
+    approvedOk: '已批准：每户一笔收益', reachTotal: '惠及 {n} 户，共 {yuan} 元', outOfScope: '另有 {n} 户在您的管辖范围以外，计入合计但不列出', split: '分户明细', units: '量化股份',
   },
   import: {
     title: '导入', hint: '上传 CSV 或 Excel（每行一名成员），先试算检查，再确认导入', template: '下载模板', dryRun: '试算检查',
