@@ -156,35 +156,57 @@ def r6_households_in_joint_stock(facts: Facts) -> Indicator:
     return Indicator("R6", NOT_MET if missing else MET, households_cited(facts, missing or sorted(holding)), numbers)
 
 
+def member_as_of(registered: Sequence[Mapping[str, Any]], updated: Sequence[Mapping[str, Any]], has_left: bool) -> dict[str, Any] | None:
+    """One member as its facts started by the span's end say (registrations, then updates, each in log order); None
+    when not joined by then or left by then. The one reading of a member both the log's path and the projections use."""
+    if not registered or has_left:
+        return None
+    merged: dict[str, Any] = {}
+    for m in [*registered, *updated]:
+        merged |= m
+    return merged
+
+
+def is_labourer(member: Mapping[str, Any] | None) -> bool:
+    return member is not None and member.get("labour_capacity") in ("full", "partial")
+
+
 def labourers(facts: Facts) -> dict[str, dict[str, Any]]:
     """Members with labour capacity, as their latest facts by the span's end say, who joined by then and had not left by then."""
-    members: dict[str, dict[str, Any]] = {}
-    joined = {str(m["member_id"]) for m in facts.until("member_registered")}
-    for m in facts.until("member_registered") + facts.until("member_updated"):
-        if str(m["member_id"]) in joined:
-            members[str(m["member_id"])] = members.get(str(m["member_id"]), {}) | m
-    for m in facts.until("member_left"):
-        members.pop(str(m["member_id"]), None)
-    return {k: v for k, v in members.items() if v.get("labour_capacity") in ("full", "partial")}
+    registered: dict[str, list[dict[str, Any]]] = {}
+    updated: dict[str, list[dict[str, Any]]] = {}
+    for m in facts.until("member_registered"):
+        registered.setdefault(str(m["member_id"]), []).append(m)
+    for m in facts.until("member_updated"):
+        updated.setdefault(str(m["member_id"]), []).append(m)
+    left = {str(m["member_id"]) for m in facts.until("member_left")}
+    out: dict[str, dict[str, Any]] = {}
+    for key, regs in registered.items():
+        member = member_as_of(regs, updated.get(key, []), key in left)
+        if member is not None and is_labourer(member):
+            out[key] = member
+    return out
+
+
+def compliance(verdicts: Sequence[str], sessions: Sequence[CompletedSession], certified_on: Sequence[date], year: int, t: Thresholds) -> bool | None:
+    """R7 §3.2 for one labourer in ``year``, None if unknown: training's last verdict for the year (log order), else
+    ``policy.training.r7_compliance`` over the sessions and certificates known by the span's end."""
+    if verdicts:
+        return verdicts[-1] == "compliant"
+    if not sessions and not certified_on:
+        return None
+    return r7_compliance(sessions=sessions, skills_certified_on=certified_on, through_year=year, t=t)[-1].status == "compliant"
 
 
 def training_compliant(member_id: str, facts: Facts, t: Thresholds) -> bool | None:
     """R7 §3.2 for one labourer in the span's year, None if unknown: training's verdict for that year, else policy's R7 over the sessions and certificates."""
     year = facts.days.last.year
-    verdicts = [c for _, c in facts.typed(LabourerComplianceChanged) if c.member_id == member_id and c.year == year]
-    if verdicts:
-        return verdicts[-1].status == "compliant"  # facts come in log order: the year's last word
+    verdicts = [c.status for _, c in facts.typed(LabourerComplianceChanged) if c.member_id == member_id and c.year == year]
     sessions = [s for _, s in facts.typed(SessionCompleted, facts.until("session_completed")) if s.member_id == member_id]
     certificates = [c for _, c in facts.typed(CertificateIssued, facts.until("certificate_issued")) if c.member_id == member_id]
-    if not sessions and not certificates:
-        return None
-    years = r7_compliance(
-        sessions=[CompletedSession(year=s.year, days_attended=s.days_attended) for s in sessions],
-        skills_certified_on=[c.certified_on for c in certificates],
-        through_year=year,
-        t=t,
+    return compliance(
+        verdicts, [CompletedSession(year=s.year, days_attended=s.days_attended) for s in sessions], [c.certified_on for c in certificates], year, t
     )
-    return years[-1].status == "compliant"
 
 
 def _labourers_trained(facts: Facts, t: Thresholds) -> Indicator:
@@ -310,15 +332,22 @@ def judge_r8(facts: Facts) -> Indicator:
     return Indicator("R8", NOT_MET if failing else MET, cite("session_completed", failing or list(sessions.values())), numbers)
 
 
-def _loan_in_force(loan: Mapping[str, Any], facts: Facts) -> bool:
-    """A loan from ``granted_on`` for ``term_months`` (to the same day that many months on) meets the span."""
+def loan_term(loan: Mapping[str, Any]) -> tuple[date, date] | None:
+    """A loan's term: ``granted_on`` to the same day ``term_months`` on (the 28th at the latest); None without both."""
     granted = _as_date(loan.get("granted_on"))
     months = loan.get("term_months")
     if granted is None or not isinstance(months, int):
-        return bool(facts.in_force("loan_granted", [dict(loan)]))
+        return None
     y, m = divmod(granted.month - 1 + months, 12)
-    ends = date(granted.year + y, m + 1, min(granted.day, 28))
-    return granted <= facts.days.last and ends >= facts.days.first
+    return granted, date(granted.year + y, m + 1, min(granted.day, 28))
+
+
+def _loan_in_force(loan: Mapping[str, Any], facts: Facts) -> bool:
+    """A loan from ``granted_on`` for ``term_months`` (to the same day that many months on) meets the span."""
+    term = loan_term(loan)
+    if term is None:
+        return bool(facts.in_force("loan_granted", [dict(loan)]))
+    return term[0] <= facts.days.last and term[1] >= facts.days.first
 
 
 def judge_r11(facts: Facts) -> Indicator:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import JSON, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ledger.indicator_projection import fold as indicator_fold
 from services.ledger.models import (
     HouseholdSize,
     IncomeEntry,
@@ -318,6 +319,7 @@ class Rows:
             stmt = update(table).where(table.c.household_id == bindparam("hid")).values(left_on=bindparam("on"))
             await session.execute(stmt, [{"hid": h, "on": d} for h, d in self.left.items()])
         await monitoring_projection.apply(session, self)  # the early warning's months, sizes and links
+        await indicator_fold.apply(session, self)  # the indicators' light facts, runs and counters
 
     async def copy(self, raw: Any) -> None:
         """The same rows through PostgreSQL's COPY (asyncpg ``copy_records_to_table``): the replay's fast path."""

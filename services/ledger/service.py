@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from policy.linkage import Span
 from policy.settings import thresholds
 from services.ledger import domain, indicators, lineage
+from services.ledger.indicator_projection import read as projected
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, PolicyFact, col
 from services.ledger.projector import fact_name
 from services.ledger.schemas import (
@@ -458,9 +459,22 @@ def judge_village(facts: domain.Facts, *, code: str, year: int) -> Indicators:
     )
 
 
+def _indicators(level: Level, code: str, span: Span, categories: list[str], out: list[IndicatorOut]) -> Indicators:
+    return Indicators(
+        level=level, code=code, year=span.last.year, as_of=span.last if span != Span.year(span.last.year) else None, categories=categories, indicators=out
+    )
+
+
 async def village_indicators(*, session: AsyncSession, principal: Principal, code: str, year: int | None, as_of: date | None = None) -> Indicators:
+    """A village's indicators from the consumer's projections (``indicator_projection``): a few indexed reads."""
     _check_place(principal, "village", code)
     span = indicator_span(year, as_of)
+    categories, results = await projected.village(session, code, span)
+    return _indicators("village", code, span, categories, [_indicator_out(i, code) for i in results])
+
+
+async def village_indicators_from_log(*, session: AsyncSession, code: str, span: Span) -> Indicators:
+    """The same, judged from every fact of the village (``load_place``): the reference the projections are tested against."""
     loaded = await load_place(session, "village", code, span)
     return judge_village(loaded.village(code), code=code, year=span.last.year)
 
@@ -473,40 +487,60 @@ async def indicator_evidence(
         raise NotFound("指标不存在", detail_en=f"no indicator {rule}; one of {', '.join(indicators.INDICATORS)}")
     _check_place(principal, "village", code)
     span = indicator_span(year, as_of)
-    facts = (await load_place(session, "village", code, span)).village(code)
-    categories = village_categories(facts, code)
-    return evidence_page(indicators.indicator(rule, facts, thresholds(), village_code=code, categories=categories), code, page)
+    _, results = await projected.village(session, code, span)
+    return evidence_page(next(i for i in results if i.rule == rule), code, page)
 
 
 async def place_indicators(*, session: AsyncSession, principal: Principal, level: Level, code: str, year: int | None, as_of: date | None = None) -> Indicators:
-    """A township's, county's or the city's indicators: each village rule as the villages meeting it and not; R1 by county."""
+    """A township's, county's or the city's indicators: each village rule as the villages meeting it and not; R1 by county.
+
+    From the projections: every village judged from the counters of the span's last day, one grouped read."""
     _check_place(principal, level, code)
     span = indicator_span(year, as_of)
+    loaded, judged = await projected.place(session, level, code, span)
+    names = {v: village_name(loaded.facts(v), v) for v in loaded.villages}
+    return _place_out(level, code, span, loaded.villages, names, judged, loaded.allocations())
+
+
+async def place_indicators_from_log(*, session: AsyncSession, level: Level, code: str, span: Span) -> Indicators:
+    """The same, judged from every fact of the place (``load_place``): the reference the projections are tested against."""
     loaded = await load_place(session, level, code, span)
-    verdicts: dict[str, dict[str, domain.Indicator]] = defaultdict(dict)
     names: dict[str, str | None] = {}
+    judged: dict[str, list[domain.Indicator]] = {}
     for village in loaded.villages:
         facts = loaded.village(village)
         names[village] = village_name(facts, village)
-        _, results = judge(facts, village)
+        judged[village] = judge(facts, village)[1]
+    return _place_out(level, code, span, loaded.villages, names, judged, loaded.allocations)
+
+
+def _place_out(
+    level: Level,
+    code: str,
+    span: Span,
+    villages: list[str],
+    names: dict[str, str | None],
+    judged: dict[str, list[domain.Indicator]],
+    allocations: dict[str, list[dict[str, Any]]],
+) -> Indicators:
+    verdicts: dict[str, dict[str, domain.Indicator]] = defaultdict(dict)
+    for village, results in judged.items():
         for i in results:
             verdicts[i.rule][village] = i
-    counties = sorted({v[:6] for v in loaded.villages} | ({code[:6]} if level in ("county", "township") else set()))
+    counties = sorted({v[:6] for v in villages} | ({code[:6]} if level in ("county", "township") else set()))
     out = []
     for rule in indicators.INDICATORS:
         if rule in domain.COUNTY_RULES:
             by_county = {
                 c: indicators.indicator(
-                    rule, domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=loaded.allocations.get(c, [])), thresholds()
+                    rule, domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=allocations.get(c, [])), thresholds()
                 )
                 for c in counties
             }
             out.append(_rollup(rule, by_county, names={c: COUNTIES.get(c) for c in by_county}, unit="county"))
         else:
             out.append(_rollup(rule, verdicts.get(rule, {}), names=names, unit="village"))
-    return Indicators(
-        level=level, code=code, year=span.last.year, as_of=span.last if span != Span.year(span.last.year) else None, categories=[], indicators=out
-    )
+    return _indicators(level, code, span, [], out)
 
 
 def _rollup(rule: str, verdicts: dict[str, domain.Indicator], *, names: dict[str, str | None], unit: Literal["village", "county"]) -> IndicatorOut:

@@ -147,7 +147,8 @@ async def projection_reads(platform: Any, url: str, params: dict[str, Any]) -> i
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         text = statement.lstrip().upper()
-        if text.startswith("SELECT") and any(t in statement for t in ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member")):
+        tables = ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member", "indicator_")
+        if text.startswith("SELECT") and any(t in statement for t in tables):
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)

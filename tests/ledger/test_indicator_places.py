@@ -72,6 +72,7 @@ async def _statements(platform: Any, url: str) -> int:
 
 
 async def test_a_townships_indicators_cost_as_many_statements_for_six_villages_as_for_two(platform):
+    # From the projections: light facts, entity acts, villages, counters (one grouped read over the villages).
     counts = {}
     for n in (2, 6):
         township = fresh_township()
@@ -83,7 +84,7 @@ async def test_a_townships_indicators_cost_as_many_statements_for_six_villages_a
 
         await eventually(settled)
         counts[n] = await _statements(platform, f"/ledger/v1/indicators/townships/{township}")
-    assert counts[2] == counts[6] == 5, counts
+    assert counts[2] == counts[6] == 4, counts
 
 
 async def test_evidence_is_typed_resolvable_and_paged_with_the_cursor_convention(platform):

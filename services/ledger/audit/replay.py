@@ -209,6 +209,7 @@ async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> in
 
 
 async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: bool) -> int:
+    from services.ledger.indicator_projection import fold as indicator_fold
     from services.ledger.monitoring import projection as monitoring_projection
     from services.ledger.projector import rows_of
     from shared.db import utcnow
@@ -232,6 +233,7 @@ async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: 
         rows = rows_of(envelopes)
         await rows.copy(raw)
         await monitoring_projection.apply(conn, rows)
+        await indicator_fold.apply(conn, rows)
     return len(envelopes)
 
 

@@ -1,0 +1,656 @@
+"""The consumer's share of the indicators: each batch's rows folded into the indicator projections (``models.py``).
+
+Called with the rows ``projector.Rows`` gathered for a batch, by the consumer (``Rows.write``) and by the
+replay (``audit.replay._copy``), so both paths keep the same tables.
+
+* **Light facts** (``LIGHT``: villages, allocations, projects, agreements, entities, distributions, assets,
+  shares, the market's channels) are kept as the log said them (``IndicatorFact``); the indicators that read
+  only them are judged at read time by ``services.ledger.indicators``' own functions.
+* **Things that grow with households** — each household, labourer, training session, and each order
+  contract, lease-back, loan and training fact — become *runs*: the days D on which the thing counts
+  for a key when the span judged ends on D (1 January of D's year … D, docs/indicators.md §2). A fact in
+  force from ``s`` to ``e`` counts for spans ending on ``s`` … 31 December of ``e``'s year; a labourer's
+  standing is evaluated by ``indicators.member_as_of`` / ``compliance`` on each day it can change.
+  The per-item verdicts are the rules' ``policy`` functions (R8, R11, R12, R14, R7 via ``compliance``).
+* **Counters**: each run adds +1 on its first day and −1 the day after its last to ``IndicatorEdge``
+  (village, key, day); the count on day D is the sum up to D. A subject whose facts change is re-derived
+  and only the difference of its runs is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from policy import funds as policy_funds
+from policy.market import r12_order_farming
+from policy.settings import thresholds
+from policy.training import CompletedSession, r8_course
+from services.ledger import domain, indicators
+from services.ledger.indicator_projection.models import (
+    IndicatorEdge,
+    IndicatorEntityAct,
+    IndicatorFact,
+    IndicatorRun,
+    IndicatorSubject,
+    IndicatorVillage,
+)
+from services.ledger.models import HouseholdSize, LedgerHousehold, table_of
+
+if TYPE_CHECKING:
+    from services.ledger.projector import Rows
+
+Bind = AsyncSession | AsyncConnection
+MIN_DAY = date(1, 1, 1)  # a fact without a date of its own counts on every day
+CHUNK = 900
+
+# The facts the indicators read as the log said them: they grow with villages and projects, not households.
+LIGHT = frozenset(
+    {
+        "village_registered", "village_updated", "allocation_recorded", "project_registered", "agreement_signed",
+        "entity_registered", "entity_updated", "distribution_approved", "distribution_reversed", "asset_registered",
+        "asset_handed_over", "land_transferred", "shares_quantified", "direct_supply_channel_opened",
+        "showcase_window_opened", "ecommerce_point_registered", "cold_chain_facility_registered",
+    }
+)  # fmt: skip
+LEADER_FACTS = ("member_registered", "member_updated")
+# Household-level facts naming the entity acting in them (domain.ENTITY_ACTS not in LIGHT): their earliest own date.
+ENTITY_ACT_DAYS = {"lease_back_agreed": "start_on", "loan_granted": "granted_on", "employment_started": "started_on", "order_contract_signed": "starts_on"}
+TRAINING = domain.TRAINING_FACTS
+R4_FIRST = 5  # R4 cites the first five training facts in force (indicators.r4_characteristic_industry)
+MEMBER_FACTS = frozenset({"member_registered", "member_updated", "member_left", *TRAINING, "employment_started", "employment_ended"})
+
+
+class Item(NamedTuple):
+    """One run: ``key`` counts ``evidence`` in ``village`` for spans ending on ``from_on`` … ``to_on`` (None: on)."""
+
+    village: str
+    key: str
+    evidence: domain.Evidence
+    from_on: date
+    to_on: date | None
+    ord: str = ""
+
+
+def order_of(recorded: datetime, event_id: str) -> str:
+    """A fact's place in the log as the indicators read it (recorded time, then event id), as sortable text."""
+    return f"{recorded.strftime('%Y%m%dT%H%M%S%f')}|{event_id}"
+
+
+def year_end(day: date) -> date:
+    return date(day.year, 12, 31)
+
+
+def _day(value: Any) -> date | None:
+    return domain._as_date(value)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def fact_run(name: str, data: Mapping[str, Any]) -> tuple[date, date | None] | None:
+    """The days D a fact is in force in the span ending on D: from its start to 31 December of its end's year."""
+    start = domain._start(name, data) or MIN_DAY
+    end = domain.fact_dates(name, data)[1]
+    if end is None:
+        return start, None
+    last = year_end(end)
+    return (start, last) if last >= start else None
+
+
+def union(runs: Iterable[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
+    """Runs of days merged where they overlap or touch."""
+    out: list[tuple[date, date | None]] = []
+    for start, end in sorted(runs, key=lambda r: r[0]):
+        if out:
+            prev_start, prev_end = out[-1]
+            if prev_end is None or start <= prev_end + timedelta(days=1):
+                out[-1] = (prev_start, None if prev_end is None or end is None else max(prev_end, end))
+                continue
+        out.append((start, end))
+    return out
+
+
+def meet(a: tuple[date, date | None], b: tuple[date, date | None]) -> tuple[date, date | None] | None:
+    start = max(a[0], b[0])
+    ends = [e for e in (a[1], b[1]) if e is not None]
+    end = min(ends) if ends else None
+    return (start, end) if end is None or end >= start else None
+
+
+def runs_by_evaluation(days: Iterable[date], status: Callable[[date], set[tuple[str, str, domain.Evidence]]]) -> list[Item]:
+    """Items from a standing evaluated on each day it can change (``days``); it holds until the next such day."""
+    ordered = sorted(set(days))
+    open_: dict[tuple[str, str, domain.Evidence], date] = {}
+    out: list[Item] = []
+    for day in ordered:
+        now = status(day)
+        for k in [k for k in open_ if k not in now]:
+            out.append(Item(k[0], k[1], k[2], open_.pop(k), day - timedelta(days=1)))
+        for k in now:
+            open_.setdefault(k, day)
+    out.extend(Item(k[0], k[1], k[2], start, None) for k, start in open_.items())
+    return out
+
+
+# ---- facts on their own: order contracts, lease-backs, loans, training facts -------------------------
+
+
+def single_fact_items(name: str, data: dict[str, Any], village: str, ord_: str) -> list[Item]:
+    """The runs one household-level fact adds by itself, with the rule's ``policy`` verdict on it."""
+    out: list[Item] = []
+    if name == "loan_granted":
+        term = indicators.loan_term(data)
+        run = fact_run(name, data) if term is None else ((term[0], year_end(term[1])) if year_end(term[1]) >= term[0] else None)
+    else:
+        run = fact_run(name, data)
+    if run is None:
+        return out
+    (ev,) = domain.cite(name, [data]) or [domain.Evidence("event", str(data.get("event_id")))]
+
+    def add(key: str) -> None:
+        out.append(Item(village, key, ev, run[0], run[1], ord_))
+
+    if name == "order_contract_signed":
+        add("R12.contracts")
+        if not r12_order_farming(floor_price_fen=int(data.get("floor_price_fen") or 0)).ok:
+            add("R12.failing")
+    elif name == "lease_back_agreed":
+        add("R14.agreements")
+        stated = bool(data.get("has_disaster_terms"))
+        if not policy_funds.r14_lease_back(prevention_stated=stated, handling_stated=stated).ok:
+            add("R14.failing")
+    elif name == "loan_granted":
+        add("R11.loans")
+        if data.get("use") == "entrusted":
+            add("R11.entrusted")
+            verdict = policy_funds.r11_microcredit(
+                use="entrusted", entity_id=data.get("entity_id"), guaranteed_return_fen_per_year=data.get("guaranteed_return_fen_per_year")
+            )
+            if not verdict.ok:
+                add("R11.failing")
+    elif name in TRAINING:
+        add(f"R4.{name}")
+    return out
+
+
+# ---- subjects: a training session (R8), a member (R7, 人人有脱贫门路), a household -------------------------
+
+
+def session_items(key: str, village: str, session_id: str, state: dict[str, Any]) -> list[Item]:
+    """R8 for one session: in the span when one of its facts is; judged by its last such fact's course (``r8_course``)."""
+    facts = sorted(state.get("f", []), key=lambda f: f[1])  # [start, ord, category, industry, last day]
+    runs = [(_day(f[0]) or MIN_DAY, _day(f[4])) for f in facts]
+    ev = domain.Evidence("session", session_id, "")
+
+    def status(day: date) -> set[tuple[str, str, domain.Evidence]]:
+        live = [f for f, (s, e) in zip(facts, runs, strict=True) if s <= day and (e is None or day <= e)]
+        if not live:
+            return set()
+        last = live[-1]
+        out = {(village, "R8.sessions", ev)}
+        if not r8_course(category=str(last[2]), industry=str(last[3])).ok:
+            out.add((village, "R8.failing", ev))
+        return out
+
+    days = [s for s, _ in runs] + [e + timedelta(days=1) for _, e in runs if e is not None]
+    return runs_by_evaluation(days, status)
+
+
+def member_items(member_id: str, state: dict[str, Any]) -> list[Item]:
+    """R7 and 人人有脱贫门路 for one member, on every day its standing can change."""
+    village = state.get("v")
+    regs, upds = sorted(state.get("reg", []), key=lambda f: f[1]), sorted(state.get("upd", []), key=lambda f: f[1])
+    if not village or not regs or not any(f[2].get("labour_capacity") in ("full", "partial") for f in regs + upds):
+        return []
+    t = thresholds()
+    lefts = state.get("left", [])
+    verdicts = sorted(state.get("cmp", []), key=lambda f: f[2])  # [year, status, ord]
+    sessions = state.get("ses", [])  # [start, ord, year, days attended]
+    certificates = state.get("cert", [])  # [start, ord, certified_on]
+    jobs = state.get("emp", {})  # employment id → {"s": [[start, ord]], "e": [ended_on, ord] | None}
+    name = ""
+    for f in regs + upds:
+        if f[2].get("name"):
+            name = str(f[2]["name"])
+    ev = domain.Evidence("member", member_id, name)
+
+    def until(facts: Sequence[Sequence[Any]], day: date) -> list[Sequence[Any]]:
+        return [f for f in facts if f[0] is None or _day(f[0]) <= day]  # type: ignore[operator]  # a stored start parses
+
+    def status(day: date) -> set[tuple[str, str, domain.Evidence]]:
+        member = indicators.member_as_of([f[2] for f in until(regs, day)], [f[2] for f in until(upds, day)], bool(until(lefts, day)))
+        if not indicators.is_labourer(member):
+            return set()
+        ok = indicators.compliance(
+            [str(v[1]) for v in verdicts if v[0] == day.year],
+            [CompletedSession(year=int(s[2]), days_attended=int(s[3])) for s in until(sessions, day)],
+            [d for c in until(certificates, day) if (d := _day(c[2])) is not None],
+            day.year,
+            t,
+        )
+        employed = any(until(job["s"], day) and not _ended_before(job.get("e"), day) for job in jobs.values())
+        out = {(village, "R7.labourers", ev)}
+        if ok is not True:
+            out.add((village, "R7.failing", ev))
+        if employed:
+            out.add((village, "way.employed", ev))
+        elif ok is not True:
+            out.add((village, "way.without", ev))
+        return out
+
+    starts = [f[0] for f in regs + upds + lefts + sessions + certificates] + [s[0] for job in jobs.values() for s in job["s"]]
+    days = [_day(s) or MIN_DAY for s in starts]
+    days += [d + timedelta(days=1) for job in jobs.values() if job.get("e") and (d := _day(job["e"][0])) is not None]
+    years = [d.year for d in days if d != MIN_DAY] + [int(v[0]) for v in verdicts] + [int(s[2]) for s in sessions]
+    years += [d.year for c in certificates if (d := _day(c[2])) is not None]
+    if years:
+        # The standing depends on the span's year (training's verdict, R7's run of years): each 1 January it can change,
+        # until some years after the last fact's (a run of R7's years without sessions is "behind" from then on).
+        days += [date(y, 1, 1) for y in range(min(years), max(years) + t.r7_years + 2)]
+    return runs_by_evaluation(days, status)
+
+
+def _ended_before(ended: Sequence[Any] | None, day: date) -> bool:
+    return indicators._ended_before({"ended_on": ended[0]} if ended else None, day)
+
+
+def household_items(household_id: str, state: dict[str, Any], home: Mapping[str, Any] | None, sizes: Sequence[tuple[date, datetime, int]]) -> list[Item]:
+    """A household's runs: on the register (户户有增收项目), with income in the span, poor with labour (R6), its jobs (R13)."""
+    out: list[Item] = []
+    in_span: tuple[date, date | None] | None = None
+    poor = False
+    village = ""
+    if home is not None:
+        village = str(home["village_code"])
+        registered: date = home["registered_on"]
+        left: date | None = home["left_on"]
+        poor = home["poverty_status"] in domain.POOR_STATUSES
+        ev = domain.Evidence("household", household_id, str(home.get("household_number") or ""))
+        in_span = (registered, year_end(left)) if left is not None else (registered, None)
+        if left is not None and year_end(left) < registered:
+            in_span = None
+        if left is None:
+            out.append(Item(village, "H.present", ev, registered, None))
+            for year_village, first in state.get("inc", {}).items():
+                year, _, at = year_village.partition("|")
+                if at != village:
+                    continue
+                for run in income_runs(int(year), first):
+                    if (met := meet(run, (registered, None))) is not None:
+                        out.append(Item(village, "H.income", ev, *met))
+        if poor and in_span is not None:
+            labour_runs = []
+            ordered = sorted(sizes)
+            for i, (on, _, labour) in enumerate(ordered):
+                if i + 1 < len(ordered) and ordered[i + 1][0] == on:
+                    continue  # a later recording for the same day wins
+                later = [o for o, _, _ in ordered if o > on]
+                if labour > 0:
+                    labour_runs.append((on, min(later) - timedelta(days=1) if later else None))
+            for run in union(labour_runs):
+                if (met := meet(run, in_span)) is not None:
+                    out.append(Item(village, "R6.labour", ev, *met))
+    for employment_id, job in state.get("emp", {}).items():
+        ended = job.get("e")
+        ev = domain.Evidence("employment", employment_id, "")
+        for start_text, _, entity, at in job["s"]:
+            start = _day(start_text) or MIN_DAY
+            if ended is None:
+                job_run: tuple[date, date | None] | None = (start, None)
+            else:
+                end = _day(ended[0])
+                job_run = (start, year_end(end)) if end is not None and year_end(end) >= start else None
+            if job_run is None or not entity:
+                continue
+            out.append(Item(at, f"R13.emp:{entity}", ev, *job_run))
+            if poor and in_span is not None and at == village and (met := meet(job_run, in_span)) is not None:
+                out.append(Item(at, f"R13.poor:{entity}", ev, *met))
+    return out
+
+
+def income_runs(year: int, first: Any) -> list[tuple[date, date | None]]:
+    """The days of ``year`` a household's income since 1 January is above zero: from its first positive day when no
+    amount was negative (``first`` a day), else from the running sum of each day (``first`` a day → fen map)."""
+    if isinstance(first, str):
+        return [(date.fromisoformat(first), date(year, 12, 31))]
+    out: list[tuple[date, date | None]] = []
+    total, start = 0, None
+    for day_text in sorted(first):
+        total += int(first[day_text])
+        day = date.fromisoformat(day_text)
+        if total > 0 and start is None:
+            start = day
+        elif total <= 0 and start is not None:
+            out.append((start, day - timedelta(days=1)))
+            start = None
+    if start is not None:
+        out.append((start, date(year, 12, 31)))
+    return out
+
+
+# ---- the batch ---------------------------------------------------------------------------------------
+
+
+def _insert(bind: Bind, model: Any) -> Any:
+    table = table_of(model)
+    dialect = bind.dialect.name if isinstance(bind, AsyncConnection) else bind.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+async def _states(bind: Bind, keys: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    t = table_of(IndicatorSubject)
+    for chunk in _chunks(keys):
+        for key, state in (await bind.execute(select(t.c.subject_key, t.c.state).where(t.c.subject_key.in_(chunk)))).all():
+            out[key] = state if isinstance(state, dict) else json.loads(state)
+    return out
+
+
+async def _old_runs(bind: Bind, keys: list[str]) -> dict[str, set[Item]]:
+    out: dict[str, set[Item]] = defaultdict(set)
+    t = table_of(IndicatorRun)
+    for chunk in _chunks(keys):
+        for r in (await bind.execute(select(t).where(t.c.subject_key.in_(chunk)))).mappings():
+            out[r["subject_key"]].add(
+                Item(r["village_code"], r["key"], domain.Evidence(r["item_kind"], r["item_id"], r["label"]), r["from_on"], r["to_on"], r["ord"])
+            )
+    return out
+
+
+class Changes:
+    """The runs a batch adds and takes away, and the counters' differences they make."""
+
+    def __init__(self) -> None:
+        self.added: list[tuple[str, Item]] = []
+        self.removed: list[tuple[str, Item]] = []
+        self.edges: dict[tuple[str, str, date], int] = defaultdict(int)
+
+    def add(self, subject: str, item: Item, *, counted: bool = True, stored: bool = True) -> None:
+        if stored:
+            self.added.append((subject, item))
+        if counted:
+            self._edge(item, 1)
+
+    def remove(self, subject: str, item: Item, *, counted: bool = True, stored: bool = True) -> None:
+        if stored:
+            self.removed.append((subject, item))
+        if counted:
+            self._edge(item, -1)
+
+    def _edge(self, item: Item, sign: int) -> None:
+        self.edges[(item.village, item.key, item.from_on)] += sign
+        if item.to_on is not None:
+            self.edges[(item.village, item.key, item.to_on + timedelta(days=1))] -= sign
+
+    def replace(self, subject: str, old: set[Item], new: Iterable[Item]) -> None:
+        fresh = set(new)
+        for item in old - fresh:
+            self.remove(subject, item)
+        for item in fresh - old:
+            self.add(subject, item)
+
+
+def _row(subject: str, item: Item) -> dict[str, Any]:
+    ev = item.evidence
+    return {
+        "subject_key": subject, "key": item.key, "item_kind": ev.kind, "item_id": ev.id[:80], "from_on": item.from_on, "to_on": item.to_on,
+        "village_code": item.village, "label": ev.label[:200], "ord": item.ord,
+    }  # fmt: skip
+
+
+def _village_of(f: Mapping[str, Any]) -> str | None:
+    village = f.get("village_code")
+    return village if isinstance(village, str) and len(village) == 12 else None
+
+
+async def apply(bind: Bind, rows: Rows) -> None:
+    """Fold one batch into the indicator projections, in the batch's transaction."""
+    changes = Changes()
+    light: list[dict[str, Any]] = []
+    acts: dict[tuple[str, str, str], date] = {}
+    villages: set[str] = set()
+    members: dict[str, list[tuple[str, dict[str, Any], str, datetime]]] = defaultdict(list)
+    sessions: dict[str, list[list[Any]]] = defaultdict(list)
+    homes: set[str] = set()
+    jobs: dict[str, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
+    incomes: dict[str, dict[str, list[tuple[date, int]]]] = defaultdict(lambda: defaultdict(list))
+    training_top: list[tuple[str, Item]] = []
+    for f in rows.facts:
+        name, data, village = f["fact"], f["data"] if isinstance(f["data"], dict) else {}, _village_of(f)
+        if village:
+            villages.add(village)
+        leader = name in LEADER_FACTS and (data.get("is_party_member") or data.get("is_village_cadre"))
+        if name in LIGHT or leader:
+            light.append({k: f[k] for k in ("event_id", "fact", "village_code", "county_code", "recorded_at")} | {"data": data})
+        if village is None or name in LIGHT:
+            continue
+        full = data | {"event_id": f["event_id"], domain.RECORDED: f["recorded_at"].date()}
+        ord_ = order_of(f["recorded_at"], f["event_id"])
+        try:
+            if name in ENTITY_ACT_DAYS and data.get("entity_id") and (own := domain.fact_dates(name, data)[0]) is not None:
+                act = (village, str(data["entity_id"]), name)
+                acts[act] = min(own, acts.get(act, own))
+            for item in single_fact_items(name, full, village, ord_):
+                if name in TRAINING:
+                    changes.add(f"f:{f['event_id']}", item, stored=False)
+                    training_top.append((f"f:{f['event_id']}", item))
+                else:
+                    changes.add(f"f:{f['event_id']}", item)
+            if name == "session_completed" and data.get("session_id"):
+                run = fact_run(name, full)
+                if run is not None:
+                    start = domain._start(name, full)
+                    sessions[f"s:{village}:{data['session_id']}"].append([_iso(start), ord_, data.get("category"), data.get("industry"), _iso(run[1])])
+            if name in MEMBER_FACTS and data.get("member_id"):
+                members[str(data["member_id"])].append((name, full, ord_, f["recorded_at"]))
+            if name in ("employment_started", "employment_ended") and data.get("household_id"):
+                jobs[str(data["household_id"])].append((name, full, ord_))
+        except (KeyError, ValueError, TypeError):
+            continue  # a fact this reading cannot place is still kept as a policy fact
+    for r in rows.incomes:
+        hid, fen, on, village = r[1], int(r[3]), r[4], r[6]
+        villages.add(village)
+        incomes[hid][f"{on.year}|{village}"].append((on, fen))
+    homes |= {h["household_id"] for h in rows.households} | set(rows.status) | set(rows.left) | {s["household_id"] for s in rows.sizes}
+    homes |= set(jobs) | set(incomes)
+
+    if light:
+        await bind.execute(_insert(bind, IndicatorFact).on_conflict_do_nothing(index_elements=["event_id"]), light)
+    if acts:
+        stmt = _insert(bind, IndicatorEntityAct)
+        t = table_of(IndicatorEntityAct)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["village_code", "entity_id", "fact"], set_={"since": stmt.excluded.since}, where=stmt.excluded.since < t.c.since
+        )
+        await bind.execute(stmt, [{"village_code": v, "entity_id": e, "fact": n, "since": d} for (v, e, n), d in acts.items()])
+    if villages:
+        await bind.execute(
+            _insert(bind, IndicatorVillage).on_conflict_do_nothing(index_elements=["village_code"]), [{"village_code": v} for v in sorted(villages)]
+        )
+
+    subjects = sorted(sessions) + [f"m:{m}" for m in members] + [f"h:{h}" for h in homes]
+    states = await _states(bind, subjects)
+    old = await _old_runs(bind, subjects)
+    new_states: dict[str, dict[str, Any]] = {}
+    for key, said in sessions.items():
+        state = states.get(key, {"f": []})
+        seen = {f[1] for f in state["f"]}
+        state["f"] = sorted(state["f"] + [f for f in said if f[1] not in seen], key=lambda f: f[1])
+        new_states[key] = state
+        village, _, session_id = key[2:].partition(":")
+        changes.replace(key, old.get(key, set()), session_items(key, village, session_id, state))
+    for member_id, member_facts in members.items():
+        key = f"m:{member_id}"
+        state = states.get(key, {})
+        _merge_member(state, member_facts)
+        new_states[key] = state
+        changes.replace(key, old.get(key, set()), member_items(member_id, state))
+    if homes:
+        await _fold_households(bind, sorted(homes), states, old, new_states, jobs, incomes, changes)
+    await _write(bind, changes, new_states, training_top)
+
+
+def _merge_member(state: dict[str, Any], facts: list[tuple[str, dict[str, Any], str, datetime]]) -> None:
+    """Add a batch's facts of one member to its state, each once, in log order."""
+    for name, data, ord_, _ in facts:
+        if ord_ in state.setdefault("seen", []):
+            continue
+        state["seen"].append(ord_)
+        start = _iso(domain._start(name, data))
+        if name in ("member_registered", "member_updated"):
+            if name == "member_registered" or not state.get("v"):
+                state["v"] = data.get("village_code")
+            kept = {k: data[k] for k in ("labour_capacity", "name") if k in data}
+            state.setdefault("reg" if name == "member_registered" else "upd", []).append([start, ord_, kept])
+        elif name == "member_left":
+            state.setdefault("left", []).append([start, ord_])
+        elif name == "labourer_compliance_changed":
+            if isinstance(data.get("year"), int):
+                state.setdefault("cmp", []).append([data["year"], data.get("status"), ord_])
+        elif name == "session_completed":
+            state.setdefault("ses", []).append([start, ord_, int(data["year"]), int(data["days_attended"])])
+        elif name == "certificate_issued":
+            state.setdefault("cert", []).append([start, ord_, data.get("certified_on")])
+        elif name in ("employment_started", "employment_ended"):
+            job = state.setdefault("emp", {}).setdefault(str(data.get("employment_id")), {"s": [], "e": None})
+            if name == "employment_started":
+                job["s"].append([start, ord_])
+            elif job["e"] is None or ord_ > job["e"][1]:
+                job["e"] = [_iso(_day(data.get("ended_on"))), ord_]
+    state["seen"].sort()
+    for k in ("reg", "upd", "left", "cmp", "ses", "cert"):
+        if k in state:
+            state[k].sort(key=lambda f: f[2] if k == "cmp" else f[1])
+
+
+async def _fold_households(
+    bind: Bind,
+    homes: list[str],
+    states: dict[str, dict[str, Any]],
+    old: dict[str, set[Item]],
+    new_states: dict[str, dict[str, Any]],
+    jobs: dict[str, list[tuple[str, dict[str, Any], str]]],
+    incomes: dict[str, dict[str, list[tuple[date, int]]]],
+    changes: Changes,
+) -> None:
+    h, s = table_of(LedgerHousehold), table_of(HouseholdSize)
+    register: dict[str, dict[str, Any]] = {}
+    sizes: dict[str, list[tuple[date, datetime, int]]] = defaultdict(list)
+    for chunk in _chunks(homes):
+        for r in (await bind.execute(select(h).where(h.c.household_id.in_(chunk)))).mappings():
+            register[r["household_id"]] = dict(r)
+        stmt = select(s.c.household_id, s.c.effective_on, s.c.recorded_at, s.c.labour_count).where(s.c.household_id.in_(chunk))
+        for hid, on, at, labour in (await bind.execute(stmt)).all():
+            sizes[hid].append((on, at, labour))
+    exact: list[tuple[str, str]] = []
+    for hid in homes:
+        key = f"h:{hid}"
+        state = states.get(key, {})
+        for name, data, ord_ in jobs.get(hid, []):
+            job = state.setdefault("emp", {}).setdefault(str(data.get("employment_id")), {"s": [], "e": None})
+            if name == "employment_started":
+                start = _iso(domain._start(name, data))
+                if all(x[1] != ord_ for x in job["s"]):
+                    job["s"] = sorted(job["s"] + [[start, ord_, data.get("entity_id"), data.get("village_code")]], key=lambda x: x[1])
+            elif job["e"] is None or ord_ > job["e"][1]:
+                job["e"] = [_iso(_day(data.get("ended_on"))), ord_]
+        for year_village, lines in incomes.get(hid, {}).items():
+            kept = state.setdefault("inc", {}).get(year_village)
+            if isinstance(kept, dict) or any(fen < 0 for _, fen in lines):
+                exact.append((hid, year_village))
+                continue
+            positive = [on for on, fen in lines if fen > 0]
+            if positive:
+                first = min(positive).isoformat()
+                state["inc"][year_village] = first if kept is None else min(kept, first)
+        new_states[key] = state
+    if exact:
+        await _exact_income(bind, exact, new_states)
+    for hid in homes:
+        key = f"h:{hid}"
+        changes.replace(key, old.get(key, set()), household_items(hid, new_states[key], register.get(hid), sizes.get(hid, [])))
+
+
+async def _exact_income(bind: Bind, pairs: list[tuple[str, str]], states: dict[str, dict[str, Any]]) -> None:
+    """A household's year with a negative amount (a reversal): each day's sum from its income entries, for the running total."""
+    from services.ledger.models import IncomeEntry
+
+    t = table_of(IncomeEntry)
+    for hid, year_village in pairs:
+        year, _, village = year_village.partition("|")
+        stmt = select(t.c.occurred_on, t.c.amount_fen).where(
+            t.c.household_id == hid, t.c.village_code == village, t.c.occurred_on >= date(int(year), 1, 1), t.c.occurred_on <= date(int(year), 12, 31)
+        )
+        days: dict[str, int] = defaultdict(int)
+        for on, fen in (await bind.execute(stmt)).all():
+            days[on.isoformat()] += int(fen)
+        states[f"h:{hid}"].setdefault("inc", {})[year_village] = dict(sorted(days.items()))
+
+
+async def _write(bind: Bind, changes: Changes, states: dict[str, dict[str, Any]], training_top: list[tuple[str, Item]]) -> None:
+    run = table_of(IndicatorRun)
+    if changes.removed:
+        keys = [(s, i.key, i.evidence.kind, i.evidence.id[:80], i.from_on) for s, i in changes.removed]
+        cols = (run.c.subject_key, run.c.key, run.c.item_kind, run.c.item_id, run.c.from_on)
+        for chunk in _chunks(keys):
+            await bind.execute(delete(run).where(or_(*[and_(*[c == v for c, v in zip(cols, k, strict=True)]) for k in chunk])))
+    if changes.added:
+        await bind.execute(insert(run), [_row(s, i) for s, i in changes.added])
+    if training_top:
+        await _keep_first(bind, training_top)
+    if states:
+        stmt = _insert(bind, IndicatorSubject)
+        stmt = stmt.on_conflict_do_update(index_elements=["subject_key"], set_={"state": stmt.excluded.state})
+        await bind.execute(stmt, [{"subject_key": k, "state": v} for k, v in states.items()])
+    deltas = [{"village_code": v, "key": k, "day": d, "n": n} for (v, k, d), n in changes.edges.items() if n]
+    if deltas:
+        stmt = _insert(bind, IndicatorEdge)
+        edge = table_of(IndicatorEdge)
+        stmt = stmt.on_conflict_do_update(index_elements=["village_code", "key", "day"], set_={"n": edge.c.n + stmt.excluded.n})
+        await bind.execute(stmt, deltas)
+        touched = sorted({(d["village_code"], d["key"]) for d in deltas})
+        for chunk in _chunks(touched):
+            await bind.execute(delete(edge).where(edge.c.n == 0, tuple_(edge.c.village_code, edge.c.key).in_(chunk)))
+
+
+async def _keep_first(bind: Bind, candidates: list[tuple[str, Item]]) -> None:
+    """R4's training facts: of those sharing a village, key and days, only the first five in log order are kept as runs
+    (the first five in force on any day are among them); all of them are counted."""
+    run = table_of(IndicatorRun)
+    groups: dict[tuple[str, str, date, date | None], list[tuple[str, str, Item]]] = defaultdict(list)
+    for subject, item in candidates:
+        groups[(item.village, item.key, item.from_on, item.to_on)].append((item.ord, subject, item))
+    pairs = sorted({(g[0], g[1]) for g in groups})
+    existing: dict[tuple[str, str, date, date | None], list[tuple[str, str, Item]]] = defaultdict(list)
+    for chunk in _chunks(pairs):
+        stmt = select(run).where(tuple_(run.c.village_code, run.c.key).in_(chunk))
+        for r in (await bind.execute(stmt)).mappings():
+            group = (r["village_code"], r["key"], r["from_on"], r["to_on"])
+            if group in groups:
+                ev = domain.Evidence(r["item_kind"], r["item_id"], r["label"])
+                existing[group].append((r["ord"], r["subject_key"], Item(r["village_code"], r["key"], ev, r["from_on"], r["to_on"], r["ord"])))
+    drop: list[str] = []
+    add: list[dict[str, Any]] = []
+    for group, fresh in groups.items():
+        kept = sorted(existing.get(group, []) + fresh, key=lambda x: x[0])[:R4_FIRST]
+        keep_subjects = {s for _, s, _ in kept}
+        drop += [s for _, s, _ in existing.get(group, []) if s not in keep_subjects]
+        add += [_row(s, i) for _, s, i in fresh if s in keep_subjects]
+    for chunk in _chunks(drop):
+        await bind.execute(delete(run).where(run.c.subject_key.in_(chunk)))
+    if add:
+        await bind.execute(insert(run), add)
