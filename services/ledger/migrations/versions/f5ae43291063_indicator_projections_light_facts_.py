@@ -1,7 +1,7 @@
 """indicator projections: light facts, entity acts, villages, subjects, runs, counters
 
 Revision ID: f5ae43291063
-Revises: cceec32b41d9
+Revises: 0bd532b263e7
 Create Date: 2026-12-02 05:17:34.156664
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import shared.db
 
 revision: str = "f5ae43291063"
-down_revision: str | None = "cceec32b41d9"
+down_revision: str | None = "0bd532b263e7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
