@@ -7,9 +7,11 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.funds.distributions.service import block_distribution, release_distribution
+from services.funds.distributions import gate
+from services.funds.distributions.service import GATE as DISTRIBUTION
 from services.funds.lineage.cards import apply_cards
 from services.funds.lineage.models import KnownHousehold, KnownMember
+from services.funds.subsidies.service import GATE as SUBSIDY
 from shared.bus import Delivered
 from shared.events.households import (
     HouseholdCorrected,
@@ -20,19 +22,19 @@ from shared.events.households import (
     MemberRegistered,
     MemberUpdated,
 )
-from shared.events.oversight import NoticeClosed
+from shared.events.oversight import NoticeClosed, NoticeClosedV2
+
+# What a village notice holds the money of, by the kind oversight names (docs/oversight.md): the one gate, two kinds.
+GATED = {"distribution": DISTRIBUTION, "subsidy": SUBSIDY}
 
 
 async def apply_facts(session: AsyncSession, batch: list[Delivered]) -> None:
     """Idempotent by construction: each fact sets state, so applying it twice changes nothing (a released distribution is not released again)."""
     for d in batch:
         data = d.data
-        if isinstance(data, NoticeClosed) and data.kind == "distribution":
-            # The release gate (docs/oversight.md): the money a village notice held goes when it closes with no upheld objection.
-            if data.outcome == "released":
-                await release_distribution(session, distribution_id=data.subject_id, notice_id=data.notice_id)
-            elif data.outcome == "blocked":
-                await block_distribution(session, distribution_id=data.subject_id)
+        if isinstance(data, (NoticeClosed, NoticeClosedV2)):
+            # The release gate: the money a village notice held goes when it closes with no upheld objection.
+            await gate.on_notice_closed(session, GATED, kind=data.kind, outcome=data.outcome, subject_id=data.subject_id, notice_id=data.notice_id)
         elif isinstance(data, HouseholdRegistered):
             household = await session.get(KnownHousehold, data.household_id)
             if household is None:

@@ -94,3 +94,59 @@ class DistributionReleased(EventData):
         "household_count": 1,
         "poor_households_fen": 600_000,
     }
+
+
+# ---- a subsidy split (R15) on the notice: the household's part held like a distribution's ----
+
+_SUB = "0192f0a4-7c3e-7000-8000-0000000000eb"
+_LT = "0192f0a4-7c3e-7000-8000-0000000000e5"
+
+
+@contract("funds", "subsidy_posted_for_notice", 1, subject="subsidy_id")
+class SubsidyPostedForNotice(EventData):
+    """A subsidy or policy income was recorded and goes on the village notice: the household's part, the entity's (R15).
+
+    ``held`` as for a distribution: its ``subsidy_paid`` (the income fact) follows when the notice closes released;
+    false when the gate is off and it was paid at once, the notice posted for information.
+    """
+
+    subsidy_id: str
+    household_id: str
+    village_code: str = Field(min_length=12, max_length=12)
+    name: str
+    paid_on: date
+    total_fen: int = Field(gt=0)
+    household_fen: int = Field(ge=0)
+    entity_fen: int = Field(ge=0)
+    rule: str | None = Field(None, description="R15 when it is policy income on transferred land, split by the agreed ratio")
+    lineage: Lineage
+    window_seconds: int = Field(ge=0)
+    held: bool
+    recorded_by: str
+    example = {
+        "subsidy_id": _SUB,
+        "household_id": _H,
+        "village_code": _V,
+        "name": "耕地地力保护补贴",
+        "paid_on": "2026-06-30",
+        "total_fen": 10_001,
+        "household_fen": 7_001,
+        "entity_fen": 3_000,
+        "rule": "R15",
+        "lineage": {"subsidy_id": _SUB, "land_transfer_id": _LT, "entity_id": _E},
+        "window_seconds": 604800,
+        "held": True,
+        "recorded_by": "officer-440232-02",
+    }
+
+
+@contract("funds", "subsidy_withdrawn", 1, subject="subsidy_id")
+class SubsidyWithdrawn(EventData):
+    """A subsidy its notice still held was withdrawn (a correction): nothing was paid; its notice is superseded."""
+
+    subsidy_id: str
+    household_id: str
+    village_code: str = Field(min_length=12, max_length=12)
+    withdrawn_by: str
+    reason: str | None = None
+    example = {"subsidy_id": _SUB, "household_id": _H, "village_code": _V, "withdrawn_by": "officer-440232-02", "reason": "流转比例登记错误，更正后重报"}

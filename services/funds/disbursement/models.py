@@ -25,3 +25,6 @@ class PaymentRequest(FundsTable, table=True):
     requested_by: str = Field(max_length=120)
     approved_by: str | None = Field(default=None, max_length=120)
     paid_on: date | None = None
+    # What the payment pays, when it pays a distribution or a subsidy split: payable only once its village notice released it.
+    distribution_id: str | None = ref(index=True, default=None)
+    subsidy_id: str | None = ref(index=True, default=None)

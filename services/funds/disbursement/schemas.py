@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from services.funds.base import EX_ID, Public, examples
+from services.funds.base import EX_ID, Id, Public, examples
 from shared.bounds import FundFen, PolicyDate, StrictInput, text
 
 
@@ -32,11 +32,15 @@ class PaymentRequestIn(StrictInput):
     amount_fen: FundFen
     requested_on: PolicyDate
     vouchers: list[VoucherIn] = Field(min_length=1, max_length=1000)
+    distribution_id: Id | None = Field(None, description="the distribution (dividends, asset income) this pays: payable once its village notice released it")
+    subsidy_id: Id | None = Field(None, description="the subsidy split this pays: payable once its village notice released it")
 
     @model_validator(mode="after")
     def _vouchers_cover_amount(self) -> PaymentRequestIn:
         if sum(v.amount_fen for v in self.vouchers) != self.amount_fen:
             raise ValueError("the vouchers must add up to amount_fen")
+        if self.distribution_id and self.subsidy_id:
+            raise ValueError("give at most one of distribution_id and subsidy_id")
         return self
 
 
@@ -70,3 +74,5 @@ class PaymentRequestOut(Public):
     approved_by: str | None
     paid_on: date | None
     vouchers: list[VoucherIn]
+    distribution_id: str | None = Field(None, description="the distribution it pays (payable once its notice released it)")
+    subsidy_id: str | None = Field(None, description="the subsidy split it pays (payable once its notice released it)")

@@ -15,7 +15,7 @@ from services.funds.allocations.models import Allocation
 from services.funds.assets.models import Asset
 from services.funds.base import metadata
 from services.funds.common import get_or_404, record_payment
-from services.funds.distributions import repository
+from services.funds.distributions import gate, repository
 from services.funds.distributions.models import Distribution, Reversal
 from services.funds.distributions.schemas import DistributionIn, DistributionOut, ReversalIn, ReversalOut, WithdrawalIn
 from services.funds.lineage.models import LINEAGE_FIELDS, IncomePayment, KnownHousehold
@@ -202,9 +202,9 @@ async def approve_distribution(
             code="already_approved" if d.status == "approved" else f"distribution_{d.status}",
         )
     split = _frozen_split(d)
-    held = domain.notice_holds_money(notice_window)
     d.status, d.approved_by = "approved", principal.subject
-    d.release = "held" if held else None
+    d.release = gate.hold(notice_window)
+    held = d.release is not None
     lineage = await _lineage(session, d)
     await session.flush()
     emit(
@@ -280,29 +280,18 @@ async def _pay(session: AsyncSession, d: Distribution, lineage: Lineage) -> int:
     return paid
 
 
-async def release_distribution(session: AsyncSession, *, distribution_id: str, notice_id: str) -> bool:
-    """The notice closed with no upheld objection: pay what was held (once; a withdrawn or reversed one is not paid)."""
-    d = await session.get(Distribution, distribution_id, with_for_update=True)
-    if d is None or d.status != "approved" or d.release not in ("held", "blocked"):
-        return False
+async def _pay_held(session: AsyncSession, d: Distribution, notice_id: str) -> None:
+    """The notice closed with no upheld objection: the held split is paid, and funds says so (``distribution_released``)."""
     paid = await _pay(session, d, await _lineage(session, d))
-    d.release = "released"
-    await session.flush()
     emit(
         session,
         DistributionReleased(
             distribution_id=d.id, notice_id=notice_id, village_code=d.village_code, household_count=paid, poor_households_fen=d.poor_households_fen
         ),
     )
-    return True
 
 
-async def block_distribution(session: AsyncSession, *, distribution_id: str) -> None:
-    """An objection was upheld: the money stays held until a correction (withdrawal, reversal, a new proposal) supersedes the notice."""
-    d = await session.get(Distribution, distribution_id, with_for_update=True)
-    if d is not None and d.status == "approved" and d.release == "held":
-        d.release = "blocked"
-        await session.flush()
+GATE = gate.Kind(Distribution, _pay_held)
 
 
 async def withdraw_distribution(*, session: AsyncSession, principal: Principal, distribution_id: str, data: WithdrawalIn) -> DistributionOut:
@@ -311,16 +300,14 @@ async def withdraw_distribution(*, session: AsyncSession, principal: Principal, 
     ensure_readable(principal, region=d.village_code, entity_id=d.entity_id, what="分配")
     own = d.proposed_by == principal.subject
     ensure_writable(principal, region=d.village_code, entity_id=d.entity_id if own else None)
-    held = d.status == "approved" and d.release in ("held", "blocked")  # approved, but its money still waits for the notice
+    held = gate.waiting(d)  # approved, but its money still waits for the notice
     if d.status != "proposed" and not held:
         raise Conflict(
             f"只能撤回待审批或公示中未放款的分配，该分配为 {d.status}",
             detail_en=f"only a proposed distribution, or an approved one whose notice still holds its money, is withdrawn; this one is {d.status} (reverse it)",
             code="not_proposed",
         )
-    d.status, d.withdrawn_by, d.withdrawal_reason = "withdrawn", principal.subject, data.reason
-    if held:
-        d.release = "cancelled"
+    gate.withdraw(d, by=principal.subject, reason=data.reason)
     await session.flush()
     emit(
         session,
@@ -457,8 +444,7 @@ async def approve_reversal(*, session: AsyncSession, principal: Principal, rever
         )
     if d is not None:
         d.status = "reversed"
-        if d.release in ("held", "blocked"):
-            d.release = "cancelled"  # reversed before its notice released it: nothing was paid, nothing is reversed
+        gate.cancel(d)  # reversed before its notice released it: nothing was paid, nothing is reversed
         emit(
             session,
             DistributionReversed(

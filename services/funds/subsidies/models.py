@@ -1,7 +1,7 @@
 """Tables of subsidies: each shares its API fields through a ``*Base`` (see ``services/funds/base.py``)."""
 
-from sqlalchemy import CheckConstraint
-from sqlmodel import SQLModel
+from sqlalchemy import CheckConstraint, Text
+from sqlmodel import Field, SQLModel
 
 from services.funds.base import FundsTable, Id, code, fen, key, name_column, payment_fen, ref
 from shared.bounds import Name, PaymentFen, PolicyDate
@@ -26,3 +26,10 @@ class Subsidy(SubsidyBase, FundsTable, table=True):
     village_code: str = code(index=True)
     household_fen: int = fen()
     entity_fen: int = fen()
+    # Recording a subsidy is its approval (an official in scope); approved → withdrawn while its notice holds it.
+    status: str = Field("approved", max_length=12)
+    recorded_by: str | None = Field(default=None, max_length=120)
+    withdrawn_by: str | None = Field(default=None, max_length=120)
+    withdrawal_reason: str | None = Field(default=None, sa_type=Text)
+    # The village notice's hold (services/funds/distributions/gate.py): held → released | blocked | cancelled; null: paid at once.
+    release: str | None = Field(default=None, max_length=10)
