@@ -50,5 +50,9 @@ class Sweeper:
 
 
 async def start(ctx: ServiceContext) -> None:
+    from services.oversight.consumers import NOTICE_WINDOW_KEY
+
+    # The consumers' handler is given a session, not the settings: the window travels in the sessions' info.
+    ctx.sessionmaker.configure(info={NOTICE_WINDOW_KEY: ctx.settings.notice_window})
     clock_of(ctx)
     ctx.extras["sweeper"] = Sweeper(ctx)

@@ -14,6 +14,9 @@ from pydantic import Field
 from shared.events.contracts import EventData, contract
 
 NoticeKind = Literal["distribution", "registry_entry", "registry_exit"]
+# v2 of the notice facts: a subsidy split (R15) is posted too. What a notice is about, by kind: the distribution,
+# the subsidy, or the household whose registry entry or exit it posts.
+NoticeKindV2 = Literal["distribution", "subsidy", "registry_entry", "registry_exit"]
 NoticeOutcome = Literal["released", "blocked", "superseded"]
 CaseKind = Literal["objection", "grievance"]
 Resolution = Literal["upheld", "rejected"]
@@ -83,6 +86,22 @@ class NoticeClosed(EventData):
         "upheld_objection_ids": [],
         "closed_at": "2026-12-27T02:00:00Z",
     }
+
+
+@contract("oversight", "notice_opened", 2, subject="notice_id")
+class NoticeOpenedV2(NoticeOpened):
+    """As v1, and a notice may be about a subsidy split (``kind`` ``subsidy``); ``gated`` is false for a registry notice."""
+
+    kind: NoticeKindV2  # type: ignore[assignment]  # v2 widens v1's kinds
+    example = {**NoticeOpened.example, "kind": "subsidy", "title": "耕地地力保护补贴公示（2026）", "household_count": 1}
+
+
+@contract("oversight", "notice_closed", 2, subject="notice_id")
+class NoticeClosedV2(NoticeClosed):
+    """As v1, for every kind of v2: funds releases (or keeps holding) a distribution's or a subsidy's money by it."""
+
+    kind: NoticeKindV2  # type: ignore[assignment]  # v2 widens v1's kinds
+    example = {**NoticeClosed.example, "kind": "subsidy"}
 
 
 @contract("oversight", "objection_raised", 1, subject="objection_id")

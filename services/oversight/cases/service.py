@@ -62,6 +62,11 @@ def case_out(c: Case, *, today: date, vault: PiiVault | None = None, principal: 
     )
 
 
+def concerned(notice: Notice) -> str:
+    """What an objection to a notice concerns, by the notice's kind: its distribution, its subsidy, or the household (registry)."""
+    return {"distribution": "distribution_id", "subsidy": "subsidy_id"}.get(notice.kind, "household_id")
+
+
 async def _open_notice(session: AsyncSession, notice: Notice | None, clock: Clock, *, field: str) -> Notice:
     if notice is None:
         raise NotFound("公示不存在", detail_en="no such notice", field=field)
@@ -97,7 +102,7 @@ async def raise_objection(*, session: AsyncSession, vault: PiiVault, clock: Cloc
         village_code=notice.village_code,
         category=data.category,
         summary=data.summary,
-        concerns={"distribution_id": notice.subject_id} if notice.kind == "distribution" else {"household_id": notice.subject_id},
+        concerns={concerned(notice): notice.subject_id},
         deadline=domain.deadline_for(now.date(), days),
         raised_by="public",
         history=[{"status": "received", "by": "public", "at": now.isoformat()}],
@@ -121,7 +126,7 @@ async def record_grievance(*, session: AsyncSession, principal: Principal, vault
     now = clock.now()
     concerns = data.concerns.model_dump(exclude_none=True) if data.concerns else {}
     if notice is not None:
-        concerns.setdefault("distribution_id" if notice.kind == "distribution" else "household_id", notice.subject_id)
+        concerns.setdefault(concerned(notice), notice.subject_id)
     c = Case(
         id=new_id(),
         kind="objection" if notice else "grievance",

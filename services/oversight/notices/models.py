@@ -27,7 +27,9 @@ class Notice(OversightTable, table=True):
     id: str = pk()
     code: str = Field(sa_type=String(8), unique=True, index=True)
     kind: str = Field(sa_type=String(20))
-    subject_id: str = Field(sa_type=String(36), unique=True, index=True)
+    # The distribution or subsidy (one notice each), or the household a registry notice is about (one per entry or exit).
+    subject_id: str = Field(sa_type=String(36), index=True)
+    fact_id: str | None = Field(default=None, sa_type=String(36), unique=True, description="the registry fact that opened it (a redelivery finds it)")
     village_code: str = Field(sa_type=String(12), index=True)
     source_key: str | None = Field(default=None, sa_type=String(45), index=True)
     period: str | None = Field(default=None, sa_type=String(24))

@@ -11,8 +11,23 @@ def yuan(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
 
 
+REGISTRY_KINDS = ("registry_entry", "registry_exit")
+
+
+def _table(n: PublicNotice) -> tuple[str, str]:
+    """The header and rows: a registry notice posts each household's change; a money notice its share and amount."""
+    if n.kind in REGISTRY_KINDS:
+        rows = "\n".join(f"<tr><td>{escape(line.name)}</td><td>{escape(line.note or '')}</td></tr>" for line in n.lines)
+        return "<tr><th>户主</th><th>登记变动</th></tr>", rows
+    rows = "\n".join(
+        f"<tr><td>{escape(line.name)}</td><td>{line.units}</td><td>{yuan(line.amount_fen)}</td><td>{escape(line.note or '')}</td></tr>" for line in n.lines
+    )
+    return "<tr><th>户主</th><th>份额</th><th>金额（元）</th><th>说明</th></tr>", rows
+
+
 def render(n: PublicNotice) -> str:
-    rows = "\n".join(f"<tr><td>{escape(line.name)}</td><td>{line.units}</td><td>{yuan(line.amount_fen)}</td></tr>" for line in n.lines)
+    head, rows = _table(n)
+    total = "" if n.kind in REGISTRY_KINDS else f"<p>贫困户分配合计：{yuan(n.total_fen)} 元，共 {n.household_count} 户</p>"
     objections = "\n".join(
         f"<li>{escape(o.category_zh)}：{escape(o.status)}（{o.raised_on.isoformat()}）"
         + (f" — {escape(o.resolution_reason)}" if o.resolution_reason else "")
@@ -31,8 +46,8 @@ td,th{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}.code{{font-fa
 <p>{place}　核验码 <span class="code">{escape(n.code)}</span>　状态：{escape(n.status_zh)}</p>
 <p>{escape(n.window_note)}<br>公示时间：{n.opened_at:%Y-%m-%d %H:%M} 至 {n.closes_at:%Y-%m-%d %H:%M}（UTC）</p>
 <p>依据：{escape(n.rule or "")} {escape(n.rule_text or "")}</p>
-<p>贫困户分配合计：{yuan(n.total_fen)} 元，共 {n.household_count} 户</p>
-<table><thead><tr><th>户主</th><th>份额</th><th>金额（元）</th></tr></thead><tbody>
+{total}
+<table><thead>{head}</thead><tbody>
 {rows}
 </tbody></table>
 <h2>资金来源</h2><ul>{lineage}</ul>

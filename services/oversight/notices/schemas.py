@@ -11,6 +11,7 @@ class PostedLine(BaseModel):
     name: str = Field(description="the household head's name, masked as villages post it (林*国)")
     units: int
     amount_fen: int
+    note: str | None = Field(None, description="what is posted besides: a registry entry or exit and its date, the entity's part of a subsidy")
 
 
 class PostedObjection(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -12,17 +12,16 @@ from services.oversight.cases.models import Case
 from services.oversight.known.models import KnownVillage
 from services.oversight.known.service import posted_names
 from services.oversight.notices.models import Notice
+from services.oversight.notices.postings import REGISTRY_KINDS, Posting
 from services.oversight.notices.schemas import NoticeLineOut, NoticeOut, PostedLine, PostedObjection, PublicNotice
 from shared.auth import Principal, ensure_readable, visible
-from shared.events.funds_notice import DistributionPostedForNotice
-from shared.events.oversight import NoticeClosed, NoticeOpened
+from shared.events.oversight import NoticeClosedV2, NoticeOpenedV2
 from shared.ids import new_id
 from shared.labels import LABELS
 from shared.outbox import emit
 from shared.paging import Page, PageParams, paginate
 from shared.problems import NotFound
 
-BENEFIT_ZH = {"equity_dividend": "入股分红", "asset_income": "资产收益"}
 STATUS_ZH = {
     "open": "公示中",
     "released": "公示期满无异议，已放款",
@@ -30,64 +29,92 @@ STATUS_ZH = {
     "superseded": "已由更正取代",
     "posted": "仅公示（未设公示期）",
 }
+# A registry notice holds no money: its outcomes say what they mean for the registry.
+REGISTRY_STATUS_ZH = STATUS_ZH | {"released": "公示期满无异议", "blocked": "异议成立，待登记更正"}
 
 
-def window_note(gated: bool, window_seconds: int) -> str:
+def status_zh(kind: str, status: str) -> str:
+    return (REGISTRY_STATUS_ZH if kind in REGISTRY_KINDS else STATUS_ZH)[status]
+
+
+def _span(window_seconds: int) -> str:
+    days, rest = divmod(window_seconds, 86400)
+    return f"{days} 天" if not rest else (f"{days} 天 {rest // 3600} 小时" if days else f"{window_seconds // 60} 分钟")
+
+
+def window_note(gated: bool, window_seconds: int, kind: str = "distribution") -> str:
+    if kind in REGISTRY_KINDS:
+        if not window_seconds:
+            return "公示期为 0：未设公示期，本公示仅供知晓与监督；登记变动已于登记时生效。"
+        return f"公示期 {_span(window_seconds)}：登记变动已于登记时生效；期内可提出异议，异议成立的，由登记机关更正。"
     if not gated:
         return "公示期为 0：未设公示闸门，款项已于审批时发放，本公示仅供知晓与监督。"
-    days, rest = divmod(window_seconds, 86400)
-    span = f"{days} 天" if not rest else (f"{days} 天 {rest // 3600} 小时" if days else f"{window_seconds // 60} 分钟")
-    return f"公示期 {span}：期满且无成立的异议后方可发放款项。"
+    return f"公示期 {_span(window_seconds)}：期满且无成立的异议后方可发放款项。"
 
 
-async def open_distribution_notice(session: AsyncSession, fact: DistributionPostedForNotice, *, opened_at: datetime) -> Notice | None:
-    """One notice per distribution (a redelivered fact finds it and changes nothing); the window runs from the approval."""
-    if (await session.execute(select(Notice).where(col(Notice.subject_id) == fact.distribution_id))).scalar_one_or_none() is not None:
+async def _existing(session: AsyncSession, posting: Posting, fact_id: str | None) -> Notice | None:
+    """The notice a redelivered fact already opened: by its subject for the money kinds, by the fact for the registry's."""
+    if posting.informational:
+        stmt = select(Notice).where(col(Notice.fact_id) == fact_id)
+    else:
+        stmt = select(Notice).where(col(Notice.subject_id) == posting.subject_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def _superseded_one(session: AsyncSession, posting: Posting) -> Notice | None:
+    """The latest superseded or blocked notice of the same thing (source and period; the household, for the registry)."""
+    stmt = select(Notice).where(col(Notice.source_key) == posting.source_key, col(Notice.status).in_(("superseded", "blocked")))
+    if not posting.informational:
+        stmt = stmt.where(col(Notice.period) == posting.period, col(Notice.title) == posting.title)
+    return (await session.execute(stmt.order_by(col(Notice.opened_at).desc()).limit(1))).scalar_one_or_none()
+
+
+async def open_notice(session: AsyncSession, posting: Posting, *, opened_at: datetime, fact_id: str | None = None) -> Notice | None:
+    """One notice per thing posted (a redelivered fact finds it and changes nothing); the window runs from the fact's time.
+
+    A window runs (status ``open``) when it is longer than 0; money is held (``gated``) only for the kinds that pay.
+    """
+    if posting.source_key is None or await _existing(session, posting, fact_id) is not None:
         return None
-    lines = [line.model_dump() for line in sorted(fact.lines, key=lambda x: x.household_id) if line.amount_fen > 0]
-    window = timedelta(seconds=fact.window_seconds)
-    gated = fact.held and domain.is_gated(window)
-    lineage = {k: v for k, v in fact.lineage.model_dump().items() if v is not None}
+    runs = domain.is_gated(posting.window)
+    gated = posting.held and runs and not posting.informational
+    window_seconds = int(posting.window.total_seconds()) if runs else 0
     posted = {
-        "kind": "distribution",
-        "village_code": fact.village_code,
-        "period": fact.period,
-        "benefit_type": fact.benefit_type,
-        "rule": fact.rule,
-        "total_fen": fact.poor_households_fen,
-        "lines": lines,
-        "lineage": lineage,
+        "kind": posting.kind,
+        "village_code": posting.village_code,
+        "period": posting.period,
+        "benefit_type": posting.benefit_type,
+        "rule": posting.rule,
+        "total_fen": posting.total_fen,
+        "lines": posting.lines,
+        "lineage": posting.lineage,
         "gated": gated,
-        "window_seconds": fact.window_seconds,
+        "window_seconds": window_seconds,
     }
-    earlier = (
-        await session.execute(
-            select(Notice)
-            .where(col(Notice.source_key) == fact.source_key, col(Notice.period) == fact.period, col(Notice.status).in_(("superseded", "blocked")))
-            .order_by(col(Notice.opened_at).desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    if posting.informational:
+        posted["title"] = posting.title
+    earlier = await _superseded_one(session, posting)
     notice = Notice(
         id=new_id(),
         code=await _fresh_code(session),
-        kind="distribution",
-        subject_id=fact.distribution_id,
-        village_code=fact.village_code,
-        source_key=fact.source_key,
-        period=fact.period,
-        title=f"{BENEFIT_ZH.get(fact.benefit_type, '收益')}分配公示（{fact.period}）",
-        rule=fact.rule,
-        benefit_type=fact.benefit_type,
-        total_fen=fact.poor_households_fen,
-        household_count=len(lines),
-        lines=lines,
-        lineage=lineage,
+        kind=posting.kind,
+        subject_id=posting.subject_id,
+        fact_id=fact_id if posting.informational else None,
+        village_code=posting.village_code,
+        source_key=posting.source_key,
+        period=posting.period,
+        title=posting.title,
+        rule=posting.rule,
+        benefit_type=posting.benefit_type,
+        total_fen=posting.total_fen,
+        household_count=len(posting.lines),
+        lines=posting.lines,
+        lineage=posting.lineage,
         gated=gated,
-        window_seconds=fact.window_seconds if gated else 0,
+        window_seconds=window_seconds,
         opened_at=opened_at,
-        closes_at=domain.closes_at(opened_at, window) if gated else opened_at,
-        status="open" if gated else "posted",
+        closes_at=domain.closes_at(opened_at, posting.window) if runs else opened_at,
+        status="open" if runs and (gated or posting.informational) else "posted",
         digest=domain.digest(posted),
         supersedes_notice_id=earlier.id if earlier else None,
     )
@@ -95,10 +122,10 @@ async def open_distribution_notice(session: AsyncSession, fact: DistributionPost
     await session.flush()
     emit(
         session,
-        NoticeOpened(
+        NoticeOpenedV2(
             notice_id=notice.id,
             code=domain.display_code(notice.code),
-            kind="distribution",
+            kind=posting.kind,  # type: ignore[arg-type]  # one of the contract's kinds, by the postings module
             subject_id=notice.subject_id,
             village_code=notice.village_code,
             title=notice.title,
@@ -122,8 +149,8 @@ async def _fresh_code(session: AsyncSession) -> str:
             return code
 
 
-def _closed(notice: Notice, outcome: str, *, at: datetime, upheld: tuple[str, ...] = ()) -> NoticeClosed:
-    return NoticeClosed(
+def _closed(notice: Notice, outcome: str, *, at: datetime, upheld: tuple[str, ...] = ()) -> NoticeClosedV2:
+    return NoticeClosedV2(
         notice_id=notice.id,
         kind=notice.kind,  # type: ignore[arg-type]  # the row holds one of the contract's kinds
         subject_id=notice.subject_id,
@@ -159,19 +186,23 @@ async def close_due(session: AsyncSession, *, now: datetime, limit: int = 200) -
     return closed
 
 
-async def supersede(session: AsyncSession, *, subject_id: str, reason: str, at: datetime) -> None:
-    """A correction (withdrawal, reversal) of what a notice posted: an open or blocked notice is superseded and says why."""
-    notice = (await session.execute(select(Notice).where(col(Notice.subject_id) == subject_id).with_for_update())).scalar_one_or_none()
-    if notice is None:
-        return
-    if notice.status in ("open", "blocked"):
-        notice.status, notice.closed_at = "superseded", notice.closed_at or at
-        notice.superseded_reason = reason
-        await session.flush()
-        emit(session, _closed(notice, "superseded", at=at))
-    elif notice.superseded_reason is None:
-        notice.superseded_reason = reason  # released or posted and then corrected: the notice says so
-        await session.flush()
+async def supersede(session: AsyncSession, *, subject_id: str, reason: str, at: datetime, kinds: tuple[str, ...] | None = None) -> None:
+    """A correction (withdrawal, reversal, a registry change) of what a notice posted: an open or blocked notice is superseded and says why.
+
+    A money notice already released or posted and then corrected (reversed) keeps its status and says so.
+    """
+    stmt = select(Notice).where(col(Notice.subject_id) == subject_id)
+    if kinds is not None:
+        stmt = stmt.where(col(Notice.kind).in_(kinds))
+    for notice in (await session.execute(stmt.order_by(col(Notice.opened_at)).with_for_update())).scalars():
+        if notice.status in ("open", "blocked"):
+            notice.status, notice.closed_at = "superseded", notice.closed_at or at
+            notice.superseded_reason = reason
+            await session.flush()
+            emit(session, _closed(notice, "superseded", at=at))
+        elif notice.superseded_reason is None and notice.kind not in REGISTRY_KINDS:
+            notice.superseded_reason = reason
+            await session.flush()
 
 
 async def mark_released(session: AsyncSession, *, subject_id: str) -> None:
@@ -200,16 +231,18 @@ async def _public(session: AsyncSession, notice: Notice) -> tuple[PublicNotice, 
         rule_text=domain.RULE_TEXT.get(notice.rule or ""),
         total_fen=notice.total_fen,
         household_count=notice.household_count,
-        lines=[PostedLine(name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"]) for line in notice.lines],
+        lines=[
+            PostedLine(name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"], note=line.get("note")) for line in notice.lines
+        ],
         lineage=notice.lineage,
         gated=notice.gated,
         window_seconds=notice.window_seconds,
-        window_note=window_note(notice.gated, notice.window_seconds),
+        window_note=window_note(notice.gated, notice.window_seconds, notice.kind),
         opened_at=notice.opened_at,
         closes_at=notice.closes_at,
         closed_at=notice.closed_at,
         status=notice.status,
-        status_zh=STATUS_ZH[notice.status],
+        status_zh=status_zh(notice.kind, notice.status),
         released=notice.released,
         objections=[
             PostedObjection(
@@ -239,7 +272,9 @@ async def notice_out(session: AsyncSession, notice: Notice) -> NoticeOut:
     return NoticeOut(
         **public.model_dump(exclude={"lines"}),
         lines=[
-            NoticeLineOut(household_id=line["household_id"], name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"])
+            NoticeLineOut(
+                household_id=line["household_id"], name=names[line["household_id"]], units=line["units"], amount_fen=line["amount_fen"], note=line.get("note")
+            )
             for line in notice.lines
         ],
         id=notice.id,
