@@ -136,7 +136,7 @@ async def audit_verify(request: Request, log: Literal["auto", "outbox", "kafka"]
 )
 async def audit_export(
     request: Request,
-    source: Annotated[list[audit.Source] | None, Query(max_length=4, description="one of the four sources (repeatable)")] = None,
+    source: Annotated[list[audit.Source] | None, Query(max_length=5, description="one of the five sources (repeatable)")] = None,
     type: Annotated[
         list[Annotated[str, StringConstraints(min_length=1, max_length=120)]] | None, Query(max_length=50, description="event type or prefix (repeatable)")
     ] = None,

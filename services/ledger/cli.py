@@ -98,7 +98,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
             envs = audit.read_ndjson(fh)
         log = {}
         for env in envs:
-            log.setdefault(str(env["source"]).rsplit("/", 1)[-1], []).append(env)
+            source = str(env["source"]).rsplit("/", 1)[-1]
+            if source in audit.PROJECTED:  # an export holds oversight's log too; the ledger projects none of it
+                log.setdefault(source, []).append(env)
     result = asyncio.run(audit.replay_compare(settings, args.log, progress=not args.no_progress, log=log))
     print(result.report())
     return 0 if result.ok else 1
@@ -238,8 +240,8 @@ def cmd_public_key(args: argparse.Namespace) -> int:
 
 
 # The log's source names (services.ledger.audit.SOURCES, not imported here to keep `fupin --help` light):
-# a source names a database, so nothing but these four ever reaches a path.
-SOURCE_NAMES = ("funds", "households", "market", "training")
+# a source names a database, so nothing but these five ever reaches a path.
+SOURCE_NAMES = ("funds", "households", "market", "training", "oversight")
 
 
 def register(subparsers: Any) -> None:

@@ -1,6 +1,6 @@
 """Proofs for auditors: signed checkpoints of each source's Merkle tree, inclusion and consistency proofs.
 
-Each source (funds, households, market, training) extends its own tree as it appends to its
+Each source (funds, households, market, training, oversight) extends its own tree as it appends to its
 outbox (shared/outbox.py). The ledger reads those trees — in the source's own database, read
 only, as ``fupin audit`` reads the outboxes — signs checkpoints of them (on a schedule and on
 demand), keeps what it signed in its ``checkpoint`` table and publishes the latest at a
@@ -35,7 +35,7 @@ from shared.settings import FupinSettings
 
 log = logging.getLogger("fupin.ledger.proofs")
 
-SOURCES = ("funds", "households", "market", "training")
+SOURCES = ("funds", "households", "market", "training", "oversight")
 INCLUSION_FORMAT = "fupin-inclusion-proof/1"
 CONSISTENCY_FORMAT = "fupin-consistency-proof/1"
 

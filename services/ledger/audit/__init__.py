@@ -12,6 +12,7 @@ per source by ``sequence``), or an NDJSON file of envelopes written by ``export`
 from __future__ import annotations
 
 from services.ledger.audit.log import (
+    PROJECTED,
     SOURCES,
     ExportFilter,
     LogKind,
@@ -51,6 +52,7 @@ __all__ = [
     "IGNORED_COLUMNS",
     "LogKind",
     "NOT_PROJECTIONS",
+    "PROJECTED",
     "SOURCES",
     "Source",
     "TableDiff",

@@ -21,8 +21,12 @@ from shared.settings import FupinSettings
 
 LogKind = Literal["auto", "outbox", "kafka"]
 # The log's sources by name: a source names a database or a topic, so it is one of these and never a path.
-Source = Literal["funds", "households", "market", "training"]
+# Oversight's log (village notices, objections: docs/oversight.md) is audited, checkpointed and exported like the others.
+Source = Literal["funds", "households", "market", "training", "oversight"]
 SOURCES: tuple[str, ...] = get_args(Source)
+# The sources the ledger projects (its subscription, services/ledger/app.py): what a replay reads by default. The
+# ledger books no oversight fact, so a replay that read oversight's log would find facts its live projection never saw.
+PROJECTED: tuple[str, ...] = ("funds", "households", "market", "training")
 
 # ---- reading the log ----------------------------------------------------------------------------
 
@@ -105,8 +109,8 @@ def log_kind(settings: FupinSettings, kind: LogKind) -> Literal["outbox", "kafka
     return "kafka" if settings.mode == "distributed" else "outbox"
 
 
-async def read_log(settings: FupinSettings, kind: LogKind = "auto", sources: Sequence[str] = SOURCES) -> dict[str, list[dict[str, Any]]]:
-    """The whole log, per source, in the order it was written."""
+async def read_log(settings: FupinSettings, kind: LogKind = "auto", sources: Sequence[str] = PROJECTED) -> dict[str, list[dict[str, Any]]]:
+    """The log, per source, in the order it was written: the ledger's sources unless ``sources`` names others (``SOURCES``: all)."""
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
         raise ValueError(f"unknown log source {unknown[0]!r}: one of {', '.join(SOURCES)}")
