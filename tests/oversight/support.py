@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from services.oversight.sweeper import clock_of
-from tests.funds.support import make_allocation, make_entity, make_fund, make_village, post, project_body
+from tests.funds.support import keyed, make_allocation, make_entity, make_fund, make_village, post, project_body
+from tests.funds.test_household_income import land
 from tests.helpers import citizen_id, eventually, unique_number
 
 OV = "/oversight/v1"
@@ -112,3 +113,41 @@ async def decide(platform: Any, case_id: str, outcome: str, headers: dict[str, s
     r = await platform.client.post(f"{OV}/cases/{case_id}/resolve", json={"outcome": outcome, "reason": f"经核实：{outcome}"}, headers=h)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+async def transferred_land(platform: Any, *, household_bp: int = 7000) -> dict[str, Any]:
+    """A poor household (head 林建国) whose land an entity farms under a transfer: policy income on it splits by ``household_bp`` (R15)."""
+    village = await make_village(platform)
+    entity = await make_entity(platform, villages=[village])
+    hid, _ = await household(platform, village, HEAD_NAMES[0])
+    transfer = await post(platform, "/land-transfers", land(hid, entity, policy_income_household_bp=household_bp))
+    return {"village": village, "entity": entity, "household": hid, "transfer": transfer["id"]}
+
+
+async def subsidy(platform: Any, s: dict[str, Any], *, total_fen: int = 10_000, name: str = "耕地地力保护补贴") -> dict[str, Any]:
+    """Policy income on the transferred land (R15), recorded by the village's cadre."""
+    body = {"household_id": s["household"], "name": name, "total_fen": total_fen, "paid_on": "2026-06-30", "land_transfer_id": s["transfer"]}
+    return await post(platform, "/subsidies", body, headers=cadre(platform, s["village"]))
+
+
+async def notices_about(platform: Any, subject_id: str, *, kind: str | None = None, count: int = 1) -> list[dict[str, Any]]:
+    """The notices about a subject (a household has one per registry entry or exit), once oversight has opened ``count``, oldest first."""
+
+    async def check() -> list[dict[str, Any]]:
+        r = await platform.client.get(f"{OV}/notices", params={"subject_id": subject_id, "limit": 50}, headers=platform.admin)
+        assert r.status_code == 200, r.text
+        items = [n for n in r.json()["items"] if kind is None or n["kind"] == kind]
+        assert len(items) == count, items
+        return sorted(items, key=lambda n: n["opened_at"])
+
+    return await eventually(check)
+
+
+async def withdrawn(platform: Any, path: str, subject_id: str, reason: str) -> dict[str, Any]:
+    """Withdraw a held distribution or subsidy (``path``: distributions, subsidies) — the correction — and its superseded notice."""
+    r = await platform.client.post(f"/funds/v1/{path}/{subject_id}/withdraw", json={"reason": reason}, headers=keyed(platform.admin))
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "withdrawn" and r.json()["release"] == "cancelled"  # the money never went
+    superseded = await notice_of(platform, subject_id, status="superseded")
+    assert "撤回" in superseded["superseded_reason"]
+    return superseded

@@ -7,7 +7,7 @@ from datetime import timedelta
 from tests.funds.support import V1, keyed, ledger_income, post
 from tests.helpers import eventually
 from tests.oversight.conftest import WINDOW
-from tests.oversight.support import OV, advance, approved, back_to_now, cadre, decide, income_lines, notice_of, object_to, shares
+from tests.oversight.support import OV, advance, approved, back_to_now, cadre, decide, income_lines, notice_of, object_to, shares, withdrawn
 
 AFTER_THE_WINDOW = WINDOW + timedelta(seconds=1)
 
@@ -66,11 +66,7 @@ async def test_an_upheld_objection_blocks_the_release_until_a_withdrawal_and_a_n
     assert await income_lines(gated, s["households"][0]) == []  # blocked: still nothing paid
 
     # The correction: the held distribution is withdrawn (the money never went), the notice is superseded …
-    r = await gated.client.post(f"{V1}/distributions/{d['id']}/withdraw", json={"reason": "股数登记错误，更正后重报"}, headers=keyed(gated.admin))
-    assert r.status_code == 200, r.text
-    assert r.json()["status"] == "withdrawn" and r.json()["release"] == "cancelled"
-    superseded = await notice_of(gated, d["id"], status="superseded")
-    assert "撤回" in superseded["superseded_reason"]
+    await withdrawn(gated, "distributions", d["id"], "股数登记错误，更正后重报")
 
     # … and a new proposal for the same period gets a notice of its own, which names the one it supersedes.
     back_to_now(gated)
