@@ -1,7 +1,7 @@
 """subsidy held by the village notice, payment request names what it pays
 
 Revision ID: 54d90e4c2dc5
-Revises: 528111df9fbf
+Revises: 4bcf26d4954a
 Create Date: 2026-12-02 05:08:45.344006
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "54d90e4c2dc5"
-down_revision: str | None = "528111df9fbf"
+down_revision: str | None = "4bcf26d4954a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
