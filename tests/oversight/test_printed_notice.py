@@ -31,3 +31,19 @@ async def test_the_printed_notice_is_one_a4_page_in_chinese_with_a_qr_code_to_it
     assert (await gated.client.get(url)).status_code == 200
     if os.environ.get("FUPIN_SAVE_DOC_IMAGES"):  # refreshes the page shown in docs/oversight.md
         save_png(image, DOCS / "notice.png")
+
+
+async def test_a_printed_registry_notice_posts_the_households_change_and_no_amount(gated):
+    from tests.funds.support import make_village
+    from tests.oversight.support import household, notices_about
+
+    hid, id_number = await household(gated, await make_village(gated), "欧阳秀英")
+    [notice] = await notices_about(gated, hid, kind="registry_entry")
+    r = await gated.client.get(f"{OV}/public/notices/{notice['code']}/pdf")
+    assert r.status_code == 200, r.text
+    printed = await look(r.content)
+    text = printed.texts[0]
+    assert printed.pages == 1 and printed.images[1].size == A4_AT_100_DPI
+    assert "贫困户识别公示" in text and "欧**英" in text and "识别为建档立卡贫困户" in text and "登记变动已于登记时生效" in text
+    assert "欧阳秀英" not in text and id_number not in text and "金额" not in text
+    assert printed.codes[1] == [f"http://fupin.test{OV}/public/notices/{notice['code']}/page"]
