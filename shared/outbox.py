@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, TextClause, insert, select, text, update
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, TextClause, Update, bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared import merkle
 from shared.events.contracts import EventData
-from shared.events.envelope import GENESIS_HASH, canonical_json, seal
+from shared.events.envelope import GENESIS_HASH, seal_canonical
 from shared.identity import SYSTEM, Principal
 from shared.ids import new_id
 from shared.sqltypes import UTCDateTime, utcnow
@@ -122,6 +122,20 @@ def _append_statement(n: int, nodes: int) -> TextClause:
     )
 
 
+@lru_cache(maxsize=4 * SMALL_APPEND)
+def _reserve_statement(head: Table, n: int) -> Update:
+    """``UPDATE outbox_head SET last_sequence = last_sequence + n … RETURNING`` the previous head, built once per (head, n).
+
+    Built per append it cost a fifth of the append's CPU (a new cache key and bind parameters each time).
+    """
+    return (
+        update(head)
+        .where(head.c.source == bindparam("head_source"))
+        .values(last_sequence=head.c.last_sequence + n)
+        .returning(head.c.last_sequence - n, head.c.last_hash, head.c.tree_frontier)
+    )
+
+
 @dataclass(frozen=True)
 class PendingEvent:
     data: EventData
@@ -175,14 +189,7 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         # One round trip both locks the head (until commit) and reserves the sequence numbers.
-        row = (
-            await session.execute(
-                update(head)
-                .where(head.c.source == source)
-                .values(last_sequence=head.c.last_sequence + len(prepared))
-                .returning(head.c.last_sequence - len(prepared), head.c.last_hash, head.c.tree_frontier)
-            )
-        ).one()
+        row = (await session.execute(_reserve_statement(head, len(prepared)), {"head_source": source})).one()
     else:
         row = (
             await session.execute(select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update())
@@ -191,9 +198,10 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     size, frontier = sequence, merkle.unpack(row[2])
     rows = []
     envelopes = []
+    leaves: list[bytes] = []
     for event_id, item, subject, partitionkey, data in prepared:
         sequence += 1
-        envelope = seal(
+        envelope, canonical = seal_canonical(
             event_id=event_id,
             service=source,
             type_=item.data.event_type,
@@ -218,12 +226,14 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
                 "partition_key": partitionkey,
                 "time": now,
                 "hash": envelope["hash"],
-                "payload": canonical_json(envelope).decode(),
+                "payload": canonical.decode(),
             }
         )
+        if tree:
+            leaves.append(merkle.leaf_hash(canonical))
     nodes: list[tuple[int, int, bytes]] = []
     if tree:
-        _, nodes = merkle.append_leaves(size, frontier, (merkle.leaf_hash(r["payload"].encode()) for r in rows))
+        _, nodes = merkle.append_leaves(size, frontier, leaves)
     if postgres and len(rows) <= SMALL_APPEND:
         # The rows, the tree's new nodes and the head's new hash and frontier in one statement (a
         # data-modifying CTE): the lock taken above is held for two round trips and the commit.

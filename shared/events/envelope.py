@@ -137,7 +137,16 @@ def service_of(source: str) -> str:
     return source.rsplit("/", 1)[-1]
 
 
-def seal(
+def seal(**fields: Any) -> dict[str, Any]:
+    """The envelope of one event, its ``hash`` set (the keyword arguments of ``seal_canonical``)."""
+    return seal_canonical(**fields)[0]
+
+
+def _member(key: str, value: bytes) -> bytes:
+    return b'"' + key.encode() + b'":' + value
+
+
+def seal_canonical(
     *,
     event_id: str,
     service: str,
@@ -151,7 +160,8 @@ def seal(
     actorrole: str,
     partitionkey: str | None,
     traceparent: str | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], bytes]:
+    """The envelope of one event with its ``hash``, and its canonical bytes (what the outbox stores and the Merkle tree hashes)."""
     envelope: dict[str, Any] = {
         "specversion": SPECVERSION,
         "id": event_id,
@@ -171,8 +181,15 @@ def seal(
         envelope["partitionkey"] = partitionkey
     if traceparent:
         envelope["traceparent"] = traceparent
-    envelope["hash"] = event_hash(envelope)
-    return envelope
+    # The canonical bytes are built member by member, so the data (nearly all of them) is encoded
+    # once for both the hash and the stored form: the top-level names are fixed ASCII words, whose
+    # UTF-16 order is their plain order, and "hash" sorts between "datacontenttype" and "id".
+    members = [(key, canonical_json(envelope[key])) for key in sorted(envelope)]
+    digest = hashlib.sha256(b"{" + b",".join(_member(k, v) for k, v in members) + b"}").hexdigest()
+    envelope["hash"] = digest
+    members.append(("hash", b'"' + digest.encode() + b'"'))
+    members.sort(key=lambda member: member[0])
+    return envelope, b"{" + b",".join(_member(k, v) for k, v in members) + b"}"
 
 
 @dataclass(frozen=True)
