@@ -16,7 +16,7 @@ from services.oversight.notices import postings
 from services.oversight.notices import service as notices
 from shared.bus import Delivered
 from shared.db import utcnow
-from shared.events.funds import DistributionReversed, DistributionWithdrawn, SubsidyPaid
+from shared.events.funds import DistributionReversed, DistributionWithdrawn, IncomeReversed, SubsidyPaid
 from shared.events.funds_notice import DistributionPostedForNotice, DistributionReleased, SubsidyPostedForNotice, SubsidyWithdrawn
 from shared.events.households import (
     HouseholdHeadChanged,
@@ -59,6 +59,9 @@ async def apply_facts(session: AsyncSession, batch: list[Delivered]) -> None:
             await notices.supersede(session, subject_id=data.subsidy_id, reason=f"补贴已撤回：{data.reason or ''}".rstrip("："), at=recorded_at(d))
         elif isinstance(data, SubsidyPaid):
             await notices.mark_released(session, subject_id=data.subsidy_id)
+        elif isinstance(data, IncomeReversed) and data.income.lineage.subsidy_id:
+            # A paid subsidy is corrected by reversing its income line: its notice says so.
+            await notices.supersede(session, subject_id=data.income.lineage.subsidy_id, reason=f"补贴已冲正：{data.reason}", at=recorded_at(d))
         elif isinstance(data, DistributionWithdrawn):
             await notices.supersede(session, subject_id=data.distribution_id, reason=f"分配已撤回：{data.reason or ''}".rstrip("："), at=recorded_at(d))
         elif isinstance(data, DistributionReversed):

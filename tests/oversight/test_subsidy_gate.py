@@ -87,3 +87,22 @@ async def test_r15_with_a_window_of_zero_a_subsidy_is_paid_at_once_and_its_notic
     assert [line["amount_fen"] for line in await income_lines(platform, s["household"])] == [6000]
     notice = await notice_of(platform, sub["id"], status="posted")
     assert notice["kind"] == "subsidy" and notice["gated"] is False and "公示期为 0" in notice["window_note"]
+
+
+async def test_r15_a_paid_subsidy_reversed_through_its_income_line_is_said_corrected_on_its_notice(platform):
+    s = await transferred_land(platform)
+    sub = await subsidy(platform, s)
+    await notice_of(platform, sub["id"], status="posted")
+    [line] = await income_lines(platform, s["household"])
+    r = await platform.client.post(
+        f"{V1}/income-lines/{line['id']}/reversals", json={"reason": "补贴重复发放"}, headers=keyed(cadre(platform, s["village"], "a"))
+    )
+    assert r.status_code == 201, r.text
+    r = await platform.client.post(f"{V1}/reversals/{r.json()['id']}/approve", headers=keyed(platform.admin))
+    assert r.status_code == 200, r.text
+
+    async def said() -> None:
+        notice = await notice_of(platform, sub["id"], status="posted")  # it was posted and paid: the status stays, the reason is added
+        assert notice["superseded_reason"] == "补贴已冲正：补贴重复发放"
+
+    await eventually(said)
