@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.admission import WriteGate
 from shared.auth import Principal
 from shared.bus import Signal, Subscription, maybe_locked
 from shared.outbox import PRINCIPAL_KEY, append_pending
@@ -49,8 +50,9 @@ class ServiceContext:
     write_lock: asyncio.Lock | None
     # Admission control for write requests: SQLite's single writer, or a few concurrent
     # transactions on PostgreSQL (they all meet on the outbox head lock; more only queue there,
-    # holding connections, and the lock holder's next statement waits behind them).
-    write_gate: asyncio.Semaphore | asyncio.Lock | None = None
+    # holding connections, and the lock holder's next statement waits behind them;
+    # and at most FUPIN_MAX_QUEUED_WRITES waiting for them: shared.admission.WriteGate).
+    write_gate: WriteGate | asyncio.Lock | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     # When (time.monotonic()) the next keyed write also deletes a batch of expired idempotency records.
     idempotency_purge_due: float = 0.0

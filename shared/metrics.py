@@ -24,7 +24,11 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 DB_UNAVAILABLE = Counter("fupin_db_unavailable_responses", "requests answered 503 because the database was unreachable", ["service"])
-HTTP_SHED = Counter("fupin_http_shed_requests", "requests answered 503 at once because the process admitted as many as FUPIN_MAX_IN_FLIGHT", ["service"])
+HTTP_SHED = Counter(
+    "fupin_http_shed_requests",
+    "requests answered 503 at once: the process had FUPIN_MAX_IN_FLIGHT in progress, or FUPIN_MAX_QUEUED_WRITES writes waiting",
+    ["service"],
+)
 
 OUTBOX_HEAD = Gauge("fupin_outbox_head_sequence", "last sequence appended to the source's outbox", ["source"])
 OUTBOX_PUBLISHED = Gauge("fupin_outbox_published_sequence", "last sequence the relay has published to Kafka", ["source"])

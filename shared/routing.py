@@ -9,6 +9,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Annotated, Any, cast
 
@@ -24,7 +25,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import Principal, authenticate
-from shared.bus import maybe_locked
 from shared.context import ServiceContext
 from shared.db import utcnow
 from shared.outbox import PRINCIPAL_KEY
@@ -153,7 +153,9 @@ class TransactionalRoute(APIRoute):
                 subject = principal.subject if principal else "anonymous"
                 idem_id = idempotency_record_id(ctx.vault, subject, request.method, request.url.path, key)
                 body_hash = request_digest(ctx.vault, request, await request.body())
-            async with maybe_locked(ctx.write_gate if write else None), ctx.sessionmaker() as session:
+            # A write waits for a transaction slot (SQLite's one writer, or shared.admission.WriteGate), or is refused 503 at once.
+            gate = ctx.write_gate if write and ctx.write_gate is not None else nullcontext()
+            async with gate, ctx.sessionmaker() as session:
                 request.state.session = session
                 if principal is not None:
                     session.info[PRINCIPAL_KEY] = principal

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.admission import AdmissionMiddleware
+from shared.admission import AdmissionMiddleware, WriteGate
 from shared.broker import kafka_reachable
 from shared.bus import LogSource, OutboxSubscriber, Signal
 from shared.console import install_console
@@ -136,7 +136,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
                     signal=Signal(),
                     vault=vault,
                     write_lock=write_lock,
-                    write_gate=write_lock or asyncio.Semaphore(settings.max_concurrent_writes),
+                    write_gate=write_lock or WriteGate(spec.name, concurrent=settings.max_concurrent_writes, queued=settings.max_queued_writes),
                 )
             app.state.contexts = contexts
             app.state.relays = []

@@ -39,6 +39,9 @@ class FupinSettings(BaseSettings):
     relay_linger_seconds: float = 0.005
     # Write requests in one transaction at a time per process, on PostgreSQL (SQLite: one).
     max_concurrent_writes: int = 6
+    # Write requests waiting for one of those transactions, per service and process on PostgreSQL;
+    # the next is answered 503 overloaded with Retry-After at once (0: no bound). See docs/runbooks.md.
+    max_queued_writes: int = 6
     # Requests in progress per process; the next is answered 503 with Retry-After at once (0: no bound).
     max_in_flight: int = 64
     consumer_batch_size: int = 2000

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from shared.admission import AdmissionMiddleware
+from shared.admission import AdmissionMiddleware, Overloaded, WriteGate
 
 
 def busy_app() -> tuple[Starlette, asyncio.Event, list[str]]:
@@ -69,3 +70,38 @@ async def test_the_platform_admits_at_most_its_setting(platform):
     assert middleware.kwargs["max_in_flight"] == platform.settings.max_in_flight > 0
     webhook = platform.app.openapi()["paths"]["/market/v1/webhooks/{partner}"]["post"]["responses"]["503"]
     assert "overloaded" in webhook["description"] and "Retry-After" in webhook["headers"]
+
+
+async def test_a_write_past_the_queue_bound_is_refused_before_any_statement_and_the_waiting_ones_go_on():
+    gate = WriteGate("market", concurrent=1, queued=1, retry_after_seconds=2)
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def write(name: str) -> None:
+        async with gate:
+            ran.append(name)
+            await release.wait()
+
+    first = asyncio.create_task(write("first"))
+    while not ran:
+        await asyncio.sleep(0)
+    second = asyncio.create_task(write("second"))
+    while gate.waiting < 1:
+        await asyncio.sleep(0)
+    with pytest.raises(Overloaded) as refused:
+        await write("third")
+    assert refused.value.status == 503 and refused.value.code == "overloaded"
+    assert refused.value.headers == {"Retry-After": "2"}
+    release.set()
+    await asyncio.gather(first, second)
+    assert ran == ["first", "second"], "the refused write never ran; the one waiting did"
+    assert gate.waiting == 0 and not gate.slots.locked()
+
+
+async def test_the_platform_bounds_the_writes_waiting_for_a_transaction_on_postgresql(platform):
+    gate = platform.app.state.contexts["market"].write_gate
+    if platform.settings.database_url("market").startswith("sqlite"):
+        assert isinstance(gate, asyncio.Lock), "SQLite's one writer: writes wait for the lock, bounded by FUPIN_MAX_IN_FLIGHT"
+    else:
+        assert isinstance(gate, WriteGate)
+        assert gate.queued == platform.settings.max_queued_writes > 0
