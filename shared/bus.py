@@ -15,13 +15,13 @@ projections lag in ``shared.freshness``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import msgspec
 from sqlalchemy import CursorResult, MetaData, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -72,8 +72,13 @@ class Subscription:
     handler: Handler
 
 
+# Every subscriber reads each event through this: strict JSON (RFC 8259) to plain dicts and lists, in C (msgspec),
+# about twice as fast as ``json.loads``.
+decode_json: Callable[[bytes | str], Any] = msgspec.json.Decoder().decode
+
+
 def decode(payload: bytes | str) -> Delivered:
-    envelope = json.loads(payload)
+    envelope = decode_json(payload)
     try:
         data = parse_data(envelope["type"], envelope.get("data") or {})
     except Exception:  # a fact this version cannot read is still recorded as consumed, and logged

@@ -120,8 +120,8 @@ def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any
 
 @lru_cache(maxsize=65536)
 def _lineage_text(items: tuple[tuple[str, Any], ...]) -> str:
-    """Canonical JSON of the lineage refs that are set; a distribution's lines share theirs, hence the cache."""
-    return json.dumps({k: v for k, v in items if v is not None}, sort_keys=True, ensure_ascii=False)
+    """Canonical JSON of the lineage refs that are set (sorted, compact, as ``fastread`` encodes it); a distribution's lines share theirs, hence the cache."""
+    return json.dumps({k: v for k, v in items if v is not None}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @lru_cache(maxsize=64)

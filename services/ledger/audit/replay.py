@@ -6,10 +6,11 @@ The ledger's own audit: the same rows as the consumer (``projector.Rows``), thro
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from services.ledger.audit.log import LogKind, read_log
 from shared.bus import Delivered, apply_batch
-from shared.db import create_engine, drop_database
+from shared.db import create_engine, drop_database, utcnow
 from shared.events.envelope import service_of
 from shared.settings import FupinSettings
 
@@ -126,16 +127,24 @@ async def replay_into(engine: AsyncEngine, log: dict[str, list[dict[str, Any]]],
 
     sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
     applied = 0
-    for source in sorted(log):
-        events = log[source]
-        for start in range(0, len(events), batch_size):
-            chunk = events[start : start + batch_size]
-            if engine.dialect.name == "postgresql":
-                applied += await copy_batch(engine, chunk)
-            else:
-                applied += await apply_batch(sessionmaker, Base.metadata, project, [Delivered(env, None) for env in chunk])
-            if progress is not None:
-                progress.update(len(chunk))
+    writer = Writer(engine) if engine.dialect.name == "postgresql" else None
+    try:
+        for source in sorted(log):
+            events = log[source]
+            for start in range(0, len(events), batch_size):
+                chunk = events[start : start + batch_size]
+                if writer is not None:
+                    await writer.put(batch_of(chunk))
+                else:
+                    applied += await apply_batch(sessionmaker, Base.metadata, project, [Delivered(env, None) for env in chunk])
+                if progress is not None:
+                    progress.update(len(chunk))
+        if writer is not None:
+            applied += await writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
     return applied
 
 
@@ -188,7 +197,45 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
                 await current.rejudge_all(conn)
 
 
-async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> int:
+@dataclass
+class Batch:
+    """One transaction's worth of the log, read: its income facts as COPY rows (``fastread``), the rest as envelopes.
+
+    ``consumed`` are the ``consumed_event`` rows of ``incomes``, one each, in the same order; ``others``
+    are in log order (source, sequence), as ``projector.Rows.add`` takes them.
+    """
+
+    incomes: list[tuple[Any, ...]]
+    consumed: list[tuple[Any, ...]]
+    others: list[dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.consumed) + len(self.others)
+
+
+def read_batch(payloads: Iterable[bytes | str]) -> Batch:
+    """A batch straight from the log's bytes (a fetch's messages, in any order across partitions)."""
+    from services.ledger import fastread
+
+    incomes, consumed, others = fastread.read(payloads, utcnow(), set())
+    # Each partition is in order already; only the order of the facts that are not income lines matters to the rows.
+    others.sort(key=_log_order)
+    return Batch(incomes, consumed, others)
+
+
+def batch_of(envelopes: list[dict[str, Any]]) -> Batch:
+    """A batch of envelopes already decoded (``read_log``), the first of each event id, all read by ``Rows.add``."""
+    unique: dict[str, dict[str, Any]] = {}
+    for env in envelopes:
+        unique.setdefault(str(env["id"]), env)
+    return Batch([], [], list(unique.values()))
+
+
+def _log_order(envelope: dict[str, Any]) -> tuple[Any, Any]:
+    return (envelope["source"], envelope["sequence"])
+
+
+async def copy_batch(engine: AsyncEngine, batch: Batch | list[dict[str, Any]]) -> int:
     """Apply a batch to a PostgreSQL ledger being rebuilt, in one transaction, with COPY.
 
     The same rows as the consumer's ``project`` (the same ``Rows``), plus the consumed event ids,
@@ -198,43 +245,76 @@ async def copy_batch(engine: AsyncEngine, envelopes: list[dict[str, Any]]) -> in
     """
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
-    unique: dict[str, dict[str, Any]] = {}
-    for env in envelopes:
-        unique.setdefault(str(env["id"]), env)
-    fresh = list(unique.values())
+    if isinstance(batch, list):
+        batch = batch_of(batch)
     try:
-        return await _copy(engine, fresh, check=False)
+        return await _copy(engine, batch, check=False)
     except asyncpg.exceptions.UniqueViolationError:
-        return await _copy(engine, fresh, check=True)
+        return await _copy(engine, batch, check=True)
 
 
-async def _copy(engine: AsyncEngine, envelopes: list[dict[str, Any]], *, check: bool) -> int:
+async def _copy(engine: AsyncEngine, batch: Batch, *, check: bool) -> int:
     from services.ledger.indicator_projection import fold as indicator_fold
     from services.ledger.monitoring import projection as monitoring_projection
     from services.ledger.projector import rows_of
-    from shared.db import utcnow
 
+    incomes, consumed, others = batch.incomes, batch.consumed, batch.others
     async with engine.begin() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None, "a connection without its driver connection"
         # A rebuild that crashes is simply run again: its commits need not wait for the WAL fsync.
         await raw.execute("SET LOCAL synchronous_commit TO OFF")
         if check:
-            seen = {r[0] for r in await raw.fetch("SELECT event_id FROM consumed_event WHERE event_id = ANY($1::text[])", [e["id"] for e in envelopes])}
-            envelopes = [e for e in envelopes if e["id"] not in seen]
-        if not envelopes:
+            ids = [c[0] for c in consumed] + [e["id"] for e in others]
+            seen = {r[0] for r in await raw.fetch("SELECT event_id FROM consumed_event WHERE event_id = ANY($1::text[])", ids)}
+            incomes = [r for r in incomes if r[0] not in seen]
+            consumed = [c for c in consumed if c[0] not in seen]
+            others = [e for e in others if e["id"] not in seen]
+        if not consumed and not others:
             return 0
         now = utcnow()
-        await raw.copy_records_to_table(
-            "consumed_event",
-            records=[(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in envelopes],
-            columns=["event_id", "source", "sequence", "applied_at"],
-        )
-        rows = rows_of(envelopes)
+        records = consumed + [(e["id"], service_of(str(e["source"])), int(e["sequence"]), now) for e in others]
+        await raw.copy_records_to_table("consumed_event", records=records, columns=["event_id", "source", "sequence", "applied_at"])
+        rows = rows_of(others)
+        rows.incomes = incomes + rows.incomes
         await rows.copy(raw)
         await monitoring_projection.apply(conn, rows)
         await indicator_fold.apply(conn, rows)
-    return len(envelopes)
+    return len(records)
+
+
+class Writer:
+    """Writes batches one transaction at a time, in order, while the caller reads and decodes the next one.
+
+    ``put`` waits for the batch before to commit, then starts this one's transaction and returns: the
+    caller's decoding overlaps PostgreSQL's work, and no two transactions of a rebuild are ever open at
+    once (two would take the monitoring upserts' row locks in opposite orders and deadlock, and would
+    fold the log out of order).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.applied = 0
+        self._pending: asyncio.Task[int] | None = None
+
+    async def put(self, batch: Batch) -> None:
+        await self._settle()
+        if len(batch):
+            self._pending = asyncio.create_task(copy_batch(self.engine, batch))
+
+    async def close(self) -> int:
+        """Waits for the last batch; returns how many events were applied in all."""
+        await self._settle()
+        return self.applied
+
+    async def _settle(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self.applied += await pending
+
+    def cancel(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
 
 
 @asynccontextmanager

@@ -136,10 +136,29 @@ def fold(rows: Rows) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[d
     )
 
 
+def _dialect(bind: AsyncSession | AsyncConnection) -> str:
+    return bind.dialect.name if isinstance(bind, AsyncConnection) else bind.get_bind().dialect.name
+
+
 def _insert(bind: AsyncSession | AsyncConnection, model: Any) -> Any:
     table = table_of(model)
-    dialect = bind.dialect.name if isinstance(bind, AsyncConnection) else bind.get_bind().dialect.name
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return postgresql.insert(table) if _dialect(bind) == "postgresql" else sqlite.insert(table)
+
+
+async def _driver_connection(bind: AsyncSession | AsyncConnection) -> Any:
+    """The asyncpg connection under ``bind``, in its transaction."""
+    conn = bind if isinstance(bind, AsyncConnection) else await bind.connection()
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None, "a connection without its driver connection"
+    return raw
+
+
+# The months' upsert as PostgreSQL runs it fastest: the batch's rows as one array per column.
+_YEAR_UPSERT_PG = (
+    f"INSERT INTO household_income_year (household_id, year, {', '.join(MONTHS)}) "
+    f"SELECT * FROM unnest($1::text[], $2::integer[], {', '.join(f'${i}::bigint[]' for i in range(3, 3 + len(MONTHS)))}) "
+    f"ON CONFLICT (household_id, year) DO UPDATE SET {', '.join(f'{m} = household_income_year.{m} + excluded.{m}' for m in MONTHS)}"
+)
 
 
 async def apply(bind: AsyncSession | AsyncConnection, rows: Rows) -> None:
@@ -156,7 +175,11 @@ async def _fold(
     links: list[dict[str, Any]],
     assets: list[dict[str, Any]],
 ) -> None:
-    if year_rows:
+    if year_rows and _dialect(bind) == "postgresql":
+        # One statement over arrays, not one upsert per row: most of a replay's database time went to those.
+        raw = await _driver_connection(bind)
+        await raw.execute(_YEAR_UPSERT_PG, *[[r[c] for r in year_rows] for c in ("household_id", "year", *MONTHS)])
+    elif year_rows:
         stmt = _insert(bind, HouseholdIncomeYear)
         stmt = stmt.on_conflict_do_update(index_elements=["household_id", "year"], set_={m: stmt.table.c[m] + stmt.excluded[m] for m in MONTHS})
         await bind.execute(stmt, year_rows)
