@@ -235,6 +235,9 @@ async def replay_share(bootstrap: str, prefix: str, url: str, batch: int, share:
 
 
 def _replay_process(*args: Any) -> int:
+    from services.ledger.monitoring import current
+
+    current.DEFERRED.set(True)  # as inside the parent's bulk_load: the flags are judged once, at its end
     return asyncio.run(replay_share(*args))
 
 

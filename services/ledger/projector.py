@@ -398,7 +398,7 @@ def income_row(envelope: dict[str, Any], line: IncomeLine) -> tuple[Any, ...]:
             "amount_fen": line.amount_fen,
             "occurred_on": line.occurred_on,
             "village_code": line.village_code,
-            "lineage": line.lineage.model_dump(mode="json"),
+            "lineage": line.lineage.__dict__,  # its fields as they are (strings or None): no model_dump per line
             "reverses_event_id": line.reverses_event_id,
         },
     )

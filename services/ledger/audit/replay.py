@@ -186,15 +186,30 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
     finally:
         current.DEFERRED.reset(deferred)
         if indexes:
-            async with engine.begin() as conn:
-                columns = ", ".join(c.name for c in pk.columns)
-                await conn.exec_driver_sql(f"ALTER TABLE income_entry ADD CONSTRAINT {pk.name} PRIMARY KEY ({columns})")
-                for ix in indexes:
-                    await conn.run_sync(ix.create, checkfirst=True)
-                await conn.exec_driver_sql("ANALYZE income_entry")
+            await _build_indexes(engine, pk, indexes)
         if loaded:  # a failed load leaves no judged month: the lists answer by the exact path until the next load or batch
             async with engine.begin() as conn:
                 await current.rejudge_all(conn)
+
+
+async def _build_indexes(engine: AsyncEngine, pk: Any, indexes: list[Any]) -> None:
+    """The income entries' key and indexes, built side by side (one connection each: CREATE INDEX lets others build
+    on the same table), with room to sort in memory; the key then takes its index as it is."""
+    from sqlalchemy.schema import CreateIndex
+
+    columns = ", ".join(c.name for c in pk.columns)
+    ddl = [f"CREATE UNIQUE INDEX {pk.name} ON income_entry ({columns})"]
+    ddl += [str(CreateIndex(ix).compile(dialect=engine.dialect)) for ix in indexes]
+
+    async def build(statement: str) -> None:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            await conn.exec_driver_sql(statement)
+
+    await asyncio.gather(*[build(statement) for statement in ddl])
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(f"ALTER TABLE income_entry ADD CONSTRAINT {pk.name} PRIMARY KEY USING INDEX {pk.name}")
+        await conn.exec_driver_sql("ANALYZE income_entry")
 
 
 @dataclass
