@@ -188,8 +188,11 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     prepared = [(new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending]
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
+        # The session's connection (same transaction) takes the Core statements: the ORM's execute
+        # path adds a quarter to each statement's CPU and has nothing to do for them.
+        conn = await session.connection()
         # One round trip both locks the head (until commit) and reserves the sequence numbers.
-        row = (await session.execute(_reserve_statement(head, len(prepared)), {"head_source": source})).one()
+        row = (await conn.execute(_reserve_statement(head, len(prepared)), {"head_source": source})).one()
     else:
         row = (
             await session.execute(select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update())
@@ -242,7 +245,7 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
             params.update({f"{key}_{i}": value for key, value in r.items()})
         for i, (level, idx, h) in enumerate(nodes):
             params.update({f"nlevel_{i}": level, f"nidx_{i}": idx, f"nhash_{i}": h})
-        await session.execute(_append_statement(len(rows), len(nodes)), params)
+        await conn.execute(_append_statement(len(rows), len(nodes)), params)
     else:
         await session.execute(insert(outbox), rows)
         values: dict[str, Any] = {"last_sequence": sequence, "last_hash": prevhash}

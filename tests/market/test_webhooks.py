@@ -386,3 +386,28 @@ async def test_reused_webhook_id_with_another_body_is_409_even_when_that_body_wo
     r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=other, headers=signed_headers(secret, other, msg_id=headers["webhook-id"]))
     assert r.status_code == 409 and r.json()["code"] == "webhook_id_reused", r.text
     assert await orders_with(platform, partner, other_po) == []
+
+
+async def test_an_order_of_several_lines_is_committed_whole_with_its_event_and_webhook_id_before_the_200(platform):
+    code = await make_village(platform)
+    partner, secret = await make_partner(platform)
+    po = unique_number("JD-")
+    payload = order_payload(po, village=code)
+    payload["data"]["lines"] = [
+        {"line_no": 1, "product": "tea", "product_name": "必背红茶 250g", "quantity": "12.5", "unit": "kg", "unit_price_fen": 16000},
+        {"line_no": 2, "product": "tea", "quantity": "3", "unit": "kg", "unit_price_fen": 8800},
+        {"line_no": 7, "product": "tea", "quantity": "0.25", "unit": "kg", "unit_price_fen": 4000},
+    ]
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = signed_headers(secret, body)
+    r = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert r.status_code == 200 and r.json()["status"] == "accepted", r.text
+    order_id = r.json()["order_id"]
+    # Read back at once (no waiting): everything the 200 promised is committed.
+    order = (await platform.client.get(f"/market/v1/orders/{order_id}", headers=platform.admin)).json()
+    assert [(line["line_no"], line["quantity"], line["amount_fen"]) for line in order["lines"]] == [(1, "12.5", 200000), (2, "3", 26400), (7, "0.25", 1000)]
+    assert order["total_fen"] == 227400 and order["lines"][0]["product_name"] == "必背红茶 250g"
+    facts = [e for e in await market_events(platform, "fupin.market.partner_order_received.v1") if e["order_id"] == order_id]
+    assert len(facts) == 1 and [line["amount_fen"] for line in facts[0]["lines"]] == [200000, 26400, 1000]
+    again = await platform.client.post(f"/market/v1/webhooks/{partner}", content=body, headers=headers)
+    assert again.headers.get("webhook-replayed") == "true" and again.content == r.content, "the webhook-id record was committed with the order"
