@@ -78,6 +78,29 @@ def reraise_cancellation() -> None:
         raise asyncio.CancelledError
 
 
+async def stop_tasks(tasks: Sequence[asyncio.Future[Any]], *, patience: float = 10.0) -> None:
+    """Cancel ``tasks`` until they are done, for at most ``patience`` seconds; then log those that will not stop.
+
+    One ``cancel()`` is not enough: a library may swallow it (or turn it into another error that a
+    retry loop takes for an outage), and a shutdown that then waits for the task never ends. The
+    cancellation is delivered again every half second. Their results and errors are retrieved, so
+    asyncio logs nothing about them; a task still running after ``patience`` is named in the log
+    and left behind rather than holding the process.
+    """
+    pending = {t for t in tasks if not t.done()}
+    deadline = time.monotonic() + patience
+    while pending and time.monotonic() < deadline:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()
+    if pending:
+        names = sorted(t.get_name() if isinstance(t, asyncio.Task) else repr(t) for t in pending)
+        log.error("tasks did not stop within %.0f s of being cancelled; left behind", patience, extra={"tasks": names})
+
+
 class BrokerLost(Exception):
     """The bootstrap broker stopped answering: tear the Kafka client down and wait for it calmly."""
 
@@ -170,15 +193,7 @@ async def guarded(settings: FupinSettings, work: Awaitable[None], client: str) -
                 BROKER_REACHABLE.labels(client).set(0)
                 raise BrokerLost(settings.kafka_bootstrap)
     finally:
-        # Cancel until it is done: a cancellation swallowed by a library is delivered again at the
-        # next await. Bounded, so shutdown never hangs on a task that will not stop.
-        for _ in range(20):
-            if task.done():
-                break
-            task.cancel()
-            await asyncio.wait({task}, timeout=0.5)
-        if task.done() and not task.cancelled():
-            task.exception()  # retrieved, so asyncio does not log it as never retrieved
+        await stop_tasks([task])
 
 
 async def group_offsets(admin: Any, reader: Any, group: str, topics: Sequence[str]) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int], int]]:

@@ -21,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.admission import AdmissionMiddleware, WriteGate
-from shared.broker import kafka_reachable
+from shared.broker import kafka_reachable, stop_tasks
 from shared.bus import LogSource, OutboxSubscriber, Signal
 from shared.console import install_console
 
@@ -148,9 +148,7 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
             await _start_bus(app, settings, contexts, tasks)
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await stop_tasks(tasks)
             tasks.clear()
             for ctx in contexts.values():
                 for extra in ctx.extras.values():

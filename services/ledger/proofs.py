@@ -27,6 +27,7 @@ from services.ledger.models import Checkpoint as CheckpointRow
 from services.ledger.models import col, table_of
 from shared import tlog
 from shared.auth import Role, readable_by
+from shared.broker import reraise_cancellation, stop_tasks
 from shared.checkpoint import Checkpoint, CheckpointError, origin_of, signer_from_settings
 from shared.db import create_engine, utcnow
 from shared.problems import Conflict, NotFound, Problem
@@ -137,6 +138,7 @@ async def run_schedule(ctx: ServiceContext) -> None:
             if signed:
                 log.info("checkpoints signed", extra={"count": len(signed)})
         except Exception:  # a source database that is down now may be up at the next tick
+            reraise_cancellation()
             log.exception("signing checkpoints failed")
 
 
@@ -145,8 +147,7 @@ class _Schedule:
     task: asyncio.Task[None]
 
     async def dispose(self) -> None:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
+        await stop_tasks([self.task])
 
 
 async def on_startup(ctx: ServiceContext) -> None:

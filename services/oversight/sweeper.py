@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
 
 from services.oversight.clock import Clock
 from services.oversight.notices import service as notices
+from shared.broker import reraise_cancellation, stop_tasks
 from shared.service import ServiceContext
 
 log = logging.getLogger("fupin.oversight")
@@ -41,12 +41,11 @@ class Sweeper:
                 if closed:
                     log.info("notices closed", extra={"count": len(closed), "notice_ids": closed[:50]})
             except Exception:  # a database outage: try again at the next tick
+                reraise_cancellation()
                 log.exception("notice sweep failed")
 
     async def dispose(self) -> None:
-        self.task.cancel()
-        with suppress(asyncio.CancelledError):
-            await self.task
+        await stop_tasks([self.task])
 
 
 async def start(ctx: ServiceContext) -> None:

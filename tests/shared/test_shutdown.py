@@ -11,8 +11,10 @@ forever. Both are modelled here with the real loops and a query that fails that 
 from __future__ import annotations
 
 import asyncio
+import logging
+from types import SimpleNamespace
 
-from shared.broker import DatabaseUnavailable, Outage, guarded
+from shared.broker import DatabaseUnavailable, Outage, guarded, stop_tasks
 from shared.bus import Signal
 from shared.kafka import KafkaRelay
 from shared.settings import FupinSettings
@@ -61,3 +63,58 @@ async def test_guarded_work_that_swallows_one_cancellation_is_cancelled_again_an
     await asyncio.wait({outer}, timeout=10)
     assert outer.done(), "guarded waited for ever for work that ate its cancellation"
     assert outer.cancelled() and swallowed == [True]
+
+
+async def test_stop_tasks_cancels_again_until_a_task_that_ate_one_cancellation_stops():
+    # The application's shutdown cancelled its relay, subscriber and freshness tasks once and then
+    # waited for them: a bench's app sat for half an hour in that wait (event loop idle, two idle
+    # database connections). Every shutdown now goes through stop_tasks.
+    swallowed = []
+
+    async def stubborn() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            swallowed.append(True)
+        await asyncio.sleep(3600)
+
+    task = asyncio.create_task(stubborn())
+    await asyncio.sleep(0.01)
+    stopper = asyncio.create_task(stop_tasks([task], patience=10))
+    await asyncio.wait({stopper}, timeout=10)
+    assert stopper.done() and task.cancelled() and swallowed == [True]
+
+
+async def test_stop_tasks_leaves_a_task_that_never_stops_and_names_it(caplog):
+    async def immortal() -> None:
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    task = asyncio.create_task(immortal(), name="immortal-relay")
+    await asyncio.sleep(0.01)
+    with caplog.at_level(logging.ERROR, logger="fupin"):
+        await asyncio.wait_for(stop_tasks([task], patience=0.6), timeout=10)
+    assert not task.done()
+    assert any("did not stop" in r.getMessage() and r.__dict__.get("tasks") == ["immortal-relay"] for r in caplog.records)
+    task.get_coro().close()  # type: ignore[union-attr]  # the test's own immortal task, closed by hand
+
+
+async def test_the_notice_sweeper_stops_when_its_sweep_turns_the_cancellation_into_a_database_error(monkeypatch):
+    from services.oversight import sweeper
+
+    sweeps = []
+
+    async def sweep_that_fails_when_cancelled(ctx):
+        sweeps.append(1)
+        return [await query_that_fails_when_cancelled()]
+
+    monkeypatch.setattr(sweeper, "close_due_notices", sweep_that_fails_when_cancelled)
+    ctx = SimpleNamespace(settings=SimpleNamespace(notice_sweep_seconds=0.01), extras={})
+    running = sweeper.Sweeper(ctx)  # type: ignore[arg-type]  # the loop reads only the sweep interval
+    await asyncio.sleep(0.1)
+    stopper = asyncio.create_task(running.dispose())
+    await asyncio.wait({stopper}, timeout=10)
+    assert stopper.done() and running.task.cancelled() and sweeps == [1]
