@@ -186,7 +186,7 @@ async def test_the_replay_fills_the_stored_flags_as_the_consumer_does_batch_by_b
                     await audit.replay_into(engine, log, batch_size=97)
             else:
                 await audit.replay_into(engine, log, batch_size=97)
-            tables.append({t: await audit.snapshot(engine, Base.metadata, t) for t in ("monitoring_flags", "monitoring_month")})
+            tables.append({t: await audit.snapshot(engine, Base.metadata, t) for t in ("monitoring_flags", "monitoring_flag_counts", "monitoring_month")})
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
                 assert await current.judged_month(session) == date(2026, 12, 1)
                 for day in (date(2026, 12, 1), date(2026, 12, 16), date(2026, 12, 31)):

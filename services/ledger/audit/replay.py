@@ -30,6 +30,8 @@ from shared.settings import FupinSettings
 # The ledger's own decisions (monitoring cases, production costs) are recorded through its API, not derived.
 NOT_PROJECTIONS = frozenset(
     {"outbox", "outbox_head", "outbox_relay", "merkle_node", "idempotency_record", "consumer_position", "checkpoint", "monitoring_case", "production_cost"}
+    # The stored flags' counts: a sum of monitoring_flags (compared) that also counts by the cases' removals.
+    | {"monitoring_flag_counts"}
 )
 # The stored flags' ``active_*`` columns also read the monitoring cases (decisions, not the log): the replay has none.
 IGNORED_COLUMNS = frozenset({"applied_at", "active_severity", "active_count", "active_kinds"})

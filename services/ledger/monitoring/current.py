@@ -15,6 +15,10 @@ days with the same flags), so any ``as_of`` in the judged month is one indexed, 
 table is a function of the log's projections alone (and, for its ``active_*`` columns, of the cases):
 which batches carried which facts does not matter, so the consumer and a replay leave the same rows.
 
+The counts by kind come from ``monitoring_flag_counts``, which every change of a stored row adjusts
+in the same transaction (−1 for the row removed, +1 for the row written, per place), so a list
+counts a few rows however many households it has.
+
 A bulk load (``audit.bulk_load``) defers the judging (``DEFERRED``): the month is cleared when it starts
 (the lists take the exact path meanwhile) and every household judged once when it ends (``rejudge_all``).
 """
@@ -27,7 +31,8 @@ from contextvars import ContextVar
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -35,7 +40,16 @@ from policy.monitoring import Monitoring
 from policy.settings import monitoring, thresholds
 from services.ledger.models import IncomeEntry, LedgerHousehold, ParkedFact, PolicyFact, col, table_of
 from services.ledger.monitoring import domain
-from services.ledger.monitoring.models import MONTHS, BenefitLink, HouseholdIncomeYear, MonitoringCase, MonitoringFlags, MonitoringHousehold, MonitoringMonth
+from services.ledger.monitoring.models import (
+    MONTHS,
+    BenefitLink,
+    HouseholdIncomeYear,
+    MonitoringCase,
+    MonitoringFlagCounts,
+    MonitoringFlags,
+    MonitoringHousehold,
+    MonitoringMonth,
+)
 
 if TYPE_CHECKING:
     from services.ledger.projector import Rows
@@ -46,6 +60,9 @@ CHUNK = 1000  # households per IN (…) statement
 LOCK_KEY = 0x46_55_50_49_4E_46  # "FUPINF": the PostgreSQL advisory lock that orders re-judging and case decisions
 _FLAGS = table_of(MonitoringFlags)
 _STATE = table_of(MonitoringMonth)
+_COUNTS = table_of(MonitoringFlagCounts)
+LEVELS = ("village", "township", "county")
+_KEYED = (_FLAGS.c.village_code, _FLAGS.c.township_code, _FLAGS.c.county_code, _FLAGS.c.valid_from, _FLAGS.c.valid_to, _FLAGS.c.kinds, _FLAGS.c.active_kinds)
 
 
 def month_of(day: date) -> date:
@@ -77,22 +94,17 @@ def _home_statement(year: int) -> Any:
     )
 
 
-def _chunks(ids: Sequence[str] | None) -> Iterable[Sequence[str] | None]:
-    if ids is None:
-        yield None
-        return
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
 
 
-async def _cases(bind: Bind, ids: Sequence[str] | None) -> dict[str, list[domain.CaseView]]:
+async def _cases(bind: Bind, ids: Sequence[str]) -> dict[str, list[domain.CaseView]]:
     C = MonitoringCase
     columns = (col(C.household_id), col(C.case_id), col(C.status), col(C.identified_by), col(C.identified_at), col(C.removed_by), col(C.removed_at))
     out: dict[str, list[domain.CaseView]] = {}
     for chunk in _chunks(ids):
-        stmt = select(*columns).order_by(col(C.identified_at), col(C.case_id))
-        if chunk is not None:
-            stmt = stmt.where(col(C.household_id).in_(chunk))
+        stmt = select(*columns).where(col(C.household_id).in_(chunk)).order_by(col(C.identified_at), col(C.case_id))
         for hid, case_id, status, by, at, removed_by, removed_at in (await bind.execute(stmt)).all():
             out.setdefault(hid, []).append(domain.CaseView(case_id, status, by, at.date(), removed_by, removed_at.date() if removed_at else None))
     return out
@@ -188,21 +200,51 @@ def _dialect(bind: Bind) -> str:
     return bind.dialect.name if isinstance(bind, AsyncConnection) else bind.get_bind().dialect.name
 
 
+def _count(deltas: Counter[tuple[Any, ...]], row: Sequence[Any], sign: int, *, dims: tuple[str, ...] = ("all", "active")) -> None:
+    """A stored row's part in the counts (``row`` in ``_KEYED`` order), added (+1) or taken away (−1)."""
+    village, township, county, start, stop, kinds, active = row
+    for level, code in zip(LEVELS, (village, township, county), strict=True):
+        for dim in dims:
+            deltas[(level, code, dim, start, stop, kinds if dim == "all" else active)] += sign
+
+
+def _keyed(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[c.name] for c in _KEYED)
+
+
+async def _apply_counts(bind: Bind, deltas: Counter[tuple[Any, ...]]) -> None:
+    """Add the deltas to ``monitoring_flag_counts`` (in key order) and drop the rows that fell to zero."""
+    changed = sorted((k, n) for k, n in deltas.items() if n)
+    if not changed:
+        return
+    names = ("level", "code", "dim", "valid_from", "valid_to", "kinds")
+    stmt = (postgresql.insert(_COUNTS) if _dialect(bind) == "postgresql" else sqlite.insert(_COUNTS)).on_conflict_do_update(
+        index_elements=list(names), set_={"households": _COUNTS.c.households + literal_column("excluded.households")}
+    )
+    for i in range(0, len(changed), 5000):
+        await bind.execute(stmt, [dict(zip(names, k, strict=True)) | {"households": n} for k, n in changed[i : i + 5000]])
+    await bind.execute(delete(_COUNTS).where(_COUNTS.c.households == 0))
+
+
 async def rejudge(bind: Bind, first: date, household_ids: Sequence[str] | None) -> int:
     """Replace the rows of these households (``None``: of every household) with their judgement for the month ``first``."""
     m, r7 = monitoring(), thresholds().r7_years
     written = 0
-    ids = sorted(set(household_ids)) if household_ids is not None else None
-    if ids is None:
+    deltas: Counter[tuple[Any, ...]] = Counter()
+    if household_ids is None:  # all of them, a chunk at a time (a city's households need not sit in memory at once)
         await bind.execute(delete(_FLAGS))
-    for chunk in _chunks(ids):
-        if chunk is not None:
+        await bind.execute(delete(_COUNTS))
+        ids = list((await bind.execute(select(col(LedgerHousehold.household_id)).order_by(col(LedgerHousehold.household_id)))).scalars())
+    else:
+        ids = sorted(set(household_ids))
+        for chunk in _chunks(ids):
+            for old in (await bind.execute(select(*_KEYED).where(_FLAGS.c.household_id.in_(chunk)))).all():
+                _count(deltas, old, -1)
             await bind.execute(delete(_FLAGS).where(_FLAGS.c.household_id.in_(chunk)))
-        stmt = _home_statement(first.year)
-        link_stmt = select(*[getattr(BenefitLink, f) for f in domain.Link.__dataclass_fields__])
-        if chunk is not None:
-            stmt = stmt.where(col(LedgerHousehold.household_id).in_(chunk))
-            link_stmt = link_stmt.where(col(BenefitLink.household_id).in_(chunk))
+    for chunk in _chunks(ids):
+        stmt = _home_statement(first.year).where(col(LedgerHousehold.household_id).in_(chunk))
+        link_fields = [getattr(BenefitLink, f) for f in domain.Link.__dataclass_fields__]
+        link_stmt = select(*link_fields).where(col(BenefitLink.household_id).in_(chunk))
         links: dict[str, list[domain.Link]] = {}
         for values in (await bind.execute(link_stmt)).all():
             link = domain.Link(*values)
@@ -210,13 +252,16 @@ async def rejudge(bind: Bind, first: date, household_ids: Sequence[str] | None) 
         cases = await _cases(bind, chunk)
         rows: list[dict[str, Any]] = []
         for home in (await bind.execute(stmt)).all():
-            rows.extend(rows_for(home, links.get(home[0], []), cases.get(home[0], []), first, m, r7))
+            for row in rows_for(home, links.get(home[0], []), cases.get(home[0], []), first, m, r7):
+                rows.append(row)
+                _count(deltas, _keyed(row), +1)
             if len(rows) >= 5000:
                 await bind.execute(_FLAGS.insert(), rows)
                 written, rows = written + len(rows), []
         if rows:
             await bind.execute(_FLAGS.insert(), rows)
             written += len(rows)
+    await _apply_counts(bind, deltas)
     return written
 
 
@@ -268,6 +313,7 @@ async def rejudge_all(bind: Bind) -> date | None:
     await _lock(bind)
     if latest is None:
         await bind.execute(delete(_FLAGS))
+        await bind.execute(delete(_COUNTS))
         await _set_month(bind, None)
         return None
     first = month_of(latest.date())
@@ -285,10 +331,15 @@ async def refresh_cases(session: AsyncSession, household_id: str) -> None:
     """A case decision changed which of the household's stored flags a removal clears: recompute its ``active_*`` columns."""
     await _lock(session)
     cases = (await _cases(session, [household_id])).get(household_id, [])
-    stored = (await session.execute(select(_FLAGS.c.valid_from, _FLAGS.c.flags).where(_FLAGS.c.household_id == household_id))).all()
-    for valid_from, flags in stored:
+    stored = (await session.execute(select(_FLAGS.c.flags, *_KEYED).where(_FLAGS.c.household_id == household_id))).all()
+    deltas: Counter[tuple[Any, ...]] = Counter()
+    for flags, *keyed in stored:
         values = active_columns([flag_of(f, household_id) for f in flags], cases)
-        await session.execute(update(_FLAGS).where(_FLAGS.c.household_id == household_id, _FLAGS.c.valid_from == valid_from).values(**values))
+        _count(deltas, keyed, -1, dims=("active",))
+        _count(deltas, [*keyed[:-1], values["active_kinds"]], +1, dims=("active",))
+        where = (_FLAGS.c.household_id == household_id, _FLAGS.c.valid_from == keyed[3])
+        await session.execute(update(_FLAGS).where(*where).values(**values))
+    await _apply_counts(session, deltas)
 
 
 # ---- the lists' read -----------------------------------------------------------------------------
@@ -308,13 +359,20 @@ async def listing(
     where = [_place(level, code), t.valid_from <= day, t.valid_to > day]
     if not include_removed:
         where.append(t.active_count > 0)
-    kinds = t.kinds if include_removed else t.active_kinds
+    c = _COUNTS.c
+    place = c.code.startswith(code) if level == "city" else c.code == code
+    summed = (
+        select(c.kinds, func.sum(c.households))
+        .where(c.level == ("county" if level == "city" else level), place, c.dim == ("all" if include_removed else "active"))
+        .where(c.valid_from <= day, c.valid_to > day, c.kinds != "")
+        .group_by(c.kinds)
+    )
     counts: Counter[str] = Counter()
     total = 0
-    for text, n in (await session.execute(select(kinds, func.count()).where(*where).group_by(kinds))).all():
-        total += n
+    for text, n in (await session.execute(summed)).all():  # a few rows a place: the sets of flags its households have
+        total += int(n)
         for kind, k in parse_kinds(text).items():
-            counts[kind] += k * n
+            counts[kind] += k * int(n)
     page = (
         select(t.household_id, t.household_number, t.village_code, t.members, t.projected_fen, t.per_capita_fen, t.flags)
         .where(*where)

@@ -158,3 +158,22 @@ class MonitoringMonth(LedgerTable, table=True):
 
     key: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     judged_month: date | None = Field(default=None, sa_column=Column(Date))
+
+
+class MonitoringFlagCounts(LedgerTable, table=True):
+    """How many households of a place have each set of flags over a run of days: the lists' counts by kind, a few rows a place.
+
+    An aggregate of ``monitoring_flags`` kept with it in the same statements (``current.py``): ``dim``
+    ``all`` counts ``kinds`` (every flag), ``active`` counts ``active_kinds`` (the flags no removal has
+    cleared). The replay's comparison checks ``monitoring_flags``, which this table sums.
+    """
+
+    __tablename__ = "monitoring_flag_counts"
+
+    level: str = Field(sa_column=Column(String(8), primary_key=True))
+    code: str = Field(sa_column=Column(String(12), primary_key=True))
+    dim: str = Field(sa_column=Column(String(6), primary_key=True))
+    valid_from: date = Field(sa_column=Column(Date, primary_key=True))
+    valid_to: date = Field(sa_column=Column(Date, primary_key=True))
+    kinds: str = Field(sa_column=Column(String(400), primary_key=True))
+    households: int = Field(sa_column=Column(Integer, nullable=False))
