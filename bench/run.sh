@@ -30,7 +30,7 @@ BENCHES=(
   "ledger_replay|bench/ledger_replay.py|--events 1000000 --households 10000|--events 3000 --households 100 --queries 20"
   "merkle|bench/merkle.py|--events 1000000 --batch 1000 --proofs 5000 --baseline-every 4|--events 3000 --batch 500 --proofs 50"
   "consumer_restart|bench/consumer_restart.py|--restarts 4 --membership both|--restarts 1 --membership static"
-  "early_warning|bench/early_warning.py|--households 40000 --queries 200|--households 300 --queries 3 --indicator-queries 1 --county-queries 1"
+  "early_warning|bench/early_warning.py|--households 40000 --queries 200|--households 300 --queries 3 --exact-queries 1 --touched 50"
 )
 
 mkdir -p bench/out
