@@ -166,8 +166,12 @@ class Pass:
 
     @property
     def cpu_per_request_ms(self) -> float:
-        """Per request answered 200 (the 503s of a saturated pass cost little and are not what is measured)."""
-        return self.request_cpu / max(self.accepted, 1) * 1000
+        """Per request answered 200 (the 503s of a saturated pass cost little and are not what is measured).
+
+        Never below 0.01 ms: a pass of a few requests can use less than the idle rate predicts (``/proc``
+        counts in clock ticks), and the ratio and the saturation rate divide by this.
+        """
+        return max(self.request_cpu / max(self.accepted, 1) * 1000, 0.01)
 
     @property
     def fully_served(self) -> bool:
