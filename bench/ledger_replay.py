@@ -447,7 +447,9 @@ if __name__ == "__main__":
     p.add_argument("--events", type=int, default=1_000_000)
     p.add_argument("--households", type=int, default=10_000)
     p.add_argument("--partitions", type=int, default=3)
-    p.add_argument("--batch", type=int, default=20000, help="events per replay batch (one transaction each)")
+    p.add_argument(
+        "--batch", type=int, default=60000, help="events per fetch and replay batch (one transaction each; fewer months upserted per event than 20,000)"
+    )
     p.add_argument("--queries", type=int, default=2000)
     p.add_argument(
         "--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="consumer processes for the replay, e.g. 1,2 (each a fresh database)"
