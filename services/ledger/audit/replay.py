@@ -161,6 +161,7 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
     write-ahead log altogether; a real rebuild keeps them logged (SET LOGGED afterwards would cost
     more than it saves, measured).
     """
+    from services.ledger.indicator_projection import fold as indicator_fold
     from services.ledger.models import IncomeEntry, table_of
     from services.ledger.monitoring import current
 
@@ -170,6 +171,7 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
     async with engine.begin() as conn:
         await current.invalidate(conn)
     deferred = current.DEFERRED.set(True)
+    indicators_deferred = indicator_fold.DEFERRED.set(True)  # the indicators' subjects too (indicator_fold.derive_all)
     if indexes:
         async with engine.begin() as conn:
             # Entries are unique by construction here: each event is applied once (consumed_event keeps its key).
@@ -187,11 +189,14 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
         raise
     finally:
         current.DEFERRED.reset(deferred)
+        indicator_fold.DEFERRED.reset(indicators_deferred)
         if indexes:
             await _build_indexes(engine, pk, indexes)
         if loaded:  # a failed load leaves no judged month: the lists answer by the exact path until the next load or batch
             async with engine.begin() as conn:
                 await current.rejudge_all(conn)
+            async with engine.begin() as conn:
+                await indicator_fold.derive_all(conn)
 
 
 async def _build_indexes(engine: AsyncEngine, pk: Any, indexes: list[Any]) -> None:

@@ -22,10 +22,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy import and_, case, delete, insert, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -38,6 +40,7 @@ from services.ledger.indicator_projection.models import (
     IndicatorEdge,
     IndicatorEntityAct,
     IndicatorFact,
+    IndicatorIncome,
     IndicatorRun,
     IndicatorSubject,
     IndicatorVillage,
@@ -50,6 +53,8 @@ if TYPE_CHECKING:
 Bind = AsyncSession | AsyncConnection
 MIN_DAY = date(1, 1, 1)  # a fact without a date of its own counts on every day
 CHUNK = 900
+# A bulk load (``audit.bulk_load``) derives the subjects once at its end (``derive_all``), not batch by batch.
+DEFERRED: ContextVar[bool] = ContextVar("fupin_indicators_deferred", default=False)
 
 # The facts the indicators read as the log said them: they grow with villages and projects, not households.
 LIGHT = frozenset(
@@ -263,7 +268,9 @@ def _ended_before(ended: Sequence[Any] | None, day: date) -> bool:
     return indicators._ended_before({"ended_on": ended[0]} if ended else None, day)
 
 
-def household_items(household_id: str, state: dict[str, Any], home: Mapping[str, Any] | None, sizes: Sequence[tuple[date, datetime, int]]) -> list[Item]:
+def household_items(
+    household_id: str, state: dict[str, Any], earned: Mapping[str, Any], home: Mapping[str, Any] | None, sizes: Sequence[tuple[date, datetime, int]]
+) -> list[Item]:
     """A household's runs: on the register (户户有增收项目), with income in the span, poor with labour (R6), its jobs (R13)."""
     out: list[Item] = []
     in_span: tuple[date, date | None] | None = None
@@ -280,7 +287,7 @@ def household_items(household_id: str, state: dict[str, Any], home: Mapping[str,
             in_span = None
         if left is None:
             out.append(Item(village, "H.present", ev, registered, None))
-            for year_village, first in state.get("inc", {}).items():
+            for year_village, first in earned.items():
                 year, _, at = year_village.partition("|")
                 if at != village:
                     continue
@@ -417,96 +424,152 @@ def _village_of(f: Mapping[str, Any]) -> str | None:
     return village if isinstance(village, str) and len(village) == 12 else None
 
 
-async def apply(bind: Bind, rows: Rows) -> None:
-    """Fold one batch into the indicator projections, in the batch's transaction."""
-    changes = Changes()
-    light: list[dict[str, Any]] = []
-    acts: dict[tuple[str, str, str], date] = {}
-    villages: set[str] = set()
-    members: dict[str, list[tuple[str, dict[str, Any], str, datetime]]] = defaultdict(list)
-    sessions: dict[str, list[list[Any]]] = defaultdict(list)
-    homes: set[str] = set()
-    jobs: dict[str, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
-    incomes: dict[str, dict[str, list[tuple[date, int]]]] = defaultdict(lambda: defaultdict(list))
-    training_top: list[tuple[str, Item]] = []
-    for f in rows.facts:
-        name, data, village = f["fact"], f["data"] if isinstance(f["data"], dict) else {}, _village_of(f)
-        if village:
-            villages.add(village)
-        leader = name in LEADER_FACTS and (data.get("is_party_member") or data.get("is_village_cadre"))
-        if name in LIGHT or leader:
-            light.append({k: f[k] for k in ("event_id", "fact", "village_code", "county_code", "recorded_at")} | {"data": data})
-        if village is None or name in LIGHT:
-            continue
+@dataclass
+class Gathered:
+    """What a run of policy facts says for the indicator projections, grouped by the subject it changes."""
+
+    changes: Changes = field(default_factory=lambda: Changes())
+    light: list[dict[str, Any]] = field(default_factory=list)
+    acts: dict[tuple[str, str, str], date] = field(default_factory=dict)
+    villages: set[str] = field(default_factory=set)
+    members: dict[str, list[tuple[str, dict[str, Any], str]]] = field(default_factory=lambda: defaultdict(list))
+    sessions: dict[str, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
+    jobs: dict[str, list[tuple[str, dict[str, Any], str]]] = field(default_factory=lambda: defaultdict(list))
+    training_top: list[tuple[str, Item]] = field(default_factory=list)
+
+    def subject_facts(self, f: Mapping[str, Any], name: str, data: dict[str, Any], village: str) -> None:
+        """The member, session and household a household-level fact changes."""
         full = data | {"event_id": f["event_id"], domain.RECORDED: f["recorded_at"].date()}
         ord_ = order_of(f["recorded_at"], f["event_id"])
+        if name == "session_completed" and data.get("session_id"):
+            run = fact_run(name, full)
+            if run is not None:
+                start = domain._start(name, full)
+                self.sessions[f"s:{village}:{data['session_id']}"].append([_iso(start), ord_, data.get("category"), data.get("industry"), _iso(run[1])])
+        if name in MEMBER_FACTS and data.get("member_id"):
+            self.members[str(data["member_id"])].append((name, full, ord_))
+        if name in ("employment_started", "employment_ended") and data.get("household_id"):
+            self.jobs[str(data["household_id"])].append((name, full, ord_))
+
+    def fact(self, f: Mapping[str, Any]) -> None:
+        name, data, village = f["fact"], f["data"] if isinstance(f["data"], dict) else {}, _village_of(f)
+        if village:
+            self.villages.add(village)
+        leader = name in LEADER_FACTS and (data.get("is_party_member") or data.get("is_village_cadre"))
+        if name in LIGHT or leader:
+            self.light.append({k: f[k] for k in ("event_id", "fact", "village_code", "county_code", "recorded_at")} | {"data": data})
+        if village is None or name in LIGHT:
+            return
+        full = data | {"event_id": f["event_id"], domain.RECORDED: f["recorded_at"].date()}
         try:
             if name in ENTITY_ACT_DAYS and data.get("entity_id") and (own := domain.fact_dates(name, data)[0]) is not None:
                 act = (village, str(data["entity_id"]), name)
-                acts[act] = min(own, acts.get(act, own))
-            for item in single_fact_items(name, full, village, ord_):
+                self.acts[act] = min(own, self.acts.get(act, own))
+            for item in single_fact_items(name, full, village, order_of(f["recorded_at"], f["event_id"])):
                 if name in TRAINING:
-                    changes.add(f"f:{f['event_id']}", item, stored=False)
-                    training_top.append((f"f:{f['event_id']}", item))
+                    self.changes.add(f"f:{f['event_id']}", item, stored=False)
+                    self.training_top.append((f"f:{f['event_id']}", item))
                 else:
-                    changes.add(f"f:{f['event_id']}", item)
-            if name == "session_completed" and data.get("session_id"):
-                run = fact_run(name, full)
-                if run is not None:
-                    start = domain._start(name, full)
-                    sessions[f"s:{village}:{data['session_id']}"].append([_iso(start), ord_, data.get("category"), data.get("industry"), _iso(run[1])])
-            if name in MEMBER_FACTS and data.get("member_id"):
-                members[str(data["member_id"])].append((name, full, ord_, f["recorded_at"]))
-            if name in ("employment_started", "employment_ended") and data.get("household_id"):
-                jobs[str(data["household_id"])].append((name, full, ord_))
+                    self.changes.add(f"f:{f['event_id']}", item)
+            if not DEFERRED.get():
+                self.subject_facts(f, name, data, village)
         except (KeyError, ValueError, TypeError):
-            continue  # a fact this reading cannot place is still kept as a policy fact
+            return  # a fact this reading cannot place is still kept as a policy fact
+
+
+async def apply(bind: Bind, rows: Rows) -> None:
+    """Fold one batch into the indicator projections, in the batch's transaction.
+
+    In a bulk load (``DEFERRED``) the subjects (members, sessions, households) are derived once at its end
+    (``derive_all``), from the facts and rows the load wrote: the same tables as batch by batch."""
+    g = Gathered()
+    for f in rows.facts:
+        g.fact(f)
+    incomes: dict[tuple[str, int, str], tuple[date | None, bool]] = {}
     for r in rows.incomes:
         hid, fen, on, village = r[1], int(r[3]), r[4], r[6]
-        villages.add(village)
-        incomes[hid][f"{on.year}|{village}"].append((on, fen))
-    homes |= {h["household_id"] for h in rows.households} | set(rows.status) | set(rows.left) | {s["household_id"] for s in rows.sizes}
-    homes |= set(jobs) | set(incomes)
-
-    if light:
-        await bind.execute(_insert(bind, IndicatorFact).on_conflict_do_nothing(index_elements=["event_id"]), light)
-    if acts:
+        g.villages.add(village)
+        first, negative = incomes.get((hid, on.year, village), (None, False))
+        if fen > 0 and (first is None or on < first):
+            first = on
+        incomes[(hid, on.year, village)] = (first, negative or fen < 0)
+    if g.light:
+        await bind.execute(_insert(bind, IndicatorFact).on_conflict_do_nothing(index_elements=["event_id"]), g.light)
+    if g.acts:
         stmt = _insert(bind, IndicatorEntityAct)
         t = table_of(IndicatorEntityAct)
         stmt = stmt.on_conflict_do_update(
             index_elements=["village_code", "entity_id", "fact"], set_={"since": stmt.excluded.since}, where=stmt.excluded.since < t.c.since
         )
-        await bind.execute(stmt, [{"village_code": v, "entity_id": e, "fact": n, "since": d} for (v, e, n), d in acts.items()])
-    if villages:
-        await bind.execute(
-            _insert(bind, IndicatorVillage).on_conflict_do_nothing(index_elements=["village_code"]), [{"village_code": v} for v in sorted(villages)]
+        await bind.execute(stmt, [{"village_code": v, "entity_id": e, "fact": n, "since": d} for (v, e, n), d in g.acts.items()])
+    if g.villages:
+        named = [{"village_code": v} for v in sorted(g.villages)]
+        await bind.execute(_insert(bind, IndicatorVillage).on_conflict_do_nothing(index_elements=["village_code"]), named)
+    if incomes:
+        stmt = _insert(bind, IndicatorIncome)
+        c, x = table_of(IndicatorIncome).c, stmt.excluded
+        earlier = case((c.first_on.is_(None), x.first_on), (x.first_on.is_(None), c.first_on), (x.first_on < c.first_on, x.first_on), else_=c.first_on)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["household_id", "year", "village_code"], set_={"first_on": earlier, "negative": or_(c.negative, x.negative)}
         )
-
-    subjects = sorted(sessions) + [f"m:{m}" for m in members] + [f"h:{h}" for h in homes]
-    states = await _states(bind, subjects)
-    old = await _old_runs(bind, subjects)
+        await bind.execute(stmt, [{"household_id": h, "year": y, "village_code": v, "first_on": f, "negative": n} for (h, y, v), (f, n) in incomes.items()])
     new_states: dict[str, dict[str, Any]] = {}
-    for key, said in sessions.items():
+    if not DEFERRED.get():
+        homes = {h["household_id"] for h in rows.households} | set(rows.status) | set(rows.left) | {s["household_id"] for s in rows.sizes}
+        homes |= set(g.jobs) | {h for h, _, _ in incomes}
+        states = await _states(bind, sorted(g.sessions) + [f"m:{m}" for m in g.members] + [f"h:{h}" for h in homes])
+        await _derive(bind, g, states, sorted(homes), new_states)
+    await _write(bind, g.changes, new_states, g.training_top)
+
+
+async def _derive(bind: Bind, g: Gathered, states: dict[str, dict[str, Any]], homes: list[str], new_states: dict[str, dict[str, Any]]) -> None:
+    """Merge the gathered facts into their subjects' states and replace the subjects' runs by those the states give."""
+    subjects = sorted(g.sessions) + [f"m:{m}" for m in g.members] + [f"h:{h}" for h in homes]
+    old = await _old_runs(bind, subjects)
+    changes = g.changes
+    for key, said in g.sessions.items():
         state = states.get(key, {"f": []})
         seen = {f[1] for f in state["f"]}
         state["f"] = sorted(state["f"] + [f for f in said if f[1] not in seen], key=lambda f: f[1])
         new_states[key] = state
         village, _, session_id = key[2:].partition(":")
         changes.replace(key, old.get(key, set()), session_items(key, village, session_id, state))
-    for member_id, member_facts in members.items():
+    for member_id, member_facts in g.members.items():
         key = f"m:{member_id}"
         state = states.get(key, {})
         _merge_member(state, member_facts)
         new_states[key] = state
         changes.replace(key, old.get(key, set()), member_items(member_id, state))
     if homes:
-        await _fold_households(bind, sorted(homes), states, old, new_states, jobs, incomes, changes)
-    await _write(bind, changes, new_states, training_top)
+        await _fold_households(bind, homes, states, old, new_states, g.jobs, changes)
 
 
-def _merge_member(state: dict[str, Any], facts: list[tuple[str, dict[str, Any], str, datetime]]) -> None:
+async def derive_all(bind: Bind) -> None:
+    """After a bulk load: every village's members, sessions and households derived once, from the facts and rows it wrote."""
+    from services.ledger.models import PolicyFact
+
+    p, v, h, inc = table_of(PolicyFact), table_of(IndicatorVillage), table_of(LedgerHousehold), table_of(IndicatorIncome)
+    kinds = sorted(MEMBER_FACTS | {"employment_started", "employment_ended"})
+    for village in list((await bind.execute(select(v.c.village_code).order_by(v.c.village_code))).scalars()):
+        g = Gathered()
+        stmt = select(p.c.event_id, p.c.fact, p.c.village_code, p.c.recorded_at, p.c.data).where(p.c.village_code == village, p.c.fact.in_(kinds))
+        for f in (await bind.execute(stmt)).mappings():
+            data = f["data"] if isinstance(f["data"], dict) else {}
+            try:
+                g.subject_facts(dict(f), f["fact"], data, village)
+            except (KeyError, ValueError, TypeError):
+                continue
+        homes = set(g.jobs)
+        homes |= set((await bind.execute(select(h.c.household_id).where(h.c.village_code == village))).scalars())
+        homes |= set((await bind.execute(select(inc.c.household_id).where(inc.c.village_code == village))).scalars())
+        new_states: dict[str, dict[str, Any]] = {}
+        await _derive(bind, g, {}, sorted(homes), new_states)
+        await _write(bind, g.changes, new_states, [])
+
+
+def _merge_member(state: dict[str, Any], facts: list[tuple[str, dict[str, Any], str]]) -> None:
     """Add a batch's facts of one member to its state, each once, in log order."""
-    for name, data, ord_, _ in facts:
+    for name, data, ord_ in facts:
         if ord_ in state.setdefault("seen", []):
             continue
         state["seen"].append(ord_)
@@ -544,19 +607,26 @@ async def _fold_households(
     old: dict[str, set[Item]],
     new_states: dict[str, dict[str, Any]],
     jobs: dict[str, list[tuple[str, dict[str, Any], str]]],
-    incomes: dict[str, dict[str, list[tuple[date, int]]]],
     changes: Changes,
 ) -> None:
-    h, s = table_of(LedgerHousehold), table_of(HouseholdSize)
+    h, s, inc = table_of(LedgerHousehold), table_of(HouseholdSize), table_of(IndicatorIncome)
     register: dict[str, dict[str, Any]] = {}
     sizes: dict[str, list[tuple[date, datetime, int]]] = defaultdict(list)
+    earned: dict[str, dict[str, Any]] = defaultdict(dict)  # household → "year|village" → first positive day, or each day's sum
+    exact: list[tuple[str, str]] = []
     for chunk in _chunks(homes):
         for r in (await bind.execute(select(h).where(h.c.household_id.in_(chunk)))).mappings():
             register[r["household_id"]] = dict(r)
         stmt = select(s.c.household_id, s.c.effective_on, s.c.recorded_at, s.c.labour_count).where(s.c.household_id.in_(chunk))
         for hid, on, at, labour in (await bind.execute(stmt)).all():
             sizes[hid].append((on, at, labour))
-    exact: list[tuple[str, str]] = []
+        for hid, year, village, first, negative in (await bind.execute(select(inc).where(inc.c.household_id.in_(chunk)))).all():
+            if negative:
+                exact.append((hid, f"{year}|{village}"))
+            elif first is not None:
+                earned[hid][f"{year}|{village}"] = first.isoformat()
+    if exact:
+        await _exact_income(bind, exact, earned)
     for hid in homes:
         key = f"h:{hid}"
         state = states.get(key, {})
@@ -568,24 +638,13 @@ async def _fold_households(
                     job["s"] = sorted(job["s"] + [[start, ord_, data.get("entity_id"), data.get("village_code")]], key=lambda x: x[1])
             elif job["e"] is None or ord_ > job["e"][1]:
                 job["e"] = [_iso(_day(data.get("ended_on"))), ord_]
-        for year_village, lines in incomes.get(hid, {}).items():
-            kept = state.setdefault("inc", {}).get(year_village)
-            if isinstance(kept, dict) or any(fen < 0 for _, fen in lines):
-                exact.append((hid, year_village))
-                continue
-            positive = [on for on, fen in lines if fen > 0]
-            if positive:
-                first = min(positive).isoformat()
-                state["inc"][year_village] = first if kept is None else min(kept, first)
-        new_states[key] = state
-    if exact:
-        await _exact_income(bind, exact, new_states)
-    for hid in homes:
-        key = f"h:{hid}"
-        changes.replace(key, old.get(key, set()), household_items(hid, new_states[key], register.get(hid), sizes.get(hid, [])))
+        if state or key in states:
+            new_states[key] = state
+        items = household_items(hid, state, earned.get(hid, {}), register.get(hid), sizes.get(hid, []))
+        changes.replace(key, old.get(key, set()), items)
 
 
-async def _exact_income(bind: Bind, pairs: list[tuple[str, str]], states: dict[str, dict[str, Any]]) -> None:
+async def _exact_income(bind: Bind, pairs: list[tuple[str, str]], earned: dict[str, dict[str, Any]]) -> None:
     """A household's year with a negative amount (a reversal): each day's sum from its income entries, for the running total."""
     from services.ledger.models import IncomeEntry
 
@@ -598,7 +657,7 @@ async def _exact_income(bind: Bind, pairs: list[tuple[str, str]], states: dict[s
         days: dict[str, int] = defaultdict(int)
         for on, fen in (await bind.execute(stmt)).all():
             days[on.isoformat()] += int(fen)
-        states[f"h:{hid}"].setdefault("inc", {})[year_village] = dict(sorted(days.items()))
+        earned[hid][year_village] = dict(sorted(days.items()))
 
 
 async def _write(bind: Bind, changes: Changes, states: dict[str, dict[str, Any]], training_top: list[tuple[str, Item]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Date, Index, String
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Index, Integer, String
 from sqlmodel import Field
 
 from services.ledger.models import LedgerTable
@@ -89,3 +89,16 @@ class IndicatorEdge(LedgerTable, table=True):
     key: str = Field(sa_column=Column(String(120), primary_key=True))
     day: date = Field(sa_column=Column(Date, primary_key=True))
     n: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class IndicatorIncome(LedgerTable, table=True):
+    """A household's income of a year in a village: its first day with a positive amount, and whether any amount was
+    negative (a reversal: then the running sum is read from its entries). 户户有增收项目 counts it from that day."""
+
+    __tablename__ = "indicator_income"
+
+    household_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    year: int = Field(sa_column=Column(Integer, primary_key=True))
+    village_code: str = Field(sa_column=Column(String(12), primary_key=True, index=True))
+    first_on: date | None = Field(sa_column=Column(Date))
+    negative: bool = Field(sa_column=Column(Boolean, nullable=False))
