@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
+import time
+import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -275,6 +279,46 @@ class County:
                         "member_id": m, "household_id": hid, "village_code": h.village, "year": y, "status": "on_track",
                         "counted_sessions": held, "consecutive_years": 1 if held >= 2 else 0, "has_skill": False,
                     }, m, day, key)  # fmt: skip
+
+
+# ---- for the benches that load a county into a scratch ledger (bench/indicators.py) ------------------
+
+
+def loaded_county_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of a bench that loads a county into a scratch PostgreSQL ledger."""
+    p.add_argument("--households", type=int, default=40_000)
+    p.add_argument("--county", default="440232")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--batch", type=int, default=20_000, help="envelopes per load transaction")
+    p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
+    p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
+    p.add_argument("--keep", action="store_true", help="keep the database")
+
+
+@asynccontextmanager
+async def scratch_ledger(args: argparse.Namespace, prefix: str, title: str, lines: list[tuple[str, str]]) -> AsyncIterator[str]:
+    """A fresh database for the bench (its URL); on the way out the figures in ``lines`` are printed first (a clean-up
+    that fails must not lose them), then the database is dropped (``shared.db.drop_database``) unless ``--keep``."""
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
+
+    from shared.db import drop_database
+
+    db = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(args.pg_admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{db}"')
+    await admin.close()
+    try:
+        yield args.pg_url.format(db=db)
+    finally:
+        print(f"\n{title} ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, database {db})")
+        for k, v in lines:
+            print(f"{k:<62} {v}")
+        if not args.keep:
+            admin = await asyncpg.connect(args.pg_admin_dsn)
+            try:
+                await drop_database(admin, db)
+            finally:
+                await admin.close()
 
 
 def check(county: County, sample: int = 2000) -> int:

@@ -28,15 +28,13 @@ import os
 import random
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.county import County  # noqa: E402
+from bench.county import County, loaded_county_arguments, scratch_ledger  # noqa: E402
 from bench.early_warning import TARGET_MS, load, percentiles, timed  # noqa: E402
-from shared.db import drop_database  # noqa: E402
 
 
 def load_average() -> str:
@@ -100,7 +98,6 @@ async def baseline(url: str, village: str, year: int, n: int) -> list[float]:
 
 async def main(args: argparse.Namespace) -> None:
     logging.getLogger("fupin").setLevel(logging.ERROR)
-    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
     import httpx
 
     from services.ledger.app import create_app
@@ -109,14 +106,9 @@ async def main(args: argparse.Namespace) -> None:
 
     county = County(households=args.households, county=args.county, seed=args.seed)
     members = sum(len(h.members) for h in county.homes)
-    db = f"bench_ind_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.pg_admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{db}"')
-    await admin.close()
-    url = args.pg_url.format(db=db)
     lines: list[tuple[str, str]] = [("load average at the start (1, 5, 15 min)", load_average())]
-    try:
-        print(f"loading a county of {args.households:,} households ({members:,} members) into {db} …", file=sys.stderr)
+    async with scratch_ledger(args, "bench_ind", "indicators bench", lines) as url:
+        print(f"loading a county of {args.households:,} households ({members:,} members) …", file=sys.stderr)
         with FoldClock() as clock:
             events, load_s = await load(url, county, args.batch)
         lines.append(("county", f"{args.households:,} households, {members:,} members, {len(county.villages):,} villages, {events:,} events"))
@@ -160,29 +152,12 @@ async def main(args: argparse.Namespace) -> None:
                     lines.append((f"{name} p99 (target ≤ {TARGET_MS:.0f} ms)", f"{p99:.1f} ms (p50 {p50:.1f}, max {worst:.1f}, {n} reads) {verdict}{ratio}"))
                     print(f"  {lines[-1][0]}: {lines[-1][1]}", file=sys.stderr)
         lines.append(("load average at the end (1, 5, 15 min)", load_average()))
-    finally:
-        # Print first: a cleanup that fails must not lose the figures.
-        print(f"\nindicators bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores)")
-        for k, v in lines:
-            print(f"{k:<62} {v}")
-        if not args.keep:
-            admin = await asyncpg.connect(args.pg_admin_dsn)
-            try:
-                await drop_database(admin, db)
-            finally:
-                await admin.close()
 
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--households", type=int, default=40_000)
-    p.add_argument("--county", default="440232")
-    p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--batch", type=int, default=20_000, help="envelopes per load transaction")
+    loaded_county_arguments(p)
     p.add_argument("--queries", type=int, default=100, help="reads of a village's indicators, each kind (after 5 warm-up reads)")
     p.add_argument("--place-queries", type=int, default=50, help="reads of the township's, county's and city's, each")
     p.add_argument("--baseline-queries", type=int, default=2, help="village reads judged from the log (the baseline; ~20 s each at county size)")
-    p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
-    p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
-    p.add_argument("--keep", action="store_true", help="keep the database")
     asyncio.run(main(p.parse_args()))

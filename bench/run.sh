@@ -31,6 +31,7 @@ BENCHES=(
   "merkle|bench/merkle.py|--events 1000000 --batch 1000 --proofs 5000 --baseline-every 4|--events 3000 --batch 500 --proofs 50"
   "consumer_restart|bench/consumer_restart.py|--restarts 4 --membership both|--restarts 1 --membership static"
   "early_warning|bench/early_warning.py|--households 40000 --queries 200|--households 300 --queries 3 --exact-queries 1 --touched 50"
+  "indicators|bench/indicators.py|--households 40000 --queries 50 --place-queries 20 --baseline-queries 1|--households 300 --queries 3 --place-queries 2 --baseline-queries 1"
 )
 
 mkdir -p bench/out

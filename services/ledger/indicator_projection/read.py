@@ -290,8 +290,8 @@ async def village(session: AsyncSession, code: str, span: Span) -> tuple[list[st
     """A village's indicators from the projections: light facts, counters, its runs (four reads, five with shares)."""
     place = await load(session, "village", code, span, evidence=True)
     t = thresholds()
-    labour = place.counts.get(code, {}).get("R6.labour", 0)
-    numbers = await household_numbers(session, sorted(_holding(place.facts(code)))) if labour else {}
+    holding = sorted(_holding(place.facts(code))) if place.counts.get(code, {}).get("R6.labour") else []
+    numbers = await household_numbers(session, holding) if holding else {}
     return judge(place, code, t, numbers)
 
 
