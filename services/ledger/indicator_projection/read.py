@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -57,6 +58,7 @@ class ProjectedFacts(domain.Facts):
         return super().in_force(name, items)
 
 
+@cache
 def _published() -> frozenset[str]:
     from services.ledger.service import _published as published
 
@@ -87,24 +89,41 @@ class Place:
     villages: list[str]
     items: dict[str, dict[str, list[tuple[Evidence, str]]]] = field(default_factory=dict)  # village → key → (evidence, log order)
     labour_holding: dict[str, int] = field(default_factory=dict)  # village → households with labour holding shares (R6)
+    _facts: dict[str, ProjectedFacts] = field(default_factory=dict)
+    _groups: dict[str | None, list[Any]] | None = None
+    _allocations: dict[str, list[dict[str, Any]]] | None = None
 
     def allocations(self) -> dict[str, list[dict[str, Any]]]:
         """Each county's allocations of the special fund, whatever their village (R1 is the county's), in log order."""
-        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for f in sorted(self.light, key=lambda f: (f.recorded_at, f.event_id)):
-            if f.fact == "allocation_recorded" and f.county_code:
-                out[f.county_code].append(dict(f.data or {}) | {"event_id": f.event_id, domain.RECORDED: f.recorded_at.date()})
-        return dict(out)
+        if self._allocations is None:
+            out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for f in sorted(self.light, key=lambda f: (f.recorded_at, f.event_id)):
+                if f.fact == "allocation_recorded" and f.county_code:
+                    out[f.county_code].append(dict(f.data or {}) | {"event_id": f.event_id, domain.RECORDED: f.recorded_at.date()})
+            self._allocations = dict(out)
+        return self._allocations
 
     def facts(self, code: str) -> ProjectedFacts:
-        mine = [f for f in self.light if f.village_code == code or (f.village_code is None and f.county_code in (code[:6], None))]
+        """One village's light facts (its own, and those of its county or of no place that name no village), in log order."""
+        if code not in self._facts:
+            self._facts[code] = self._village_facts(code)
+        return self._facts[code]
+
+    def _village_facts(self, code: str) -> ProjectedFacts:
+        if self._groups is None:
+            self._groups = defaultdict(list)
+            for f in self.light:
+                self._groups[f.village_code or (f"county:{f.county_code}" if f.county_code else None)].append(f)
+            for a in self.acts:
+                self._groups[f"acts:{a.village_code}"].append(a)
+        groups = self._groups
+        mine = groups.get(code, []) + groups.get(f"county:{code[:6]}", []) + groups.get(None, [])
         mine.sort(key=lambda f: (f.recorded_at, f.event_id))
         by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for f in mine:
             by_name[f.fact].append(dict(f.data or {}) | {"event_id": f.event_id, domain.RECORDED: f.recorded_at.date()})
-        for a in self.acts:
-            if a.village_code == code:
-                by_name[a.fact].append({"entity_id": a.entity_id, ENTITY_ACT_DAYS[a.fact]: a.since, "event_id": f"act:{a.fact}:{a.entity_id}"})
+        for a in groups.get(f"acts:{code}", []):
+            by_name[a.fact].append({"entity_id": a.entity_id, ENTITY_ACT_DAYS[a.fact]: a.since, "event_id": f"act:{a.fact}:{a.entity_id}"})
         counts = self.counts.get(code, {})
         firsts = self.items.get(code, {})
         projected: dict[str, list[dict[str, Any]]] = {}
@@ -193,14 +212,19 @@ async def household_numbers(session: AsyncSession, ids: Sequence[str]) -> dict[s
     return {h: str(n or "") for h, n in rows.all()}
 
 
-def judge(place: Place, code: str, t: Thresholds, numbers: Mapping[str, str] | None = None) -> tuple[list[str], list[Indicator]]:
-    """A village's categories and every indicator: light rules by ``indicators.BY_RULE``, the others from counters and runs."""
+def judge(
+    place: Place, code: str, t: Thresholds, numbers: Mapping[str, str] | None = None, *, village_rules_only: bool = False
+) -> tuple[list[str], list[Indicator]]:
+    """A village's categories and every indicator: light rules by ``indicators.BY_RULE``, the others from counters and runs.
+    ``village_rules_only``: not the county's rules (R1), which a higher level judges once per county."""
     from services.ledger.service import village_categories
 
     facts = place.facts(code)
     categories = village_categories(facts, code)
     out = []
     for rule in indicators.INDICATORS:
+        if village_rules_only and rule in domain.COUNTY_RULES:
+            continue
         if rule in COUNTED:
             out.append(counted(rule, place, code, facts, t, numbers or {}))
         else:
@@ -299,7 +323,7 @@ async def place(session: AsyncSession, level: str, code: str, span: Span) -> tup
     """Every village of a township, county or the city judged from the counters: one grouped read over its villages."""
     loaded = await load(session, level, code, span, evidence=False)
     t = thresholds()
-    return loaded, {v: judge(loaded, v, t)[1] for v in loaded.villages}
+    return loaded, {v: judge(loaded, v, t, village_rules_only=True)[1] for v in loaded.villages}
 
 
 def first_day(day: date) -> date:
