@@ -1,7 +1,7 @@
 """indicator projections: a household's first income day of a year
 
 Revision ID: 02fc844fd557
-Revises: f5ae43291063
+Revises: 41717bafc10b
 Create Date: 2026-12-02 06:05:14.091260
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "02fc844fd557"
-down_revision: str | None = "f5ae43291063"
+down_revision: str | None = "41717bafc10b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
