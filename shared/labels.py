@@ -179,6 +179,13 @@ LABELS: dict[str, dict[str, Label]] = {
         "cold_chain_facility": ("冷链设施", "Cold-chain facility"),
         "order_contract": ("订单合同", "Order contract"),
         "course": ("课程", "Course"),
+        # what an income line came from (a statement's ``behind``), besides the kinds above
+        "agreement": ("合作协议", "Agreement"),
+        "contract": ("订单合同", "Order contract"),
+        "fund": ("资金", "Fund"),
+        "order": ("订单", "Order"),
+        "delivery": ("交货", "Delivery"),
+        "payment": ("支付", "Payment"),
         # cold chain (§6.4)
         "pre_cooling": ("预冷", "Pre-cooling"),
         "storage": ("冷藏", "Cold storage"),
@@ -198,6 +205,9 @@ LABELS: dict[str, dict[str, Label]] = {
         # oversight cases
         "objection": ("公示异议", "Objection to a notice"),
         "grievance": ("投诉", "Grievance"),
+        # village notices (公示): besides a distribution's and a subsidy's
+        "registry_entry": ("贫困户识别公示", "Notice of a household entering the registry"),
+        "registry_exit": ("贫困户退出公示", "Notice of a household leaving the registry"),
     },
     "labour_capacity": {
         "full": ("全劳动力", "Full labour capacity"),
@@ -304,6 +314,13 @@ LABELS: dict[str, dict[str, Label]] = {
         "superseded": ("已被更正取代", "Superseded"),
         "posted": ("仅公示", "Posted (no window)"),
     },
+    # a subsidy's payment while its village notice runs (R15)
+    "release": {
+        "held": ("公示期内暂缓发放", "Held while the notice runs"),
+        "released": ("已放款", "Released"),
+        "blocked": ("异议成立，暂停发放", "Blocked by an upheld objection"),
+        "cancelled": ("已取消", "Cancelled"),
+    },
     "outcome": {"upheld": ("成立", "Upheld"), "rejected": ("不成立", "Rejected")},
     "target_kind": {"distribution": ("整笔分配", "Whole distribution"), "income_line": ("单户收益", "One household's income line")},
     "unit": {
@@ -338,7 +355,12 @@ LABELS: dict[str, dict[str, Label]] = {
 COMPONENT_TABLES = {"Role": "user_role"}
 # Where one property name holds codes of two different things, the place names its own table: an
 # "open" notice is 公示中, an "open" monitoring flag is 待识别 — one shared ``status`` table cannot say both.
-QUALIFIED_TABLES = {"FlagOut.status": "flag_status", "GET /oversight/v1/notices ?status": "notice_status"}
+QUALIFIED_TABLES = {
+    "FlagOut.status": "flag_status",
+    "GET /oversight/v1/notices ?status": "notice_status",
+    "PublicNotice.status": "notice_status",
+    "NoticeOut.status": "notice_status",
+}
 
 
 def output_enum(values: Iterable[str], *, other: str = OTHER) -> Any:

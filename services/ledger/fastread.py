@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from services.ledger.projector import _NO_LINEAGE, INCOME_COLUMNS, _instant, _source
 from shared.bounds import MAX_PAYMENT_FEN
 from shared.bus import decode_json
-from shared.events.income import IncomeLine, Lineage
+from shared.events.income import BENEFIT_TYPES, IncomeLine, Lineage
 
 # The lineage's references, from the contract (a reference it does not name sends the fact the slow way), in
 # name order: encoded without the unset ones, a struct is the canonical text ``projector._lineage_text`` writes.
@@ -29,10 +29,15 @@ LINEAGE_FIELDS: tuple[str, ...] = tuple(sorted(Lineage.model_fields))
 _Lineage = msgspec.defstruct("_Lineage", [(name, str | None, None) for name in LINEAGE_FIELDS], forbid_unknown_fields=True, omit_defaults=True)
 
 
+# One of the six benefit types, as the contract's ``BenefitType`` (a plain string in the row): any other sends the
+# fact the plain way, which parks it, so no income row holds a type the API's enum lacks (#13).
+_BenefitType = Literal[BENEFIT_TYPES]  # type: ignore[valid-type]  # a Literal of the policy's six, built from the enum at import
+
+
 class _Line(msgspec.Struct):
     household_id: str
     village_code: str
-    benefit_type: str
+    benefit_type: _BenefitType
     amount_fen: int
     occurred_on: date
     lineage: _Lineage | None = None  # type: ignore[valid-type]  # a struct type made by defstruct above

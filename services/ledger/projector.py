@@ -47,7 +47,7 @@ from shared.events.households import (
     MemberRegistered,
     MemberUpdated,
 )
-from shared.events.income import IncomeLine
+from shared.events.income import BENEFIT_TYPES, IncomeLine
 from shared.regions import county_of, township_of
 
 log = logging.getLogger("fupin.ledger")
@@ -95,6 +95,16 @@ def bounded_count(name: str, value: Any) -> int:
     return value
 
 
+_BENEFIT_TYPES = frozenset(BENEFIT_TYPES)
+
+
+def bounded_benefit_type(value: Any) -> str:
+    """One of the six benefit types (§5): the API answers them as that enum (no ``other``), so no row may hold another."""
+    if value not in _BENEFIT_TYPES:
+        raise OutOfBounds(f"benefit_type {value!r} is not one of the six benefit types")
+    return str(value)
+
+
 def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any, ...]:
     """One income entry as a row in ``INCOME_COLUMNS`` order; the lineage as canonical JSON text."""
     village = str(income["village_code"])
@@ -104,7 +114,7 @@ def income_record(envelope: dict[str, Any], income: dict[str, Any]) -> tuple[Any
     return (
         envelope["id"],
         str(income["household_id"]),
-        str(income["benefit_type"]),
+        bounded_benefit_type(income["benefit_type"]),
         bounded_amount(income["amount_fen"]),
         _date(income["occurred_on"]),
         _instant(str(envelope["time"])),

@@ -12,6 +12,7 @@ from services.ledger.domain import EvidenceKind
 from services.ledger.lineage import FundVia
 from services.ledger.models import IncomeEntryFields
 from shared.events import REGISTRY
+from shared.events.income import BenefitType
 from shared.labels import VillageCategoryCode, output_enum
 
 # The service whose log holds an income fact (the envelope's ``source``): each of the ledger's sources one of
@@ -87,6 +88,7 @@ class IncomeEntryOut(IncomeEntryFields):
         default_factory=list, description="the funds that paid it, named by the line or found through its allocation, project or the entity's funded project"
     )
     fund_via: FundVia | None = Field(default=None, description="how the fund is known (line, allocation, project, entity); null without a fund")
+    benefit_type: BenefitType = Field(description="one of the six benefit types (§5); the projector parks a fact of any other")
     source: IncomeSourceCode = Field(description="the service whose log holds the fact")  # type: ignore[valid-type]  # output_enum builds a Literal at run time
 
 

@@ -80,7 +80,7 @@ def _income(**changes: Any) -> dict[str, Any]:
         ({"lineage": None}, "booked"),
         ({"occurred_on": "20260510"}, "booked"),  # a date the plain reading takes and the typed one does not
         ({"household_id": 12345}, "booked"),
-        ({"benefit_type": "no_such_type"}, "booked"),
+        ({"benefit_type": "no_such_type"}, "parked"),  # not one of the six (§5): the API answers them as that enum (#13)
         ({"unknown_field": 1}, "booked"),
     ],
 )

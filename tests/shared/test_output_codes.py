@@ -7,17 +7,21 @@ fact log or the stored row, and read back: a known legacy code as itself, free t
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from services.ledger.schemas import INCOME_SOURCES
 from services.market.linkage.models import EcommercePoint
 from shared.events.funds import ProjectRegistered
-from shared.events.income import BenefitType
+from shared.events.income import BENEFIT_TYPES, BenefitType
 from shared.ids import new_id
-from shared.labels import LABELS
+from shared.labels import LABELS, enums
 from shared.regions import INDUSTRIES
 from tests.funds.support import make_entity, make_village, post, project_body
 from tests.helpers import eventually
@@ -141,3 +145,89 @@ async def test_covered_base_industries_read_back_every_catalogue_code_and_an_old
         cursor = page["next_cursor"]
         assert found or cursor, "the point is listed"
     assert [b["industry"] for b in found["covered_bases"]] == [*INDUSTRIES, "other"]
+
+
+def test_an_income_fact_of_an_unknown_benefit_type_is_never_booked_by_the_replays_fast_reading():
+    """The six benefit types (shared.events.income.BenefitType) are an enum on output with no ``other``: so no stored income
+    row may hold another. The live path validates the contract (``IncomeLine.benefit_type: BenefitType``) and parks what
+    fails; the replay's fast reading (services.ledger.fastread) must send such a fact the same plain way, not COPY it."""
+    from services.ledger import fastread, projector
+    from tests.ledger.test_contract_reading import _consumed, _envelope, _example
+
+    cls = next(c for c in _consumed() if "income" in c.model_fields)
+    envelope = _envelope(_example(cls))
+    envelope["data"]["income"]["benefit_type"] = "land_rent"  # no such type in §5
+    incomes, _, others = fastread.read([json.dumps(envelope, ensure_ascii=False).encode()], datetime(2026, 12, 2, tzinfo=UTC), set())
+    assert incomes == [] and [o["id"] for o in others] == [envelope["id"]]
+    rows = projector.rows_of(others)
+    assert rows.incomes == [] and [p["event_id"] for p in rows.parked] == [envelope["id"]]
+
+
+# The names of answer fields that hold codes: each must be an enum (with its labels), never a plain string. The list
+# is the names the OpenAPI already uses for enums anywhere (on input or output), and these.
+CODE_NAMES = {"benefit_type", "source", "kind", "status", "category", "categories", "industry", "verdict", "release"}
+# Answer fields of those names that are free text, not codes — each with why.
+FREE_TEXT = {
+    "Problem.type",  # RFC 9457: a URI reference naming the problem type, not a code table
+}
+
+
+def _output_schemas(spec: dict[str, Any]) -> set[str]:
+    """The components an answer reaches (from any response, through every $ref)."""
+    schemas = spec["components"]["schemas"]
+
+    def refs(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                yield ref.rsplit("/", 1)[-1]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    todo = [name for item in spec["paths"].values() for op in item.values() if isinstance(op, dict) for name in refs(op.get("responses", {}))]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(refs(schemas[name]))
+    return seen
+
+
+def _plain_string(node: dict[str, Any]) -> bool:
+    if node.get("type") == "array":
+        return _plain_string(node.get("items", {}))
+    options = node.get("anyOf", [node])
+    return any(o.get("type") == "string" and "enum" not in o and "format" not in o for o in options) and not any("enum" in o or "$ref" in o for o in options)
+
+
+def test_no_answer_field_that_holds_codes_is_a_plain_string(spec):
+    enum_names = {where.rsplit("?", 1)[-1].rsplit(".", 1)[-1].strip() for _, where, _ in enums(spec)}
+    names = CODE_NAMES | enum_names
+    schemas = spec["components"]["schemas"]
+    plain = sorted(
+        f"{name}.{prop}"
+        for name in _output_schemas(spec)
+        for prop, node in schemas[name].get("properties", {}).items()
+        if prop in names and _plain_string(node) and f"{name}.{prop}" not in FREE_TEXT
+    )
+    assert plain == [], f"answer fields holding codes as plain strings (make them enums, or list them in FREE_TEXT with why): {plain}"
+    # and the walk sees what it must: the benefit types on every income answer, labelled
+    for name in ("IncomeEntryOut", "IncomePaymentOut", "DistributionOut", "StatementLine", "LineCheck", "PublicNotice"):
+        node = schemas[name]["properties"]["benefit_type"]
+        ref = next(o["$ref"] for o in node.get("anyOf", [node]) if "$ref" in o)
+        assert ref.endswith("/BenefitType"), name
+    assert set(schemas["BenefitType"]["enum"]) == set(BENEFIT_TYPES)
+    assert set(schemas["BenefitType"]["x-enum-labels"]) == set(BENEFIT_TYPES)
+
+
+def test_the_walk_catches_a_plain_string_code():
+    spec = {
+        "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/XOut"}}}}}}}},
+        "components": {"schemas": {"XOut": {"properties": {"status": {"type": "string"}, "note": {"type": "string"}}}}},
+    }
+    with pytest.raises(AssertionError, match=r"XOut\.status"):
+        test_no_answer_field_that_holds_codes_is_a_plain_string(spec)

@@ -10,6 +10,7 @@ from services.funds.base import EX_ID, EX_VILLAGE, Id, Public, examples
 from services.funds.distributions.models import DistributionBase
 from services.funds.domain import PERIOD_LABEL_PATTERN, period_range
 from shared.bounds import DATE_MAX, DATE_MIN, Note, PaymentFen, PaymentFenOrZero, PolicyDate, StrictInput
+from shared.events.income import BenefitType
 
 
 class DistributionIn(StrictInput):
@@ -93,7 +94,11 @@ class DistributionOut(DistributionBase, Public):
     )
 
     id: str
+    benefit_type: BenefitType = Field(description="equity_dividend or asset_income (R9, R16–R17): what the split pays")
     status: Literal["proposed", "approved", "withdrawn", "reversed"]  # the table holds it as a string
+    release: Literal["held", "released", "blocked", "cancelled"] | None = Field(
+        description="held, released, blocked or cancelled while a village notice gates it; null: paid at approval (no notice window)"
+    )
     split: list[SplitLine]
 
     @field_validator("split", mode="before")

@@ -11,6 +11,7 @@ from services.funds.base import EX_ID, EX_VILLAGE, Public, examples
 from services.funds.distributions.schemas import DistributionOut
 from services.funds.projects.schemas import ProjectOut
 from shared.events.households import PovertyStatus
+from shared.events.income import BenefitType
 
 
 class KnownHouseholdOut(Public):
@@ -44,7 +45,7 @@ class IncomePaymentOut(Public):
     id: str
     household_id: str
     village_code: str
-    benefit_type: str
+    benefit_type: BenefitType
     amount_fen: int
     occurred_on: date
     units: int | None

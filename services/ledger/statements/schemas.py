@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ledger.schemas import IncomeSourceCode
+from shared.events.income import BenefitType
+
 _ID = "0192f0a4-7c3e-7000-8000-1a2b3c4d5e6f"
 _EVENT = "0192f0a4-7c3e-7000-8000-aaaaaaaaaaaa"
 _BY_TYPE: dict[str, Any] = {
@@ -19,10 +22,33 @@ _BY_TYPE: dict[str, Any] = {
 }
 
 
+# The lineage keys, most telling first (a card has room for the first few), with their Chinese names.
+LINEAGE_LABELS: dict[str, str] = {
+    "entity": "经营主体",
+    "project": "项目",
+    "agreement": "合作协议",
+    "lease_back": "反租倒包",
+    "contract": "订单合同",
+    "asset": "资产",
+    "subsidy": "补贴",
+    "land_transfer": "土地流转",
+    "loan": "贷款",
+    "employment": "务工",
+    "distribution": "分配方案",
+    "fund": "资金",
+    "allocation": "资金分配",
+    "order": "订单",
+    "delivery": "交货",
+    "payment": "支付",
+}
+# What a line's ``behind`` names, as an enum (labelled in shared/labels.py's ``kind`` table).
+BehindKind = Literal[tuple(LINEAGE_LABELS)]  # type: ignore[valid-type]  # the keys above, as a Literal built at import
+
+
 class Behind(BaseModel):
     """One thing an income line came from: a fund, entity, project, agreement … by its id and, where the log named it, its name."""
 
-    kind: str = Field(description="the lineage key without `_id`: fund, entity, project, agreement, asset, contract, lease_back, subsidy …")
+    kind: BehindKind = Field(description="the lineage key without `_id`: fund, entity, project, agreement, asset, contract, lease_back, subsidy …")  # type: ignore[valid-type]  # BehindKind is a Literal built at import
     label: str = Field(description="the kind in Chinese (资金, 经营主体, 项目 …)")
     id: str
     name: str | None = Field(default=None, description="as the producer's registration fact named it; null when the log has no name for it")
@@ -31,12 +57,12 @@ class Behind(BaseModel):
 class StatementLine(BaseModel):
     event_id: str = Field(description="the fact that paid it: check it against the log (`/ledger/v1/public/statements/verify`)")
     occurred_on: date
-    benefit_type: str
+    benefit_type: BenefitType
     benefit_name: str = Field(description="the benefit type in Chinese (订单生产收益 …)")
     amount_fen: int = Field(description="integer fen; negative for a reversing entry")
     clause: str = Field(description="the clause of 韶扶组〔2018〕3号 the benefit type is set out in (§5.1 … §5.6)")
     rule: str = Field(description="the rule of docs/DOMAIN.md the benefit type answers to (R12 … R17)")
-    source: str = Field(description="the service whose log holds the fact")
+    source: IncomeSourceCode = Field(description="the service whose log holds the fact")
     event_type: str
     behind: list[Behind] = Field(description="the fund, entity, project, agreement … the line came from (its lineage)")
     reverses_event_id: str | None = None
@@ -106,10 +132,10 @@ Verdict = Literal["verified", "pending_checkpoint", "failed", "not_matching"]
 
 class LineCheck(BaseModel):
     event_id: str
-    benefit_type: str
+    benefit_type: BenefitType
     occurred_on: date
     amount_fen: int
-    source: str
+    source: IncomeSourceCode
     in_log: bool = Field(description="the event is in its source's log")
     event_hash_ok: bool | None = Field(default=None, description="the event's content hashes to its recorded hash (not altered)")
     income_matches: bool | None = Field(default=None, description="the event's income line names this household, type, date and amount")

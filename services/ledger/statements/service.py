@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ledger import domain, service
 from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, LedgerMember, PolicyFact, col
-from services.ledger.statements.schemas import Behind, HouseholdStatement, StatementLine
+from services.ledger.statements.schemas import LINEAGE_LABELS, Behind, HouseholdStatement, StatementLine
 from shared.auth import Principal
 from shared.events.envelope import canonical_json
 from shared.events.income import BENEFIT_NAMES_ZH, BenefitType
@@ -35,26 +35,6 @@ CLAUSES: dict[str, tuple[str, str]] = {
     BenefitType.policy_support: ("§5.4", "R15"),
     BenefitType.asset_income: ("§5.5", "R16"),
     BenefitType.equity_dividend: ("§5.6", "R17"),
-}
-
-# The lineage keys, most telling first (a card has room for the first few), with their Chinese names.
-LINEAGE_LABELS: dict[str, str] = {
-    "entity": "经营主体",
-    "project": "项目",
-    "agreement": "合作协议",
-    "lease_back": "反租倒包",
-    "contract": "订单合同",
-    "asset": "资产",
-    "subsidy": "补贴",
-    "land_transfer": "土地流转",
-    "loan": "贷款",
-    "employment": "务工",
-    "distribution": "分配方案",
-    "fund": "资金",
-    "allocation": "资金分配",
-    "order": "订单",
-    "delivery": "交货",
-    "payment": "支付",
 }
 
 # One village's cards in one request at the most (a page of them; ``next_cursor`` for the rest): a card costs
@@ -173,7 +153,7 @@ def _line(e: IncomeEntry, names: dict[str, str]) -> StatementLine:
     return StatementLine(
         event_id=e.event_id,
         occurred_on=e.occurred_on,
-        benefit_type=e.benefit_type,
+        benefit_type=e.benefit_type,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         benefit_name=BENEFIT_NAMES_ZH.get(BenefitType(e.benefit_type), e.benefit_type) if e.benefit_type in CLAUSES else e.benefit_type,
         amount_fen=e.amount_fen,
         clause=clause,

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from services.oversight.cases.models import Category, Owner, Ref
+from services.oversight.cases.models import CaseKind, Category, Owner, Ref, Status
 from shared.bounds import Note, PersonName, Phone, PolicyDate, StrictInput
 
 MAX_EVENT_IDS = 20
@@ -88,21 +88,21 @@ class ObjectionReceipt(BaseModel):
     """What the public page answers: a reference to ask about, nothing of anyone else's."""
 
     id: str
-    status: str
+    status: Status
     deadline: date
     notice_code: str
 
 
 class CaseOut(BaseModel):
     id: str
-    kind: str
+    kind: CaseKind
     notice_id: str | None
     village_code: str
-    category: str
+    category: Category
     summary: str
     concerns: dict[str, Any]
     event_ids: list[str]
-    status: str
+    status: Status
     owner: str | None
     deadline: date
     overdue: bool

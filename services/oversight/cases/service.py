@@ -40,14 +40,14 @@ def case_out(c: Case, *, today: date, vault: PiiVault | None = None, principal: 
     phone = vault.decrypt(c.complainant_phone_ciphertext) if vault and c.complainant_phone_ciphertext else None
     return CaseOut(
         id=c.id,
-        kind=c.kind,
+        kind=c.kind,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         notice_id=c.notice_id,
         village_code=c.village_code,
-        category=c.category,
+        category=c.category,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         summary=c.summary,
         concerns=c.concerns,
         event_ids=c.event_ids,
-        status=c.status,
+        status=c.status,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         owner=c.owner,
         deadline=c.deadline,
         overdue=domain.is_overdue(status=c.status, deadline=c.deadline, today=today),
@@ -111,7 +111,7 @@ async def raise_objection(*, session: AsyncSession, vault: PiiVault, clock: Cloc
     session.add(_complainant(c, vault, data.name, data.phone))
     await session.flush()
     emit(session, _raised(c))
-    return ObjectionReceipt(id=c.id, status=c.status, deadline=c.deadline, notice_code=domain.display_code(notice.code))
+    return ObjectionReceipt(id=c.id, status=c.status, deadline=c.deadline, notice_code=domain.display_code(notice.code))  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
 
 
 async def record_grievance(*, session: AsyncSession, principal: Principal, vault: PiiVault, clock: Clock, days: int, data: GrievanceIn) -> CaseOut:

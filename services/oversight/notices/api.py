@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from services.oversight.notices import page, service
-from services.oversight.notices.schemas import NoticeOut, PublicNotice
+from services.oversight.notices.schemas import NoticeOut, NoticeStatus, PublicNotice
 from shared.auth import CurrentPrincipal
 from shared.errors import Unavailable
 from shared.paging import Page, PageParams, page_params
@@ -20,7 +20,6 @@ public = service_router("oversight", public=True, tags=["public"])
 
 PageDep = Annotated[PageParams, Depends(page_params)]
 Code = Annotated[str, Path(min_length=8, max_length=12, pattern=r"^[0-9A-Za-z -]+$", description="the verification code on the notice (XXXX-XXXX)")]
-NoticeStatus = Literal["open", "released", "blocked", "superseded", "posted"]
 
 
 @router.get("/notices", summary="Notices in the caller's scope, by status or by what they are about")

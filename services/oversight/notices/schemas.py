@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from services.oversight.cases.models import Category, Status
+from shared.events.income import BenefitType
+from shared.events.oversight import NoticeKindV2
+
+# A notice's state, as the table's CHECK constraint lists them (services/oversight/notices/models.py).
+NoticeStatus = Literal["open", "released", "blocked", "superseded", "posted"]
 
 
 class PostedLine(BaseModel):
@@ -17,9 +25,9 @@ class PostedLine(BaseModel):
 class PostedObjection(BaseModel):
     """An objection's result as the notice publishes it: no complainant, no free text but the official's reasons."""
 
-    category: str
+    category: Category
     category_zh: str
-    status: str
+    status: Status
     raised_on: date
     resolution_reason: str | None = None
     resolved_on: date | None = None
@@ -27,12 +35,12 @@ class PostedObjection(BaseModel):
 
 class PublicNotice(BaseModel):
     code: str = Field(description="the verification code, as printed (XXXX-XXXX)")
-    kind: str
+    kind: NoticeKindV2
     title: str
     village_code: str
     village_name: str | None = None
     period: str | None = None
-    benefit_type: str | None = None
+    benefit_type: BenefitType | None = None
     rule: str | None = None
     rule_text: str | None = None
     total_fen: int
@@ -45,7 +53,7 @@ class PublicNotice(BaseModel):
     opened_at: datetime
     closes_at: datetime
     closed_at: datetime | None = None
-    status: str
+    status: NoticeStatus
     status_zh: str
     released: bool
     objections: list[PostedObjection]

@@ -221,12 +221,12 @@ async def _public(session: AsyncSession, notice: Notice) -> tuple[PublicNotice, 
     village = await session.get(KnownVillage, notice.village_code)
     public = PublicNotice(
         code=domain.display_code(notice.code),
-        kind=notice.kind,
+        kind=notice.kind,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         title=notice.title,
         village_code=notice.village_code,
         village_name=village.name if village else None,
         period=notice.period,
-        benefit_type=notice.benefit_type,
+        benefit_type=notice.benefit_type,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         rule=notice.rule,
         rule_text=domain.RULE_TEXT.get(notice.rule or ""),
         total_fen=notice.total_fen,
@@ -241,14 +241,14 @@ async def _public(session: AsyncSession, notice: Notice) -> tuple[PublicNotice, 
         opened_at=notice.opened_at,
         closes_at=notice.closes_at,
         closed_at=notice.closed_at,
-        status=notice.status,
+        status=notice.status,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
         status_zh=status_zh(notice.kind, notice.status),
         released=notice.released,
         objections=[
             PostedObjection(
-                category=c.category,
+                category=c.category,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
                 category_zh=LABELS["category"].get(c.category, (c.category, ""))[0],
-                status=c.status,
+                status=c.status,  # type: ignore[arg-type]  # the row holds one of the answer's codes (the table's CHECK, the contract it came from)
                 raised_on=c.raised_at.date(),
                 resolution_reason=c.resolution_reason,
                 resolved_on=c.resolved_on,
