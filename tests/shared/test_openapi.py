@@ -6,6 +6,7 @@ method) and from the routes' dependencies, so a new route is held to the same ru
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import shutil
@@ -299,3 +300,27 @@ export function retryAfter(r: Unavailable): string | undefined {
 
 export const example: Problem = { type: "urn:fupin:problem:not_found", title: "未找到", status: 404, code: "not_found" };
 """
+
+
+def test_the_consoles_client_types_are_generated_from_the_current_openapi(spec):
+    """``console/src/api/schema.d.ts`` is openapi-typescript's output for today's document: an API change regenerates it."""
+    console = _console_deps()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        (out / "openapi.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        gen = subprocess.run(
+            ["npx", "--no-install", "openapi-typescript", str(out / "openapi.json"), "-o", str(out / "schema.d.ts")],
+            cwd=console,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert gen.returncode == 0, gen.stdout + gen.stderr
+        fresh = (out / "schema.d.ts").read_text(encoding="utf-8")
+    checked_in = (console / "src" / "api" / "schema.d.ts").read_text(encoding="utf-8")
+    if fresh != checked_in:
+        changed = [line for line in difflib.unified_diff(checked_in.splitlines(), fresh.splitlines(), "checked in", "generated", n=0, lineterm="")]
+        pytest.fail(
+            "console/src/api/schema.d.ts is stale (the API changed since it was generated): run `bash console/scripts/gen-client.sh`, "
+            "then `cd console && npx vue-tsc --noEmit`, and commit it. First differences:\n" + "\n".join(changed[:30])
+        )

@@ -784,7 +784,7 @@ export interface paths {
         get: operations["listSubsidies"];
         put?: never;
         /**
-         * Pay a subsidy or policy income (R15): policy_support
+         * Record a subsidy or policy income (R15): policy_support; posted on the village notice, paid when it closes (at once with no window)
          * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Creates a money fact: send an `Idempotency-Key` (428 without); a retry with the same key answers the first response.
          */
         post: operations["paySubsidy"];
@@ -808,6 +808,26 @@ export interface paths {
         get: operations["getSubsidy"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/funds/v1/subsidies/{subsidy_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a subsidy its village notice still holds (a correction): nothing is paid, the notice is superseded
+         * @description Roles: `city_admin`, `county_officer`, `township_officer`, `village_cadre` (auditors never write). Accepts an `Idempotency-Key`: a retry with the same key answers the first response and writes nothing.
+         */
+        post: operations["withdrawSubsidy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3833,8 +3853,9 @@ export interface components {
             /**
              * Kind
              * @description the lineage key without `_id`: fund, entity, project, agreement, asset, contract, lease_back, subsidy …
+             * @enum {string}
              */
-            kind: string;
+            kind: "entity" | "project" | "agreement" | "lease_back" | "contract" | "asset" | "subsidy" | "land_transfer" | "loan" | "employment" | "distribution" | "fund" | "allocation" | "order" | "delivery" | "payment";
             /**
              * Label
              * @description the kind in Chinese (资金, 经营主体, 项目 …)
@@ -5128,8 +5149,8 @@ export interface components {
              * @default false
              */
             guidance_fund: boolean;
-            /** Benefit Type */
-            benefit_type: string;
+            /** @description equity_dividend or asset_income (R9, R16–R17): what the split pays */
+            benefit_type: components["schemas"]["BenefitType"];
             /**
              * Paid On
              * Format: date
@@ -5157,7 +5178,7 @@ export interface components {
              * Release
              * @description held, released, blocked or cancelled while a village notice gates it; null: paid at approval (no notice window)
              */
-            release: string | null;
+            release: ("held" | "released" | "blocked" | "cancelled") | null;
             /** Id */
             id: string;
             /** Split */
@@ -6935,8 +6956,8 @@ export interface components {
             event_id: string;
             /** Household Id */
             household_id: string;
-            /** Benefit Type */
-            benefit_type: string;
+            /** @description one of the six benefit types (§5); the projector parks a fact of any other */
+            benefit_type: components["schemas"]["BenefitType"];
             /**
              * Amount Fen
              * @description negative for a reversing entry
@@ -7014,8 +7035,7 @@ export interface components {
             household_id: string;
             /** Village Code */
             village_code: string;
-            /** Benefit Type */
-            benefit_type: string;
+            benefit_type: components["schemas"]["BenefitType"];
             /** Amount Fen */
             amount_fen: number;
             /**
@@ -7524,8 +7544,7 @@ export interface components {
         LineCheck: {
             /** Event Id */
             event_id: string;
-            /** Benefit Type */
-            benefit_type: string;
+            benefit_type: components["schemas"]["BenefitType"];
             /**
              * Occurred On
              * Format: date
@@ -7533,8 +7552,11 @@ export interface components {
             occurred_on: string;
             /** Amount Fen */
             amount_fen: number;
-            /** Source */
-            source: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "funds" | "households" | "market" | "other";
             /**
              * In Log
              * @description the event is in its source's log
@@ -8221,6 +8243,11 @@ export interface components {
             units: number;
             /** Amount Fen */
             amount_fen: number;
+            /**
+             * Note
+             * @description what is posted besides: a registry entry or exit and its date, the entity's part of a subsidy
+             */
+            note?: string | null;
             /** Household Id */
             household_id: string;
         };
@@ -8234,8 +8261,11 @@ export interface components {
              * @description the verification code, as printed (XXXX-XXXX)
              */
             code: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "distribution" | "subsidy" | "registry_entry" | "registry_exit";
             /** Title */
             title: string;
             /** Village Code */
@@ -8244,8 +8274,7 @@ export interface components {
             village_name?: string | null;
             /** Period */
             period?: string | null;
-            /** Benefit Type */
-            benefit_type?: string | null;
+            benefit_type?: components["schemas"]["BenefitType"] | null;
             /** Rule */
             rule?: string | null;
             /** Rule Text */
@@ -8278,8 +8307,11 @@ export interface components {
             closes_at: string;
             /** Closed At */
             closed_at?: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "released" | "blocked" | "superseded" | "posted";
             /** Status Zh */
             status_zh: string;
             /** Released */
@@ -8336,8 +8368,11 @@ export interface components {
         ObjectionReceipt: {
             /** Id */
             id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "investigating" | "upheld" | "rejected";
             /**
              * Deadline
              * Format: date
@@ -8810,6 +8845,16 @@ export interface components {
             requested_on: string;
             /** Vouchers */
             vouchers: components["schemas"]["VoucherIn"][];
+            /**
+             * Distribution Id
+             * @description the distribution (dividends, asset income) this pays: payable once its village notice released it
+             */
+            distribution_id?: string | null;
+            /**
+             * Subsidy Id
+             * @description the subsidy split this pays: payable once its village notice released it
+             */
+            subsidy_id?: string | null;
         };
         /**
          * PaymentRequestOut
@@ -8828,7 +8873,9 @@ export interface components {
          *         }
          *       ],
          *       "approved_by": null,
-         *       "paid_on": null
+         *       "paid_on": null,
+         *       "distribution_id": null,
+         *       "subsidy_id": null
          *     }
          */
         PaymentRequestOut: {
@@ -8856,6 +8903,16 @@ export interface components {
             paid_on: string | null;
             /** Vouchers */
             vouchers: components["schemas"]["VoucherIn"][];
+            /**
+             * Distribution Id
+             * @description the distribution it pays (payable once its notice released it)
+             */
+            distribution_id: string | null;
+            /**
+             * Subsidy Id
+             * @description the subsidy split it pays (payable once its notice released it)
+             */
+            subsidy_id: string | null;
         };
         /** PlaceRef */
         PlaceRef: {
@@ -8900,18 +8957,29 @@ export interface components {
             units: number;
             /** Amount Fen */
             amount_fen: number;
+            /**
+             * Note
+             * @description what is posted besides: a registry entry or exit and its date, the entity's part of a subsidy
+             */
+            note?: string | null;
         };
         /**
          * PostedObjection
          * @description An objection's result as the notice publishes it: no complainant, no free text but the official's reasons.
          */
         PostedObjection: {
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "eligibility" | "amount" | "share" | "name" | "procedure" | "payment" | "entity" | "training" | "order" | "other";
             /** Category Zh */
             category_zh: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "investigating" | "upheld" | "rejected";
             /**
              * Raised On
              * Format: date
@@ -9138,8 +9206,11 @@ export interface components {
              * @description the verification code, as printed (XXXX-XXXX)
              */
             code: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "distribution" | "subsidy" | "registry_entry" | "registry_exit";
             /** Title */
             title: string;
             /** Village Code */
@@ -9148,8 +9219,7 @@ export interface components {
             village_name?: string | null;
             /** Period */
             period?: string | null;
-            /** Benefit Type */
-            benefit_type?: string | null;
+            benefit_type?: components["schemas"]["BenefitType"] | null;
             /** Rule */
             rule?: string | null;
             /** Rule Text */
@@ -9182,8 +9252,11 @@ export interface components {
             closes_at: string;
             /** Closed At */
             closed_at?: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "released" | "blocked" | "superseded" | "posted";
             /** Status Zh */
             status_zh: string;
             /** Released */
@@ -9806,8 +9879,7 @@ export interface components {
              * Format: date
              */
             occurred_on: string;
-            /** Benefit Type */
-            benefit_type: string;
+            benefit_type: components["schemas"]["BenefitType"];
             /**
              * Benefit Name
              * @description the benefit type in Chinese (订单生产收益 …)
@@ -9831,8 +9903,9 @@ export interface components {
             /**
              * Source
              * @description the service whose log holds the fact
+             * @enum {string}
              */
-            source: string;
+            source: "funds" | "households" | "market" | "other";
             /** Event Type */
             event_type: string;
             /**
@@ -10013,6 +10086,19 @@ export interface components {
             household_fen: number;
             /** Entity Fen */
             entity_fen: number;
+            /**
+             * Status
+             * @description recording a subsidy approves it; withdrawn while its notice held it
+             * @enum {string}
+             */
+            status: "approved" | "withdrawn";
+            /**
+             * Release
+             * @description held while its village notice runs; released when it closed with no upheld objection (the income fact then); blocked by an upheld objection; cancelled when withdrawn; null: paid at once (no notice window)
+             */
+            release: ("held" | "released" | "blocked" | "cancelled") | null;
+            /** Recorded By */
+            recorded_by: string | null;
         };
         /**
          * TownshipVillages
@@ -10827,14 +10913,20 @@ export interface components {
         OversightCaseOut: {
             /** Id */
             id: string;
-            /** Kind */
-            kind: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "objection" | "grievance";
             /** Notice Id */
             notice_id: string | null;
             /** Village Code */
             village_code: string;
-            /** Category */
-            category: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "eligibility" | "amount" | "share" | "name" | "procedure" | "payment" | "entity" | "training" | "order" | "other";
             /** Summary */
             summary: string;
             /** Concerns */
@@ -10843,8 +10935,11 @@ export interface components {
             };
             /** Event Ids */
             event_ids: string[];
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "investigating" | "upheld" | "rejected";
             /** Owner */
             owner: string | null;
             /**
@@ -15896,6 +15991,130 @@ export interface operations {
             };
             /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
             404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: a problem naming the `field` (and, for a policy rule, the `rule`); `errors` lists every one */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A database this request needs cannot be reached now, or the process is at its bound of requests in progress (`code: overloaded`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawSubsidy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description optional: a retry with the same key answers the first response (`Idempotent-Replayed: true`) and writes nothing */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subsidy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubsidyOut"];
+                };
+            };
+            /** @description Bad request: a header or body the server cannot read (e.g. an `Idempotency-Key` over 200 characters) */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token (`code`: `token_missing`, `token_expired`, `token_invalid`) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    /** @description Bearer realm="fupin" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role or region scope does not allow this (`code`: `role_not_allowed`, `out_of_scope`, `separation_of_duties`) */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or one outside the caller's region scope (its existence is not revealed) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing data, or an `Idempotency-Key` reused with a different body (`idempotency_key_reused`) */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the route accepts (1 MiB unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body's `Content-Type` is not one the operation reads */
+            415: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
@@ -25158,8 +25377,8 @@ export interface operations {
     auditExport: {
         parameters: {
             query?: {
-                /** @description one of the four sources (repeatable) */
-                source?: ("funds" | "households" | "market" | "training")[] | null;
+                /** @description one of the five sources (repeatable) */
+                source?: ("funds" | "households" | "market" | "training" | "oversight")[] | null;
                 /** @description event type or prefix (repeatable) */
                 type?: string[] | null;
                 /** @description ISO time with a zone, inclusive */
