@@ -16,12 +16,13 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
 
+from shared.events.funds import FundKind, HandoverMode
 from shared.regions import INDUSTRIES
 
 # (中文, English) — Chinese first: it is the platform's language.
@@ -350,6 +351,10 @@ LABELS: dict[str, dict[str, Label]] = {
         "not_matching": ("与台账不符", "Not matching the ledger"),
     },
 }
+# The same codes under the names outputs give them: an allocation's and a fund link's fund kind are the
+# fund's ``kind``; an asset's handover mode is the handover's ``mode``.
+LABELS["fund_kind"] = {code: LABELS["kind"][code] for code in get_args(FundKind)}
+LABELS["handover_mode"] = {code: LABELS["mode"][code] for code in get_args(HandoverMode)}
 
 # Enum components named otherwise than their snake_case name.
 COMPONENT_TABLES = {"Role": "user_role"}

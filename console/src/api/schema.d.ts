@@ -3599,8 +3599,11 @@ export interface components {
             allocated_on: string;
             /** Id */
             id: string;
-            /** Fund Kind */
-            fund_kind: string;
+            /**
+             * Fund Kind
+             * @enum {string}
+             */
+            fund_kind: "provincial_special" | "dongguan_guidance" | "shaoguan_guidance" | "other_assistance" | "microcredit";
             /** County Code */
             county_code: string;
             /** Recipient Id */
@@ -3703,7 +3706,7 @@ export interface components {
             /** Fund Id */
             fund_id: string;
             /** Handover Mode */
-            handover_mode: string | null;
+            handover_mode: ("contracting" | "lease" | "trusteeship") | null;
             /** Entity Id */
             entity_id: string | null;
             /** Annual Fee Fen */
@@ -5798,8 +5801,11 @@ export interface components {
         FundLink: {
             /** Fund Id */
             fund_id: string;
-            /** Fund Kind */
-            fund_kind: string;
+            /**
+             * Fund Kind
+             * @description the fund's kind; null only if its allocation is not in this database
+             */
+            fund_kind: ("provincial_special" | "dongguan_guidance" | "shaoguan_guidance" | "other_assistance" | "microcredit") | null;
             /** Allocation Id */
             allocation_id: string;
             /**

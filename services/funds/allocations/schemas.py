@@ -7,6 +7,7 @@ from pydantic import Field, field_validator, model_validator
 from services.funds.allocations.models import AllocationBase, FundBase
 from services.funds.base import EX_ID, EX_VILLAGE, Id, Public, county_code_check, examples, village_code_check
 from shared.bounds import StrictInput
+from shared.events.funds import FundKind
 
 
 class FundIn(FundBase, StrictInput):
@@ -89,7 +90,7 @@ class AllocationOut(AllocationBase, Public):
     )
 
     id: str
-    fund_kind: str
+    fund_kind: FundKind
     county_code: str
     recipient_id: str
     entity_id: str | None

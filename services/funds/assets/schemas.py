@@ -58,7 +58,7 @@ class AssetOut(AssetBase, Public):
 
     id: str
     fund_id: str
-    handover_mode: str | None
+    handover_mode: HandoverMode | None
     entity_id: str | None
     annual_fee_fen: int | None
     handover_start: date | None

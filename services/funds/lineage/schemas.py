@@ -10,6 +10,7 @@ from services.funds.assets.schemas import AssetOut
 from services.funds.base import EX_ID, EX_VILLAGE, Public, examples
 from services.funds.distributions.schemas import DistributionOut
 from services.funds.projects.schemas import ProjectOut
+from shared.events.funds import FundKind
 from shared.events.households import PovertyStatus
 from shared.events.income import BenefitType
 
@@ -56,7 +57,7 @@ class IncomePaymentOut(Public):
 
 class FundLink(Public):
     fund_id: str
-    fund_kind: str
+    fund_kind: FundKind | None = Field(description="the fund's kind; null only if its allocation is not in this database")
     allocation_id: str
     amount_fen: int = Field(strict=True, description="what this allocation put into the project or asset")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,7 @@ from services.funds.projects.models import Funding, Project
 from services.funds.projects.repository import fundings_of
 from services.funds.projects.service import project_out
 from shared.auth import Principal, ensure_readable
+from shared.events.funds import FundKind
 from shared.money import split_by_shares
 from shared.paging import Page, PageParams, decode_cursor, encode_cursor, paginate
 from shared.problems import NotFound
@@ -66,7 +67,14 @@ async def _fund_links(session: AsyncSession, fundings: list[Funding]) -> list[Fu
     links = []
     for f in fundings:
         allocation = await session.get(Allocation, f.allocation_id)
-        links.append(FundLink(fund_id=f.fund_id, fund_kind=allocation.fund_kind if allocation else "", allocation_id=f.allocation_id, amount_fen=f.amount_fen))
+        links.append(
+            FundLink(
+                fund_id=f.fund_id,
+                fund_kind=cast("FundKind", allocation.fund_kind) if allocation else None,
+                allocation_id=f.allocation_id,
+                amount_fen=f.amount_fen,
+            )
+        )
     return links
 
 
