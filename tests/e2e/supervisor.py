@@ -66,6 +66,21 @@ class Supervised:
                 await asyncio.sleep(0.25)
         raise RuntimeError(f"{name} never ready:\n{self.log(name)[-3000:]}\n{self.ctl('status')}\n{self.supervisord_output()}")
 
+    async def wait_running(self, tries: int = 120) -> str:
+        """``supervisorctl status`` once every program it started is RUNNING (or the last status seen).
+
+        A restarted program answers its health check before supervisord counts it RUNNING: it stays
+        STARTING for ``startsecs`` (3 s in deploy/supervisord.conf). A program that crashes instead
+        goes BACKOFF or FATAL and never gets there, so the caller's assertion still fails.
+        """
+        status = ""
+        for _ in range(tries):
+            status = self.ctl("status")
+            if status.count("RUNNING") == len(self.programs):
+                return status
+            await asyncio.sleep(0.25)
+        return status
+
     def supervisord_output(self) -> str:
         parts = []
         for path in (self.log_dir / "supervisord.stdout", self.log_dir / "supervisord.log"):

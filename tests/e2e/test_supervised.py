@@ -54,7 +54,7 @@ async def test_written_service_sigkilled_is_restarted_by_the_supervisor_and_ever
     load.stop()
     await writer
 
-    status = supervised.ctl("status")
+    status = await supervised.wait_running()
     assert status.count("RUNNING") == 3, status
     assert len(set(pids)) == 4
     assert load.count > 0 and load.server_errors == 0, load.statuses
