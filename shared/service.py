@@ -7,6 +7,7 @@ prefixes (embedded mode) from the same code.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -108,6 +109,19 @@ class RequestContextMiddleware:
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
+def freeze_startup_heap() -> None:
+    """Move what start-up left alive (modules, models, routes, the OpenAPI, caches: ~180,000 objects)
+    out of the cyclic collector's sight, so a full collection walks only what requests made.
+
+    Without it every full (generation 2) collection walked the whole start-up heap: ~100 ms paused
+    the event loop, once in every ~15 county indicator reads, and every request in flight then
+    waited for it (issue 17's p99). The shutdown unfreezes, so a process that starts apps again
+    (the tests) collects their garbage as before.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = None, *, title: str = "Fupin") -> FastAPI:
     settings = settings or get_settings()
     tasks: list[asyncio.Task[None]] = []
@@ -146,8 +160,10 @@ def build_app(specs: Sequence[ServiceSpec], settings: FupinSettings | None = Non
                 if ctx.spec.on_startup:
                     await ctx.spec.on_startup(ctx)
             await _start_bus(app, settings, contexts, tasks)
+            freeze_startup_heap()
             yield
         finally:
+            gc.unfreeze()
             await stop_tasks(tasks)
             tasks.clear()
             for ctx in contexts.values():
