@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, TextClause, Update, bindparam, insert, select, text, update
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared import merkle
+from shared.driver import driver_of
 from shared.events.contracts import EventData
 from shared.events.envelope import GENESIS_HASH, seal_canonical
 from shared.identity import SYSTEM, Principal
@@ -104,36 +105,26 @@ _NODE_COLUMNS = ("level", "idx", "hash")
 
 
 @lru_cache(maxsize=4 * SMALL_APPEND)
-def _append_statement(n: int, nodes: int) -> TextClause:
-    """``WITH appended AS (INSERT … n rows), tree AS (INSERT … nodes) UPDATE outbox_head …`` as plain SQL.
+def _append_sql(n: int, nodes: int) -> str:
+    """``WITH appended AS (INSERT … n rows), tree AS (INSERT … nodes) UPDATE outbox_head …``, built once per (n, nodes).
 
-    Built once per (n, nodes): SQLAlchemy cannot cache the compiled form of a data-modifying CTE,
-    so the Core construct would be compiled on every request.
+    Parameters: ``$1`` the source, ``$2`` its new last hash, then (with nodes) its new frontier, then
+    each row's ``_OUTBOX_COLUMNS``, then each new node's ``_NODE_COLUMNS``.
     """
-    values = ", ".join("(" + ", ".join(f":{c}_{i}" for c in _OUTBOX_COLUMNS) + ")" for i in range(n))
+    head = "last_hash = $2, tree_frontier = $3" if nodes else "last_hash = $2"
+    first = 4 if nodes else 3
+    width = len(_OUTBOX_COLUMNS)
+    values = ", ".join("(" + ", ".join(f"${first + i * width + j}" for j in range(width)) + ")" for i in range(n))
     tree = ""
-    head = "last_hash = :last_hash"
     if nodes:
-        node_values = ", ".join("(" + ", ".join(f":n{c}_{i}" for c in _NODE_COLUMNS) + ")" for i in range(nodes))
+        start = first + n * width
+        node_values = ", ".join("(" + ", ".join(f"${start + i * 3 + j}" for j in range(3)) + ")" for i in range(nodes))
         tree = f", tree AS (INSERT INTO merkle_node ({', '.join(_NODE_COLUMNS)}) VALUES {node_values})"
-        head += ", tree_frontier = :tree_frontier"
-    return text(
-        f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} UPDATE outbox_head SET {head} WHERE source = :source"
-    )
+    return f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} UPDATE outbox_head SET {head} WHERE source = $1"
 
 
-@lru_cache(maxsize=4 * SMALL_APPEND)
-def _reserve_statement(head: Table, n: int) -> Update:
-    """``UPDATE outbox_head SET last_sequence = last_sequence + n … RETURNING`` the previous head, built once per (head, n).
-
-    Built per append it cost a fifth of the append's CPU (a new cache key and bind parameters each time).
-    """
-    return (
-        update(head)
-        .where(head.c.source == bindparam("head_source"))
-        .values(last_sequence=head.c.last_sequence + n)
-        .returning(head.c.last_sequence - n, head.c.last_hash, head.c.tree_frontier)
-    )
+# Locks the head (until commit) and reserves $2 sequence numbers in one round trip; answers the previous head.
+_RESERVE_SQL = "UPDATE outbox_head SET last_sequence = last_sequence + $2 WHERE source = $1 RETURNING last_sequence - $2, last_hash, tree_frontier"
 
 
 @dataclass(frozen=True)
@@ -188,11 +179,10 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     prepared = [(new_id(), item, item.data.subject(), item.data.partition_key(), item.data.model_dump(mode="json")) for item in pending]
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        # The session's connection (same transaction) takes the Core statements: the ORM's execute
-        # path adds a quarter to each statement's CPU and has nothing to do for them.
-        conn = await session.connection()
-        # One round trip both locks the head (until commit) and reserves the sequence numbers.
-        row = (await conn.execute(_reserve_statement(head, len(prepared)), {"head_source": source})).one()
+        # Straight to the driver, in the session's transaction: through SQLAlchemy's execute path the
+        # two statements cost the process several times the driver's work (shared.driver, issue 19).
+        driver = await driver_of(session)
+        row = await driver.fetchrow(_RESERVE_SQL, source, len(prepared))
     else:
         row = (
             await session.execute(select(head.c.last_sequence, head.c.last_hash, head.c.tree_frontier).where(head.c.source == source).with_for_update())
@@ -240,12 +230,12 @@ async def append_pending(session: AsyncSession, metadata: MetaData, source: str,
     if postgres and len(rows) <= SMALL_APPEND:
         # The rows, the tree's new nodes and the head's new hash and frontier in one statement (a
         # data-modifying CTE): the lock taken above is held for two round trips and the commit.
-        params: dict[str, Any] = {"last_hash": prevhash, "source": source, "tree_frontier": merkle.pack(frontier)}
-        for i, r in enumerate(rows):
-            params.update({f"{key}_{i}": value for key, value in r.items()})
-        for i, (level, idx, h) in enumerate(nodes):
-            params.update({f"nlevel_{i}": level, f"nidx_{i}": idx, f"nhash_{i}": h})
-        await conn.execute(_append_statement(len(rows), len(nodes)), params)
+        args: list[Any] = [source, prevhash, merkle.pack(frontier)] if nodes else [source, prevhash]
+        for r in rows:
+            args.extend(r[c] for c in _OUTBOX_COLUMNS)
+        for node in nodes:
+            args.extend(node)
+        await driver.execute(_append_sql(len(rows), len(nodes)), *args)
     else:
         await session.execute(insert(outbox), rows)
         values: dict[str, Any] = {"last_sequence": sequence, "last_hash": prevhash}

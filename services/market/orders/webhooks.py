@@ -22,7 +22,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import Insert, LargeBinary, Table, TextClause, bindparam, insert, select, text, update
+from sqlalchemy import Insert, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.market import domain
@@ -34,7 +34,8 @@ from services.market.partners.cache import PartnerAuth, cache_of
 from services.market.settings import get_market_settings
 from services.market.signing import SignatureError, check_timestamp, parse_timestamp, verify
 from shared.auth import Principal
-from shared.db import UTCDateTime, utcnow
+from shared.db import utcnow
+from shared.driver import driver_of
 from shared.events.envelope import canonical_json
 from shared.events.market import OrderLineFact, PartnerOrderReceived
 from shared.ids import new_id
@@ -146,21 +147,28 @@ _ORDER_COLUMNS = (
 _ORDER_TYPES = ("VARCHAR",) * 8 + ("BIGINT", "TIMESTAMPTZ", "TIMESTAMPTZ")
 
 
+_MESSAGE_COLUMNS = ("partner", "webhook_id", "body_hash", "status_code", "response", "order_id", "received_at")
+
+
 @cache
-def _store_statement(lines: int) -> TextClause:
+def _store_sql(lines: int) -> str:
     """PostgreSQL: the webhook-id record, the order and its lines in one data-modifying statement, built once per line count.
 
     The order is inserted only when the message is new, the lines only when the order is; the
     answer says which were. One round trip instead of three (each statement costs the process
     more CPU than the database spends on it, issue 19); the same conflicts wait and resolve as
-    the three ``INSERT … ON CONFLICT DO NOTHING`` of the portable form (``_store``).
+    the three ``INSERT … ON CONFLICT DO NOTHING`` of the portable form (``_store``). Parameters:
+    the message's ``_MESSAGE_COLUMNS``, the order's ``_ORDER_COLUMNS``, then each line's ``_LINE_COLUMNS``.
     """
-    values = ", ".join("(" + ", ".join(f"CAST(:l{i}_{c} AS {t})" for c, t in zip(_LINE_COLUMNS, _LINE_TYPES, strict=True)) + ")" for i in range(lines))
-    order_values = ", ".join(f"CAST(:o_{c} AS {t})" for c, t in zip(_ORDER_COLUMNS, _ORDER_TYPES, strict=True))
-    statement = text(
+    first_order = len(_MESSAGE_COLUMNS) + 1
+    first_line = first_order + len(_ORDER_COLUMNS)
+    width = len(_LINE_COLUMNS)
+    message_values = ", ".join(f"${i + 1}" for i in range(len(_MESSAGE_COLUMNS)))
+    order_values = ", ".join(f"${first_order + j}::{t}" for j, t in enumerate(_ORDER_TYPES))
+    values = ", ".join("(" + ", ".join(f"${first_line + i * width + j}::{t}" for j, t in enumerate(_LINE_TYPES)) + ")" for i in range(lines))
+    return (
         "WITH message AS ("
-        " INSERT INTO webhook_message (partner, webhook_id, body_hash, status_code, response, order_id, received_at)"
-        " VALUES (:partner, :webhook_id, :body_hash, :status_code, :response, :order_id, :received_at)"
+        f" INSERT INTO webhook_message ({', '.join(_MESSAGE_COLUMNS)}) VALUES ({message_values})"
         " ON CONFLICT (partner, webhook_id) DO NOTHING RETURNING 1"
         "), placed AS ("
         f" INSERT INTO partner_order ({', '.join(_ORDER_COLUMNS)}) SELECT {order_values} FROM message"
@@ -169,20 +177,18 @@ def _store_statement(lines: int) -> TextClause:
         f" INSERT INTO partner_order_line ({', '.join(_LINE_COLUMNS)}) SELECT v.* FROM placed, (VALUES {values}) AS v ({', '.join(_LINE_COLUMNS)})"
         ") SELECT (SELECT count(*) FROM message) AS fresh_message, (SELECT count(*) FROM placed) AS fresh_order"
     )
-    dates = [bindparam(name, type_=UTCDateTime()) for name in ("received_at", "o_placed_at", "o_received_at")]
-    return statement.bindparams(*dates, bindparam("response", type_=LargeBinary()))
 
 
 async def _store(session: AsyncSession, ctx: ServiceContext, message: dict[str, Any], order: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[bool, bool]:
     """Store the message's record, then the order and its lines when each is new; whether the message and the order were new."""
     if ctx.engine.dialect.name == "postgresql":
-        params = dict(message)
-        params.update({f"o_{key}": value for key, value in order.items()})
-        for i, line in enumerate(lines):
-            params.update({f"l{i}_{key}": value for key, value in line.items()})
-        conn = await session.connection()  # a Core statement: the ORM's execute path would only add CPU
-        fresh = (await conn.execute(_store_statement(len(lines)), params)).one()
-        return bool(fresh.fresh_message), bool(fresh.fresh_order)
+        args = [message[c] for c in _MESSAGE_COLUMNS] + [order[c] for c in _ORDER_COLUMNS]
+        for line in lines:
+            args.extend(line[c] for c in _LINE_COLUMNS)
+        # Straight to the driver, in the request's transaction: SQLAlchemy's execute path would only add CPU (shared.driver).
+        driver = await driver_of(session)
+        fresh = await driver.fetchrow(_store_sql(len(lines)), *args)
+        return bool(fresh["fresh_message"]), bool(fresh["fresh_order"])
     if not await _insert_ignore(session, ctx, _MESSAGES, message, ("partner", "webhook_id")):
         return False, False
     if not await _insert_ignore(session, ctx, _ORDERS, order, ("partner", "partner_order_id")):
