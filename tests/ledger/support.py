@@ -139,16 +139,22 @@ def cli_env(settings: Any) -> dict[str, str]:
 
 
 async def projection_reads(platform: Any, url: str, params: dict[str, Any]) -> int:
-    """SELECTs the ledger's database runs on its projections while answering ``url`` (not the consumer's bookkeeping)."""
+    """SELECTs the ledger's database runs on its projections while answering ``url`` (not the consumer's bookkeeping).
+
+    The listener hears the whole engine, which the consumer shares (other tests' events may still be folding):
+    only the statements run by the request's own task count, and the consumer's tasks are others."""
+    import asyncio
+
     from sqlalchemy import event
 
     engine = platform.context("ledger").engine.sync_engine
     seen: list[str] = []
+    mine = asyncio.current_task()
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         text = statement.lstrip().upper()
-        tables = ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member", "indicator_")
-        if text.startswith("SELECT") and any(t in statement for t in tables):
+        tables = ("policy_fact", "ledger_household", "household_size", "income_entry", "ledger_member", "indicator_", "village_income_year")
+        if asyncio.current_task() is mine and text.startswith("SELECT") and any(t in statement for t in tables):
             seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
