@@ -9,7 +9,9 @@
 2. reads, through the ledger app (ASGI, auth, a transaction per request), after 5 warm-up reads each:
    a village's indicators for the year (``/indicators/villages/{code}?year=``) and as of a day
    (``?as_of=``), ``--queries`` times each, and the township's, the county's and the city's
-   (``/indicators/townships|counties|cities/…``), ``--place-queries`` times each; target p99 ≤ 200 ms;
+   (``/indicators/townships|counties|cities/…``), and the township's and the county's overviews (every village
+   with its households, people, income by type and verdicts: ``/views/townships|counties/…/villages``),
+   ``--place-queries`` times each; target p99 ≤ 200 ms;
 3. as the baseline of the same run, ``--baseline-queries`` times a village's indicators judged from
    every fact of the village (``service.village_indicators_from_log``, the path every read took before
    the projections), and prints each read's p50 as a ratio of it;
@@ -145,6 +147,8 @@ async def main(args: argparse.Namespace) -> None:
                     "indicators, county (year)": (lambda: (f"/ledger/v1/indicators/counties/{args.county}", year), args.place_queries),
                     "indicators, county (as_of 30 June)": (lambda: (f"/ledger/v1/indicators/counties/{args.county}", as_of), args.place_queries),
                     "indicators, city (year)": (lambda: ("/ledger/v1/indicators/cities/4402", year), args.place_queries),
+                    "overview, township (year)": (lambda: (f"/ledger/v1/views/townships/{township}/villages", year), args.place_queries),
+                    "overview, county (year)": (lambda: (f"/ledger/v1/views/counties/{args.county}/villages", year), args.place_queries),
                 }
                 full_before = gc.get_stats()[2]["collections"]
                 for name, (request, n) in reads.items():

@@ -358,6 +358,15 @@ async def load_place(session: AsyncSession, level: Level, code: str, span: Span)
     )
     sums = [(v, h, b, int(fen or 0)) for v, h, b, fen in income.all()]
     # 5. The counties' allocations, whatever their village (R1 is judged per county, for each of its villages).
+    allocations = await county_allocations(session, county_prefix)
+    loaded = PlaceFacts(span, facts, households, {k: (v[0], v[1]) for k, v in latest.items()}, sums, allocations)
+    registered = {f.village_code for f in facts if f.village_code and len(f.village_code) == 12 and f.village_code.startswith(prefix)}
+    loaded.villages = [code] if level == "village" else sorted(registered | {h.village_code for h in households} | {v for v, *_ in sums})
+    return loaded
+
+
+async def county_allocations(session: AsyncSession, county_prefix: str) -> dict[str, list[dict[str, Any]]]:
+    """Each county's allocations of the special fund (under a prefix of county codes), whatever their village, in log order."""
     rows = await session.execute(
         select(col(PolicyFact.county_code), col(PolicyFact.data), col(PolicyFact.event_id), col(PolicyFact.recorded_at))
         .where(col(PolicyFact.county_code).startswith(county_prefix), col(PolicyFact.fact) == "allocation_recorded")
@@ -366,10 +375,7 @@ async def load_place(session: AsyncSession, level: Level, code: str, span: Span)
     allocations: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for county, data, event_id, at in rows.all():
         allocations[str(county)].append(dict(data or {}) | {"event_id": event_id, domain.RECORDED: at.date()})
-    loaded = PlaceFacts(span, facts, households, {k: (v[0], v[1]) for k, v in latest.items()}, sums, dict(allocations))
-    registered = {f.village_code for f in facts if f.village_code and len(f.village_code) == 12 and f.village_code.startswith(prefix)}
-    loaded.villages = [code] if level == "village" else sorted(registered | {h.village_code for h in households} | {v for v, *_ in sums})
-    return loaded
+    return dict(allocations)
 
 
 EVIDENCE_PAGE = 20
@@ -528,15 +534,11 @@ def _place_out(
         for i in results:
             verdicts[i.rule][village] = i
     counties = sorted({v[:6] for v in villages} | ({code[:6]} if level in ("county", "township") else set()))
+    county_verdicts = projected.county_rules(counties, allocations, span, thresholds())
     out = []
     for rule in indicators.INDICATORS:
         if rule in domain.COUNTY_RULES:
-            by_county = {
-                c: indicators.indicator(
-                    rule, domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=allocations.get(c, [])), thresholds()
-                )
-                for c in counties
-            }
+            by_county = {c: county_verdicts[c][rule] for c in counties}
             out.append(_rollup(rule, by_county, names={c: COUNTIES.get(c) for c in by_county}, unit="county"))
         else:
             out.append(_rollup(rule, verdicts.get(rule, {}), names=names, unit="village"))

@@ -3,7 +3,8 @@
 Every indicator's dated scenario (``test_indicator_dates.SCENARIOS``) in a village of one township, and a
 village of facts that fail, end, leave, reverse and change: the indicators read from the projections
 (``/indicators/…``) equal those judged from every fact of the place (``service.*_from_log``, the path
-that loads the log) for whole years and ``as_of`` days, in the village and in the township.
+that loads the log) for whole years and ``as_of`` days, in the village and in the township; and the township's
+overview (``/views/townships/{code}/villages``) equals the one judged from every fact.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from policy.linkage import Span
 from services.ledger import indicators, service
-from services.ledger.schemas import Indicators
+from services.ledger.schemas import EvidencePage, Indicators
+from services.ledger.views import queries
 from shared.events.contracts import EventData
 from shared.events.households import HouseholdRegistered, MemberRegistered
 from shared.events.income import BenefitType
@@ -194,7 +196,7 @@ async def test_projected_indicators_equal_the_logs_for_years_and_as_of_days(plat
         assert income_2018["numbers"]["with_income"] == 2, income_2018
 
     await eventually(settled, timeout=60)
-    compared = 0
+    compared = overviews = earning = 0
     for span in SPANS:
         params = {"year": span.last.year} if span == Span.year(span.last.year) else {"as_of": span.last.isoformat()}
         for code in codes:
@@ -208,4 +210,20 @@ async def test_projected_indicators_equal_the_logs_for_years_and_as_of_days(plat
             compared += len(projected["indicators"])
         r = await platform.client.get(f"/ledger/v1/indicators/townships/{township}", params=params, headers=platform.admin)
         assert Indicators.model_validate(r.json()).model_dump(mode="json") == await from_log(township, span, "township"), span
+        if span == Span.year(span.last.year):
+            # The township's overview (households, people, those without income, income by type, every village's
+            # verdicts) from the projections, as judged from every fact of the township.
+            r = await platform.client.get(f"/ledger/v1/views/townships/{township}/villages", params=params, headers=platform.admin)
+            assert r.status_code == 200, r.text
+            async with platform.context("ledger").sessionmaker() as session:
+                logged_villages = await queries.region_villages_from_log(session, level="township", code=township, year=span.last.year)
+            bare = {"evidence": [], "evidence_items": EvidencePage(items=[], next_cursor=None, count=0)}  # an overview carries no evidence
+            want = [v.model_copy(update={"indicators": [i.model_copy(update=bare) for i in v.indicators]}).model_dump(mode="json") for v in logged_villages]
+            got_villages = r.json()["villages"]
+            assert [v["village_code"] for v in got_villages] == [v["village_code"] for v in want], span
+            for got, want_village in zip(got_villages, want, strict=True):
+                assert got == want_village, (span, got, want_village)
+            overviews += len(want)
+            earning += sum(1 for v in want if v["households"] and v["total_fen"])
     assert compared == len(SPANS) * len(codes) * len(indicators.INDICATORS)
+    assert overviews >= 4 * len(codes) and earning >= 2, (overviews, earning)  # four years of every village, some earning

@@ -28,7 +28,7 @@ async def _county(platform, county: str, townships: int = 2, per: int = 2) -> li
     return codes
 
 
-async def test_a_township_overview_is_the_county_overview_of_its_villages_in_five_statements(platform):
+async def test_a_township_overview_is_the_county_overview_of_its_villages_in_six_statements(platform):
     codes = await _county(platform, "440205")
     township = codes[0][:9]
     url = f"/ledger/v1/views/townships/{township}/villages"
@@ -50,7 +50,8 @@ async def test_a_township_overview_is_the_county_overview_of_its_villages_in_fiv
         assert [v for v in body["villages"] if v["village_code"] in ours] == [v for v in county["villages"] if v["village_code"] in ours]
 
     await eventually(same_as_the_county)
-    assert await _statements(platform, url) == 5
+    # Six, and a seventh where shares are quantified in a village of the place (other tests' villages may be in it).
+    assert await _statements(platform, url) in (6, 7)
     officer = platform.as_("township_officer", township)
     assert (await platform.client.get(url, params=YEAR, headers=officer)).status_code == 200
     other = platform.as_("county_officer", "440281")
@@ -88,7 +89,7 @@ async def test_the_city_overview_sums_each_countys_villages_and_counts_their_ind
                 assert (count["met"], count["not_met"], count["no_data"]) == tuple(statuses.count(s) for s in ("met", "not_met", "no_data"))
 
     await eventually(consistent)
-    assert await _statements(platform, "/ledger/v1/views/city/counties") == 5
+    assert await _statements(platform, "/ledger/v1/views/city/counties") in (6, 7)  # the seventh where shares are, as above
     officer = platform.as_("county_officer", "440222")
     assert (await platform.client.get("/ledger/v1/views/city/counties", params=YEAR, headers=officer)).status_code in (403, 404)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,48 @@ def test_no_service_migration_creates_an_infrastructure_table() -> None:
     ]
     assert found == []
     assert os.path.isdir(migrations.INFRA_VERSIONS)
+
+
+async def test_a_ledger_with_income_entries_gets_each_villages_income_by_year_and_type_filled_by_its_migration(new_database) -> None:
+    """The overviews' projection (``village_income_year``) is filled from the entries a ledger already holds, reversals subtracting."""
+    engine = await new_database()
+    await _alembic(engine, "ledger", command.upgrade, "02fc844fd557")
+    rows = [
+        ("440232100200", "wage_labor", 1_000, "2018-03-01"),
+        ("440232100200", "wage_labor", 250, "2018-12-31"),
+        ("440232100200", "wage_labor", -250, "2018-12-31"),  # a reversal
+        ("440232100200", "asset_income", 700, "2018-06-30"),
+        ("440232100200", "wage_labor", 40, "2019-01-01"),
+        ("440232100201", "wage_labor", 5, "2018-02-02"),
+    ]
+    async with engine.begin() as conn:
+        for village, benefit, fen, on in rows:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO income_entry (event_id, household_id, benefit_type, amount_fen, occurred_on, recorded_at, village_code,"
+                    " township_code, county_code, source, event_type, lineage) VALUES (:e, :h, :b, :f, :on, CURRENT_TIMESTAMP, :v, :t, :c,"
+                    " 'households', 'fupin.households.wage_recorded.v1', '{}')"
+                ),
+                {
+                    "e": str(uuid.uuid4()),
+                    "h": str(uuid.uuid4()),
+                    "b": benefit,
+                    "f": fen,
+                    "on": date.fromisoformat(on),
+                    "v": village,
+                    "t": village[:9],
+                    "c": village[:6],
+                },
+            )
+    await migrations.upgrade(engine, service_spec("ledger"))
+    async with engine.connect() as conn:
+        got = {
+            (v, y, b): n for v, y, b, n in (await conn.execute(sa.text("SELECT village_code, year, benefit_type, amount_fen FROM village_income_year"))).all()
+        }
+    assert got == {
+        ("440232100200", 2018, "wage_labor"): 1_000,
+        ("440232100200", 2018, "asset_income"): 700,
+        ("440232100200", 2019, "wage_labor"): 40,
+        ("440232100201", 2018, "wage_labor"): 5,
+    }
+    assert await migrations.pending_changes(engine, service_spec("ledger")) == []

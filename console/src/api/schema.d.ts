@@ -10456,7 +10456,7 @@ export interface components {
             per_capita_fen: number;
             /**
              * Indicators
-             * @description the village's indicators, judged as GET /ledger/v1/indicators/villages/{code} judges them
+             * @description the village's indicators: status, numbers and note as GET /ledger/v1/indicators/villages/{code} judges them; no evidence here (`evidence` and `evidence_items` are empty): that read pages it
              */
             indicators: components["schemas"]["LedgerIndicatorOut"][];
         };

@@ -160,8 +160,7 @@ async def fund_use(*, session: AsyncSession, principal: Principal, level: ledger
         raise InvalidInput("资金使用报告按县导出（R1 按县判定）", detail_en="the fund-use report is per county (R1 is judged per county)", field="level")
     ledger._check_place(principal, level, code)
     span = ledger.indicator_span(year, None)
-    loaded = await ledger.load_place(session, level, code, span)
-    pool = loaded.allocations.get(code, [])
+    pool = (await ledger.county_allocations(session, code)).get(code, [])
     facts = ledger_domain.Facts({}, ledger._published(), year=year, span=span, county_allocations=pool)
     r1 = ledger_indicators.indicator("R1", facts, thresholds())
     cited = {e.id for e in r1.evidence}

@@ -44,6 +44,7 @@ from services.ledger.indicator_projection.models import (
     IndicatorRun,
     IndicatorSubject,
     IndicatorVillage,
+    VillageIncomeYear,
 )
 from services.ledger.models import HouseholdSize, LedgerHousehold, table_of
 
@@ -486,9 +487,11 @@ async def apply(bind: Bind, rows: Rows) -> None:
     for f in rows.facts:
         g.fact(f)
     incomes: dict[tuple[str, int, str], tuple[date | None, bool]] = {}
+    village_sums: dict[tuple[str, int, str], int] = defaultdict(int)
     for r in rows.incomes:
         hid, fen, on, village = r[1], int(r[3]), r[4], r[6]
         g.villages.add(village)
+        village_sums[(village, on.year, r[2])] += fen
         first, negative = incomes.get((hid, on.year, village), (None, False))
         if fen > 0 and (first is None or on < first):
             first = on
@@ -513,6 +516,13 @@ async def apply(bind: Bind, rows: Rows) -> None:
             index_elements=["household_id", "year", "village_code"], set_={"first_on": earlier, "negative": or_(c.negative, x.negative)}
         )
         await bind.execute(stmt, [{"household_id": h, "year": y, "village_code": v, "first_on": f, "negative": n} for (h, y, v), (f, n) in incomes.items()])
+    if village_sums:
+        stmt = _insert(bind, VillageIncomeYear)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["village_code", "year", "benefit_type"], set_={"amount_fen": table_of(VillageIncomeYear).c.amount_fen + stmt.excluded.amount_fen}
+        )
+        # In key order, as the monitoring upserts: two transactions adding to one village's rows cannot deadlock.
+        await bind.execute(stmt, [{"village_code": v, "year": y, "benefit_type": b, "amount_fen": n} for (v, y, b), n in sorted(village_sums.items())])
     new_states: dict[str, dict[str, Any]] = {}
     if not DEFERRED.get():
         homes = {h["household_id"] for h in rows.households} | set(rows.status) | set(rows.left) | {s["household_id"] for s in rows.sizes}

@@ -102,3 +102,15 @@ class IndicatorIncome(LedgerTable, table=True):
     village_code: str = Field(sa_column=Column(String(12), primary_key=True, index=True))
     first_on: date | None = Field(sa_column=Column(Date))
     negative: bool = Field(sa_column=Column(Boolean, nullable=False))
+
+
+class VillageIncomeYear(LedgerTable, table=True):
+    """A village's income of a year by benefit type (the income's own village and date; reversals subtract): what the
+    county, township and city overviews show per village, without summing a year of entries per read."""
+
+    __tablename__ = "village_income_year"
+
+    village_code: str = Field(sa_column=Column(String(12), primary_key=True))
+    year: int = Field(sa_column=Column(Integer, primary_key=True))
+    benefit_type: str = Field(sa_column=Column(String(20), primary_key=True))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -188,17 +188,26 @@ async def load(session: AsyncSession, level: str, code: str, span: Span, *, evid
 
 
 async def _labour_holding(session: AsyncSession, place: Place, villages: Sequence[str]) -> None:
-    """R6: of a village's poor households with labour on the span's last day, those holding shares in force (few: a read only where shares are)."""
+    """R6: of a village's poor households with labour on the span's last day, those holding shares in force.
+
+    One read for all the villages where shares are: the labour runs of the households their shares name."""
+    holding = {v: _holding(place.facts(v)) for v in villages if place.counts.get(v, {}).get("R6.labour")}
+    holding = {v: hs for v, hs in holding.items() if hs}
+    if not holding:
+        return
     run = table_of(IndicatorRun)
     live = and_(run.c.from_on <= place.span.last, or_(run.c.to_on.is_(None), run.c.to_on >= place.span.last))
-    for village in villages:
-        if not place.counts.get(village, {}).get("R6.labour"):
-            continue
-        holding = sorted(_holding(place.facts(village)))
-        if not holding:
-            continue
-        stmt = select(func.count(func.distinct(run.c.item_id))).where(run.c.village_code == village, run.c.key == "R6.labour", live, run.c.item_id.in_(holding))
-        place.labour_holding[village] = int((await session.execute(stmt)).scalar_one())
+    stmt = (
+        select(run.c.village_code, run.c.item_id)
+        .where(run.c.village_code.in_(sorted(holding)), run.c.key == "R6.labour", live, run.c.item_id.in_(sorted(set().union(*holding.values()))))
+        .distinct()
+    )
+    found: dict[str, int] = defaultdict(int)
+    for village, item in (await session.execute(stmt)).all():
+        if item in holding[village]:
+            found[village] += 1
+    for village in holding:
+        place.labour_holding[village] = found[village]
 
 
 def _holding(facts: domain.Facts) -> set[str]:
@@ -324,6 +333,30 @@ async def place(session: AsyncSession, level: str, code: str, span: Span) -> tup
     loaded = await load(session, level, code, span, evidence=False)
     t = thresholds()
     return loaded, {v: judge(loaded, v, t, village_rules_only=True)[1] for v in loaded.villages}
+
+
+def county_rules(counties: Sequence[str], allocations: Mapping[str, list[dict[str, Any]]], span: Span, t: Thresholds) -> dict[str, dict[str, Indicator]]:
+    """Each county's own rules (R1), judged on its allocations alone: the verdict each of its villages and its rollup carry."""
+    out = {}
+    for county in counties:
+        facts = domain.Facts({}, _published(), year=span.last.year, span=span, county_allocations=allocations.get(county, []))
+        out[county] = {rule: indicators.indicator(rule, facts, t) for rule in domain.COUNTY_RULES}
+    return out
+
+
+async def villages(session: AsyncSession, level: str, code: str, span: Span) -> tuple[Place, dict[str, tuple[list[str], list[Indicator]]]]:
+    """Every village of a place with its categories and every indicator, as ``place`` judges them: the overviews'.
+
+    The county's rules (R1) read only the county's allocations: judged once per county, each of its villages given that verdict."""
+    loaded = await load(session, level, code, span, evidence=False)
+    t = thresholds()
+    by_county = county_rules(sorted({v[:6] for v in loaded.villages}), loaded.allocations(), span, t)
+    out: dict[str, tuple[list[str], list[Indicator]]] = {}
+    for v in loaded.villages:
+        categories, judged = judge(loaded, v, t, village_rules_only=True)
+        by_rule = {i.rule: i for i in judged} | by_county[v[:6]]
+        out[v] = (categories, [by_rule[rule] for rule in indicators.INDICATORS])
+    return loaded, out
 
 
 def first_day(day: date) -> date:

@@ -1,16 +1,16 @@
 """The read models' queries: a fixed number of statements per request, the figures of the ledger's own reads.
 
 Village dashboard: the page of households with their head's name (1), their sizes (1), their sums by
-type (1). County, township and city overviews (``region_villages``): ``service.load_place``'s five — the county's facts (1), households (1), sizes
-(1), sums by village, household and type (1), allocations (1) — however many villages; each village's
-indicators are then judged from its share of those rows by ``service.judge_village``, the function
-behind ``/indicators/villages/{code}``.
+type (1). County, township and city overviews (``region_villages``): the indicator projections' four — light
+facts, entity acts, villages, counters on the span's last day (a fifth where shares are) — each village judged
+from them as ``/indicators/{level}s/{code}`` judges it; then households, people and those without income (1) and
+income by type (1) from their projections, however many villages or households.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -18,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from policy.linkage import Span
 from services.ledger import domain, service
-from services.ledger.models import IncomeEntry, LedgerHousehold, LedgerMember, col
+from services.ledger.indicator_projection import read as projected
+from services.ledger.indicator_projection.models import IndicatorIncome, VillageIncomeYear
+from services.ledger.models import HouseholdSize, IncomeEntry, LedgerHousehold, LedgerMember, col, table_of
+from services.ledger.schemas import EvidencePage, IndicatorOut
 from services.ledger.views.schemas import (
     CityCounties,
     CountyOverview,
@@ -132,10 +135,94 @@ async def city_counties(*, session: AsyncSession, principal: Principal, year: in
 
 
 async def region_villages(session: AsyncSession, *, level: Literal["township", "county", "city"], code: str, year: int) -> list[VillageOverview]:
-    """Every village of a township, county or the city with its aggregates and indicators.
+    """Every village of a township, county or the city with its aggregates and indicators, from the projections.
 
-    Five statements, however many villages (``service.load_place``): the place's facts, households, sizes, income sums, allocations.
+    Each village is judged as ``/indicators/{level}s/{code}`` judges it (``indicator_projection.read.villages``: the light
+    facts, entity acts, villages and counters, four reads, a fifth where shares are); its households, people and those
+    without income in one grouped read, its income by type in another. However many villages or households: no fact is
+    read twice and none is judged per household. The indicators carry their status, numbers and note; their evidence
+    is the village's own read (``/indicators/villages/{code}``), as above village level.
     """
+    span = Span.year(year)
+    place, judged = await projected.villages(session, level, code, span)
+    prefix = CITY_CODE if level == "city" else code
+    homes, typed = await _village_sums(session, prefix, span)
+    out = []
+    for village in place.villages:
+        categories, results = judged[village]
+        households, people, without = homes.get(village, (0, 0, 0))
+        by_type = domain.by_type(typed.get(village, []))
+        total = sum(by_type.values())
+        out.append(
+            VillageOverview(
+                village_code=village,
+                name=service.village_name(place.facts(village), village),
+                categories=categories,
+                households=households,
+                people=people,
+                households_without_income=without,
+                by_type=by_type,
+                total_fen=total,
+                per_capita_fen=domain.per_capita(total, people),
+                indicators=[verdict(i) for i in results],
+            )
+        )
+    return out
+
+
+def verdict(i: domain.Indicator) -> IndicatorOut:
+    """An indicator as an overview carries it: its status, numbers and note; no evidence (the village's read has it).
+
+    Constructed, not validated: ~2,800 of them in a county's overview, and the response is validated as it is sent."""
+    empty = EvidencePage.model_construct(items=[], next_cursor=None, count=0)
+    return IndicatorOut.model_construct(
+        rule=i.rule, status=i.status, evidence=[], evidence_items=empty, numbers=dict(i.numbers), note=i.note or None, places=None
+    )
+
+
+async def _village_sums(session: AsyncSession, prefix: str, span: Span) -> tuple[dict[str, tuple[int, int, int]], dict[str, list[tuple[str, int]]]]:
+    """Per village of a year's span: households on the register in it, their members at its end, those without income
+    dated in it (``indicator_income``: a row per household, year and village with any entry); its income by type
+    (``village_income_year``)."""
+    end = span.last + timedelta(days=1)
+    h, s, earned = table_of(LedgerHousehold), table_of(HouseholdSize), table_of(IndicatorIncome)
+    homes = (
+        select(h.c.household_id, h.c.village_code)
+        .where(h.c.village_code.startswith(prefix), h.c.registered_on < end, or_(h.c.left_on.is_(None), h.c.left_on >= span.first))
+        .subquery("homes")
+    )
+    # Each household's size on the span's last day: its latest row by effective date, then recording time.
+    latest = func.row_number().over(partition_by=s.c.household_id, order_by=(s.c.effective_on.desc(), s.c.recorded_at.desc()))
+    ranked = (
+        select(s.c.household_id, s.c.member_count, latest.label("nth"))
+        .join(homes, homes.c.household_id == s.c.household_id)
+        .where(s.c.effective_on < end)
+        .subquery("ranked")
+    )
+    sizes = select(ranked.c.household_id, ranked.c.member_count).where(ranked.c.nth == 1).subquery("sizes")
+    has_income = (
+        select(earned.c.household_id)
+        .where(earned.c.household_id == homes.c.household_id, earned.c.village_code == homes.c.village_code, earned.c.year == span.last.year)
+        .exists()
+    )
+    stmt = (
+        select(homes.c.village_code, func.count(), func.coalesce(func.sum(sizes.c.member_count), 0), func.count().filter(~has_income))
+        .select_from(homes.outerjoin(sizes, sizes.c.household_id == homes.c.household_id))
+        .group_by(homes.c.village_code)
+    )
+    counted = {v: (int(n), int(people), int(without)) for v, n, people, without in (await session.execute(stmt)).all()}
+    v = table_of(VillageIncomeYear)
+    in_year = and_(v.c.village_code.startswith(prefix), v.c.year == span.last.year)
+    sums = await session.execute(select(v.c.village_code, v.c.benefit_type, v.c.amount_fen).where(in_year))
+    typed: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for village, benefit, fen in sums.all():
+        typed[village].append((benefit, int(fen)))
+    return counted, dict(typed)
+
+
+async def region_villages_from_log(session: AsyncSession, *, level: Literal["township", "county", "city"], code: str, year: int) -> list[VillageOverview]:
+    """The same, from every fact of the place (``service.load_place``) and each village judged from them (``service.judge_village``):
+    the reference ``region_villages`` is tested against (``tests/ledger/test_indicator_projection.py``)."""
     loaded = await service.load_place(session, level, code, Span.year(year))
     typed: dict[str, list[tuple[str, int]]] = defaultdict(list)
     per_household: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -72,7 +72,10 @@ class VillageOverview(BaseModel):
     by_type: dict[str, int] = Field(description=BY_TYPE)
     total_fen: int = Field(description="the sum of by_type, integer fen")
     per_capita_fen: int = Field(description="total_fen // people, in whole fen rounded down (floor); 0 without people")
-    indicators: list[IndicatorOut] = Field(description="the village's indicators, judged as GET /ledger/v1/indicators/villages/{code} judges them")
+    indicators: list[IndicatorOut] = Field(
+        description="the village's indicators: status, numbers and note as GET /ledger/v1/indicators/villages/{code} judges them; "
+        "no evidence here (`evidence` and `evidence_items` are empty): that read pages it"
+    )
 
 
 class CountyVillages(BaseModel):
