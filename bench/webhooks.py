@@ -45,6 +45,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import procs  # noqa: E402
 from shared.db import drop_database  # noqa: E402
 
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
@@ -360,6 +361,8 @@ async def main() -> int:
                 f"p99 {over.status_ms('503', 0.99):.1f} ms), p99 of all answers {over.ms('99th'):.1f} ms",
                 flush=True,
             )
+            for name, value in procs.lines({"market server (uvicorn)": server.pid}, own="bench process (drives vegeta)"):
+                print(f"{name}: {value}", flush=True)
     finally:
         server.send_signal(signal.SIGINT)  # uvicorn's graceful stop; cProfile writes its file on the way out
         try:
