@@ -151,23 +151,30 @@ async def region_villages(session: AsyncSession, *, level: Literal["township", "
     for village in place.villages:
         categories, results = judged[village]
         households, people, without = homes.get(village, (0, 0, 0))
-        by_type = domain.by_type(typed.get(village, []))
-        total = sum(by_type.values())
-        out.append(
-            VillageOverview(
-                village_code=village,
-                name=service.village_name(place.facts(village), village),
-                categories=categories,
-                households=households,
-                people=people,
-                households_without_income=without,
-                by_type=by_type,
-                total_fen=total,
-                per_capita_fen=domain.per_capita(total, people),
-                indicators=[verdict(i) for i in results],
-            )
-        )
+        name = service.village_name(place.facts(village), village)
+        out.append(_overview(village, name, categories, (households, people, without), typed.get(village, []), [verdict(i) for i in results]))
     return out
+
+
+def _overview(
+    village: str, name: str | None, categories: list[str], homes: tuple[int, int, int], typed: list[tuple[str, int]], judged: list[IndicatorOut]
+) -> VillageOverview:
+    """One village of an overview from its households, people and those without income, and its income lines by type."""
+    households, people, without = homes
+    by_type = domain.by_type(typed)
+    total = sum(by_type.values())
+    return VillageOverview(
+        village_code=village,
+        name=name,
+        categories=categories,
+        households=households,
+        people=people,
+        households_without_income=without,
+        by_type=by_type,
+        total_fen=total,
+        per_capita_fen=domain.per_capita(total, people),
+        indicators=judged,
+    )
 
 
 def verdict(i: domain.Indicator) -> IndicatorOut:
@@ -186,11 +193,7 @@ async def _village_sums(session: AsyncSession, prefix: str, span: Span) -> tuple
     (``village_income_year``)."""
     end = span.last + timedelta(days=1)
     h, s, earned = table_of(LedgerHousehold), table_of(HouseholdSize), table_of(IndicatorIncome)
-    homes = (
-        select(h.c.household_id, h.c.village_code)
-        .where(h.c.village_code.startswith(prefix), h.c.registered_on < end, or_(h.c.left_on.is_(None), h.c.left_on >= span.first))
-        .subquery("homes")
-    )
+    homes = select(h.c.household_id, h.c.village_code).where(h.c.village_code.startswith(prefix), _in_year(span.first, end)).subquery("homes")
     # Each household's size on the span's last day: its latest row by effective date, then recording time.
     latest = func.row_number().over(partition_by=s.c.household_id, order_by=(s.c.effective_on.desc(), s.c.recorded_at.desc()))
     ranked = (
@@ -234,22 +237,9 @@ async def region_villages_from_log(session: AsyncSession, *, level: Literal["tow
         village_facts = loaded.village(village)
         judged = service.judge_village(village_facts, code=village, year=year)
         homes = loaded.homes(village)
-        by_type = domain.by_type(typed.get(village, []))
-        total = sum(by_type.values())
         people = sum(loaded.sizes.get(h.household_id, (0, 0))[0] for h in homes)
         earning = per_household.get(village, {})
-        out.append(
-            VillageOverview(
-                village_code=village,
-                name=service.village_name(village_facts, village),
-                categories=judged.categories,
-                households=len(homes),
-                people=people,
-                households_without_income=sum(1 for h in homes if h.household_id not in earning),
-                by_type=by_type,
-                total_fen=total,
-                per_capita_fen=domain.per_capita(total, people),
-                indicators=judged.indicators,
-            )
-        )
+        without = sum(1 for h in homes if h.household_id not in earning)
+        name = service.village_name(village_facts, village)
+        out.append(_overview(village, name, judged.categories, (len(homes), people, without), typed.get(village, []), judged.indicators))
     return out
