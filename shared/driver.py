@@ -32,21 +32,18 @@ class Driver:
         self._raw: Any = fairy.driver_connection  # the asyncpg.Connection
 
     async def fetchrow(self, sql: str, *args: Any) -> Any:
-        try:
-            return await self._raw.fetchrow(sql, *args)
-        except Exception as error:
-            raise await self._translated(error, sql, args) from error
+        return await self._call("fetchrow", sql, args)
 
     async def fetch(self, sql: str, *args: Any) -> list[Any]:
-        try:
-            rows: list[Any] = await self._raw.fetch(sql, *args)
-        except Exception as error:
-            raise await self._translated(error, sql, args) from error
+        rows: list[Any] = await self._call("fetch", sql, args)
         return rows
 
     async def execute(self, sql: str, *args: Any) -> None:
+        await self._call("execute", sql, args)
+
+    async def _call(self, method: str, sql: str, args: tuple[Any, ...]) -> Any:
         try:
-            await self._raw.execute(sql, *args)
+            return await getattr(self._raw, method)(sql, *args)
         except Exception as error:
             raise await self._translated(error, sql, args) from error
 

@@ -22,6 +22,7 @@ from services.ledger.models import table_of
 from services.ledger.monitoring import current
 from services.ledger.monitoring.domain import add_months
 from services.ledger.monitoring.models import MONTHS, BenefitLink, HouseholdIncomeYear, MonitoringHousehold
+from shared.driver import driver_of
 
 if TYPE_CHECKING:
     from services.ledger.projector import Rows
@@ -145,14 +146,6 @@ def _insert(bind: AsyncSession | AsyncConnection, model: Any) -> Any:
     return postgresql.insert(table) if _dialect(bind) == "postgresql" else sqlite.insert(table)
 
 
-async def _driver_connection(bind: AsyncSession | AsyncConnection) -> Any:
-    """The asyncpg connection under ``bind``, in its transaction."""
-    conn = bind if isinstance(bind, AsyncConnection) else await bind.connection()
-    raw = (await conn.get_raw_connection()).driver_connection
-    assert raw is not None, "a connection without its driver connection"
-    return raw
-
-
 # The months' upsert as PostgreSQL runs it fastest: the batch's rows as one array per column.
 _YEAR_UPSERT_PG = (
     f"INSERT INTO household_income_year (household_id, year, {', '.join(MONTHS)}) "
@@ -177,8 +170,8 @@ async def _fold(
 ) -> None:
     if year_rows and _dialect(bind) == "postgresql":
         # One statement over arrays, not one upsert per row: most of a replay's database time went to those.
-        raw = await _driver_connection(bind)
-        await raw.execute(_YEAR_UPSERT_PG, *[[r[c] for r in year_rows] for c in ("household_id", "year", *MONTHS)])
+        driver = await driver_of(bind)
+        await driver.execute(_YEAR_UPSERT_PG, *[[r[c] for r in year_rows] for c in ("household_id", "year", *MONTHS)])
     elif year_rows:
         stmt = _insert(bind, HouseholdIncomeYear)
         stmt = stmt.on_conflict_do_update(index_elements=["household_id", "year"], set_={m: stmt.table.c[m] + stmt.excluded[m] for m in MONTHS})
