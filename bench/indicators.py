@@ -37,6 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import procs  # noqa: E402
+from bench.clock import StepClock  # noqa: E402
 from bench.county import County, loaded_county_arguments, scratch_ledger  # noqa: E402
 from bench.early_warning import TARGET_MS, load, percentiles, timed  # noqa: E402
 
@@ -45,38 +46,12 @@ def load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-class FoldClock:
-    """The indicator fold's share of the load: its ``apply`` timed around every batch."""
-
-    def __init__(self) -> None:
-        from services.ledger.indicator_projection import fold
-
-        self.seconds = 0.0
-        self._fold = fold
-        self._apply, self._derive_all = fold.apply, fold.derive_all
-
-    async def apply(self, bind: Any, rows: Any) -> None:
-        t0 = time.perf_counter()
-        try:
-            await self._apply(bind, rows)
-        finally:
-            self.seconds += time.perf_counter() - t0
-
-    async def derive_all(self, bind: Any) -> None:
-        t0 = time.perf_counter()
-        try:
-            await self._derive_all(bind)
-        finally:
-            self.seconds += time.perf_counter() - t0
-
-    def __enter__(self) -> FoldClock:
-        self._fold.apply = self.apply
-        self._fold.derive_all = self.derive_all
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._fold.apply = self._apply
-        self._fold.derive_all = self._derive_all
+FOLD = "the indicator projections' fold"
+# The indicator fold's share of the load: its ``apply`` around every batch and the derivation at the end.
+FOLD_STEPS = (
+    ("services.ledger.indicator_projection.fold", "apply", FOLD),
+    ("services.ledger.indicator_projection.fold", "derive_all", FOLD),
+)
 
 
 async def baseline(url: str, village: str, year: int, n: int) -> list[float]:
@@ -113,11 +88,11 @@ async def main(args: argparse.Namespace) -> None:
     lines: list[tuple[str, str]] = [("load average at the start (1, 5, 15 min)", load_average())]
     async with scratch_ledger(args, "bench_ind", "indicators bench", lines) as url:
         print(f"loading a county of {args.households:,} households ({members:,} members) …", file=sys.stderr)
-        with FoldClock() as clock:
+        with StepClock(FOLD_STEPS) as clock:
             events, load_s = await load(url, county, args.batch)
         lines.append(("county", f"{args.households:,} households, {members:,} members, {len(county.villages):,} villages, {events:,} events"))
         lines.append(("load (replay path: COPY + every projection's fold)", f"{load_s:.1f} s, {events / load_s:,.0f} events/s"))
-        lines.append(("  of which the indicator projections' fold", f"{clock.seconds:.1f} s ({clock.seconds / load_s:.0%})"))
+        lines.append(("  of which the indicator projections' fold", f"{clock.seconds[FOLD]:.1f} s ({clock.seconds[FOLD] / load_s:.0%})"))
         # The reads are a server's: the generated county (165,000 members, held as Python objects) is
         # dropped first, or every full collection during the reads would walk it and the p99 would be
         # the bench's garbage collector, not the service's.

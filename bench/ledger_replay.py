@@ -11,7 +11,7 @@
 3. (b) the ledger's replay of the same topics into a fresh PostgreSQL database, in events/s: the
    same consumption loop, each fetch a batch (one transaction, the consumed event ids recorded with
    it) read by ``fastread`` into COPY rows while the batch before is written (``audit.Writer``), with
-   where the one consumer's time went (``PhaseClock``);
+   where the one consumer's time went (``bench/clock.py``);
    with one consumer process, then with several sharing the partitions (balanced by size);
 4. (c) b/a (target ≥ 0.7 with one consumer); (d) p99 of GET /ledger/v1/households/{id}/income
    over that data (target ≤ 20 ms), through the real app (ASGI, auth, transaction per request).
@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.clock import StepClock  # noqa: E402
 from shared.db import drop_database  # noqa: E402
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from shared.events.income import BENEFIT_TYPES  # noqa: E402
@@ -235,51 +236,18 @@ async def replay_share(bootstrap: str, prefix: str, url: str, batch: int, share:
         await engine.dispose()
 
 
-class PhaseClock:
-    """Where a one-consumer replay's time goes: the wall time inside each step of ``copy_batch``, summed over
-    the batches, and the bulk load's end (indexes, derivations, flags). In-process only (one consumer).
-
-    The steps' times include the moments the event loop spent reading the next fetch while a step
-    waited on PostgreSQL (the writer overlaps them on purpose), so they are shares of the wall time,
-    not CPU; the transaction's own remainder (BEGIN, the ``consumed_event`` COPY, COMMIT) is the
-    batch total less the steps."""
-
-    STEPS = (
-        ("services.ledger.audit.replay", "copy_batch", "batches (whole transactions)"),
-        ("services.ledger.projector", "Rows.copy", "  COPY of the rows (entries, households, facts …)"),
-        ("services.ledger.monitoring.projection", "apply", "  early-warning projections (months, sizes, links)"),
-        ("services.ledger.indicator_projection.fold", "apply", "  indicator projections"),
-    )
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._saved: list[tuple[Any, str, Any]] = []
-
-    def __enter__(self) -> PhaseClock:
-        import importlib
-
-        for module_name, attr, label in self.STEPS:
-            owner: Any = importlib.import_module(module_name)
-            *path, name = attr.split(".")
-            for part in path:
-                owner = getattr(owner, part)
-            original = getattr(owner, name)
-            self.seconds[label] = 0.0
-
-            async def timed(*a: Any, _original: Any = original, _label: str = label, **kw: Any) -> Any:
-                t0 = time.perf_counter()
-                try:
-                    return await _original(*a, **kw)
-                finally:
-                    self.seconds[_label] += time.perf_counter() - t0
-
-            self._saved.append((owner, name, original))
-            setattr(owner, name, timed)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for owner, name, original in reversed(self._saved):
-            setattr(owner, name, original)
+# Where a one-consumer replay's time goes: each step of ``copy_batch``, summed over the batches. The
+# steps include the moments the event loop spent reading the next fetch while a step waited on
+# PostgreSQL (the writer overlaps them on purpose), so they are shares of the wall time, not CPU;
+# the transaction's own remainder (BEGIN, the ``consumed_event`` COPY, COMMIT) is the batch total less
+# the steps. In-process only (one consumer).
+BATCHES = "batches (whole transactions)"
+REPLAY_STEPS = (
+    ("services.ledger.audit.replay", "copy_batch", BATCHES),
+    ("services.ledger.projector", "Rows.copy", "  COPY of the rows (entries, households, facts …)"),
+    ("services.ledger.monitoring.projection", "apply", "  early-warning projections (months, sizes, links)"),
+    ("services.ledger.indicator_projection.fold", "apply", "  indicator projections"),
+)
 
 
 def _replay_process(*args: Any) -> int:
@@ -318,7 +286,7 @@ async def replay(args: argparse.Namespace, prefix: str, workers: int, sizes: dic
         started = time.perf_counter()
         async with bulk_load(engine):  # the indexes built at the end are part of the replay
             if pool is None:
-                with PhaseClock() as clock:
+                with StepClock(REPLAY_STEPS) as clock:
                     count = await replay_share(args.bootstrap, prefix, url, args.batch, (0, 1), sizes)
                 streamed = time.perf_counter()
             else:
@@ -329,7 +297,7 @@ async def replay(args: argparse.Namespace, prefix: str, workers: int, sizes: dic
             for label, spent in clock.seconds.items():
                 say(f"    {label}: {spent:.1f} s ({spent / seconds:.0%} of the replay)")
             end = seconds - (streamed - started)
-            idle = (streamed - started) - clock.seconds[PhaseClock.STEPS[0][2]]
+            idle = (streamed - started) - clock.seconds[BATCHES]
             say(f"    no transaction open (fetching and reading the first fetch, waits between): {idle:.1f} s ({idle / seconds:.0%})")
             say(f"    the bulk load's end (keys and indexes, derivations, flags): {end:.1f} s ({end / seconds:.0%})")
         async with engine.connect() as conn:
