@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from services.households.models import Base as HouseholdsBase  # noqa: E402
 from shared.bus import Signal  # noqa: E402
-from shared.db import create_engine, drop_database  # noqa: E402
+from shared.db import create_database, create_engine, drop_database  # noqa: E402
 from shared.events.households import WagePaid  # noqa: E402
 from shared.events.income import IncomeLine, Lineage  # noqa: E402
 from shared.ids import new_id  # noqa: E402
@@ -144,7 +144,7 @@ async def main() -> None:
     admin = await asyncpg.connect(PG_ADMIN)
     urls = {}
     for service in SERVICES:
-        await admin.execute(f'CREATE DATABASE "b_{run_id}_{service}"')
+        await create_database(admin, f"b_{run_id}_{service}")
         urls[service] = PG_URL.format(db=f"b_{run_id}_{service}")
     logdir = Path(tempfile.mkdtemp(prefix="consumer-restart-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")} | {

@@ -301,11 +301,11 @@ async def scratch_ledger(args: argparse.Namespace, prefix: str, title: str, line
     that fails must not lose them), then the database is dropped (``shared.db.drop_database``) unless ``--keep``."""
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type information
 
-    from shared.db import drop_database
+    from shared.db import create_database, drop_database
 
     db = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(args.pg_admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{db}"')
+    await create_database(admin, db)
     await admin.close()
     try:
         yield args.pg_url.format(db=db)

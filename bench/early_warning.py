@@ -37,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.county import County  # noqa: E402
-from shared.db import drop_database  # noqa: E402
+from shared.db import create_database, drop_database  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -129,7 +129,7 @@ async def main(args: argparse.Namespace) -> None:
     members = sum(len(h.members) for h in county.homes)
     db = f"bench_ew_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(args.pg_admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{db}"')
+    await create_database(admin, db)
     await admin.close()
     url = args.pg_url.format(db=db)
     lines: list[tuple[str, str]] = []

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.households.imports.columns import HEADERS  # noqa: E402
-from shared.db import drop_database  # noqa: E402
+from shared.db import create_database, drop_database  # noqa: E402
 from shared.pii import make_citizen_id  # noqa: E402
 from shared.settings import SERVICES, FupinSettings  # noqa: E402
 
@@ -86,7 +86,7 @@ async def pg_databases(run_id: str) -> dict[str, str] | None:
     try:
         urls = {}
         for service in SERVICES:
-            await conn.execute(f'CREATE DATABASE "b_{run_id}_{service}"')
+            await create_database(conn, f"b_{run_id}_{service}")
             urls[service] = PG_URL.format(db=f"b_{run_id}_{service}")
         return urls
     finally:

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
 from services.funds.app import SPEC  # noqa: E402
 from shared import merkle, migrations, tlog  # noqa: E402
-from shared.db import create_engine, drop_database  # noqa: E402
+from shared.db import create_database, create_engine, drop_database  # noqa: E402
 from shared.events.contracts import REGISTRY  # noqa: E402
 from shared.outbox import append_pending, emit, ensure_head  # noqa: E402
 
@@ -64,7 +64,7 @@ async def _database(kind: str, tmp: Path, name: str) -> tuple[str, str | None]:
     db = f"bench_merkle_{name}_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        await conn.execute(f'CREATE DATABASE "{db}"')
+        await create_database(conn, db)
     finally:
         await conn.close()
     return PG_URL.format(db=db), db

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import procs  # noqa: E402
-from shared.db import drop_database  # noqa: E402
+from shared.db import create_database, drop_database  # noqa: E402
 
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
@@ -64,7 +64,7 @@ async def create_db(name: str) -> None:
 
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await create_database(conn, name)
     finally:
         await conn.close()
 

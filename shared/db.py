@@ -95,6 +95,19 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+# Every database the platform makes collates "C" (its character classes stay the cluster's). Its keys are ids and
+# codes, and its ordered text is compared as code points: UTF-8's bytes sort in code-point order, the order a
+# C.UTF-8 cluster gives too, so "C" only makes it the same on every cluster. PostgreSQL also sorts and builds
+# indexes over "C" text about twice as fast (abbreviated keys, no strcoll): bench/RESULTS.md, the replay.
+DATABASE_OPTIONS = "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+
+
+async def create_database(conn: Any, name: str, *, owner: str | None = None) -> None:
+    """``CREATE DATABASE`` with ``DATABASE_OPTIONS`` on an asyncpg admin connection: the one way the platform,
+    its tests and its benches make a database (``deploy/postgres`` makes the services' own the same way)."""
+    await conn.execute(f'CREATE DATABASE "{name}" {DATABASE_OPTIONS}' + (f' OWNER "{owner}"' if owner else ""))
+
+
 async def drop_database(conn: Any, name: str, *, patience: float = 60.0) -> None:
     """``DROP DATABASE … WITH (FORCE)`` on an asyncpg admin connection, retried while an autovacuum worker is in it.
 

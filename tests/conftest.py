@@ -22,7 +22,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from shared.db import drop_database
+from shared.db import create_database, drop_database
 from shared.settings import SERVICES, FupinSettings
 from tests.helpers import bearer
 
@@ -65,7 +65,7 @@ async def create_databases(run_id: str) -> dict[str, str]:
         urls = {}
         for service in SERVICES:
             name = f"t_{run_id}_{service}"
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await create_database(conn, name)
             urls[service] = PG_URL.format(db=name)
         return urls
     finally:

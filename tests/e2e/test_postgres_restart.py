@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from shared.auth import mint_token
+from shared.db import DATABASE_OPTIONS
 from shared.settings import SERVICES
 from tests.conftest import KAFKA
 from tests.e2e.cluster import Cluster, free_port
@@ -73,7 +74,7 @@ async def own_postgres(tmp_path) -> AsyncIterator[Cluster]:
         await asyncio.to_thread(pg.start)
         pg.sql("CREATE ROLE fupin LOGIN SUPERUSER PASSWORD 'fupin'")
         for s in SERVICES:
-            pg.sql(f"CREATE DATABASE fupin_{s} OWNER fupin")
+            pg.sql(f"CREATE DATABASE fupin_{s} OWNER fupin {DATABASE_OPTIONS}")
         c = Cluster(database_urls=pg.urls(), kafka=KAFKA, logdir=tmp_path, run_id=uuid.uuid4().hex[:10])
         c.postgres = pg  # type: ignore[attr-defined]
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from shared.bus import Signal
-from shared.db import create_engine, drop_database, utcnow
+from shared.db import create_database, create_engine, drop_database, utcnow
 from shared.driver import driver_of
 from shared.kafka import KafkaRelay
 from shared.outbox import define_infrastructure_tables, ensure_head
@@ -35,7 +35,7 @@ async def scratch() -> AsyncIterator[tuple[AsyncEngine, MetaData]]:
 
     name = f"t_driver_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(PG_ADMIN_DSN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    await create_database(admin, name)
     engine = create_engine(PG_URL.format(db=name))
     metadata = MetaData()
     define_infrastructure_tables(metadata)

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fupin.embedded import service_spec
 from shared import merkle, migrations, tlog
-from shared.db import create_engine, drop_database
+from shared.db import create_database, create_engine, drop_database
 from shared.outbox import define_infrastructure_tables
 from shared.settings import SERVICES
 from tests.conftest import MODES, PG_ADMIN_DSN, PG_URL
@@ -51,7 +51,7 @@ async def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         name = f"t_infra_{uuid.uuid4().hex[:10]}"
         conn = await asyncpg.connect(PG_ADMIN_DSN)
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await create_database(conn, name)
         finally:
             await conn.close()
         engine = create_engine(PG_URL.format(db=name))
