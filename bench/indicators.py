@@ -50,7 +50,7 @@ FOLD = "the indicator projections' fold"
 # The indicator fold's share of the load: its ``apply`` around every batch and the derivation at the end.
 FOLD_STEPS = (
     ("services.ledger.indicator_projection.fold", "apply", FOLD),
-    ("services.ledger.indicator_projection.fold", "derive_all", FOLD),
+    ("services.ledger.indicator_projection.bulk", "derive_all", FOLD),
 )
 
 

@@ -38,8 +38,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import procs  # noqa: E402
 from bench.clock import StepClock  # noqa: E402
-from shared.db import drop_database  # noqa: E402
+from shared.db import create_database, drop_database  # noqa: E402
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from shared.events.income import BENEFIT_TYPES  # noqa: E402
 from shared.ids import new_id  # noqa: E402
@@ -247,14 +248,19 @@ REPLAY_STEPS = (
     ("services.ledger.projector", "Rows.copy", "  COPY of the rows (entries, households, facts …)"),
     ("services.ledger.monitoring.projection", "apply", "  early-warning projections (months, sizes, links)"),
     ("services.ledger.indicator_projection.fold", "apply", "  indicator projections"),
+    ("services.ledger.audit.replay", "_build_indexes", "the load's end: keys and indexes"),
+    ("services.ledger.monitoring.current", "rejudge_all", "the load's end: the early warning's flags"),
+    ("services.ledger.monitoring.projection", "derive_incomes", "the load's end: the early warning's income projections"),
+    ("services.ledger.indicator_projection.bulk", "derive_incomes", "the load's end: the indicators' income projections"),
+    ("services.ledger.indicator_projection.bulk", "derive_all", "the load's end: the indicators' subjects"),
 )
 
 
 def _replay_process(*args: Any) -> int:
-    from services.ledger.monitoring import current
+    from services.ledger.audit import deferred
 
-    current.DEFERRED.set(True)  # as inside the parent's bulk_load: the flags are judged once, at its end
-    return asyncio.run(replay_share(*args))
+    with deferred():  # as inside the parent's bulk_load, which derives what the batches leave out at its end
+        return asyncio.run(replay_share(*args))
 
 
 async def replay(args: argparse.Namespace, prefix: str, workers: int, sizes: dict[Any, int], databases: list[str]) -> tuple[str, float, int]:
@@ -272,7 +278,7 @@ async def replay(args: argparse.Namespace, prefix: str, workers: int, sizes: dic
 
     db = f"bench_ledger_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(args.pg_admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{db}"')
+    await create_database(admin, db)
     await admin.close()
     databases.append(db)
     url = args.pg_url.format(db=db)
@@ -283,23 +289,29 @@ async def replay(args: argparse.Namespace, prefix: str, workers: int, sizes: dic
         loop = asyncio.get_running_loop()
         if pool is not None:  # warm the processes (imports) before the clock starts
             await asyncio.gather(*[loop.run_in_executor(pool, _warm) for _ in range(workers)])
+        clock = StepClock(REPLAY_STEPS if pool is None else ())
+        children = list(getattr(pool, "_processes", {}) or {})  # the consumer processes, warmed: alive until shutdown
+        cpu = (procs.cpu_seconds([os.getpid(), *children]), procs.postgres_cpu_seconds())
         started = time.perf_counter()
-        async with bulk_load(engine):  # the indexes built at the end are part of the replay
-            if pool is None:
-                with StepClock(REPLAY_STEPS) as clock:
+        with clock:
+            async with bulk_load(engine):  # the indexes built at the end are part of the replay
+                if pool is None:
                     count = await replay_share(args.bootstrap, prefix, url, args.batch, (0, 1), sizes)
+                else:
+                    jobs = [loop.run_in_executor(pool, _replay_process, args.bootstrap, prefix, url, args.batch, (i, workers), sizes) for i in range(workers)]
+                    count = sum(await asyncio.gather(*jobs))
                 streamed = time.perf_counter()
-            else:
-                jobs = [loop.run_in_executor(pool, _replay_process, args.bootstrap, prefix, url, args.batch, (i, workers), sizes) for i in range(workers)]
-                count = sum(await asyncio.gather(*jobs))
         seconds = time.perf_counter() - started
+        used = (procs.cpu_seconds([os.getpid(), *children]) - cpu[0], procs.postgres_cpu_seconds() - cpu[1])
         if pool is None:
             for label, spent in clock.seconds.items():
                 say(f"    {label}: {spent:.1f} s ({spent / seconds:.0%} of the replay)")
-            end = seconds - (streamed - started)
             idle = (streamed - started) - clock.seconds[BATCHES]
             say(f"    no transaction open (fetching and reading the first fetch, waits between): {idle:.1f} s ({idle / seconds:.0%})")
-            say(f"    the bulk load's end (keys and indexes, derivations, flags): {end:.1f} s ({end / seconds:.0%})")
+        end = seconds - (streamed - started)
+        say(f"    the bulk load's end in all: {end:.1f} s ({end / seconds:.0%})")
+        cores = seconds * (os.cpu_count() or 1)
+        say(f"    CPU: the consumer process{'es' if children else ''} {used[0]:.1f} s, PostgreSQL {used[1]:.1f} s, of {cores:.1f} core-seconds")
         async with engine.connect() as conn:
             await conn.execute(text("ANALYZE"))
             applied = (await conn.execute(text("SELECT count(*) FROM consumed_event"))).scalar_one()

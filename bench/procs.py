@@ -9,12 +9,16 @@ Read from ``/proc`` at the end of a bench, after its reads, so the peaks are the
   of the shared buffers counted once in all, not once per backend as RSS would);
 - the Kafka broker: its ``VmRSS`` (a JVM: mostly its heap, ``-Xmx`` in ``deploy/kafka.sh``).
 
+And the CPU a step of a bench used, on each side (``cpu_seconds``, ``postgres_cpu_seconds``): read before
+and after, the difference says whether the client or the database was the busy one.
+
 Linux only; a process that cannot be read (gone, or another user's without root) is left out.
 ``python bench/procs.py`` prints the table for the machine as it is.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 from pathlib import Path
 
@@ -44,6 +48,10 @@ def _pids() -> list[int]:
     return [int(p.name) for p in PROC.iterdir() if p.name.isdigit()]
 
 
+def _is_postgres(cmd: str) -> bool:
+    return cmd.startswith("postgres") or "/postgres " in cmd or cmd.endswith("/postgres")
+
+
 def own_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -58,8 +66,7 @@ def postgres_mib() -> tuple[float, int] | None:
     """(proportional resident MiB, processes) of every PostgreSQL process on the machine."""
     total, n = 0, 0
     for pid in _pids():
-        cmd = _cmdline(pid)
-        if not (cmd.startswith("postgres") or "/postgres " in cmd or cmd.endswith("/postgres")):
+        if not _is_postgres(_cmdline(pid)):
             continue
         try:
             for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
@@ -78,6 +85,30 @@ def kafka_mib() -> float | None:
             rss = _status_kib(pid, "VmRSS")
             return rss["VmRSS"] / 1024 if rss else None
     return None
+
+
+def _cpu_ticks(pid: int, *, reaped: bool = False) -> int:
+    """User and system clock ticks of ``pid`` (``reaped``: and of its children it has waited for)."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0
+    # After the command: state is field 3 of stat(5), so utime (14), stime (15), cutime (16), cstime (17) sit at 11-14.
+    return sum(int(v) for v in fields[11 : 15 if reaped else 13])
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds the processes ``pids`` have used so far (each with its reaped children)."""
+    return sum(_cpu_ticks(pid, reaped=True) for pid in pids) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds PostgreSQL has used so far: its postmaster with every backend that has exited, and the live ones."""
+    ticks = 0
+    for pid in _pids():
+        if _is_postgres(_cmdline(pid)):
+            ticks += _cpu_ticks(pid, reaped=True)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def lines(servers: dict[str, int] | None = None, *, own: str = "this bench process") -> list[tuple[str, str]]:

@@ -7,11 +7,13 @@ The ledger's own audit: the same rows as the consumer (``projector.Rows``), thro
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from services.ledger.audit.log import LogKind, read_log
 from shared.bus import Delivered, apply_batch
-from shared.db import create_engine, drop_database, utcnow
+from shared.db import create_database, create_engine, drop_database, utcnow
 from shared.events.envelope import service_of
 from shared.settings import FupinSettings
 
@@ -153,25 +155,44 @@ async def replay_into(engine: AsyncEngine, log: dict[str, list[dict[str, Any]]],
 BULK_TABLES = ("income_entry", "consumed_event")
 
 
+# In a bulk load the batches leave out what is derived once at its end (``bulk_load``, ``deferred``): besides the
+# judging and the indicators' subjects, the projections of the income rows (``_copy``), each from every entry at once.
+INCOMES_AT_END: ContextVar[bool] = ContextVar("fupin_replay_incomes_at_end", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Batches as a bulk load folds them: the early warning unjudged, the indicators' subjects and the income rows'
+    projections left for its end. ``bulk_load`` sets it; so does each consumer process of a load it spans."""
+    from services.ledger.indicator_projection import fold as indicator_fold
+    from services.ledger.monitoring import current
+
+    tokens = [(var, var.set(True)) for var in (current.DEFERRED, indicator_fold.DEFERRED, INCOMES_AT_END)]
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
+
+
 @asynccontextmanager
 async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncIterator[None]:
-    """For a rebuild into an empty PostgreSQL ledger: indexes are built once at the end, not row by row.
+    """For a rebuild into an empty PostgreSQL ledger: indexes are built once at the end, not row by row, and what
+    the batches leave out (``deferred``) is derived once, from everything loaded.
 
     A ``scratch`` database (replay --compare, dropped afterwards) keeps its big tables out of the
     write-ahead log altogether; a real rebuild keeps them logged (SET LOGGED afterwards would cost
     more than it saves, measured).
     """
-    from services.ledger.indicator_projection import fold as indicator_fold
     from services.ledger.models import IncomeEntry, table_of
     from services.ledger.monitoring import current
 
-    indexes = list(table_of(IncomeEntry).indexes) if engine.dialect.name == "postgresql" else []
+    postgres = engine.dialect.name == "postgresql"
+    indexes = list(table_of(IncomeEntry).indexes) if postgres else []
     pk = table_of(IncomeEntry).primary_key
     # The early warning's stored flags are judged once at the end, not batch by batch (current.DEFERRED).
     async with engine.begin() as conn:
         await current.invalidate(conn)
-    deferred = current.DEFERRED.set(True)
-    indicators_deferred = indicator_fold.DEFERRED.set(True)  # the indicators' subjects too (indicator_fold.derive_all)
     if indexes:
         async with engine.begin() as conn:
             # Entries are unique by construction here: each event is applied once (consumed_event keeps its key).
@@ -181,22 +202,62 @@ async def bulk_load(engine: AsyncEngine, *, scratch: bool = False) -> AsyncItera
                     await conn.exec_driver_sql(f"ALTER TABLE {table} SET UNLOGGED")
             for ix in indexes:
                 await conn.run_sync(ix.drop, checkfirst=True)
+    loaded = False
     try:
-        yield
+        with deferred():
+            yield
         loaded = True
-    except BaseException:
-        loaded = False
-        raise
     finally:
-        current.DEFERRED.reset(deferred)
-        indicator_fold.DEFERRED.reset(indicators_deferred)
-        if indexes:
-            await _build_indexes(engine, pk, indexes)
-        if loaded:  # a failed load leaves no judged month: the lists answer by the exact path until the next load or batch
-            async with engine.begin() as conn:
-                await current.rejudge_all(conn)
-            async with engine.begin() as conn:
-                await indicator_fold.derive_all(conn)
+        await _finish(engine, pk, indexes, judge=loaded)
+
+
+async def _finish(engine: AsyncEngine, pk: Any, indexes: list[Any], *, judge: bool) -> None:
+    """A bulk load's end, each step as soon as what it reads is there, on connections of its own side by side
+    (PostgreSQL; SQLite one after the other):
+
+    - the income entries' key and indexes (PostgreSQL);
+    - the early warning's months and asset payments from the entries (PostgreSQL), then its flags judged;
+    - the indicators' incomes from the entries (PostgreSQL), then the subjects derived (the few that read the
+      entries by household, a year with a reversal, wait for the indexes).
+
+    The income rows' projections follow the entries committed even when the load failed (the next batch folds
+    onto them); a failed load is not judged (``judge``): the lists answer by the exact path until the next load
+    or batch.
+    """
+    from services.ledger.indicator_projection import bulk as indicator_bulk
+    from services.ledger.monitoring import current
+    from services.ledger.monitoring import projection as monitoring_projection
+
+    postgres = engine.dialect.name == "postgresql"
+
+    async def step(work: Any, *, room: bool = False) -> None:
+        async with engine.begin() as conn:
+            if room and postgres:
+                await conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
+            await work(conn)
+
+    built = asyncio.ensure_future(_build_indexes(engine, pk, indexes) if indexes else asyncio.sleep(0))
+
+    async def early_warning() -> None:
+        if postgres:
+            await step(monitoring_projection.derive_incomes, room=True)
+        if judge:
+            await step(current.rejudge_all)
+
+    async def indicators() -> None:
+        if postgres:
+            await step(indicator_bulk.derive_incomes, room=True)
+        if judge:
+            await step(functools.partial(indicator_bulk.derive_all, entries_ready=asyncio.shield(built)))
+
+    try:
+        if postgres:
+            await asyncio.gather(built, early_warning(), indicators())
+        else:  # SQLite has one writer: one step after the other
+            await early_warning()
+            await indicators()
+    finally:
+        built.cancel()
 
 
 async def _build_indexes(engine: AsyncEngine, pk: Any, indexes: list[Any]) -> None:
@@ -300,6 +361,8 @@ async def _copy(engine: AsyncEngine, batch: Batch, *, check: bool) -> int:
         rows = rows_of(others)
         rows.incomes = incomes + rows.incomes
         await rows.copy(raw)
+        if INCOMES_AT_END.get():
+            rows.incomes = []  # their projections are derived from every entry when the load ends (``bulk_load``)
         await monitoring_projection.apply(conn, rows)
         await indicator_fold.apply(conn, rows)
     return len(records)
@@ -363,7 +426,7 @@ async def scratch_database(settings: FupinSettings) -> AsyncIterator[AsyncEngine
     admin_dsn = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     conn = await asyncpg.connect(admin_dsn)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await create_database(conn, name)
     finally:
         await conn.close()
     engine = create_engine(url.set(database=name).render_as_string(hide_password=False))

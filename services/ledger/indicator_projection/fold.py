@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 Bind = AsyncSession | AsyncConnection
 MIN_DAY = date(1, 1, 1)  # a fact without a date of its own counts on every day
 CHUNK = 900
-# A bulk load (``audit.bulk_load``) derives the subjects once at its end (``derive_all``), not batch by batch.
+# A bulk load (``audit.bulk_load``) derives the subjects once at its end (``bulk.derive_all``), not batch by batch.
 DEFERRED: ContextVar[bool] = ContextVar("fupin_indicators_deferred", default=False)
 
 # The facts the indicators read as the log said them: they grow with villages and projects, not households.
@@ -482,7 +482,7 @@ async def apply(bind: Bind, rows: Rows) -> None:
     """Fold one batch into the indicator projections, in the batch's transaction.
 
     In a bulk load (``DEFERRED``) the subjects (members, sessions, households) are derived once at its end
-    (``derive_all``), from the facts and rows the load wrote: the same tables as batch by batch."""
+    (``bulk.derive_all``), from the facts and rows the load wrote: the same tables as batch by batch."""
     g = Gathered()
     for f in rows.facts:
         g.fact(f)
@@ -528,12 +528,23 @@ async def apply(bind: Bind, rows: Rows) -> None:
         homes = {h["household_id"] for h in rows.households} | set(rows.status) | set(rows.left) | {s["household_id"] for s in rows.sizes}
         homes |= set(g.jobs) | {h for h, _, _ in incomes}
         states = await _states(bind, sorted(g.sessions) + [f"m:{m}" for m in g.members] + [f"h:{h}" for h in homes])
-        await _derive(bind, g, states, sorted(homes), new_states)
-    await _write(bind, g.changes, new_states, g.training_top)
+        await derive(bind, g, states, sorted(homes), new_states)
+    await write(bind, g.changes, new_states, g.training_top)
 
 
-async def _derive(bind: Bind, g: Gathered, states: dict[str, dict[str, Any]], homes: list[str], new_states: dict[str, dict[str, Any]]) -> None:
-    """Merge the gathered facts into their subjects' states and replace the subjects' runs by those the states give."""
+async def derive(
+    bind: Bind,
+    g: Gathered,
+    states: dict[str, dict[str, Any]],
+    homes: list[str],
+    new_states: dict[str, dict[str, Any]],
+    *,
+    entries_ready: Awaitable[Any] | None = None,
+) -> None:
+    """Merge the gathered facts into their subjects' states and replace the subjects' runs by those the states give.
+
+    ``entries_ready``: awaited before the income entries are read by household (a bulk load's end, while their
+    index is still being built: ``bulk.derive_all``)."""
     subjects = sorted(g.sessions) + [f"m:{m}" for m in g.members] + [f"h:{h}" for h in homes]
     old = await _old_runs(bind, subjects)
     changes = g.changes
@@ -551,30 +562,7 @@ async def _derive(bind: Bind, g: Gathered, states: dict[str, dict[str, Any]], ho
         new_states[key] = state
         changes.replace(key, old.get(key, set()), member_items(member_id, state))
     if homes:
-        await _fold_households(bind, homes, states, old, new_states, g.jobs, changes)
-
-
-async def derive_all(bind: Bind) -> None:
-    """After a bulk load: every village's members, sessions and households derived once, from the facts and rows it wrote."""
-    from services.ledger.models import PolicyFact
-
-    p, v, h, inc = table_of(PolicyFact), table_of(IndicatorVillage), table_of(LedgerHousehold), table_of(IndicatorIncome)
-    kinds = sorted(MEMBER_FACTS | {"employment_started", "employment_ended"})
-    for village in list((await bind.execute(select(v.c.village_code).order_by(v.c.village_code))).scalars()):
-        g = Gathered()
-        stmt = select(p.c.event_id, p.c.fact, p.c.village_code, p.c.recorded_at, p.c.data).where(p.c.village_code == village, p.c.fact.in_(kinds))
-        for f in (await bind.execute(stmt)).mappings():
-            data = f["data"] if isinstance(f["data"], dict) else {}
-            try:
-                g.subject_facts(dict(f), f["fact"], data, village)
-            except (KeyError, ValueError, TypeError):
-                continue
-        homes = set(g.jobs)
-        homes |= set((await bind.execute(select(h.c.household_id).where(h.c.village_code == village))).scalars())
-        homes |= set((await bind.execute(select(inc.c.household_id).where(inc.c.village_code == village))).scalars())
-        new_states: dict[str, dict[str, Any]] = {}
-        await _derive(bind, g, {}, sorted(homes), new_states)
-        await _write(bind, g.changes, new_states, [])
+        await _fold_households(bind, homes, states, old, new_states, g.jobs, changes, entries_ready)
 
 
 def _merge_member(state: dict[str, Any], facts: list[tuple[str, dict[str, Any], str]]) -> None:
@@ -618,6 +606,7 @@ async def _fold_households(
     new_states: dict[str, dict[str, Any]],
     jobs: dict[str, list[tuple[str, dict[str, Any], str]]],
     changes: Changes,
+    entries_ready: Awaitable[Any] | None = None,
 ) -> None:
     h, s, inc = table_of(LedgerHousehold), table_of(HouseholdSize), table_of(IndicatorIncome)
     register: dict[str, dict[str, Any]] = {}
@@ -636,6 +625,8 @@ async def _fold_households(
             elif first is not None:
                 earned[hid][f"{year}|{village}"] = first.isoformat()
     if exact:
+        if entries_ready is not None:
+            await entries_ready
         await _exact_income(bind, exact, earned)
     for hid in homes:
         key = f"h:{hid}"
@@ -670,7 +661,7 @@ async def _exact_income(bind: Bind, pairs: list[tuple[str, str]], earned: dict[s
         earned[hid][year_village] = dict(sorted(days.items()))
 
 
-async def _write(bind: Bind, changes: Changes, states: dict[str, dict[str, Any]], training_top: list[tuple[str, Item]]) -> None:
+async def write(bind: Bind, changes: Changes, states: dict[str, dict[str, Any]], training_top: list[tuple[str, Item]]) -> None:
     run = table_of(IndicatorRun)
     if changes.removed:
         keys = [(s, i.key, i.evidence.kind, i.evidence.id[:80], i.from_on) for s, i in changes.removed]

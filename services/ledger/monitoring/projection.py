@@ -154,6 +154,41 @@ _YEAR_UPSERT_PG = (
 )
 
 
+# What ``fold`` adds batch by batch from the income rows, from every income entry at once: a bulk load's end
+# (``audit.bulk_load``), whose batches are folded without their income rows. Both are functions of the entries
+# alone, so they replace what is there. The assets' last payment is the latest (day, event id) of each link,
+# in code-point order as ``fold`` compares them.
+_MONTHS_FROM_ENTRIES = (
+    f"INSERT INTO household_income_year (household_id, year, {', '.join(MONTHS)}) SELECT household_id, year, "
+    + ", ".join(f"coalesce(sum(fen) FILTER (WHERE month = {i}), 0)::bigint" for i in range(1, 13))
+    # Each household's months summed first (a dozen rows a year), then turned into the year's twelve columns.
+    + " FROM (SELECT household_id, extract(year FROM m)::integer AS year, extract(month FROM m)::integer AS month, fen"
+    " FROM (SELECT household_id, date_trunc('month', occurred_on) AS m, sum(amount_fen) AS fen FROM income_entry GROUP BY 1, 2) summed) months"
+    " GROUP BY 1, 2"
+)
+_ASSETS_FROM_ENTRIES = """
+INSERT INTO benefit_link (link_key, kind, household_id, village_code, subject_id, last_paid_on, last_paid_event_id)
+SELECT DISTINCT ON (link_key) link_key, 'asset', household_id, village_code, asset, occurred_on, event_id
+FROM (
+    SELECT 'asset:' || asset || ':' || household_id AS link_key, asset, household_id, village_code, occurred_on, event_id
+    FROM (
+        SELECT coalesce(nullif(lineage ->> 'asset_id', ''), nullif(lineage ->> 'land_transfer_id', '')) AS asset,
+               household_id, village_code, occurred_on, event_id
+        FROM income_entry WHERE benefit_type = 'asset_income' AND amount_fen > 0
+    ) paid WHERE asset IS NOT NULL
+) keyed
+ORDER BY link_key, occurred_on DESC, event_id COLLATE "C" DESC
+"""
+
+
+async def derive_incomes(bind: AsyncConnection) -> None:
+    """The months and the assets' last payments from every income entry (PostgreSQL): what ``apply`` folds batch by batch."""
+    await bind.exec_driver_sql("DELETE FROM household_income_year")
+    await bind.exec_driver_sql(_MONTHS_FROM_ENTRIES)
+    await bind.exec_driver_sql("DELETE FROM benefit_link WHERE kind = 'asset'")
+    await bind.exec_driver_sql(_ASSETS_FROM_ENTRIES)
+
+
 async def apply(bind: AsyncSession | AsyncConnection, rows: Rows) -> None:
     """Fold one batch into the monitoring projections, in the batch's transaction; then re-judge the stored flags (``current.py``)."""
     year_rows, sizes, links, assets = fold(rows)
@@ -201,6 +236,8 @@ async def _fold(
             t.last_paid_on.is_(None), x.last_paid_on > t.last_paid_on, and_(x.last_paid_on == t.last_paid_on, x.last_paid_event_id > t.last_paid_event_id)
         )
         stmt = stmt.on_conflict_do_update(
-            index_elements=["link_key"], set_={"last_paid_on": x.last_paid_on, "last_paid_event_id": x.last_paid_event_id}, where=later
+            index_elements=["link_key"],
+            set_={"last_paid_on": x.last_paid_on, "last_paid_event_id": x.last_paid_event_id, "village_code": x.village_code},
+            where=later,
         )
         await bind.execute(stmt, assets)

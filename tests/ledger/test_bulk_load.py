@@ -1,0 +1,78 @@
+"""A bulk load (``audit.bulk_load``) leaves every projection as folding the log batch by batch does (issue #19 item 1).
+
+In a bulk load the batches leave out what is derived once at its end, from everything loaded: the income rows'
+projections (``monitoring.projection.derive_incomes``, ``indicator_projection.bulk.derive_incomes``: grouped
+statements over every entry), the indicators' subjects (``bulk.derive_all``, a group of villages at a time) and
+the early warning's flags (``current.rejudge_all``). Batch by batch the same tables are folded by ``apply`` from
+each batch's rows. Both are run here over a year of a small county with reversals, asset payments and a
+household paid in two villages, and compared table by table.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from bench.county import County
+from services.ledger import audit
+from services.ledger.models import Base
+from shared.ids import new_id
+
+
+def _log() -> tuple[dict[str, list[dict[str, Any]]], str]:
+    """The county's log with reversals and a moved asset payment appended; and that payment's event id."""
+    log: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for source, envelopes in County(households=40, county="440232", seed=11).batches():
+        log[source].extend(envelopes)
+    log = dict(log)
+    incomes = [e for envelopes in log.values() for e in envelopes if isinstance((e.get("data") or {}).get("income"), dict)]
+    assets = [e for e in incomes if e["data"]["income"]["benefit_type"] == "asset_income"]
+    assert assets, "the county pays asset income"
+    extra: list[dict[str, Any]] = []
+    for i, env in enumerate(incomes[::7]):  # reversals: years with a negative amount, summed day by day
+        rev = copy.deepcopy(env)
+        rev["id"] = new_id()
+        rev["data"]["line_id"] = f"{rev['data'].get('line_id', 'L')}-r{i}"
+        line = rev["data"]["income"]
+        line["amount_fen"] = -line["amount_fen"] - (i % 3)
+        line["reverses_event_id"] = env["id"]
+        extra.append(rev)
+    # A later asset payment for the same asset and household, booked in another village: the link is the latest's.
+    latest = max(assets, key=lambda e: e["data"]["income"]["occurred_on"])
+    moved = copy.deepcopy(latest)
+    moved["id"] = new_id()
+    line = moved["data"]["income"]
+    line["village_code"] = line["village_code"][:-3] + "999"
+    line["occurred_on"] = (date.fromisoformat(line["occurred_on"]) + timedelta(days=1)).isoformat()
+    moved["data"]["line_id"] = f"{moved['data'].get('line_id', 'L')}-moved"
+    moved["time"] = max(e["time"] for e in assets)
+    extra.append(moved)
+    for env in extra:
+        source = env["source"].rsplit("/", 1)[-1]
+        env["sequence"] = len(log[source]) + 1
+        log[source].append(env)
+    return log, moved["id"]
+
+
+async def test_a_bulk_load_leaves_every_projection_as_folding_batch_by_batch_does(platform):
+    log, moved_id = _log()
+    tables = []
+    for bulk in (False, True):
+        async with audit.scratch_database(platform.settings) as engine:
+            if bulk:
+                async with audit.bulk_load(engine, scratch=True):
+                    await audit.replay_into(engine, log, batch_size=89)
+            else:
+                await audit.replay_into(engine, log, batch_size=89)
+            tables.append({t: await audit.snapshot(engine, Base.metadata, t) for t in audit.projection_tables(Base.metadata)})
+    batched, bulk = tables
+    for name in ("household_income_year", "benefit_link", "indicator_income", "village_income_year", "indicator_village", "indicator_run"):
+        assert batched[name], f"{name} is filled"
+    assert any(r["negative"] for r in batched["indicator_income"].values()), "a year with a reversal"
+    moved = [r for r in batched["benefit_link"].values() if r["kind"] == "asset" and r["village_code"].endswith("999")]
+    assert len(moved) == 1 and moved[0]["last_paid_event_id"] == moved_id, "the asset link is its latest payment's, village and all"
+    for name in batched:
+        diff = audit.diff_tables(name, batched[name], bulk[name])
+        assert diff.ok, diff.report()
