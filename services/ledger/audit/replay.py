@@ -478,6 +478,9 @@ async def replay_compare(
         async with scratch_database(settings) as scratch:
             async with bulk_load(scratch, scratch=True):
                 await replay_into(scratch, log, batch_size=settings.consumer_batch_size, progress=bar)
+                if bar is not None:  # about a third of a rebuild comes after its last batch (bulk_load's end)
+                    bar.set_postfix_str("every batch in; building keys and indexes, deriving the projections …")
+                    bar.refresh()
             live = create_engine(settings.database_url("ledger"))
             try:
                 diffs = []
