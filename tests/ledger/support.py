@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from itertools import count
 from typing import Any
@@ -164,3 +167,27 @@ async def projection_reads(platform: Any, url: str, params: dict[str, Any]) -> i
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(seen)
+
+
+def county_log(households: int, *, seed: int = 7, county: str = "440232") -> dict[str, list[dict[str, Any]]]:
+    """A year of a small county (``bench/county.py``) as a log: source → its envelopes in sequence order."""
+    from bench.county import County
+
+    log: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for source, envelopes in County(households=households, county=county, seed=seed).batches():
+        log[source].extend(envelopes)
+    return dict(log)
+
+
+@asynccontextmanager
+async def replayed(settings: Any, log: dict[str, list[dict[str, Any]]], *, bulk: bool, batch_size: int) -> AsyncIterator[Any]:
+    """The log replayed into a scratch ledger database (its engine): folded batch by batch, or as one bulk load."""
+    from services.ledger import audit
+
+    async with audit.scratch_database(settings) as engine:
+        if bulk:
+            async with audit.bulk_load(engine, scratch=True):
+                await audit.replay_into(engine, log, batch_size=batch_size)
+        else:
+            await audit.replay_into(engine, log, batch_size=batch_size)
+        yield engine

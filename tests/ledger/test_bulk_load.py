@@ -11,22 +11,18 @@ household paid in two villages, and compared table by table.
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from bench.county import County
 from services.ledger import audit
 from services.ledger.models import Base
 from shared.ids import new_id
+from tests.ledger.support import county_log, replayed
 
 
 def _log() -> tuple[dict[str, list[dict[str, Any]]], str]:
     """The county's log with reversals and a moved asset payment appended; and that payment's event id."""
-    log: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for source, envelopes in County(households=40, county="440232", seed=11).batches():
-        log[source].extend(envelopes)
-    log = dict(log)
+    log = county_log(40, seed=11)
     incomes = [e for envelopes in log.values() for e in envelopes if isinstance((e.get("data") or {}).get("income"), dict)]
     assets = [e for e in incomes if e["data"]["income"]["benefit_type"] == "asset_income"]
     assert assets, "the county pays asset income"
@@ -60,12 +56,7 @@ async def test_a_bulk_load_leaves_every_projection_as_folding_batch_by_batch_doe
     log, moved_id = _log()
     tables = []
     for bulk in (False, True):
-        async with audit.scratch_database(platform.settings) as engine:
-            if bulk:
-                async with audit.bulk_load(engine, scratch=True):
-                    await audit.replay_into(engine, log, batch_size=89)
-            else:
-                await audit.replay_into(engine, log, batch_size=89)
+        async with replayed(platform.settings, log, bulk=bulk, batch_size=89) as engine:
             tables.append({t: await audit.snapshot(engine, Base.metadata, t) for t in audit.projection_tables(Base.metadata)})
     batched, bulk = tables
     for name in ("household_income_year", "benefit_link", "indicator_income", "village_income_year", "indicator_village", "indicator_run"):

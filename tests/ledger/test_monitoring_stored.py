@@ -5,14 +5,12 @@ touches (a flag raised, a flag cleared); the replay fills the table as the consu
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.county import County
 from policy.monitoring import Monitoring
 from services.ledger import audit
 from services.ledger.models import Base
@@ -21,7 +19,7 @@ from services.ledger.monitoring.models import MonitoringFlags
 from shared.events.income import BenefitType, Lineage
 from shared.ids import new_id
 from tests.helpers import eventually, village_code
-from tests.ledger.support import append, fact, fresh_township, household, income, village
+from tests.ledger.support import append, county_log, fact, fresh_township, household, income, replayed, village
 
 B = BenefitType
 COUNTY = "440224"  # 仁化县
@@ -168,24 +166,12 @@ async def test_a_batch_touching_a_household_re_judges_its_stored_row_raise_and_c
     await eventually(lambda: kinds(set()))  # cleared
 
 
-def _county_log(households: int) -> dict[str, list[dict[str, Any]]]:
-    log: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for source, envelopes in County(households=households, county="440232", seed=7).batches():
-        log[source].extend(envelopes)
-    return dict(log)
-
-
 async def test_the_replay_fills_the_stored_flags_as_the_consumer_does_batch_by_batch_or_in_bulk(platform):
     """A year of a small county (bench/county.py): twelve turns of the month batch by batch, or one judgement after a bulk load."""
-    log = _county_log(60)
+    log = county_log(60)
     tables = []
     for bulk in (False, True):
-        async with audit.scratch_database(platform.settings) as engine:
-            if bulk:
-                async with audit.bulk_load(engine, scratch=True):
-                    await audit.replay_into(engine, log, batch_size=97)
-            else:
-                await audit.replay_into(engine, log, batch_size=97)
+        async with replayed(platform.settings, log, bulk=bulk, batch_size=97) as engine:
             tables.append({t: await audit.snapshot(engine, Base.metadata, t) for t in ("monitoring_flags", "monitoring_flag_counts", "monitoring_month")})
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
                 assert await current.judged_month(session) == date(2026, 12, 1)
