@@ -24,8 +24,9 @@ from policy.settings import thresholds
 from policy.thresholds import Thresholds
 from services.ledger import domain, indicators
 from services.ledger.domain import MET, NO_DATA, NOT_MET, Evidence, Indicator
-from services.ledger.indicator_projection.fold import ENTITY_ACT_DAYS, TRAINING
+from services.ledger.indicator_projection.fold import ENTITY_ACT_DAYS
 from services.ledger.indicator_projection.models import IndicatorEdge, IndicatorEntityAct, IndicatorFact, IndicatorRun, IndicatorVillage
+from services.ledger.indicator_projection.runs import TRAINING
 from services.ledger.models import LedgerHousehold, col, table_of
 from shared.regions import CITY_CODE
 
