@@ -14,6 +14,8 @@ import copy
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from services.ledger import audit
 from services.ledger.models import Base
 from shared.ids import new_id
@@ -67,3 +69,17 @@ async def test_a_bulk_load_leaves_every_projection_as_folding_batch_by_batch_doe
     for name in batched:
         diff = audit.diff_tables(name, batched[name], bulk[name])
         assert diff.ok, diff.report()
+
+
+async def test_a_step_of_the_loads_end_that_fails_is_raised_as_itself(platform, monkeypatch):
+    """The end's steps run side by side (PostgreSQL): a failure surfaces as the step's own error, not a group of them."""
+    from services.ledger.monitoring import current
+
+    async def broken(bind: Any) -> None:
+        raise RuntimeError("the flags could not be judged")
+
+    monkeypatch.setattr(current, "rejudge_all", broken)
+    log, _ = _log()
+    with pytest.raises(RuntimeError, match="could not be judged"):
+        async with replayed(platform.settings, log, bulk=True, batch_size=500):
+            pass

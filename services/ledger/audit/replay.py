@@ -229,14 +229,13 @@ async def _finish(engine: AsyncEngine, pk: Any, indexes: list[Any], *, judge: bo
     from services.ledger.monitoring import projection as monitoring_projection
 
     postgres = engine.dialect.name == "postgresql"
+    built: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # the indexes, once there
 
     async def step(work: Any, *, room: bool = False) -> None:
         async with engine.begin() as conn:
             if room and postgres:
                 await conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
             await work(conn)
-
-    built = asyncio.ensure_future(_build_indexes(engine, pk, indexes) if indexes else asyncio.sleep(0))
 
     async def early_warning() -> None:
         if postgres:
@@ -250,14 +249,18 @@ async def _finish(engine: AsyncEngine, pk: Any, indexes: list[Any], *, judge: bo
         if judge:
             await step(functools.partial(indicator_bulk.derive_all, entries_ready=asyncio.shield(built)))
 
+    if not postgres:  # SQLite has one writer (and no indexes to build): one step after the other
+        built.set_result(None)
+        await early_warning()
+        await indicators()
+        return
     try:
-        if postgres:
-            await asyncio.gather(built, early_warning(), indicators())
-        else:  # SQLite has one writer: one step after the other
-            await early_warning()
-            await indicators()
-    finally:
-        built.cancel()
+        async with asyncio.TaskGroup() as steps:  # a step that fails cancels the others
+            built = steps.create_task(_build_indexes(engine, pk, indexes))
+            steps.create_task(early_warning())
+            steps.create_task(indicators())
+    except BaseExceptionGroup as failed:  # the first failure, as the caller would have seen it from the step itself
+        raise failed.exceptions[0] from failed
 
 
 async def _build_indexes(engine: AsyncEngine, pk: Any, indexes: list[Any]) -> None:
