@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
+from bench.topics import drop_topics  # noqa: E402
 from services.households.models import Base as HouseholdsBase  # noqa: E402
 from shared.bus import Signal  # noqa: E402
 from shared.db import create_database, create_engine, drop_database  # noqa: E402
@@ -185,6 +186,8 @@ async def main() -> None:
         for service in SERVICES:
             await drop_database(admin, f"b_{run_id}_{service}")
         await admin.close()
+        for problem in await drop_topics(KAFKA, f"b{run_id}."):
+            print(f"note: {problem}", flush=True)
     print(f"\n{produced} facts produced; consumer session timeout {args.session_timeout_ms} ms; logs in {logdir}")
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")

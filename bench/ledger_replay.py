@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import procs  # noqa: E402
 from bench.clock import StepClock  # noqa: E402
+from bench.topics import drop_topics  # noqa: E402
 from shared.db import create_database, drop_database  # noqa: E402
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from shared.events.income import BENEFIT_TYPES  # noqa: E402
@@ -448,7 +449,6 @@ async def income_query_p99(args: argparse.Namespace, url: str, prefix: str) -> t
 async def clean_up(args: argparse.Namespace, prefix: str, databases: list[str]) -> list[str]:
     """Drop the databases and the topics the run made; what cannot be dropped is reported, never raised."""
     import asyncpg
-    from aiokafka.admin import AIOKafkaAdminClient
 
     problems: list[str] = []
     if args.keep:
@@ -467,15 +467,7 @@ async def clean_up(args: argparse.Namespace, prefix: str, databases: list[str]) 
         except Exception as exc:
             problems.append(f"databases {databases} left behind: {exc}")
     if not args.topics:  # topics of an earlier run (--topics) are that run's to remove
-        try:
-            ka = AIOKafkaAdminClient(bootstrap_servers=args.bootstrap)
-            await ka.start()
-            try:
-                await ka.delete_topics([f"{prefix}{s}" for s in SOURCES])
-            finally:
-                await ka.close()
-        except Exception as exc:
-            problems.append(f"topics {prefix}* left behind: {exc}")
+        problems += await drop_topics(args.bootstrap, prefix)
     return problems
 
 

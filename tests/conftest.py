@@ -22,6 +22,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from bench.topics import drop_topics
 from shared.db import create_database, drop_database
 from shared.settings import SERVICES, FupinSettings
 from tests.helpers import bearer
@@ -145,6 +146,7 @@ async def running_platform(mode: str, tmp: Path, **overrides: Any) -> AsyncItera
     finally:
         if mode == "distributed":
             await drop_databases(run_id)
+            await drop_topics(settings.kafka_bootstrap, settings.topic_prefix)  # a test broker otherwise keeps every run's topics
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session", params=MODES)

@@ -8,6 +8,7 @@ PostgreSQL and Kafka, and checks that each bench printed its figures. It asserts
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -30,7 +31,7 @@ def bench_names() -> list[str]:
 
 def test_every_bench_file_is_in_the_table() -> None:
     listed = set(bench_names())
-    scripts = {p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in {"county", "procs", "clock"}}  # shared helpers, not benches
+    scripts = {p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in {"county", "procs", "clock", "topics"}}  # shared helpers, not benches
     assert scripts <= listed, f"benches not in bench/run.sh (so not in `make bench`): {sorted(scripts - listed)}"
 
 
@@ -38,6 +39,7 @@ def test_make_bench_smoke_runs_every_bench_to_its_figures() -> None:
     names = bench_names()
     assert len(names) >= 6
     env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")}
+    before = asyncio.run(_topics())
     run = subprocess.run(["bash", "bench/run.sh", "--smoke"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-6000:]
@@ -48,3 +50,19 @@ def test_make_bench_smoke_runs_every_bench_to_its_figures() -> None:
         assert re.search(r"\d[\d,.]*\s*(events/s|rows/s|req/s|/s|ms|s\b|×)", printed), f"{name} printed no figure:\n{printed[-2000:]}"
         assert "Traceback" not in printed, f"{name}:\n{printed[-3000:]}"
     assert f"== {len(names)} bench(es) in " in out
+    # Their topics too are gone (bench/topics.py): the apps' own under each run's prefix, not only those produced.
+    left = sorted(t for t in asyncio.run(_topics()) - before if re.match(r"^(bench[0-9a-f]{8}|b[0-9a-f]{10,12})\.", t))
+    assert not left, f"topics the benches left behind: {left[:20]}"
+
+
+async def _topics() -> set[str]:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from tests.conftest import KAFKA
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    await admin.start()
+    try:
+        return set(await admin.list_topics())
+    finally:
+        await admin.close()

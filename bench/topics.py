@@ -1,0 +1,29 @@
+"""A bench's Kafka topics removed at its end: every topic of its prefix, not only the ones it produced.
+
+The apps a bench starts make topics of their own under the same prefix (a ledger's relay its
+``{prefix}ledger``, a market server its ``{prefix}market``); removing only the produced ones left
+those behind, run after run. What cannot be removed is returned as a sentence, never raised: the
+figures are printed before the clean-up (issue #19 item 5).
+"""
+
+from __future__ import annotations
+
+
+async def drop_topics(bootstrap: str, prefix: str) -> list[str]:
+    """Delete every topic whose name starts with ``prefix``; the problems met, as sentences."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    if not prefix:
+        return ["no topic prefix: nothing removed"]
+    try:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            mine = sorted(t for t in await admin.list_topics() if t.startswith(prefix))
+            if mine:
+                await admin.delete_topics(mine)
+        finally:
+            await admin.close()
+    except Exception as exc:
+        return [f"topics {prefix}* left behind: {exc}"]
+    return []
