@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from bench.topics import drop_topics
 from tests.conftest import KAFKA, MODES, create_databases, drop_databases
 from tests.e2e.cluster import Cluster
 
@@ -32,3 +33,4 @@ async def cluster(tmp_path) -> AsyncIterator[Cluster]:
     finally:
         c.stop_all()
         await drop_databases(run_id)
+        await drop_topics(KAFKA, f"e{run_id}.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.topics import drop_topics
 from shared.auth import mint_token
 from shared.db import DATABASE_OPTIONS
 from shared.settings import SERVICES
@@ -81,6 +82,7 @@ async def own_postgres(tmp_path) -> AsyncIterator[Cluster]:
             yield c
         finally:
             c.stop_all()
+            await drop_topics(KAFKA, f"e{c.run_id}.")
     finally:
         pg.remove()
 
