@@ -12,7 +12,7 @@ SQL here is PostgreSQL's, with ``$1 … $n`` parameters.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -90,3 +90,15 @@ async def driver_of(bind: AsyncSession | AsyncConnection, *, begin: bool = True)
         except Exception as error:
             raise await driver._translated(error, "BEGIN", ()) from error
     return driver
+
+
+def value_rows(first: int, rows: int, casts: Sequence[str | None]) -> str:
+    """``($first, $first+1 …), (…)``: ``rows`` rows of ``len(casts)`` numbered parameters from ``$first``, each with
+    ``::type`` where its cast names one: the VALUES of a multi-row statement built once per row count."""
+    width = len(casts)
+    return ", ".join(f"({numbered(first + i * width, casts)})" for i in range(rows))
+
+
+def numbered(first: int, casts: Sequence[str | None]) -> str:
+    """``$first, $first+1, …``, one per cast, each with ``::type`` where the cast names one."""
+    return ", ".join(f"${first + j}" + (f"::{t}" if t else "") for j, t in enumerate(casts))

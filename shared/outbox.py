@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, Strin
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared import merkle
-from shared.driver import driver_of
+from shared.driver import driver_of, value_rows
 from shared.events.contracts import EventData
 from shared.events.envelope import GENESIS_HASH, seal_canonical
 from shared.identity import SYSTEM, Principal
@@ -113,12 +113,10 @@ def _append_sql(n: int, nodes: int) -> str:
     """
     head = "last_hash = $2, tree_frontier = $3" if nodes else "last_hash = $2"
     first = 4 if nodes else 3
-    width = len(_OUTBOX_COLUMNS)
-    values = ", ".join("(" + ", ".join(f"${first + i * width + j}" for j in range(width)) + ")" for i in range(n))
+    values = value_rows(first, n, [None] * len(_OUTBOX_COLUMNS))
     tree = ""
     if nodes:
-        start = first + n * width
-        node_values = ", ".join("(" + ", ".join(f"${start + i * 3 + j}" for j in range(3)) + ")" for i in range(nodes))
+        node_values = value_rows(first + n * len(_OUTBOX_COLUMNS), nodes, [None] * len(_NODE_COLUMNS))
         tree = f", tree AS (INSERT INTO merkle_node ({', '.join(_NODE_COLUMNS)}) VALUES {node_values})"
     return f"WITH appended AS (INSERT INTO outbox ({', '.join(_OUTBOX_COLUMNS)}) VALUES {values}){tree} UPDATE outbox_head SET {head} WHERE source = $1"
 

@@ -35,7 +35,7 @@ from services.market.settings import get_market_settings
 from services.market.signing import SignatureError, check_timestamp, parse_timestamp, verify
 from shared.auth import Principal
 from shared.db import utcnow
-from shared.driver import driver_of
+from shared.driver import driver_of, numbered, value_rows
 from shared.events.envelope import canonical_json
 from shared.events.market import OrderLineFact, PartnerOrderReceived
 from shared.ids import new_id
@@ -161,11 +161,9 @@ def _store_sql(lines: int) -> str:
     the message's ``_MESSAGE_COLUMNS``, the order's ``_ORDER_COLUMNS``, then each line's ``_LINE_COLUMNS``.
     """
     first_order = len(_MESSAGE_COLUMNS) + 1
-    first_line = first_order + len(_ORDER_COLUMNS)
-    width = len(_LINE_COLUMNS)
-    message_values = ", ".join(f"${i + 1}" for i in range(len(_MESSAGE_COLUMNS)))
-    order_values = ", ".join(f"${first_order + j}::{t}" for j, t in enumerate(_ORDER_TYPES))
-    values = ", ".join("(" + ", ".join(f"${first_line + i * width + j}::{t}" for j, t in enumerate(_LINE_TYPES)) + ")" for i in range(lines))
+    message_values = numbered(1, [None] * len(_MESSAGE_COLUMNS))
+    order_values = numbered(first_order, _ORDER_TYPES)
+    values = value_rows(first_order + len(_ORDER_COLUMNS), lines, _LINE_TYPES)
     return (
         "WITH message AS ("
         f" INSERT INTO webhook_message ({', '.join(_MESSAGE_COLUMNS)}) VALUES ({message_values})"
