@@ -47,9 +47,10 @@ def load_average() -> str:
 
 
 FOLD = "the indicator projections' fold"
-# The indicator fold's share of the load: its ``apply`` around every batch and the derivation at the end.
+# The indicator fold's share of the load: its ``apply`` around every batch and the derivations at the end.
 FOLD_STEPS = (
     ("services.ledger.indicator_projection.fold", "apply", FOLD),
+    ("services.ledger.indicator_projection.bulk", "derive_incomes", FOLD),
     ("services.ledger.indicator_projection.bulk", "derive_all", FOLD),
 )
 

@@ -87,28 +87,24 @@ def kafka_mib() -> float | None:
     return None
 
 
-def _cpu_ticks(pid: int, *, reaped: bool = False) -> int:
-    """User and system clock ticks of ``pid`` (``reaped``: and of its children it has waited for)."""
+def _cpu_ticks(pid: int) -> int:
+    """User and system clock ticks of ``pid`` and of the children it has waited for (an exited backend, for a postmaster)."""
     try:
         fields = (PROC / str(pid) / "stat").read_text().rpartition(")")[2].split()
     except OSError:
         return 0
     # After the command: state is field 3 of stat(5), so utime (14), stime (15), cutime (16), cstime (17) sit at 11-14.
-    return sum(int(v) for v in fields[11 : 15 if reaped else 13])
+    return sum(int(v) for v in fields[11:15])
 
 
 def cpu_seconds(pids: list[int]) -> float:
     """CPU seconds the processes ``pids`` have used so far (each with its reaped children)."""
-    return sum(_cpu_ticks(pid, reaped=True) for pid in pids) / os.sysconf("SC_CLK_TCK")
+    return sum(_cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_cpu_seconds() -> float:
     """CPU seconds PostgreSQL has used so far: its postmaster with every backend that has exited, and the live ones."""
-    ticks = 0
-    for pid in _pids():
-        if _is_postgres(_cmdline(pid)):
-            ticks += _cpu_ticks(pid, reaped=True)
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds([pid for pid in _pids() if _is_postgres(_cmdline(pid))])
 
 
 def lines(servers: dict[str, int] | None = None, *, own: str = "this bench process") -> list[tuple[str, str]]:

@@ -229,7 +229,7 @@ async def _finish(engine: AsyncEngine, pk: Any, indexes: list[Any], *, judge: bo
     from services.ledger.monitoring import projection as monitoring_projection
 
     postgres = engine.dialect.name == "postgresql"
-    built: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # the indexes, once there
+    built: asyncio.Task[None] | None = None  # the indexes' build (PostgreSQL)
 
     async def step(work: Any, *, room: bool = False) -> None:
         async with engine.begin() as conn:
@@ -247,10 +247,10 @@ async def _finish(engine: AsyncEngine, pk: Any, indexes: list[Any], *, judge: bo
         if postgres:
             await step(indicator_bulk.derive_incomes, room=True)
         if judge:
-            await step(functools.partial(indicator_bulk.derive_all, entries_ready=asyncio.shield(built)))
+            ready = asyncio.shield(built) if built is not None else None
+            await step(functools.partial(indicator_bulk.derive_all, entries_ready=ready))
 
     if not postgres:  # SQLite has one writer (and no indexes to build): one step after the other
-        built.set_result(None)
         await early_warning()
         await indicators()
         return

@@ -150,9 +150,8 @@ async def region_villages(session: AsyncSession, *, level: Literal["township", "
     out = []
     for village in place.villages:
         categories, results = judged[village]
-        households, people, without = homes.get(village, (0, 0, 0))
         name = service.village_name(place.facts(village), village)
-        out.append(_overview(village, name, categories, (households, people, without), typed.get(village, []), [verdict(i) for i in results]))
+        out.append(_overview(village, name, categories, homes.get(village, (0, 0, 0)), typed.get(village, []), [verdict(i) for i in results]))
     return out
 
 
