@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.ext.asyncio import async_sessionmaker  # noqa: E402
 
-from bench.topics import drop_topics  # noqa: E402
+from bench.topics import BOOTSTRAP, drop_topics  # noqa: E402
 from services.households.models import Base as HouseholdsBase  # noqa: E402
 from shared.bus import Signal  # noqa: E402
 from shared.db import create_database, create_engine, drop_database  # noqa: E402
@@ -48,7 +48,7 @@ from shared.settings import SERVICES, FupinSettings  # noqa: E402
 
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
 PG_URL = os.environ.get("FUPIN_TEST_PG_URL", "postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
-KAFKA = os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+KAFKA = BOOTSTRAP
 
 
 async def produce(url: str, stop: asyncio.Event, signal_: Signal, rate: float) -> int:

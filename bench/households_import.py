@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import csv
 import io
-import os
 import resource
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.topics import drop_topics  # noqa: E402
+from bench.topics import BOOTSTRAP, drop_topics  # noqa: E402
 from services.households.imports.columns import HEADERS  # noqa: E402
 from shared.db import create_database, drop_database  # noqa: E402
 from shared.pii import make_citizen_id  # noqa: E402
@@ -183,7 +182,7 @@ async def run_pg(files: list[File]) -> None:
         await run("postgresql", settings, files)
     finally:
         await drop_pg(run_id)
-        for problem in await drop_topics(os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"), f"b{run_id}."):
+        for problem in await drop_topics(BOOTSTRAP, f"b{run_id}."):
             print(f"note: {problem}", flush=True)
 
 

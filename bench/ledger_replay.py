@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import procs  # noqa: E402
 from bench.clock import StepClock  # noqa: E402
-from bench.topics import drop_topics  # noqa: E402
+from bench.topics import BOOTSTRAP, drop_topics  # noqa: E402
 from shared.db import create_database, drop_database  # noqa: E402
 from shared.events.envelope import GENESIS_HASH, canonical_json, seal  # noqa: E402
 from shared.events.income import BENEFIT_TYPES  # noqa: E402
@@ -484,7 +484,7 @@ if __name__ == "__main__":
         "--workers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2], help="consumer processes for the replay, e.g. 1,2 (each a fresh database)"
     )
     p.add_argument("--topics", help="replay the topics of this prefix (kept by an earlier --keep run) instead of producing new ones")
-    p.add_argument("--bootstrap", default=os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
+    p.add_argument("--bootstrap", default=BOOTSTRAP)
     p.add_argument("--pg-admin-dsn", default=os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres"))
     p.add_argument("--pg-url", default="postgresql+asyncpg://fupin:fupin@127.0.0.1:5432/{db}")
     p.add_argument("--keep", action="store_true", help="keep the topics and the databases")

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import procs  # noqa: E402
-from bench.topics import drop_topics  # noqa: E402
+from bench.topics import BOOTSTRAP, drop_topics  # noqa: E402
 from shared.db import create_database, drop_database  # noqa: E402
 
 PG_ADMIN = os.environ.get("FUPIN_TEST_PG_DSN", "postgresql://fupin:fupin@127.0.0.1:5432/postgres")
@@ -376,7 +376,7 @@ async def main() -> int:
             except Exception as exc:  # the figures are printed already; a database left behind is only untidy
                 print(f"note: could not drop {db}: {exc!r}", flush=True)
             # the server's relay made its topic under the run's prefix
-            for problem in await drop_topics(os.environ.get("FUPIN_KAFKA_BOOTSTRAP", "127.0.0.1:9092"), f"bench{run}."):
+            for problem in await drop_topics(BOOTSTRAP, f"bench{run}."):
                 print(f"note: {problem}", flush=True)
     return 0
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODES
+from bench.topics import topic_names
+from tests.conftest import KAFKA, MODES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +40,7 @@ def test_make_bench_smoke_runs_every_bench_to_its_figures() -> None:
     names = bench_names()
     assert len(names) >= 6
     env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")}
-    before = asyncio.run(_topics())
+    before = asyncio.run(topic_names(KAFKA))
     run = subprocess.run(["bash", "bench/run.sh", "--smoke"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-6000:]
@@ -51,18 +52,5 @@ def test_make_bench_smoke_runs_every_bench_to_its_figures() -> None:
         assert "Traceback" not in printed, f"{name}:\n{printed[-3000:]}"
     assert f"== {len(names)} bench(es) in " in out
     # Their topics too are gone (bench/topics.py): the apps' own under each run's prefix, not only those produced.
-    left = sorted(t for t in asyncio.run(_topics()) - before if re.match(r"^(bench[0-9a-f]{8}|b[0-9a-f]{10,12})\.", t))
+    left = sorted(t for t in asyncio.run(topic_names(KAFKA)) - before if re.match(r"^(bench[0-9a-f]{8}|b[0-9a-f]{10,12})\.", t))
     assert not left, f"topics the benches left behind: {left[:20]}"
-
-
-async def _topics() -> set[str]:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    from tests.conftest import KAFKA
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
-    await admin.start()
-    try:
-        return set(await admin.list_topics())
-    finally:
-        await admin.close()
